@@ -1,0 +1,100 @@
+import { execFileSync } from 'node:child_process';
+import { createPublicKey, verify as nodeVerify } from 'node:crypto';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './program';
+
+async function cli(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+const BODY = '{"voucherCode":"3225118500682251","amount":500,"idempotencyKey":"unique-key-123","metadata":"{}"}';
+
+describe('omnivas-harness CLI', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'omnivas-cli-'));
+  });
+
+  it('answers --help for the program and each command', async () => {
+    const top = await cli('--help');
+    expect(top.code).toBe(0);
+    expect(top.out).toMatch(/keys/);
+    expect(top.out).toMatch(/Exit codes/);
+    const verify = await cli('verify', '--help');
+    expect(verify.out).toMatch(/--signature <base64>/);
+    expect(verify.out).toMatch(/Exit code 0 only when the signature is valid/);
+  });
+
+  it('generates keys with the private key at mode 0600, refusing to overwrite', async () => {
+    const r = await cli('keys', 'generate', '--type', 'secp256k1', '--out', dir);
+    expect(r.code).toBe(0);
+    const priv = join(dir, 'ec-secp256k1-priv-key.pem');
+    expect(statSync(priv).mode & 0o777).toBe(0o600);
+    expect(readFileSync(priv, 'utf8')).toMatch(/^-----BEGIN EC PRIVATE KEY-----/);
+    expect(r.out).toContain('-----BEGIN PUBLIC KEY-----');
+    expect(r.out).not.toContain('PRIVATE KEY-----');
+    execFileSync('openssl', ['ec', '-in', priv, '-noout', '-check'], { stdio: 'pipe' });
+    const again = await cli('keys', 'generate', '--type', 'secp256k1', '--out', dir);
+    expect(again.code).toBe(2);
+    expect(again.err).toMatch(/already exists; pass --force/);
+    expect((await cli('keys', 'generate', '--type', 'ed25519', '--out', dir)).code).toBe(0);
+  });
+
+  it('signs a body so that Node crypto verifies the printed payload', async () => {
+    const r = await cli('sign', '--key', join(dir, 'ec-secp256k1-priv-key.pem'), '--body', BODY);
+    expect(r.code).toBe(0);
+    const payload = /^payload: (.*)$/m.exec(r.out)![1]!;
+    const signature = /^x-signature: (.*)$/m.exec(r.out)![1]!;
+    expect(payload).toBe(BODY);
+    const pub = createPublicKey(readFileSync(join(dir, 'ec-secp256k1-pub-key.pem')));
+    expect(nodeVerify('sha256', Buffer.from(payload), { key: pub, dsaEncoding: 'ieee-p1363' }, Buffer.from(signature, 'base64'))).toBe(true);
+  });
+
+  it('notes how a pretty-printed body differs from the payload it signs', async () => {
+    const file = join(dir, 'pretty.json');
+    writeFileSync(file, JSON.stringify(JSON.parse(BODY), null, 2));
+    const r = await cli('sign', '--key', join(dir, 'ec-secp256k1-priv-key.pem'), '--body-file', file);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/note: .*whitespace/i);
+  });
+
+  it('verifies: exit 0 when valid, 1 with the reason when not', async () => {
+    const signed = await cli('sign', '--key', join(dir, 'ec-secp256k1-priv-key.pem'), '--body', BODY, '--json');
+    const { signature } = JSON.parse(signed.out) as { signature: string };
+    const pub = join(dir, 'ec-secp256k1-pub-key.pem');
+    const ok = await cli('verify', '--pub', pub, '--body', BODY, '--signature', signature);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(/^valid/);
+    const tampered = await cli('verify', '--pub', pub, '--body', BODY.replace('500', '501'), '--signature', signature);
+    expect(tampered.code).toBe(1);
+    expect(tampered.out).toMatch(/invalid: other-key-or-body/);
+    const der = execFileSync('openssl', ['dgst', '-sha256', '-sign', join(dir, 'ec-secp256k1-priv-key.pem')], { input: BODY }).toString('base64');
+    const derResult = await cli('verify', '--pub', pub, '--body', BODY, '--signature', der);
+    expect(derResult.code).toBe(1);
+    expect(derResult.out).toMatch(/invalid: der-instead-of-p1363/);
+  });
+
+  it('gives one clear line and exit 2 for bad input, with no key material', async () => {
+    const missing = await cli('sign', '--key', join(dir, 'nope.pem'), '--body', BODY);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/nope\.pem: no such file/);
+    const both = await cli('sign', '--key', join(dir, 'ec-secp256k1-priv-key.pem'));
+    expect(both.err).toMatch(/exactly one of --body JSON or --body-file FILE/);
+    const pubAsPriv = await cli('sign', '--key', join(dir, 'ec-secp256k1-pub-key.pem'), '--body', BODY);
+    expect(pubAsPriv.code).toBe(2);
+    expect(pubAsPriv.err).toMatch(/KEY_PUBLIC_NOT_PRIVATE/);
+    const notJson = await cli('sign', '--key', join(dir, 'ec-secp256k1-priv-key.pem'), '--body', '{"a":');
+    expect(notJson.code).toBe(2);
+    expect(notJson.err).toMatch(/INVALID_JSON/);
+    const badType = await cli('keys', 'generate', '--type', 'rsa', '--out', dir);
+    expect(badType.code).toBe(2);
+    const pemBody = readFileSync(join(dir, 'ec-secp256k1-priv-key.pem'), 'utf8').split('\n')[1]!;
+    for (const r of [missing, both, pubAsPriv, notJson, badType]) expect(r.err + r.out).not.toContain(pemBody.slice(0, 16));
+  });
+});

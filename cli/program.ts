@@ -1,0 +1,80 @@
+/** The command-line program: `omnivas-harness <command>`. Each command lives in its own module. */
+import { Command, CommanderError, Option } from 'commander';
+import { generateKeysCommand } from './keys-command';
+import { EXIT, runCommand } from './run-command';
+import type { CommandIo } from './run-command';
+import { signCommand } from './sign-command';
+import { verifyCommand } from './verify-command';
+import { HARNESS_VERSION } from './version';
+
+function buildProgram(io: CommandIo, exit: (code: number) => void): Command {
+  const program = new Command('omnivas-harness')
+    // Before any subcommand is added: subcommands inherit output routing and exit handling.
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .exitOverride()
+    .version(HARNESS_VERSION)
+    .description('Conformance and load test harness for the OmniVAS voucher redemption API, with a reference sandbox on loopback.')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 success; 1 the verdict failed (invalid signature, a check failed); 2 bad input or
+configuration (the message says what to fix); 3 an internal error of the harness.
+
+Examples:
+  omnivas-harness keys generate --type secp256k1 --out ./keys
+  omnivas-harness sign --key ./keys/ec-secp256k1-priv-key.pem --body '{"voucherCode":"3225118500682251","amount":500,"idempotencyKey":"k-1","metadata":"{}"}'
+  omnivas-harness verify --pub ./keys/ec-secp256k1-pub-key.pem --body-file body.json --signature "$SIG"`,
+    );
+  const act = (body: () => Promise<number>) => runCommand(io, body).then(exit);
+
+  const keys = program.command('keys').description('Make key pairs for request signing.');
+  keys
+    .command('generate')
+    .description('Generate a private key (file mode 0600) and the public key to register in the portal.')
+    .addOption(new Option('--type <type>', 'key type: secp256k1 (merchant API v1.0) or ed25519 (portal-generated merchant keys, partner API)').choices(['secp256k1', 'ed25519']).makeOptionMandatory())
+    .requiredOption('--out <dir>', 'directory to write the two PEM files into (must exist)')
+    .addOption(new Option('--format <format>', 'private key PEM format (default: sec1 for secp256k1, as openssl ecparam writes; pkcs8 for ed25519)').choices(['sec1', 'pkcs8']))
+    .option('--force', 'overwrite existing key files', false)
+    .addHelpText('after', '\nFiles: ec-secp256k1-priv-key.pem / ec-secp256k1-pub-key.pem (the API document\'s names), or ed25519-priv-key.pem / ed25519-pub-key.pem.')
+    .action((options) => act(() => generateKeysCommand(options, io)));
+
+  program
+    .command('sign')
+    .description('Print the payload the server verifies (JSON.stringify of the parsed body) and its x-signature value.')
+    .requiredOption('--key <file>', 'private key PEM (secp256k1 SEC1 or PKCS8, or Ed25519 PKCS8)')
+    .option('--body <json>', 'the request body as JSON text')
+    .option('--body-file <file>', 'a file holding the request body')
+    .option('--json', 'print one JSON object instead of text', false)
+    .addHelpText('after', '\nThe signature is base64 of the raw IEEE-P1363 r||s (secp256k1) or Ed25519 signature. Send the printed payload byte for byte: notes on stderr say how your body differed from it.')
+    .action((options) => act(() => signCommand(options, io)));
+
+  program
+    .command('verify')
+    .description('Check an x-signature the way the server does, and say why it fails: DER instead of P1363, base64url, a body signed in another serialisation, another key.')
+    .requiredOption('--pub <file>', 'public key PEM (SPKI) — a private key file works too: its public half is used')
+    .option('--body <json>', 'the request body as sent')
+    .option('--body-file <file>', 'a file holding the request body as sent')
+    .requiredOption('--signature <base64>', 'the x-signature value')
+    .option('--signed-over <text>', 'the exact string the client signed, when it differs from the body sent (finds keys re-ordered after signing)')
+    .option('--json', 'print one JSON object instead of text', false)
+    .addHelpText('after', '\nExit code 0 only when the signature is valid; 1 when it is not.')
+    .action((options) => act(() => verifyCommand(options, io)));
+
+  return program;
+}
+
+/** Parses `argv` (user arguments only, no node and script path) and returns the exit code. */
+export async function runCli(argv: readonly string[], io: CommandIo): Promise<number> {
+  let code: number = EXIT.ok;
+  try {
+    await buildProgram(io, (c) => {
+      code = c;
+    }).parseAsync([...argv], { from: 'user' });
+  } catch (err) {
+    if (!(err instanceof CommanderError)) throw err;
+    // --help and --version end "with an error" of exit code 0; usage errors get our usage code.
+    code = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  return code;
+}

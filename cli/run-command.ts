@@ -1,0 +1,31 @@
+/**
+ * How every command ends: a HarnessError becomes one line saying what and how to fix it, with
+ * exit code 2; a command's own verdict (invalid signature, failed check) is exit code 1.
+ */
+import { isHarnessError } from '../lib/errors';
+
+export const EXIT = { ok: 0, verdictFailed: 1, usage: 2, internal: 3 } as const;
+
+export interface CommandIo {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+export const processIo: CommandIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+/** Runs a command body and turns what it throws into a message and an exit code. */
+export async function runCommand(io: CommandIo, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (err) {
+    if (isHarnessError(err)) {
+      io.err(`omnivas-harness: ${err.message} [${err.code}]`);
+      return EXIT.usage;
+    }
+    io.err(`omnivas-harness: internal error: ${err instanceof Error ? err.message : String(err)}; please report it with the command you ran`);
+    return EXIT.internal;
+  }
+}

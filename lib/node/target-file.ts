@@ -1,0 +1,116 @@
+/**
+ * Reading a target file (docs/target-config.md) and resolving its secrets (Node-only). The file
+ * names where the secrets are; this reads them from the environment and the key file, imports the
+ * key, and registers every secret with one redactor, so whatever later logs or reports a value
+ * scrubs the same set. Errors name the file, the field and the fix, never a secret's value.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { HarnessError } from '../errors';
+import { scanJson } from '../json-scan';
+import { importPrivateKeyPem } from '../keys';
+import type { PrivateKey } from '../keys';
+import { createRedactor, registerPrivateKey } from '../redact';
+import type { Redactor } from '../redact';
+import { parseTargetConfig } from '../target-config';
+import type { TargetConfig } from '../target-config';
+import { keyFilePermissionWarning, readTextFile } from './key-file';
+
+export interface ResolvedTarget {
+  readonly config: TargetConfig;
+  readonly apiKey: string;
+  readonly privateKey: PrivateKey;
+  /** The sandbox admin token, when `sandbox.adminTokenEnv` names a variable. */
+  readonly adminToken: string | undefined;
+  /** Knows every secret above (and the key's PEM); pass it to clients and report writers. */
+  readonly redactor: Redactor;
+  /** Things worth telling the user (a key file others can read); the caller decides how to show them. */
+  readonly warnings: readonly string[];
+}
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+function unreadable(path: string, err: unknown): HarnessError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const why =
+    code === 'ENOENT'
+      ? `not found (relative paths are resolved from ${process.cwd()})`
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : code === 'EISDIR'
+          ? 'it is a directory; give the path of the JSON target file'
+          : (code ?? String(err));
+  return new HarnessError('CONFIG_UNREADABLE', `cannot read target file ${path}: ${why}`, { cause: err });
+}
+
+/** JSON.parse, with the line and column of a syntax error (V8's own message may quote the file). */
+function parseJson(text: string, path: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    scanJson(text, path); // throws INVALID_JSON with line, column and a short excerpt
+    throw new HarnessError('INVALID_JSON', `"${path}" is not valid JSON`, { cause: err });
+  }
+}
+
+/** Reads, validates and resolves a target file. `env` is where the named variables are looked up. */
+export async function loadTargetFile(path: string, env: Environment = process.env): Promise<ResolvedTarget> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw unreadable(path, err);
+  }
+  // Editors on Windows save a byte order mark, which JSON.parse refuses.
+  const json = parseJson(text.replace(/^\uFEFF/, ''), path);
+  return resolveTarget(parseTargetConfig(json, path), { env, baseDir: dirname(resolve(path)), origin: path });
+}
+
+function secretFromEnv(env: Environment, name: string, field: string, origin: string, what: string): string {
+  // A trailing newline from `export X=$(cat file)` or a pasted value would break a header.
+  const value = env[name]?.trim();
+  if (value === undefined || value === '') {
+    throw new HarnessError('SECRET_MISSING', `environment variable ${name} (named by "${field}" in ${origin}) is ${value === undefined ? 'not set' : 'empty'}; set it to ${what} before running (export ${name}=…)`);
+  }
+  return value;
+}
+
+/**
+ * Resolves the secrets a validated config names: for a target file (via loadTargetFile) or a config
+ * built in code, such as defaultSandboxTarget(). Relative key paths are taken from `baseDir`.
+ */
+export async function resolveTarget(config: TargetConfig, options: { env: Environment; baseDir: string; origin: string }): Promise<ResolvedTarget> {
+  const { env, baseDir, origin } = options;
+  const { auth } = config;
+  const warnings: string[] = [];
+  const apiKey = secretFromEnv(env, auth.apiKeyEnv, 'auth.apiKeyEnv', origin, 'the API key');
+
+  let pem: string;
+  let field: string;
+  if (auth.privateKeyFile !== undefined) {
+    const keyPath = resolve(baseDir, auth.privateKeyFile);
+    pem = await readTextFile(keyPath, 'auth.privateKeyFile');
+    field = `auth.privateKeyFile ${keyPath}`;
+    // Windows has no POSIX modes to check.
+    const warning = process.platform === 'win32' ? undefined : await keyFilePermissionWarning(keyPath);
+    if (warning !== undefined) warnings.push(warning);
+  } else {
+    // Only a file or a variable passes parseTargetConfig.
+    pem = secretFromEnv(env, auth.privateKeyEnv!, 'auth.privateKeyEnv', origin, 'the PEM private key');
+    field = `auth.privateKeyEnv ${auth.privateKeyEnv}`;
+  }
+
+  const privateKey = importPrivateKeyPem(pem, field);
+  if (privateKey.type !== auth.keyType) {
+    throw new HarnessError('CONFIG_INVALID', `${origin}: "auth.keyType" is "${auth.keyType}" but ${field} holds a key of type ${privateKey.type}; set keyType to "${privateKey.type}" or give the ${auth.keyType} key`);
+  }
+  const redactor = createRedactor();
+  redactor.add(apiKey, 'api-key');
+  registerPrivateKey(redactor, privateKey, pem);
+
+  const adminTokenEnv = config.sandbox?.adminTokenEnv;
+  const adminToken = adminTokenEnv === undefined ? undefined : secretFromEnv(env, adminTokenEnv, 'sandbox.adminTokenEnv', origin, 'the sandbox admin token');
+  if (adminToken !== undefined) redactor.add(adminToken, 'admin-token');
+
+  return Object.freeze({ config, apiKey, privateKey, adminToken, redactor, warnings: Object.freeze(warnings) });
+}
