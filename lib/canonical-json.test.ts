@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalBody, canonicalize, describeFinding, diagnoseBody, diagnoseSignedString, type BodyFinding } from './canonical-json';
-import { isHarnessError, type HarnessError } from './errors';
 import { childPath } from './json-scan';
 import { seededRandom, type RandomSource } from './random';
+import { thrownHarnessError } from './testing/thrown-harness-error';
 
 // ── generators and oracles ──────────────────────────────────────────────────────────────────
 
@@ -166,16 +166,6 @@ function literalNonAsciiPaths(v: unknown, path = '$', out = new Set<string>()): 
   return out;
 }
 
-function harnessErrorOf(fn: () => unknown): HarnessError {
-  try {
-    fn();
-  } catch (err) {
-    if (isHarnessError(err)) return err;
-    throw err;
-  }
-  throw new Error('expected a HarnessError');
-}
-
 const deep = '['.repeat(100_000) + ']'.repeat(100_000);
 
 // ── canonicalBody ───────────────────────────────────────────────────────────────────────────
@@ -193,22 +183,22 @@ describe('canonicalBody', () => {
   });
 
   it('refuses bad JSON with INVALID_JSON and a position, echoing little of the body', () => {
-    const err = harnessErrorOf(() => canonicalBody('{"a":'));
+    const err = thrownHarnessError(() => canonicalBody('{"a":'));
     expect(err.code).toBe('INVALID_JSON');
     expect(err.message).toContain('line 1 column 6 (offset 5)');
     const secret = 'k'.repeat(200);
-    const leaky = harnessErrorOf(() => canonicalBody(`{"apiKey":"${secret}",}`));
+    const leaky = thrownHarnessError(() => canonicalBody(`{"apiKey":"${secret}",}`));
     expect(leaky.code).toBe('INVALID_JSON');
     expect(leaky.message).not.toContain('k'.repeat(41));
   });
 
   it('refuses a non-string with INVALID_ARGUMENT', () => {
-    expect(harnessErrorOf(() => canonicalBody({ a: 1 } as unknown as string)).code).toBe('INVALID_ARGUMENT');
+    expect(thrownHarnessError(() => canonicalBody({ a: 1 } as unknown as string)).code).toBe('INVALID_ARGUMENT');
   });
 
   it('refuses JSON nested too deeply for JSON.stringify, which JSON.parse still takes', () => {
     expect(() => JSON.parse(deep)).not.toThrow();
-    const err = harnessErrorOf(() => canonicalBody(deep));
+    const err = thrownHarnessError(() => canonicalBody(deep));
     expect(err.code).toBe('INVALID_ARGUMENT');
     expect(err.message).toContain('nested too deeply');
   });
@@ -252,7 +242,7 @@ describe('canonicalize', () => {
     [new Map([['a', 1]]), '$', 'Map'],
     [new Voucher(), '$', 'Voucher'],
   ])('refuses %o at %s', (value, path, what) => {
-    const err = harnessErrorOf(() => canonicalize(value));
+    const err = thrownHarnessError(() => canonicalize(value));
     expect(err.code).toBe('INVALID_ARGUMENT');
     expect(err.message.startsWith(`"${path}" `)).toBe(true);
     expect(err.message).toContain(what);
@@ -261,7 +251,7 @@ describe('canonicalize', () => {
   it('refuses a cycle, naming where it closes', () => {
     const claim: Record<string, unknown> = { metadata: {} };
     (claim.metadata as Record<string, unknown>).parent = claim;
-    const err = harnessErrorOf(() => canonicalize(claim));
+    const err = thrownHarnessError(() => canonicalize(claim));
     expect(err.code).toBe('INVALID_ARGUMENT');
     expect(err.message).toMatch(/^"\$\.metadata\.parent" .*cycle/);
   });
@@ -412,7 +402,7 @@ describe('diagnoseBody', () => {
   it('turns bad JSON into a not-json finding instead of throwing', () => {
     expect(diagnoseBody('{"a":')).toEqual({ canonical: undefined, isCanonical: false, findings: [{ kind: 'not-json', message: expect.stringContaining('offset 5') }] });
     expect(diagnoseBody(deep).findings).toEqual([{ kind: 'not-json', message: expect.stringContaining('nested too deeply') }]);
-    expect(harnessErrorOf(() => diagnoseBody(undefined as unknown as string)).code).toBe('INVALID_ARGUMENT');
+    expect(thrownHarnessError(() => diagnoseBody(undefined as unknown as string)).code).toBe('INVALID_ARGUMENT');
   });
 });
 

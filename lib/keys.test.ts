@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { base64Encode, concatBytes, hexDecode, hexEncode } from './bytes';
 import { bigintToBytes, contextTag, encodeBitString, encodeInteger, encodeOid, encodeSequence, encodeTlv, TAG } from './der';
-import { isHarnessError, type HarnessError, type HarnessErrorCode } from './errors';
+import { isHarnessError, type HarnessErrorCode } from './errors';
 import {
   exportPrivateKeyPem,
   exportPublicKeyPem,
@@ -25,6 +25,7 @@ import {
 } from './keys';
 import { ed, secp256k1 } from './noble-setup';
 import { encodePem, parsePem } from './pem';
+import { thrownHarnessError } from './testing/thrown-harness-error';
 
 const SECP256K1_ORDER = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 
@@ -69,16 +70,6 @@ function nodeVerifiesOurSignature(key: PrivateKey, originalPem: string): boolean
   return nodeVerify('sha256', msg, { key: publicKey, dsaEncoding: 'ieee-p1363' }, secp256k1.sign(msg, key.privateKey, { prehash: true }));
 }
 
-function refusal(fn: () => unknown): HarnessError {
-  try {
-    fn();
-  } catch (err) {
-    if (isHarnessError(err)) return err;
-    throw err;
-  }
-  throw new Error('expected a HarnessError, but the call succeeded');
-}
-
 /** Secrets never leak: no 16-character run of the PEM body, and no long hex run, in the message. */
 function expectNoKeyMaterial(message: string, text: string): void {
   const body = text.replace(/-----[A-Z0-9 ]+-----/g, '').replace(/\s+/g, '');
@@ -87,7 +78,7 @@ function expectNoKeyMaterial(message: string, text: string): void {
 }
 
 function expectRefusal(fn: () => unknown, code: HarnessErrorCode, text: string, message?: RegExp): void {
-  const err = refusal(fn);
+  const err = thrownHarnessError(fn);
   expect({ code: err.code, message: err.message }).toEqual({ code, message: message ? expect.stringMatching(message) : expect.any(String) });
   expectNoKeyMaterial(err.message, text);
 }

@@ -1,15 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { thrownHarnessError } from './testing/thrown-harness-error';
 import { formatMoney, moneyFromDecimal, moneyFromJson, moneyFromJsonNumber, moneyToDecimalLiteral, moneyToJsonNumber } from './money';
 
-const code = (f: () => unknown): string | undefined => {
-  try {
-    f();
-    return undefined;
-  } catch (err) {
-    return (err as { code?: string }).code;
-  }
-};
+const code = (f: () => unknown): string => thrownHarnessError(f).code;
 
 describe('money', () => {
   it('parses the API decimal strings exactly', () => {

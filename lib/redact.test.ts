@@ -100,6 +100,14 @@ describe('createRedactor', () => {
     expect(r.redactValue({ key: 'k1', nested: { privateKey: new Uint8Array([1]) } })).toEqual({ key: '[REDACTED:api-key]', nested: { privateKey: '[REDACTED:private-key]' } });
   });
 
+  it('is not fooled by names that live on Object.prototype (found by the property above)', () => {
+    const r = createRedactor(['__lookupSetter__', 'constructor']);
+    expect(r.redactValue({ __lookupSetter__: '__lookupSetter__' })).toEqual({ '[REDACTED]': '[REDACTED]' });
+    expect(r.redactHeaders({ constructor: 'constructor' })).toEqual({ constructor: '[REDACTED]' });
+    const parsed = JSON.parse('{"__proto__":{"k":"constructor"}}') as unknown;
+    expect(JSON.stringify(r.redactValue(parsed))).toBe('{"__proto__":{"k":"[REDACTED]"}}');
+  });
+
   it('copies instead of mutating, and survives cycles', () => {
     const r = createRedactor(['s3cr3t-value']);
     const original: Record<string, unknown> = { a: 's3cr3t-value' };

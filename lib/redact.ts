@@ -24,31 +24,38 @@ export function redactionMarker(label?: string): string {
  */
 export const MIN_SUBSTRING_SECRET_LENGTH = 6;
 
+// Maps, not object literals: a name such as "constructor" or "__lookupSetter__" must not find Object.prototype.
+
 /** Credential headers, always redacted whatever their value (lower-case names). */
-const SECRET_HEADERS: Readonly<Record<string, string>> = {
-  'x-api-token': 'access-token', // merchant API v1.0 › Authentication › Step 4
-  'x-api-key': 'api-key', // onboarding › Request Authentication
-  authorization: 'authorization',
-  'proxy-authorization': 'authorization',
-  cookie: 'cookie',
-  'set-cookie': 'cookie',
-};
+const SECRET_HEADERS: ReadonlyMap<string, string> = new Map([
+  ['x-api-token', 'access-token'], // merchant API v1.0 › Authentication › Step 4
+  ['x-api-key', 'api-key'], // onboarding › Request Authentication
+  ['authorization', 'authorization'],
+  ['proxy-authorization', 'authorization'],
+  ['cookie', 'cookie'],
+  ['set-cookie', 'cookie'],
+]);
 
 /** JSON fields whose string value is a secret: `key` is the login body's API key (Authentication › Step 4). */
-const SECRET_FIELDS: Readonly<Record<string, string>> = {
-  key: 'api-key',
-  apiKey: 'api-key',
-  accessToken: 'access-token',
-  token: 'access-token',
-  privateKey: 'private-key',
-  adminToken: 'admin-token',
-  password: 'password',
-  secret: 'secret',
-};
+const SECRET_FIELDS: ReadonlyMap<string, string> = new Map([
+  ['key', 'api-key'],
+  ['apiKey', 'api-key'],
+  ['accessToken', 'access-token'],
+  ['token', 'access-token'],
+  ['privateKey', 'private-key'],
+  ['adminToken', 'admin-token'],
+  ['password', 'password'],
+  ['secret', 'secret'],
+]);
+
+/** Sets an own property even for "__proto__", which plain assignment would turn into a prototype change. */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
 
 const JWT = 'eyJ[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*';
 const PEM_PRIVATE_BLOCK = '-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\\s\\S]*?-----END [A-Z0-9 ]*PRIVATE KEY-----';
-const SECRET_FIELD_IN_JSON = new RegExp(`"(${Object.keys(SECRET_FIELDS).join('|')})"(\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, 'g');
+const SECRET_FIELD_IN_JSON = new RegExp(`"(${[...SECRET_FIELDS.keys()].join('|')})"(\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, 'g');
 const LABEL = /^[a-z0-9-]+$/;
 
 export type HeaderValue = string | number | readonly string[] | undefined;
@@ -121,7 +128,7 @@ export function createRedactor(secrets: Iterable<string> = []): Redactor {
   function redactText(text: string): string {
     if (whole.has(text)) return redactionMarker(whole.get(text));
     const out = text
-      .replace(SECRET_FIELD_IN_JSON, (_, field: string, colon: string) => `"${field}"${colon}"${redactionMarker(SECRET_FIELDS[field])}"`)
+      .replace(SECRET_FIELD_IN_JSON, (_, field: string, colon: string) => `"${field}"${colon}"${redactionMarker(SECRET_FIELDS.get(field))}"`)
       .replace(scanner(), (match: string, pem: string | undefined, jwt: string | undefined) => {
         if (pem !== undefined) return redactionMarker('private-key');
         return redactionMarker(jwt === undefined ? substrings.get(match) : 'jwt');
@@ -135,8 +142,8 @@ export function createRedactor(secrets: Iterable<string> = []): Redactor {
     for (const [name, value] of Object.entries(headers)) {
       if (value === undefined) continue;
       const text = typeof value === 'string' ? value : typeof value === 'number' ? String(value) : value.join(', ');
-      const label = SECRET_HEADERS[name.toLowerCase()];
-      out[name] = label === undefined ? redactText(text) : redactionMarker(label);
+      const label = SECRET_HEADERS.get(name.toLowerCase());
+      setOwn(out, name, label === undefined ? redactText(text) : redactionMarker(label));
     }
     return out;
   }
@@ -159,8 +166,8 @@ export function createRedactor(secrets: Iterable<string> = []): Redactor {
       const copy: Record<string, unknown> = {};
       copies.set(v, copy);
       for (const [key, item] of Object.entries(v)) {
-        const label = SECRET_FIELDS[key];
-        copy[redactText(key)] = label !== undefined && (typeof item === 'string' || item instanceof Uint8Array) ? redactionMarker(label) : walk(item);
+        const label = SECRET_FIELDS.get(key);
+        setOwn(copy, redactText(key), label !== undefined && (typeof item === 'string' || item instanceof Uint8Array) ? redactionMarker(label) : walk(item));
       }
       return copy;
     };

@@ -81,6 +81,8 @@ describe('parseTargetConfig', () => {
     expect(config.auth.keyType).toBe('ed25519');
     expect(config.initiatePath).toBe('initiate-redeem');
     expect(config.otp).toEqual({ source: 'command', command: ['./otp.sh', ''] });
+    // Long digit runs (voucher codes) next to letters are not mistaken for hex keys.
+    expect(parseTargetConfig({ ...MINIMAL_MERCHANT, name: `vouchers 32251185006822513225118500682251322511850068 and more` }).name).toContain('vouchers');
     expect(config.fixtures.vouchers).toEqual([{ code: '3225118500682251', msisdn: '+251911000000' }, { code: '2585771156933526' }]);
     expect(config.expectations).toMatchObject({ inFlightStatus: 'wait', idempotencyConflictStatus: 409, amountFormat: 'number', tokenLifetimeSeconds: 300 });
     expect(config.sandbox).toEqual({ adminUrl: 'http://127.0.0.1:9001', adminTokenEnv: 'SANDBOX_ADMIN' });
@@ -144,6 +146,7 @@ describe('parseTargetConfig', () => {
     ['an admin token inline', { ...MINIMAL_MERCHANT, sandbox: { adminToken: 'x' } }, ['"sandbox.adminToken"', 'environment variable']],
     ['a JWT hidden in the name', { ...MINIMAL_MERCHANT, name: 'eyJhbGciOiJFUzI1NiJ9.eyJleHAiOjF9.c2ln' }, ['"name"', 'looks like a secret']],
     ['a key hidden in a voucher code', { ...MINIMAL_MERCHANT, fixtures: { vouchers: [{ code: API_KEY_LIKE }] } }, ['"fixtures.vouchers[0].code"', 'looks like a secret']],
+    ['a hex key in a command', { ...MINIMAL_MERCHANT, otp: { source: 'command', command: ['./otp.sh', '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08'] } }, ['"otp.command[1]"', 'a long hex string']],
     ['a key in the OTP URL query', { ...MINIMAL_MERCHANT, otp: { source: 'http', url: `https://otp.example.com/otp?token=${API_KEY_LIKE}` } }, ['"otp.url"', 'looks like a secret']],
   ];
 
@@ -161,7 +164,7 @@ describe('parseTargetConfig', () => {
   });
 
   it('never echoes what looks like a secret in its messages', () => {
-    for (const config of [withField(MINIMAL_MERCHANT, 'auth.apiKeyEnv', API_KEY_LIKE), withField(PARTNER, 'auth.privateKeyEnv', PEM_LIKE), { ...MINIMAL_MERCHANT, fixtures: { vouchers: [{ code: API_KEY_LIKE }] } }]) {
+    for (const config of [withField(MINIMAL_MERCHANT, 'auth.apiKeyEnv', API_KEY_LIKE), { ...MINIMAL_MERCHANT, initiatePath: API_KEY_LIKE }, withField(PARTNER, 'auth.privateKeyEnv', PEM_LIKE), { ...MINIMAL_MERCHANT, fixtures: { vouchers: [{ code: API_KEY_LIKE }] } }]) {
       expect(() => parseTargetConfig(config)).toThrow(expect.objectContaining({ message: expect.not.stringMatching(/4eC39HqLy|MHQCAQEEIIm1/) }));
     }
   });

@@ -124,6 +124,7 @@ type Json = Readonly<Record<string, unknown>>;
 function got(value: unknown): string {
   if (value === undefined) return 'nothing (the field is missing)';
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) return 'an object';
+  if (typeof value === 'string' && inlineSecretKind(value) !== undefined) return 'a string that looks like a secret';
   return describeValue(value);
 }
 
@@ -157,6 +158,9 @@ function seconds(value: unknown, path: string): number {
   throw invalid(path, `expected a whole number of seconds from 1 to 86400, got ${got(value)}`);
 }
 
+/** Field names (lower-cased) that can only mean a secret written where its variable's name belongs. */
+const INLINE_SECRET_FIELDS = ['apikey', 'api_key', 'key', 'privatekey', 'private_key', 'privatekeypem', 'token', 'accesstoken', 'secret', 'password', 'admintoken'];
+
 /** Refuses fields not in `allowed`, with a did-you-mean, and a pointed message for inline secrets. */
 function onlyKnownFields(obj: Json, prefix: string, allowed: readonly string[]): void {
   for (const key of Object.keys(obj)) {
@@ -169,8 +173,6 @@ function onlyKnownFields(obj: Json, prefix: string, allowed: readonly string[]):
     throw invalid(path, `is not a known field${hint ? `; did you mean "${hint}"?` : ''} (allowed here: ${allowed.join(', ')})`);
   }
 }
-
-const INLINE_SECRET_FIELDS = ['apikey', 'api_key', 'key', 'privatekey', 'private_key', 'privatekeypem', 'token', 'accesstoken', 'secret', 'password', 'admintoken'];
 
 /** The allowed name nearest to `name` (case-insensitive: edit distance at most 2, or a prefix of it), if any. */
 function closest(name: string, allowed: readonly string[]): string | undefined {
@@ -203,7 +205,9 @@ function inlineSecretKind(text: string): string | undefined {
   for (const run of text.match(/[A-Za-z0-9+/=_-]{32,}/g) ?? []) {
     if (/[a-z]/.test(run) && /[A-Z]/.test(run) && /[0-9]/.test(run)) return 'a long base64 string';
   }
-  if (/[0-9a-fA-F]{40,}/.test(text) && /[a-fA-F]/.test(text) && /[0-9]/.test(text)) return 'a long hex string';
+  for (const run of text.match(/[0-9a-fA-F]{40,}/g) ?? []) {
+    if (/[a-fA-F]/.test(run) && /[0-9]/.test(run)) return 'a long hex string';
+  }
   return undefined;
 }
 

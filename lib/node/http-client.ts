@@ -90,22 +90,22 @@ interface Transport {
   readonly basePath: string;
 }
 
-const UNREACHABLE_REASONS: Readonly<Record<string, string>> = {
-  ECONNREFUSED: 'connection refused',
-  ENOTFOUND: 'host name not found (DNS)',
-  EAI_AGAIN: 'host name lookup failed (DNS)',
-  ECONNRESET: 'the connection was reset',
-  UND_ERR_SOCKET: 'the connection closed before an answer',
-  UND_ERR_CONNECT_TIMEOUT: 'timed out connecting',
-  EHOSTUNREACH: 'no route to host',
-  ENETUNREACH: 'network unreachable',
-};
+const UNREACHABLE_REASONS: ReadonlyMap<string, string> = new Map([
+  ['ECONNREFUSED', 'connection refused'],
+  ['ENOTFOUND', 'host name not found (DNS)'],
+  ['EAI_AGAIN', 'host name lookup failed (DNS)'],
+  ['ECONNRESET', 'the connection was reset'],
+  ['UND_ERR_SOCKET', 'the connection closed before an answer'],
+  ['UND_ERR_CONNECT_TIMEOUT', 'timed out connecting'],
+  ['EHOSTUNREACH', 'no route to host'],
+  ['ENETUNREACH', 'network unreachable'],
+]);
 
 function unreachableReason(err: unknown, timeoutMs: number): string {
   const e = err as { name?: unknown; code?: unknown; message?: unknown; cause?: { code?: unknown } };
   const code = e.code ?? e.cause?.code;
   if (e.name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return `no answer within ${timeoutMs / 1000} s`;
-  if (typeof code === 'string') return UNREACHABLE_REASONS[code] ?? (/CERT|SSL|TLS/.test(code) ? `TLS certificate problem (${code})` : code);
+  if (typeof code === 'string') return UNREACHABLE_REASONS.get(code) ?? (/CERT|SSL|TLS/.test(code) ? `TLS certificate problem (${code})` : code);
   return String(e.message ?? err);
 }
 
@@ -403,9 +403,13 @@ export function createPartnerClient(options: PartnerClientOptions): PartnerClien
 // ---- replaying an exchange --------------------------------------------------------------------
 
 /** Environment variables a replayed command reads redacted values from. */
-const CURL_VARIABLES: Readonly<Record<string, string>> = { 'access-token': 'OMNIVAS_API_TOKEN', 'api-key': 'OMNIVAS_API_KEY', jwt: 'OMNIVAS_API_TOKEN' };
+const CURL_VARIABLES: ReadonlyMap<string | undefined, string> = new Map([
+  ['access-token', 'OMNIVAS_API_TOKEN'],
+  ['api-key', 'OMNIVAS_API_KEY'],
+  ['jwt', 'OMNIVAS_API_TOKEN'],
+]);
 
-const curlVariable = (label: string | undefined): string => CURL_VARIABLES[label ?? ''] ?? `OMNIVAS_${(label ?? 'secret').toUpperCase().replace(/-/g, '_')}`;
+const curlVariable = (label: string | undefined): string => CURL_VARIABLES.get(label) ?? `OMNIVAS_${(label ?? 'secret').toUpperCase().replace(/-/g, '_')}`;
 
 const singleQuoted = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
 

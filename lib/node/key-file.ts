@@ -4,11 +4,17 @@ import { HarnessError } from '../errors';
 import { importPrivateKeyPem, importPublicKeyPem } from '../keys';
 import type { PrivateKey, PublicKey } from '../keys';
 
-function unreadable(path: string, field: string, err: unknown): HarnessError {
+/** The OS reason a file could not be read or written, in words. */
+export function fileErrorReason(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
-  const why =
-    code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (code ?? 'unreadable');
-  return new HarnessError('KEY_FILE_UNREADABLE', `${field} ${path}: ${why}; give the path of a PEM key file`, { cause: err });
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a directory';
+  return code ?? String(err);
+}
+
+function unreadable(path: string, field: string, err: unknown): HarnessError {
+  return new HarnessError('KEY_FILE_UNREADABLE', `${field} ${path}: ${fileErrorReason(err)}; give the path of a PEM key file`, { cause: err });
 }
 
 export async function readTextFile(path: string, field: string): Promise<string> {
@@ -42,6 +48,6 @@ export async function writeNewFile(path: string, content: string, mode: number, 
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') throw new HarnessError('INVALID_ARGUMENT', `${path} already exists; pass --force to overwrite it or choose another --out`);
-    throw new HarnessError('KEY_FILE_UNREADABLE', `cannot write ${path}: ${code ?? String(err)}; check that the --out directory exists and is writable`, { cause: err });
+    throw new HarnessError('KEY_FILE_UNREADABLE', `cannot write ${path}: ${fileErrorReason(err)}; check that the --out directory exists and is writable`, { cause: err });
   }
 }

@@ -14,7 +14,7 @@ import { createRedactor, registerPrivateKey } from '../redact';
 import type { Redactor } from '../redact';
 import { parseTargetConfig } from '../target-config';
 import type { TargetConfig } from '../target-config';
-import { keyFilePermissionWarning, readTextFile } from './key-file';
+import { fileErrorReason, keyFilePermissionWarning, readTextFile } from './key-file';
 
 export interface ResolvedTarget {
   readonly config: TargetConfig;
@@ -32,15 +32,8 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 
 function unreadable(path: string, err: unknown): HarnessError {
   const code = (err as NodeJS.ErrnoException).code;
-  const why =
-    code === 'ENOENT'
-      ? `not found (relative paths are resolved from ${process.cwd()})`
-      : code === 'EACCES' || code === 'EPERM'
-        ? 'permission denied'
-        : code === 'EISDIR'
-          ? 'it is a directory; give the path of the JSON target file'
-          : (code ?? String(err));
-  return new HarnessError('CONFIG_UNREADABLE', `cannot read target file ${path}: ${why}`, { cause: err });
+  const hint = code === 'ENOENT' ? ` (relative paths are resolved from ${process.cwd()})` : code === 'EISDIR' ? '; give the path of the JSON target file' : '';
+  return new HarnessError('CONFIG_UNREADABLE', `cannot read target file ${path}: ${fileErrorReason(err)}${hint}`, { cause: err });
 }
 
 /** JSON.parse, with the line and column of a syntax error (V8's own message may quote the file). */
