@@ -1,6 +1,16 @@
-/** `npm run bench`: prints figures and ratios; asserts nothing. */
+/** `npm run bench`: prints figures and ratios on this machine; asserts nothing. */
+import { benchK6Signing } from './k6-signing-bench';
 import { benchSigning } from './signing-bench';
 
-const rows = await benchSigning();
-console.log('signing: operations per second, lib/ (noble) beside Node crypto (OpenSSL) on this machine');
-console.table(rows);
+const signing = await benchSigning();
+console.log('\nSigning in Node: operations per second, lib/ (noble) beside Node crypto (OpenSSL), and the ratio');
+console.table(signing);
+
+const k6 = await benchK6Signing();
+console.log('\nSigning inside k6 (lib/ bundled, noble in k6\'s VM): operations per second, and the ratio to lib/ in Node');
+console.table(
+  k6.map((row) => {
+    const node = signing.find((s) => s.algorithm === row.algorithm && s.operation === row.operation)!;
+    return { ...row, libInNodeOpsPerSec: node.libOpsPerSec, ratio: Number((row.k6OpsPerSec / node.libOpsPerSec).toFixed(3)) };
+  }),
+);
