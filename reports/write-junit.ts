@@ -1,0 +1,90 @@
+/**
+ * junit.xml for CI: one testsuite per area that ran, one testcase per check. The failures and
+ * errors in it are exactly the checks that fail the run, so a CI that goes red on JUnit failures
+ * agrees with certify's exit code: findings and baselined checks that did not pass are written as
+ * <skipped> with what happened (pytest does the same for expected failures).
+ */
+import type { CheckResult } from './check-result';
+import { escapeAttribute, escapeText } from './escape-markup';
+import { evidenceText, replayText, sourceText } from './evidence-text';
+import { isRequired, summarizeReport } from './report-model';
+import type { SanitizedReport } from './sanitize';
+
+type CaseOutcome =
+  | { readonly element: undefined; readonly output?: string }
+  | { readonly element: 'failure' | 'error' | 'skipped'; readonly message: string; readonly body: string };
+
+function attributes(attrs: Record<string, string | number>): string {
+  return Object.entries(attrs)
+    .map(([name, value]) => ` ${name}="${escapeAttribute(String(value))}"`)
+    .join('');
+}
+
+function details(r: CheckResult, headline: string): string {
+  return [
+    `${r.title} (${r.id})`,
+    `severity ${r.severity}; ${r.basis}: ${sourceText(r)}`,
+    headline,
+    replayText(r),
+    r.evidence.length > 0 ? `\n${evidenceText(r.evidence)}` : undefined,
+  ]
+    .filter((line) => line !== undefined)
+    .join('\n');
+}
+
+function caseOutcome(r: CheckResult, baseline: ReadonlySet<string>): CaseOutcome {
+  if (r.status === 'pass') return r.note === undefined ? { element: undefined } : { element: undefined, output: r.note };
+  if (r.status === 'skip') return { element: 'skipped', message: r.reason ?? '', body: '' };
+  const what = r.message ?? '';
+  if (!isRequired(r, baseline)) {
+    const why = r.kind === 'finding' ? 'finding' : 'in baseline';
+    return { element: 'skipped', message: `${why}, ${r.status === 'fail' ? 'failed' : 'broke'}: ${what}`, body: details(r, what) };
+  }
+  return { element: r.status === 'fail' ? 'failure' : 'error', message: what, body: details(r, what) };
+}
+
+const seconds = (ms: number) => (ms / 1000).toFixed(3);
+
+function testcase(r: CheckResult, baseline: ReadonlySet<string>): string {
+  const open = `    <testcase${attributes({ classname: `omnivas.${r.area}`, name: r.id, time: seconds(r.durationMs) })}`;
+  const outcome = caseOutcome(r, baseline);
+  if (outcome.element === undefined) {
+    return outcome.output === undefined ? `${open}/>` : `${open}>\n      <system-out>${escapeText(outcome.output)}</system-out>\n    </testcase>`;
+  }
+  const typeAttr: Record<string, string> = outcome.element === 'skipped' ? {} : { type: r.severity };
+  const child = `<${outcome.element}${attributes({ message: outcome.message, ...typeAttr })}>${escapeText(outcome.body)}</${outcome.element}>`;
+  return `${open}>\n      ${child}\n    </testcase>`;
+}
+
+export function writeJunit(report: SanitizedReport): string {
+  const baseline = new Set(report.baselineIds);
+  const summary = summarizeReport(report);
+  // Counted from the outcomes written, so the header totals cannot disagree with the testcases.
+  const count = (results: readonly CheckResult[], element: string) => results.filter((r) => caseOutcome(r, baseline).element === element).length;
+  const totalsOf = (results: readonly CheckResult[]) => ({
+    tests: results.length,
+    failures: count(results, 'failure'),
+    errors: count(results, 'error'),
+    skipped: count(results, 'skipped'),
+    time: seconds(results.reduce((sum, r) => sum + r.durationMs, 0)),
+  });
+  const properties = Object.entries({
+    target: report.target.name,
+    baseUrl: report.target.baseUrl,
+    profile: report.target.profile,
+    harnessVersion: report.harnessVersion,
+    seed: report.seed,
+    verdict: summary.verdict,
+  })
+    .map(([name, value]) => `      <property${attributes({ name, value })}/>`)
+    .join('\n');
+  const suites = summary.areas
+    .filter((a) => a.checks > 0)
+    .map((a) => {
+      const inArea = report.results.filter((r) => r.area === a.area);
+      const header = `  <testsuite${attributes({ name: a.area, ...totalsOf(inArea), timestamp: report.startedAt })}>`;
+      return [header, '    <properties>', properties, '    </properties>', ...inArea.map((r) => testcase(r, baseline)), '  </testsuite>'].join('\n');
+    });
+  const root = `<testsuites${attributes({ name: `omnivas-harness certify: ${report.target.name}`, ...totalsOf(report.results), timestamp: report.startedAt })}>`;
+  return ['<?xml version="1.0" encoding="UTF-8"?>', root, ...suites, '</testsuites>', ''].join('\n');
+}
