@@ -1,9 +1,14 @@
 /** The command-line program: `omnivas-harness <command>`. Each command lives in its own module. */
 import { Command, CommanderError, Option } from 'commander';
+import { HarnessError } from '../lib/errors';
+import { AREAS } from '../reports/check-result';
+import { certifyCommand } from './certify-command';
 import { generateKeysCommand } from './keys-command';
 import { EXIT, runCommand } from './run-command';
 import type { CommandIo } from './run-command';
+import { serveSandbox } from '../sandbox';
 import { signCommand } from './sign-command';
+import { smokeCommand } from './smoke-command';
 import { verifyCommand } from './verify-command';
 import { HARNESS_VERSION } from './version';
 
@@ -61,7 +66,48 @@ Examples:
     .addHelpText('after', '\nExit code 0 only when the signature is valid; 1 when it is not.')
     .action((options) => act(() => verifyCommand(options, io)));
 
+  program
+    .command('certify')
+    .description('Run the conformance suites against a target (the embedded sandbox by default) and write summary.json, junit.xml and report.html.')
+    .option('--target <file>', 'a target file (docs/target-config.md); default: start the embedded sandbox')
+    .option('--out <dir>', 'where to write the reports', 'out/certify')
+    .option('--only <area...>', `run only these areas: ${AREAS.join(', ')}`)
+    .option('--baseline <file>', 'a JSON array of check ids whose failures are reported but do not fail the run')
+    .option('--seed <n>', 'seed for generated inputs and the embedded sandbox; the report names it so a run can be replayed')
+    .option('--defect <name...>', 'switch on seeded defects in the embedded sandbox, to see the harness catch them')
+    .addHelpText('after', '\nExit code 0 only when every required check outside the baseline passed. Checks needing sandbox-only powers (admin, clock, faults, outbox) are skipped against other targets, and the report says so.')
+    .action((options) => act(() => certifyCommand(options, io)));
+
+  program
+    .command('smoke')
+    .description("Run the API document's end-to-end flow once (login, test, initiate, detail, redeem, detail) and check each answer and the money; against the embedded sandbox unless --target is given.")
+    .option('--target <file>', 'a target file (docs/target-config.md); default: start the embedded sandbox')
+    .option('--voucher <code>', 'the voucher to claim on a target (default: the first of fixtures.vouchers)')
+    .option('--amount <decimal>', 'the amount to claim and redeem', '10')
+    .option('--out <dir>', 'where to write transcript.json (secrets redacted)', 'out/smoke')
+    .option('--defect <name...>', 'switch on seeded defects in the embedded sandbox (see sandbox/README.md)')
+    .option('--seed <n>', 'seed for the embedded sandbox (OTPs, codes)')
+    .addHelpText('after', '\nOTPs come from the target file\'s "otp" source (the sandbox outbox for the embedded sandbox). Exit code 0 when every step conforms.')
+    .action((options) => act(() => smokeCommand(options, io)));
+
+  program
+    .command('sandbox')
+    .description('Run the reference sandbox on 127.0.0.1 until SIGINT or SIGTERM; prints one JSON line with its URLs and admin token.')
+    .option('--port <n>', 'port to listen on (0 picks a free one)', '0')
+    .option('--fixtures <file>', 'merchants, partner companies and vouchers to create at start (sandbox/README.md)')
+    .option('--defect <name...>', 'seeded defects to switch on (sandbox/README.md lists them)')
+    .option('--seed <n>', 'seed for OTPs, voucher codes and reference numbers')
+    .addHelpText('after', '\nThe admin API (merchants, vouchers, SMS outbox, clock, faults, defects) is documented in sandbox/README.md.')
+    .action((options: { port: string; fixtures?: string; defect?: string[]; seed?: string }) =>
+      act(() => serveSandbox({ port: wholeNumber(options.port, '--port', 65_535), fixturesFile: options.fixtures, defects: options.defect ?? [], seed: options.seed === undefined ? undefined : wholeNumber(options.seed, '--seed', 2 ** 32 - 1) }, io)),
+    );
+
   return program;
+}
+
+function wholeNumber(text: string, flag: string, max: number): number {
+  if (!/^\d+$/.test(text) || Number(text) > max) throw new HarnessError('INVALID_ARGUMENT', `${flag} expected a whole number from 0 to ${max}, got ${JSON.stringify(text)}`);
+  return Number(text);
 }
 
 /** Parses `argv` (user arguments only, no node and script path) and returns the exit code. */

@@ -38,6 +38,8 @@ export const HARNESS_ERROR_CODES = {
   // tools the harness runs
   K6_MISSING: 'k6 at the pinned version is neither in .tools/bin nor on PATH',
   K6_FAILED: 'k6 could not run a bundled scenario, or printed no result',
+  // conformance runs
+  CHECK_NOT_APPLICABLE: 'the target cannot give what a check needs (a fresh voucher, an OTP, a sandbox power): the check is skipped, with this as its reason',
   // generic
   NOT_LOOPBACK: 'a load or stress run was pointed at an address that is not on this machine',
   INTERNAL: 'a bug in the harness itself',

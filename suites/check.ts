@@ -167,6 +167,8 @@ export async function runCheck<Ctx>(def: CheckDefinition<Ctx>, ctx: Ctx, opts: R
   try {
     outcome = await def.run(ctx);
   } catch (err) {
+    // The context says the target cannot give what this check needs: a skip with that reason.
+    if (isHarnessError(err) && err.code === 'CHECK_NOT_APPLICABLE') return { ...base, status: 'skip', reason: err.message, evidence: [], durationMs: elapsed() };
     const stack = err instanceof Error ? err.stack : undefined;
     return { ...base, status: 'error', message: errorMessage(err), evidence: stack ? [{ label: 'stack', note: stack }] : [], durationMs: elapsed() };
   }

@@ -1,0 +1,115 @@
+/**
+ * A client for the sandbox's admin API (sandbox/README.md): the powers a real target does not
+ * offer — arranging merchants and vouchers, reading the SMS outbox, moving the clock, injecting
+ * faults and switching seeded defects. Node-only; the admin token never appears in its errors.
+ */
+import { HarnessError } from '../errors';
+import type { Micro } from '../money';
+import { formatMoney } from '../money';
+
+export interface SandboxAdminOptions {
+  readonly adminUrl: string;
+  readonly adminToken: string;
+}
+
+export interface MerchantInput {
+  readonly publicKeyPem: string;
+  readonly keyType?: 'secp256k1' | 'ed25519';
+  readonly name?: string;
+  readonly serviceFee?: Micro;
+  readonly allowedOrigins?: readonly string[];
+}
+
+export interface VoucherInput {
+  readonly amount: Micro;
+  readonly code?: string;
+  readonly expirationDate?: string;
+  readonly ownerMsisdn?: string;
+  readonly restrictedMerchantId?: string;
+  readonly fixedOtp?: string;
+  readonly partnerId?: string;
+}
+
+export interface SmsMessage {
+  readonly to: string;
+  readonly voucherCode: string;
+  readonly claimId: string;
+  readonly otp?: string;
+  readonly text: string;
+  readonly at: string;
+}
+
+export interface PartnerInput {
+  readonly publicKeyPem: string;
+  readonly name?: string;
+  readonly reservedBalance?: Micro;
+  readonly allowedOrigins?: readonly string[];
+  readonly signingTemplate?: string;
+}
+
+export type FaultInput =
+  | { readonly endpoint: string; readonly kind: 'error'; readonly code: number; readonly count?: number }
+  | { readonly endpoint: string; readonly kind: 'delay'; readonly delayMs: number; readonly count?: number }
+  | { readonly endpoint: string; readonly kind: 'reset'; readonly count?: number };
+
+/** Admin answers are read field by field by the caller. */
+export type AdminAnswer = Record<string, unknown>;
+
+export interface SandboxAdminClient {
+  createMerchant(input: MerchantInput): Promise<{ id: string; apiKey: string }>;
+  createPartner(input: PartnerInput): Promise<{ id: string; apiKey: string }>;
+  createVoucher(input: VoucherInput): Promise<AdminAnswer & { code: string }>;
+  voucher(code: string): Promise<AdminAnswer>;
+  sms(filter?: { voucherCode?: string; to?: string }): Promise<SmsMessage[]>;
+  advanceClock(seconds: number): Promise<AdminAnswer>;
+  addFault(fault: FaultInput): Promise<AdminAnswer>;
+  setDefects(names: readonly string[]): Promise<AdminAnswer>;
+  state(): Promise<AdminAnswer>;
+  ledger(): Promise<{ entries: AdminAnswer[] }>;
+  reset(): Promise<AdminAnswer>;
+}
+
+export function createSandboxAdminClient(options: SandboxAdminOptions): SandboxAdminClient {
+  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const url = `${options.adminUrl}${path}`;
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method,
+        headers: { authorization: `Bearer ${options.adminToken}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (err) {
+      throw new HarnessError('TARGET_UNREACHABLE', `cannot reach the sandbox admin API at ${url}: ${(err as Error).message}; is the sandbox running?`, { cause: err });
+    }
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    if (!res.ok || typeof json !== 'object' || json === null) {
+      const message = (json as { message?: unknown } | undefined)?.message;
+      throw new HarnessError('TARGET_MALFORMED_RESPONSE', `sandbox admin ${method} ${path} answered ${res.status}: ${typeof message === 'string' ? message : text.slice(0, 120)}`);
+    }
+    return json as T;
+  }
+  const money = (micro: Micro | undefined) => (micro === undefined ? undefined : formatMoney(micro));
+  return {
+    createMerchant: (input) => call('POST', '/merchants', { ...input, serviceFee: money(input.serviceFee) }),
+    createPartner: (input) => call('POST', '/partners', { ...input, reservedBalance: money(input.reservedBalance) }),
+    createVoucher: (input) => call('POST', '/vouchers', { ...input, amount: money(input.amount) }),
+    voucher: (code) => call('GET', `/vouchers/${encodeURIComponent(code)}`),
+    sms: async (filter = {}) => {
+      const query = new URLSearchParams(Object.entries(filter).filter((e): e is [string, string] => e[1] !== undefined));
+      return (await call<{ messages: SmsMessage[] }>('GET', `/sms${query.size > 0 ? `?${query}` : ''}`)).messages;
+    },
+    advanceClock: (seconds) => call('POST', '/clock', { advanceSeconds: seconds }),
+    addFault: (fault) => call('POST', '/faults', fault),
+    setDefects: (names) => call('PUT', '/defects', { active: names }),
+    state: () => call('GET', '/state'),
+    ledger: () => call('GET', '/ledger'),
+    reset: () => call('POST', '/reset'),
+  };
+}

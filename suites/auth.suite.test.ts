@@ -1,0 +1,4 @@
+import { authChecks } from './auth.checks';
+import { conformanceSuite } from './conformance-suite';
+
+conformanceSuite('auth', authChecks);

@@ -1,0 +1,148 @@
+/**
+ * What a conformance check gets to work with: clients for the target's credentials, vouchers and
+ * OTPs, and — on a sandbox — the admin powers (second merchants, the clock, faults, the outbox).
+ * A method a target cannot honour throws CHECK_NOT_APPLICABLE, which runCheck reports as a skip.
+ */
+import { HarnessError } from '../lib/errors';
+import { exportPrivateKeyPem, exportPublicKeyPem, generatePrivateKey } from '../lib/keys';
+import type { KeyType, PrivateKey } from '../lib/keys';
+import type { Micro } from '../lib/money';
+import { createMerchantClient, createPartnerClient } from '../lib/node/http-client';
+import type { MerchantClient, PartnerClient } from '../lib/node/http-client';
+import { otpFetcher } from '../lib/node/otp-source';
+import { createSandboxAdminClient } from '../lib/node/sandbox-admin-client';
+import type { SandboxAdminClient } from '../lib/node/sandbox-admin-client';
+import type { ResolvedTarget } from '../lib/node/target-file';
+import type { RandomSource } from '../lib/random';
+import { seededRandom } from '../lib/random';
+import type { Expectations } from '../lib/target-config';
+import { DEFAULT_SIGNING_TEMPLATE } from '../lib/signing-template';
+import type { Power } from './check';
+
+export interface VoucherSpec {
+  readonly amount?: Micro;
+  /** ISO 8601; in the past for an expired voucher. */
+  readonly expirationDate?: string;
+  readonly restrictedMerchantId?: string;
+  readonly fixedOtp?: string;
+  readonly ownerMsisdn?: string;
+}
+
+export interface MerchantHandle {
+  /** The sandbox's id for it (undefined on a real target). */
+  readonly id: string | undefined;
+  readonly key: PrivateKey;
+  /** A fresh client: its own login and transcript. */
+  client(): MerchantClient;
+}
+
+export interface PartnerHandle {
+  readonly id: string | undefined;
+  readonly key: PrivateKey;
+  readonly signingTemplate: string;
+  /** Partner clock in milliseconds; checks shift it to test the replay window. */
+  client(clock?: () => number): PartnerClient;
+}
+
+export interface CertifyContext {
+  readonly target: ResolvedTarget;
+  readonly seed: number;
+  /** Seeded: amounts, keys and codes replay from `seed`. */
+  readonly random: RandomSource;
+  readonly powers: ReadonlySet<Power>;
+  readonly expectations: Expectations;
+  /** The target's own merchant credentials. */
+  readonly merchant: MerchantHandle;
+  /** Sandbox admin API; throws CHECK_NOT_APPLICABLE on a target without it. */
+  admin(): SandboxAdminClient;
+  /** Another merchant with its own key and fee (sandbox only): per-merchant scoping, restricted vouchers. */
+  otherMerchant(options?: { keyType?: KeyType; serviceFee?: Micro }): Promise<MerchantHandle>;
+  /** A voucher to work on: issued to spec on a sandbox; on a target, the next unused fixture voucher (no spec allowed). */
+  voucher(spec?: VoucherSpec): Promise<string>;
+  /** The OTP of the newest claim on the voucher, sent after `smsBefore` messages (see smsCount). */
+  otp(voucherCode: string, smsBefore: number): Promise<string>;
+  /** How many SMS the voucher's owner has had (0 when the target has no outbox). */
+  smsCount(voucherCode: string): Promise<number>;
+  /** The partner profile: a sandbox partner company, or the target's own partner credentials. */
+  partner(options?: { reservedBalance?: Micro }): Promise<PartnerHandle>;
+  /** Sandbox clock: advance by seconds (CHECK_NOT_APPLICABLE without the clock power). */
+  advanceClock(seconds: number): Promise<void>;
+}
+
+export const notApplicable = (reason: string): HarnessError => new HarnessError('CHECK_NOT_APPLICABLE', reason);
+
+/** What an embedded or remote sandbox adds to a target: its admin API. */
+export interface SandboxAccess {
+  readonly adminUrl: string;
+  readonly adminToken: string;
+  readonly merchantId: string;
+}
+
+const SANDBOX_POWERS: readonly Power[] = ['admin', 'clock', 'faults', 'outbox'];
+
+export function createCertifyContext(options: { target: ResolvedTarget; seed: number; sandbox?: SandboxAccess }): CertifyContext {
+  const { target, seed } = options;
+  const { config } = target;
+  const admin = options.sandbox === undefined ? undefined : createSandboxAdminClient({ adminUrl: options.sandbox.adminUrl, adminToken: options.sandbox.adminToken });
+  const powers = new Set<Power>(admin ? SANDBOX_POWERS : []);
+  const requireAdmin = (what: string): SandboxAdminClient => {
+    if (admin === undefined) throw notApplicable(`${what} needs the sandbox's admin API; this target has none (not provokable from outside on this target)`);
+    return admin;
+  };
+  const merchantHandle = (id: string | undefined, key: PrivateKey, apiKey: string): MerchantHandle => {
+    target.redactor.add(apiKey, 'api-key');
+    return { id, key, client: () => createMerchantClient({ baseUrl: config.baseUrl, apiKey, privateKey: key, redactor: target.redactor }) };
+  };
+  const fetchOtp = otpFetcher(config.otp, admin);
+  const fixtureVouchers = [...config.fixtures.vouchers];
+
+  return {
+    target,
+    seed,
+    random: seededRandom(seed),
+    powers,
+    expectations: config.expectations,
+    merchant: merchantHandle(options.sandbox?.merchantId, target.privateKey, target.apiKey),
+    admin: () => requireAdmin('this check'),
+    async otherMerchant(opts = {}) {
+      const sandbox = requireAdmin('a second merchant');
+      const key = generatePrivateKey(opts.keyType ?? 'secp256k1');
+      const created = await sandbox.createMerchant({ publicKeyPem: exportPublicKeyPem(key), keyType: key.type, serviceFee: opts.serviceFee });
+      return merchantHandle(created.id, key, created.apiKey);
+    },
+    async voucher(spec) {
+      if (admin) return (await admin.createVoucher({ amount: spec?.amount ?? 100_000_000n, ownerMsisdn: '251911000000', ...spec })).code;
+      if (spec !== undefined) throw notApplicable('the check needs a voucher made to order (amount, expiry, restriction); only the sandbox can issue one');
+      const next = fixtureVouchers.shift();
+      if (next === undefined) throw notApplicable('no unused voucher left in the target file\'s "fixtures.vouchers"; list more test vouchers there');
+      return next.code;
+    },
+    async otp(voucherCode, smsBefore) {
+      if (fetchOtp === undefined) throw notApplicable('the target file names no OTP source ("otp"), so redemption cannot be exercised');
+      return fetchOtp({ voucherCode, seenBefore: smsBefore });
+    },
+    smsCount: async (voucherCode) => (admin ? (await admin.sms({ voucherCode })).length : 0),
+    async partner(opts = {}) {
+      if (config.profile === 'partner') {
+        return { id: undefined, key: target.privateKey, signingTemplate: config.signingTemplate, client: (clock) => createPartnerClient({ baseUrl: config.baseUrl, apiKey: target.apiKey, privateKey: target.privateKey, signingTemplate: config.signingTemplate, redactor: target.redactor, ...(clock ? { clock } : {}) }) };
+      }
+      const sandbox = requireAdmin('the partner profile on a merchant target');
+      const key = generatePrivateKey('ed25519');
+      const created = await sandbox.createPartner({ publicKeyPem: exportPublicKeyPem(key), reservedBalance: opts.reservedBalance ?? 1_000_000_000n });
+      target.redactor.add(created.apiKey, 'partner-api-key');
+      const partnerUrl = config.baseUrl.replace(/\/api\/v1\/merchant\/client\/?$/, '/api/v1/partner');
+      return {
+        id: created.id,
+        key,
+        signingTemplate: DEFAULT_SIGNING_TEMPLATE,
+        client: (clock) => createPartnerClient({ baseUrl: partnerUrl, apiKey: created.apiKey, privateKey: key, signingTemplate: DEFAULT_SIGNING_TEMPLATE, redactor: target.redactor, ...(clock ? { clock } : {}) }),
+      };
+    },
+    async advanceClock(seconds) {
+      await requireAdmin('moving the clock').advanceClock(seconds);
+    },
+  };
+}
+
+/** The private key PEM of a handle, for checks that sign with another tool (Node crypto, openssl). */
+export const privateKeyPemOf = (handle: { key: PrivateKey }): string => exportPrivateKeyPem(handle.key, 'pkcs8');

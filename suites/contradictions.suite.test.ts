@@ -1,0 +1,4 @@
+import { contradictionChecks } from './contradictions.checks';
+import { conformanceSuite } from './conformance-suite';
+
+conformanceSuite('contradictions', contradictionChecks);

@@ -1,0 +1,4 @@
+import type { CheckDefinition } from './check';
+import type { CertifyContext } from './context';
+
+export const detailChecks: readonly CheckDefinition<CertifyContext>[] = [];

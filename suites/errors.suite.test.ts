@@ -1,0 +1,4 @@
+import { errorsChecks } from './errors.checks';
+import { conformanceSuite } from './conformance-suite';
+
+conformanceSuite('errors', errorsChecks);

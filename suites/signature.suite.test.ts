@@ -1,0 +1,4 @@
+import { signatureChecks } from './signature.checks';
+import { conformanceSuite } from './conformance-suite';
+
+conformanceSuite('signature', signatureChecks);
