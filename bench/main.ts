@@ -1,4 +1,7 @@
 /** `npm run bench`: prints figures and ratios on this machine; asserts nothing. */
+// First: in the bundle, the sandbox bench's server processes are this same file forked, and
+// sandbox/bench.ts must take over before anything below runs in them.
+import { benchSandbox } from '../sandbox/bench';
 import { benchK6Signing } from './k6-signing-bench';
 import { benchSigning } from './signing-bench';
 
@@ -7,10 +10,20 @@ console.log('\nSigning in Node: operations per second, lib/ (noble) beside Node 
 console.table(signing);
 
 const k6 = await benchK6Signing();
-console.log('\nSigning inside k6 (lib/ bundled, noble in k6\'s VM): operations per second, and the ratio to lib/ in Node');
+console.log("\nSigning inside k6 (lib/ bundled, noble in k6's VM): operations per second, and the ratio to lib/ in Node");
 console.table(
   k6.map((row) => {
     const node = signing.find((s) => s.algorithm === row.algorithm && s.operation === row.operation)!;
     return { ...row, libInNodeOpsPerSec: node.libOpsPerSec, ratio: Number((row.k6OpsPerSec / node.libOpsPerSec).toFixed(3)) };
   }),
 );
+
+const sandbox = await benchSandbox();
+console.log('\nSandbox: signed initiate-claim POSTs per second on loopback (server in its own process) beside the node:crypto secp256k1 verify ceiling');
+console.table({
+  verifyCeilingPerSec: Math.round(sandbox.verifyCeilingPerSec),
+  signedPostsPerSec: Math.round(sandbox.signedPostsPerSec),
+  ratioToCeiling: Number(sandbox.ratio.toFixed(3)),
+  referenceServerPerSec: Math.round(sandbox.referenceServerPerSec),
+  ratioToReference: Number(sandbox.ratioToReference.toFixed(3)),
+});

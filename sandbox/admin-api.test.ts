@@ -56,7 +56,7 @@ describe('merchants, partners and vouchers', () => {
     ['an unknown field', () => ({ fee: 1 }), '"fee" is not a known field'],
     ['origins not an array', () => ({ allowedOrigins: '127.0.0.1' }), '"allowedOrigins" expected an array'],
   ])('refuses %s with 400 naming the field', async (_, body, message) => {
-    const sent = body();
+    const sent: Record<string, unknown> = body();
     const answer = await client.admin('POST', '/merchants', sent);
     expect(answer.status).toBe(400);
     expect(answer.json.message).toContain(message);

@@ -122,7 +122,7 @@ const readState: Handler = async (call) => {
   const { ctx } = call;
   const balances = balancesFromLedger(ctx.ledger.entries());
   return jsonReply({
-    clock: clockJson(ctx.clock.now()).now,
+    clock: new Date(ctx.clock.now()).toISOString(),
     seed: call.host.seed,
     fixedOtp: ctx.state.fixedOtp,
     defects: ctx.defects.list(),

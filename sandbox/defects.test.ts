@@ -41,6 +41,21 @@ const remaining = async (code: string) => (await client.voucher(code)).remaining
 const testStatus = async (token: string) => (await httpCall(`${sandbox.url}/test`, { method: 'POST', headers: { 'x-api-token': token } })).status;
 const claimsReserved = async () => (await client.ledger()).filter((e) => e.kind === 'claim-reserved').length;
 
+/** POST /test with a token that has aged `seconds` of sandbox clock. */
+async function testStatusAfter(seconds: number): Promise<number> {
+  const m = await readyMerchant(client);
+  await client.advanceClock(seconds);
+  return testStatus(m.token);
+}
+
+/** The balance left after redeeming 10 of 100 with a service fee of 1. */
+async function remainingAfterFeeRedemption(): Promise<string> {
+  const m = await readyMerchant(client, { serviceFee: 1 });
+  const { code, otp } = await withClaim(m, {}, 10);
+  await m.redeem({ voucherCode: code, verificationCode: otp });
+  return remaining(code);
+}
+
 /** A signed initiate on a fresh voucher with the x-signature the caller makes from the body. */
 async function initiateSignedWith(sign: (m: ReadyMerchant, body: string) => string, send: (body: string) => string = (b) => b): Promise<number> {
   const m = await readyMerchant(client);
@@ -89,24 +104,8 @@ const SCENARIOS: Record<DefectName, Scenario> = {
     correct: 403,
     defective: 200,
   },
-  'token-never-expires': {
-    observe: async () => {
-      const m = await readyMerchant(client);
-      await client.advanceClock(3600);
-      return testStatus(m.token);
-    },
-    correct: 401,
-    defective: 200,
-  },
-  'token-lives-too-long': {
-    observe: async () => {
-      const m = await readyMerchant(client);
-      await client.advanceClock(330);
-      return testStatus(m.token);
-    },
-    correct: 401,
-    defective: 200,
-  },
+  'token-never-expires': { observe: () => testStatusAfter(3600), correct: 401, defective: 200 },
+  'token-lives-too-long': { observe: () => testStatusAfter(330), correct: 401, defective: 200 },
   'token-alg-none-accepted': {
     observe: async () => {
       const m = await readyMerchant(client);
@@ -159,26 +158,8 @@ const SCENARIOS: Record<DefectName, Scenario> = {
     defective: 1,
   },
   'reservation-check-then-act': { observe: overReservedInABurst, correct: false, defective: true },
-  'fee-not-deducted': {
-    observe: async () => {
-      const m = await readyMerchant(client, { serviceFee: 1 });
-      const { code, otp } = await withClaim(m, {}, 10);
-      await m.redeem({ voucherCode: code, verificationCode: otp });
-      return remaining(code);
-    },
-    correct: '89.000000',
-    defective: '90.000000',
-  },
-  'fee-deducted-twice': {
-    observe: async () => {
-      const m = await readyMerchant(client, { serviceFee: 1 });
-      const { code, otp } = await withClaim(m, {}, 10);
-      await m.redeem({ voucherCode: code, verificationCode: otp });
-      return remaining(code);
-    },
-    correct: '89.000000',
-    defective: '88.000000',
-  },
+  'fee-not-deducted': { observe: remainingAfterFeeRedemption, correct: '89.000000', defective: '90.000000' },
+  'fee-deducted-twice': { observe: remainingAfterFeeRedemption, correct: '89.000000', defective: '88.000000' },
   'money-in-floating-point': {
     observe: async () => {
       const m = await readyMerchant(client);

@@ -69,7 +69,7 @@ async function pythonReady(): Promise<void> {
   try {
     await run('python3', ['-c', 'import requests, cryptography']);
   } catch (err) {
-    throw new Error(`python3 with requests and cryptography is needed to run the document's Python example: apt-get install python3-requests python3-cryptography (${err instanceof Error ? err.message : String(err)})`);
+    throw new Error(`python3 with requests and cryptography is needed to run the document's Python example: apt-get install python3-requests python3-cryptography (${err instanceof Error ? err.message : String(err)})`, { cause: err });
   }
 }
 
