@@ -16,3 +16,4 @@ export * from './redact';
 export * from './signature';
 export * from './signing-template';
 export * from './target-config';
+export * from './history';
