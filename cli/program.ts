@@ -4,6 +4,7 @@ import { HarnessError } from '../lib/errors';
 import { AREAS } from '../reports/check-result';
 import { certifyCommand } from './certify-command';
 import { generateKeysCommand } from './keys-command';
+import { loadCommand } from './load-command';
 import { EXIT, runCommand } from './run-command';
 import type { CommandIo } from './run-command';
 import { serveSandbox } from '../sandbox';
@@ -89,6 +90,21 @@ Examples:
     .option('--seed <n>', 'seed for the embedded sandbox (OTPs, codes)')
     .addHelpText('after', '\nOTPs come from the target file\'s "otp" source (the sandbox outbox for the embedded sandbox). Exit code 0 when every step conforms.')
     .action((options) => act(() => smokeCommand(options, io)));
+
+  program
+    .command('load')
+    .description('Run a bundled k6 scenario (same-voucher-burst, idempotency-storm) against the embedded sandbox or a loopback target, then check the history it recorded against the invariants.')
+    .requiredOption('--scenario <name>', 'same-voucher-burst or idempotency-storm')
+    .option('--profile <name>', 'smoke, load, stress, soak or spike (k6.config.ts): bounds and thresholds', 'smoke')
+    .option('--target <file>', 'a loopback target file with sandbox admin powers; default: start the embedded sandbox')
+    .option('--out <dir>', 'where to write summary.json, dashboard.html, history.jsonl, finals.json, verdict.json, junit.xml', 'out/load')
+    .option('--vus <n>', 'virtual users (at most 1000); default 50 for the burst, the profile\'s otherwise')
+    .option('--vouchers <n>', 'how many vouchers to provision: one burst or storm each')
+    .option('--fill <x>', 'burst: the claims ask on average for this many times the balance (default 1)')
+    .option('--seed <n>', 'seed for claim amounts and the embedded sandbox')
+    .option('--defect <name...>', 'switch on seeded defects in the embedded sandbox (sandbox/README.md)')
+    .addHelpText('after', '\nk6 comes from npm run k6:install. Runs go to loopback only and stop by themselves. Exit code 1 when a threshold or an invariant fails.')
+    .action((options) => act(() => loadCommand(options, io)));
 
   program
     .command('sandbox')

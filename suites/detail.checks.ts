@@ -1,4 +1,224 @@
-import type { CheckDefinition } from './check';
+/**
+ * Voucher detail (issue area 7; merchant API v1.0 › Gift Voucher Redemption › 2. Get Voucher
+ * Detail Information): the response's shape and formats, and its consistency with what the suite
+ * did to the voucher — issued, claimed, redeemed, spent to zero — in exact micro-units.
+ */
+import fc from 'fast-check';
+import type { Micro } from '../lib/money';
+import { formatMoney, MICRO_PER_UNIT } from '../lib/money';
+import { defineCheck, fail, pass } from './check';
+import type { CheckDefinition, CheckOutcome, CheckSource } from './check';
 import type { CertifyContext } from './context';
+import { evidenceOf } from './evidence';
+import { httpProperty } from './http-property';
+import type { CaseVerdict } from './http-property';
+import { claim, claimAndRedeem, isRefused, newFlow, refusedCase, sendDetail } from './merchant-steps';
+import type { Flow } from './merchant-steps';
+import { amountFormatProblems, detailStep, iso8601Problem, readVoucherDetail, spendableToZero, VOUCHER_STATUSES } from './voucher-detail';
+import type { VoucherDetail } from './voucher-detail';
 
-export const detailChecks: readonly CheckDefinition<CertifyContext>[] = [];
+const API = 'omnivas-merchant-api-v1.0' as const;
+const RESPONSE: CheckSource = { doc: API, section: 'Gift Voucher Redemption › 2. Get Voucher Detail Information › Success Response; Response Body Explanations' };
+const STATES: CheckSource = { doc: 'DESIGN.md', section: 'Behaviour where the seeds are silent › Balance reservation; States' };
+
+/** The detail of a voucher the check has just been given, or the failure to read it. */
+async function freshDetail(ctx: CertifyContext): Promise<{ flow: Flow; voucherCode: string; detail: VoucherDetail } | { outcome: CheckOutcome }> {
+  const flow = newFlow(ctx);
+  const voucherCode = await ctx.voucher();
+  const detail = await detailStep(flow, voucherCode);
+  return isRefused(detail) ? { outcome: detail.refused } : { flow, voucherCode, detail };
+}
+
+/** The messages of the expectations that did not hold: each entry is `holds || message`. */
+const problemsOf = (...entries: readonly (string | true)[]): string[] => entries.filter((e): e is string => e !== true);
+
+/** A verdict over the detail read last: its problems fail the check with the exchanges so far. */
+const verdict = (flow: Flow, problems: readonly string[]): CheckOutcome => (problems.length === 0 ? pass() : fail(problems.join('; '), flow.trail));
+
+/** The same, for one case of a property. */
+const caseVerdict = (flow: Flow, problems: readonly string[]): CaseVerdict => ({ problem: problems.length === 0 ? undefined : problems.join('; '), evidence: flow.trail });
+
+const shape = defineCheck<CertifyContext>({
+  id: 'detail.shape',
+  title: 'The detail answers statusCode 200, success true, a message, and data.voucher with id (number), code, serialNumber, amount, remainingBalance, status (ACTIVE, REDEEM_INITIATED or REDEEMED), expirationDate, and data.serviceFee',
+  area: 'detail',
+  source: RESPONSE,
+  basis: 'document',
+  severity: 'high',
+  async run(ctx) {
+    const flow = newFlow(ctx);
+    const voucherCode = await ctx.voucher();
+    const res = await sendDetail(flow, voucherCode);
+    flow.trail.push(evidenceOf('voucher detail', res));
+    const read = readVoucherDetail(res);
+    if ('problems' in read) return fail(read.problems.join('; '), flow.trail);
+    const { detail } = read;
+    return verdict(
+      flow,
+      problemsOf(
+        detail.code === voucherCode || `"data.voucher.code" is ${JSON.stringify(detail.code)}, the voucher asked for is ${voucherCode}`,
+        VOUCHER_STATUSES.includes(detail.status) || `"data.voucher.status" is ${JSON.stringify(detail.status)}, not one of ${VOUCHER_STATUSES.join(', ')}`,
+      ),
+    );
+  },
+});
+
+const amountFormat = defineCheck<CertifyContext>({
+  id: 'detail.amount-format',
+  title: 'amount, remainingBalance and serviceFee are decimal strings with 6 places ("50.000000"), or as the target file\'s amountFormat expectation says',
+  area: 'detail',
+  source: { doc: API, section: 'Gift Voucher Redemption › 2. Get Voucher Detail Information › Success Response ("amount": "50.000000")' },
+  basis: 'document',
+  severity: 'medium',
+  async run(ctx) {
+    const read = await freshDetail(ctx);
+    if ('outcome' in read) return read.outcome;
+    return verdict(read.flow, amountFormatProblems(read.detail, ctx.expectations.amountFormat));
+  },
+});
+
+const expirationIso = defineCheck<CertifyContext>({
+  id: 'detail.expiration-iso',
+  title: 'expirationDate is an ISO 8601 date-time ("2025-12-21T22:10:17.000Z")',
+  area: 'detail',
+  source: { doc: API, section: 'Gift Voucher Redemption › 2. Get Voucher Detail Information › Response Body Explanations (expirationDate: ISO 8601 format)' },
+  basis: 'document',
+  severity: 'medium',
+  async run(ctx) {
+    const read = await freshDetail(ctx);
+    if ('outcome' in read) return read.outcome;
+    return verdict(read.flow, problemsOf(iso8601Problem(read.detail.expirationDate) ?? true));
+  },
+});
+
+/** Voucher amounts from one micro-unit to a million units; expiry dates well after any sandbox clock. */
+const issuedVoucher = fc.record({
+  amount: fc.bigInt({ min: 1n, max: 1_000_000n * MICRO_PER_UNIT }),
+  expiresAt: fc.integer({ min: Date.UTC(2040, 0, 1), max: Date.UTC(2099, 11, 31) }),
+});
+
+const reflectsIssued = defineCheck<CertifyContext>({
+  id: 'detail.reflects-issued-voucher',
+  title: 'A voucher issued with any amount and expiry reads back exactly: amount and remainingBalance equal to it, status ACTIVE, the same expiration instant, amounts and date spelled as documented',
+  area: 'detail',
+  source: RESPONSE,
+  basis: 'document',
+  severity: 'high',
+  needs: ['admin'],
+  async run(ctx) {
+    const client = ctx.merchant.client();
+    return httpProperty(ctx, issuedVoucher, { numRuns: 15, examples: [{ amount: 100n * MICRO_PER_UNIT, expiresAt: Date.UTC(2040, 0, 1) }] }, async ({ amount, expiresAt }) => {
+      const flow = newFlow(ctx, client);
+      const expirationDate = new Date(expiresAt).toISOString();
+      const voucherCode = await ctx.voucher({ amount, expirationDate });
+      const detail = await detailStep(flow, voucherCode);
+      if (isRefused(detail)) return refusedCase(flow, detail);
+      return caseVerdict(flow, [
+        ...problemsOf(
+          detail.amount === amount || `"amount" reads ${formatMoney(detail.amount)}, issued ${formatMoney(amount)}`,
+          detail.remainingBalance === amount || `"remainingBalance" reads ${formatMoney(detail.remainingBalance)} on an unused voucher of ${formatMoney(amount)}`,
+          detail.status === 'ACTIVE' || `"status" is ${JSON.stringify(detail.status)} on an unused voucher, expected ACTIVE`,
+          Date.parse(detail.expirationDate) === expiresAt || `"expirationDate" is ${JSON.stringify(detail.expirationDate)}, issued ${expirationDate}`,
+          iso8601Problem(detail.expirationDate) ?? true,
+        ),
+        ...amountFormatProblems(detail, ctx.expectations.amountFormat),
+      ]);
+    });
+  },
+});
+
+const afterClaim = defineCheck<CertifyContext>({
+  id: 'detail.after-claim',
+  title: 'After a claim the detail shows REDEEM_INITIATED, with amount and remainingBalance unchanged (a claim reserves, it does not spend)',
+  area: 'detail',
+  source: STATES,
+  basis: 'assumption',
+  severity: 'high',
+  async run(ctx) {
+    const read = await freshDetail(ctx);
+    if ('outcome' in read) return read.outcome;
+    const { flow, voucherCode, detail: before } = read;
+    const claimed = await claim(flow, voucherCode, share(before.remainingBalance, ctx));
+    if (isRefused(claimed)) return claimed.refused;
+    const after = await detailStep(flow, voucherCode, 'voucher detail after the claim');
+    if (isRefused(after)) return after.refused;
+    return verdict(
+      flow,
+      problemsOf(
+        after.status === 'REDEEM_INITIATED' || `"status" is ${JSON.stringify(after.status)} with a claim pending, expected REDEEM_INITIATED`,
+        after.remainingBalance === before.remainingBalance || `"remainingBalance" went from ${formatMoney(before.remainingBalance)} to ${formatMoney(after.remainingBalance)} on a claim alone`,
+        after.amount === before.amount || `"amount" went from ${formatMoney(before.amount)} to ${formatMoney(after.amount)}`,
+      ),
+    );
+  },
+});
+
+/** A seeded share of `balance`, between one micro-unit and half of it. */
+function share(balance: Micro, ctx: CertifyContext): Micro {
+  const part = (balance * BigInt(1 + (ctx.random.nextUint32() % 500))) / 1000n;
+  return part > 0n ? part : 1n;
+}
+
+const afterRedeem = defineCheck<CertifyContext>({
+  id: 'detail.after-redeem',
+  title: 'After each redemption remainingBalance is exactly the balance before less the amount and the service fee, and the status is back to ACTIVE',
+  area: 'detail',
+  source: STATES,
+  basis: 'assumption',
+  severity: 'critical',
+  async run(ctx) {
+    const voucherCode = await ctx.voucher();
+    const client = ctx.merchant.client();
+    // Successive redemptions on one voucher, each taking a share (per mille) of what is left after the fee.
+    return httpProperty(ctx, fc.integer({ min: 1, max: 500 }), { numRuns: 6 }, async (perMille) => {
+      const flow = newFlow(ctx, client);
+      const before = await detailStep(flow, voucherCode, 'voucher detail before');
+      if (isRefused(before)) return refusedCase(flow, before);
+      const spendable = before.remainingBalance - before.serviceFee;
+      // Nothing left to redeem (shrinking spends the voucher too): the case says nothing.
+      if (spendable <= 0n) return { problem: undefined, evidence: [] };
+      const amount = (spendable * BigInt(perMille)) / 1000n || 1n;
+      const redeemed = await claimAndRedeem(flow, voucherCode, amount);
+      if (isRefused(redeemed)) return refusedCase(flow, redeemed);
+      const after = await detailStep(flow, voucherCode, 'voucher detail after');
+      if (isRefused(after)) return refusedCase(flow, after);
+      const expected = before.remainingBalance - amount - before.serviceFee;
+      const status = expected === 0n ? 'REDEEMED' : 'ACTIVE';
+      return caseVerdict(
+        flow,
+        problemsOf(
+          after.remainingBalance === expected || `redeemed ${formatMoney(amount)} + fee ${formatMoney(before.serviceFee)} from ${formatMoney(before.remainingBalance)}: "remainingBalance" reads ${formatMoney(after.remainingBalance)}, expected ${formatMoney(expected)}`,
+          after.status === status || `"status" is ${JSON.stringify(after.status)} after the redemption, expected ${status}`,
+        ),
+      );
+    });
+  },
+});
+
+const redeemedAtZero = defineCheck<CertifyContext>({
+  id: 'detail.redeemed-at-zero',
+  title: 'Redeeming all of the balance but the fee leaves remainingBalance 0 and the status REDEEMED',
+  area: 'detail',
+  source: STATES,
+  basis: 'assumption',
+  severity: 'high',
+  async run(ctx) {
+    const read = await freshDetail(ctx);
+    if ('outcome' in read) return read.outcome;
+    const { flow, voucherCode, detail: before } = read;
+    const amount = spendableToZero(before);
+    const redeemed = await claimAndRedeem(flow, voucherCode, amount);
+    if (isRefused(redeemed)) return redeemed.refused;
+    const after = await detailStep(flow, voucherCode, 'voucher detail after spending it to zero');
+    if (isRefused(after)) return after.refused;
+    return verdict(
+      flow,
+      problemsOf(
+        after.remainingBalance === 0n || `"remainingBalance" reads ${formatMoney(after.remainingBalance)} after redeeming ${formatMoney(amount)} + fee ${formatMoney(before.serviceFee)} of ${formatMoney(before.remainingBalance)}, expected 0`,
+        after.status === 'REDEEMED' || `"status" is ${JSON.stringify(after.status)} at zero balance, expected REDEEMED`,
+      ),
+    );
+  },
+});
+
+export const detailChecks: readonly CheckDefinition<CertifyContext>[] = [shape, amountFormat, expirationIso, reflectsIssued, afterClaim, afterRedeem, redeemedAtZero];

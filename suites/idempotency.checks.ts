@@ -1,4 +1,346 @@
-import type { CheckDefinition } from './check';
+/**
+ * Idempotency (merchant API v1.0 › 1. Initiate Claim and 3. Redeem Gift › Request Body:
+ * idempotencyKey, "ensuring request idempotency and preventing duplicate processing"; DESIGN.md ›
+ * Behaviour where the seeds are silent › Idempotency): the same key and body get the first answer
+ * again with one effect, another body is refused, keys belong to a merchant and an endpoint, a
+ * request without one is refused; and concurrent claims never reserve more than the balance.
+ * Effects are observed from outside: what a later claim can still reserve, the detail's balance,
+ * and the SMS outbox where the target has one.
+ */
+import fc from 'fast-check';
+import { endpointPath } from '../lib/endpoint-catalog';
+import { isApiErrorCode } from '../lib/error-catalog';
+import type { Micro } from '../lib/money';
+import { formatMoney, moneyToJsonNumber } from '../lib/money';
+import type { ApiResponse, MerchantClient } from '../lib/node/http-client';
+import { initiateClaimBody } from '../lib/payloads';
+import type { InitiateClaimInput } from '../lib/payloads';
+import { defineCheck, fail, pass } from './check';
+import type { CheckDefinition, CheckOutcome } from './check';
+import { notApplicable } from './context';
 import type { CertifyContext } from './context';
+import { evidenceOf } from './evidence';
+import { apiCode, balanceOf, claimRest, IDEMPOTENCY_ASSUMPTION, initiate, initiateBurst, keyFor, outcomeOf, refutations, share, smsSince, succeeded, voucherToWorkOn } from './idempotency-helpers';
+import type { Refutations, VoucherBalance } from './idempotency-helpers';
 
-export const idempotencyChecks: readonly CheckDefinition<CertifyContext>[] = [];
+const API = 'omnivas-merchant-api-v1.0' as const;
+const KEY_REQUIRED = { doc: API, section: 'Gift Voucher Redemption › 1. Initiate Claim and 3. Redeem Gift › Request Body (idempotencyKey: required)' } as const;
+
+/** Metadata as merchants send it: "{}", JSON text, any unicode; the answer echoes it. */
+const metadataArb = fc.oneof(fc.constant('{}'), fc.json({ maxDepth: 2 }), fc.string({ unit: 'grapheme', maxLength: 24 }));
+/** Voucher balances made to order on a sandbox (2 to 10 000 units); elsewhere the fixture's own. */
+const balanceArb = fc.bigInt({ min: 2_000_000n, max: 10_000_000_000n });
+const perMilleArb = fc.integer({ min: 1, max: 999 });
+
+const sameAnswer = (a: ApiResponse, b: ApiResponse): boolean => a.status === b.status && a.text === b.text;
+
+/** The amount a voucher can pay out after the merchant's fee, or a skip when it cannot cover the fee. */
+function spendable(voucher: { code: string } & VoucherBalance): Micro {
+  const free = voucher.remaining - voucher.serviceFee;
+  if (free <= 0n) throw notApplicable(`voucher ${voucher.code}'s balance ${formatMoney(voucher.remaining)} does not cover the service fee ${formatMoney(voucher.serviceFee)}`);
+  return free;
+}
+
+/** One claim of `amount` took effect, no more: one OTP SMS where there is an outbox, and the rest of the balance still free. */
+async function expectReservedOnce(ctx: CertifyContext, client: MerchantClient, r: Refutations, voucher: { code: string; remaining: Micro }, amount: Micro, smsBefore: number, answer: ApiResponse): Promise<void> {
+  const sms = await smsSince(ctx, voucher.code, smsBefore);
+  if (sms !== undefined && sms !== 1) r.refute(`one claim of ${formatMoney(amount)}, repeated with its key, sent ${sms} OTP SMS; one effect means one`, ['answer', answer]);
+  const rest = voucher.remaining - amount;
+  if (rest === 0n) return;
+  const probe = await claimRest(ctx, client, voucher.code, rest);
+  if (!succeeded(probe)) {
+    r.refute(`after one claim of ${formatMoney(amount)} on ${formatMoney(voucher.remaining)}, repeated with its key, the rest (${formatMoney(rest)}) could not be claimed (${outcomeOf(probe)}): the repeat reserved again`, ['answer', answer], ['claim of the rest', probe]);
+  }
+}
+
+const sameKeySameBody = defineCheck<CertifyContext>({
+  id: 'idem.same-key-same-body',
+  title: 'initiate-claim repeated with the same idempotencyKey and body answers the first response again, byte for byte, and reserves once',
+  area: 'idempotency',
+  source: IDEMPOTENCY_ASSUMPTION,
+  basis: 'assumption',
+  severity: 'critical',
+  async run(ctx) {
+    const client = ctx.merchant.client();
+    const r: Refutations = refutations();
+    const property = fc.asyncProperty(balanceArb, perMilleArb, metadataArb, async (balance, perMille, metadata) => {
+      const voucher = await voucherToWorkOn(ctx, client, balance);
+      const amount = share(voucher.remaining, perMille);
+      const input: InitiateClaimInput = { voucherCode: voucher.code, amount, idempotencyKey: keyFor(ctx, 'same'), metadata };
+      const smsBefore = await ctx.smsCount(voucher.code);
+      const first = await initiate(ctx, client, input);
+      if (!succeeded(first)) r.refute(`a claim of ${formatMoney(amount)} on a voucher holding ${formatMoney(voucher.remaining)} was refused: ${outcomeOf(first)}`, ['first', first]);
+      const again = await initiate(ctx, client, input);
+      if (!sameAnswer(first, again)) r.refute(`the repeat with the same key and body answered ${outcomeOf(again)} with other bytes than the first ${outcomeOf(first)}; DESIGN.md: the first response again`, ['first', first], ['repeat', again]);
+      await expectReservedOnce(ctx, client, r, voucher, amount, smsBefore, again);
+    });
+    return r.outcome(await fc.check(property, { seed: ctx.seed, numRuns: 12 }));
+  },
+});
+
+const redeemSameKeySameBody = defineCheck<CertifyContext>({
+  id: 'idem.redeem-same-key-same-body',
+  title: 'redeem-gift repeated with the same idempotencyKey and body answers the first response again, byte for byte, and debits the voucher once',
+  area: 'idempotency',
+  source: IDEMPOTENCY_ASSUMPTION,
+  basis: 'assumption',
+  severity: 'critical',
+  async run(ctx) {
+    const client = ctx.merchant.client();
+    const r: Refutations = refutations();
+    const property = fc.asyncProperty(balanceArb, perMilleArb, metadataArb, async (balance, perMille, metadata) => {
+      const voucher = await voucherToWorkOn(ctx, client, balance);
+      const amount = share(spendable(voucher), perMille);
+      const smsBefore = await ctx.smsCount(voucher.code);
+      const claim = await initiate(ctx, client, { voucherCode: voucher.code, amount, idempotencyKey: keyFor(ctx, 'claim'), metadata: '{}' });
+      if (!succeeded(claim)) r.refute(`a claim of ${formatMoney(amount)} on a voucher holding ${formatMoney(voucher.remaining)} was refused: ${outcomeOf(claim)}`, ['claim', claim]);
+      const redeem = { voucherCode: voucher.code, verificationCode: await ctx.otp(voucher.code, smsBefore), idempotencyKey: keyFor(ctx, 'redeem'), metadata };
+      const first = await client.redeemGift(redeem);
+      if (!succeeded(first)) r.refute(`redeem-gift with the claim's OTP was refused: ${outcomeOf(first)}`, ['redeem', first]);
+      const again = await client.redeemGift(redeem);
+      if (!sameAnswer(first, again)) r.refute(`the repeat with the same key and body answered ${outcomeOf(again)} with other bytes than the first ${outcomeOf(first)}; DESIGN.md: the first response again`, ['first', first], ['repeat', again]);
+      const after = await balanceOf(client, voucher.code);
+      const expected = voucher.remaining - amount - voucher.serviceFee;
+      if (after.remaining !== expected) {
+        r.refute(`after one redemption of ${formatMoney(amount)} + fee ${formatMoney(voucher.serviceFee)} from ${formatMoney(voucher.remaining)}, repeated with its key, the balance is ${formatMoney(after.remaining)}, not ${formatMoney(expected)}`, ['repeat', again], ['detail', after.res]);
+      }
+    });
+    return r.outcome(await fc.check(property, { seed: ctx.seed, numRuns: 8 }));
+  },
+});
+
+const concurrentSameKey = defineCheck<CertifyContext>({
+  id: 'idem.concurrent-same-key-one-effect',
+  title: 'The same initiate-claim sent concurrently with one idempotencyKey takes effect once; the others get the first answer or an in-flight refusal',
+  area: 'idempotency',
+  source: { doc: API, section: 'Gift Voucher Redemption › 1. Initiate Claim › Request Body (idempotencyKey: "preventing duplicate processing")' },
+  basis: 'document',
+  severity: 'critical',
+  async run(ctx) {
+    const client = ctx.merchant.client();
+    const r: Refutations = refutations();
+    const inFlight = ctx.expectations.inFlightStatus;
+    // An in-flight refusal (DESIGN.md: HTTP 409, or the target waits) is not a documented code: a 4091 means the copy ran.
+    const inFlightRefusal = (res: ApiResponse) => typeof inFlight === 'number' && res.status === inFlight && !isApiErrorCode(apiCode(res));
+    const property = fc.asyncProperty(fc.integer({ min: 4, max: 12 }), fc.integer({ min: 1, max: 1000 }), async (copies, perMille) => {
+      const voucher = await voucherToWorkOn(ctx, client);
+      // Small enough that every copy would fit if each ran: a second run shows as a reservation, not a refusal.
+      const amount = share(voucher.remaining / BigInt(copies + 1), perMille);
+      const body = initiateClaimBody({ voucherCode: voucher.code, amount, idempotencyKey: keyFor(ctx, 'burst'), metadata: '{}' });
+      const smsBefore = await ctx.smsCount(voucher.code);
+      const answers = await initiateBurst(ctx, client, ctx.merchant.key, Array.from({ length: copies }, () => body));
+      const first = answers.find(succeeded);
+      if (first === undefined) r.refute(`none of ${copies} concurrent copies of one claim was accepted; the first answered ${outcomeOf(answers[0]!)}`, ['a copy', answers[0]!]);
+      const odd = answers.find((a) => !sameAnswer(a, first) && !inFlightRefusal(a));
+      if (odd !== undefined) r.refute(`a concurrent copy answered ${outcomeOf(odd)}, neither the first answer nor the in-flight refusal (${String(inFlight)})`, ['accepted copy', first], ['odd copy', odd]);
+      await expectReservedOnce(ctx, client, r, voucher, amount, smsBefore, first);
+    });
+    return r.outcome(await fc.check(property, { seed: ctx.seed, numRuns: 5 }));
+  },
+});
+
+type ChangedField = 'amount' | 'metadata' | 'voucherCode';
+
+const sameKeyDifferentBody = defineCheck<CertifyContext>({
+  id: 'idem.same-key-different-body',
+  title: 'initiate-claim with an idempotencyKey already used for another body is refused (expectations.idempotencyConflictStatus) and has no effect',
+  area: 'idempotency',
+  source: IDEMPOTENCY_ASSUMPTION,
+  basis: 'assumption',
+  severity: 'high',
+  async run(ctx) {
+    const client = ctx.merchant.client();
+    const r: Refutations = refutations();
+    const conflict = ctx.expectations.idempotencyConflictStatus;
+    const changed = async (input: InitiateClaimInput & { amount: Micro }, field: ChangedField): Promise<InitiateClaimInput> => {
+      if (field === 'voucherCode') return { ...input, voucherCode: (await voucherToWorkOn(ctx, client)).code };
+      if (field === 'amount') return { ...input, amount: input.amount === 1n ? 2n : input.amount - 1n };
+      return { ...input, metadata: '{"changed":true}' };
+    };
+    const property = fc.asyncProperty(fc.constantFrom<ChangedField>('amount', 'metadata', 'voucherCode'), perMilleArb, async (field, perMille) => {
+      const voucher = await voucherToWorkOn(ctx, client);
+      const input = { voucherCode: voucher.code, amount: share(voucher.remaining, perMille), idempotencyKey: keyFor(ctx, 'reused'), metadata: '{}' };
+      const first = await initiate(ctx, client, input);
+      if (!succeeded(first)) r.refute(`the first claim was refused: ${outcomeOf(first)}`, ['first', first]);
+      const other = await changed(input, field);
+      const smsBefore = await ctx.smsCount(other.voucherCode);
+      const reused = await initiate(ctx, client, other);
+      if (reused.status !== conflict) r.refute(`the key of a claim, sent again with another ${field}, was answered ${outcomeOf(reused)}, not HTTP ${conflict}`, ['first', first], ['other body', reused]);
+      const sms = await smsSince(ctx, other.voucherCode, smsBefore);
+      if (sms !== undefined && sms !== 0) r.refute(`the refused request sent ${sms} OTP SMS`, ['other body', reused]);
+      const rest = voucher.remaining - input.amount;
+      const probe = rest === 0n ? undefined : await claimRest(ctx, client, voucher.code, rest);
+      if (probe !== undefined && !succeeded(probe)) r.refute(`after the refused request the rest of the balance (${formatMoney(rest)}) could not be claimed (${outcomeOf(probe)}): it reserved something`, ['other body', reused], ['claim of the rest', probe]);
+    });
+    return r.outcome(await fc.check(property, { seed: ctx.seed, numRuns: 9 }));
+  },
+});
+
+const keysPerMerchant = defineCheck<CertifyContext>({
+  id: 'idem.keys-scoped-per-merchant',
+  title: 'Two merchants using the same idempotencyKey each get their own claim, for different vouchers and for the very same body',
+  area: 'idempotency',
+  source: IDEMPOTENCY_ASSUMPTION,
+  basis: 'assumption',
+  severity: 'high',
+  needs: ['admin'],
+  async run(ctx) {
+    const mine = ctx.merchant.client();
+    const theirs = (await ctx.otherMerchant()).client();
+    const both = async (first: InitiateClaimInput, second: InitiateClaimInput): Promise<CheckOutcome | undefined> => {
+      const a = await initiate(ctx, mine, first);
+      const b = await initiate(ctx, theirs, second);
+      if (succeeded(a) && succeeded(b)) return undefined;
+      return fail(`two merchants claimed with the same idempotencyKey: the first was answered ${outcomeOf(a)}, the second ${outcomeOf(b)}; keys belong to the merchant that sent them`, [evidenceOf('this merchant', a), evidenceOf('other merchant', b)]);
+    };
+    // Different vouchers, one key: a global key store refuses the second as "another body".
+    const key = keyFor(ctx, 'shared');
+    const [v1, v2] = [await voucherToWorkOn(ctx, mine), await voucherToWorkOn(ctx, mine)];
+    const differentBodies = await both({ voucherCode: v1.code, amount: share(v1.remaining, 500), idempotencyKey: key }, { voucherCode: v2.code, amount: share(v2.remaining, 500), idempotencyKey: key });
+    if (differentBodies) return differentBodies;
+    // The very same body from both, each for half the balance: a global store replays the first answer to the second merchant and reserves nothing.
+    const v3 = await voucherToWorkOn(ctx, mine);
+    const half = v3.remaining / 2n;
+    if (half === 0n) throw notApplicable(`voucher ${v3.code}'s balance ${formatMoney(v3.remaining)} cannot be split between two claims`);
+    const same: InitiateClaimInput = { voucherCode: v3.code, amount: half, idempotencyKey: keyFor(ctx, 'shared'), metadata: '{}' };
+    const sameBody = await both(same, same);
+    if (sameBody) return sameBody;
+    const over = v3.remaining - 2n * half + 1n;
+    const probe = await initiate(ctx, mine, { voucherCode: v3.code, amount: over, idempotencyKey: keyFor(ctx, 'over') });
+    if (apiCode(probe) !== 4091) {
+      return fail(`two merchants each claimed ${formatMoney(half)} of ${formatMoney(v3.remaining)} with the same key and body, yet a further claim of ${formatMoney(over)} was answered ${outcomeOf(probe)}, not 4091: the second merchant's claim reserved nothing`, [evidenceOf('further claim', probe)]);
+    }
+    return pass();
+  },
+});
+
+const keysPerEndpoint = defineCheck<CertifyContext>({
+  id: 'idem.keys-scoped-per-endpoint',
+  title: "One idempotencyKey sent to initiate and then to redeem-gift, as the document's end-to-end example does, redeems",
+  area: 'idempotency',
+  source: { doc: API, section: 'End-to-End Example (Single Snippet)' },
+  basis: 'document',
+  severity: 'high',
+  async run(ctx) {
+    const client = ctx.merchant.client();
+    const voucher = await voucherToWorkOn(ctx, client);
+    const amount = share(spendable(voucher), 500);
+    const key = keyFor(ctx, 'e2e');
+    const smsBefore = await ctx.smsCount(voucher.code);
+    const claim = await initiate(ctx, client, { voucherCode: voucher.code, amount, idempotencyKey: key, metadata: '{}' });
+    if (!succeeded(claim)) return fail(`the claim was refused: ${outcomeOf(claim)}`, [evidenceOf('claim', claim)]);
+    const redeem = await client.redeemGift({ voucherCode: voucher.code, verificationCode: await ctx.otp(voucher.code, smsBefore), idempotencyKey: key, metadata: '{}' });
+    if (!succeeded(redeem)) {
+      return fail(`redeem-gift with the key initiate had just used was answered ${outcomeOf(redeem)}; the end-to-end example sends one IDEMPOTENCY_KEY to both, so keys must be scoped per endpoint`, [evidenceOf('claim', claim), evidenceOf('redeem', redeem)]);
+    }
+    const after = await balanceOf(client, voucher.code);
+    const expected = voucher.remaining - amount - voucher.serviceFee;
+    if (after.remaining !== expected) return fail(`the redemption answered success but left ${formatMoney(after.remaining)}, not ${formatMoney(expected)}`, [evidenceOf('redeem', redeem), evidenceOf('detail', after.res)]);
+    return pass();
+  },
+});
+
+/** A signed POST whose body has every field but idempotencyKey. */
+const sendWithoutKey = (client: MerchantClient, path: string, fields: Record<string, unknown>): Promise<ApiResponse> => client.send({ method: 'POST', path, body: JSON.stringify(fields) });
+
+function refusedForNoKey(ctx: CertifyContext, endpoint: string, res: ApiResponse): CheckOutcome | undefined {
+  const expected = ctx.expectations.missingIdempotencyKeyStatus;
+  if (res.status === expected) return undefined;
+  return fail(`${endpoint} without idempotencyKey was answered ${outcomeOf(res)}, not HTTP ${expected}; the document marks the field required`, [evidenceOf(`${endpoint} without a key`, res)]);
+}
+
+const initiateWithoutKey = defineCheck<CertifyContext>({
+  id: 'idem.initiate-without-key-refused',
+  title: 'initiate-claim without an idempotencyKey is refused (expectations.missingIdempotencyKeyStatus) and reserves nothing',
+  area: 'idempotency',
+  source: KEY_REQUIRED,
+  basis: 'document',
+  severity: 'high',
+  async run(ctx) {
+    const client = ctx.merchant.client();
+    const voucher = await voucherToWorkOn(ctx, client);
+    const smsBefore = await ctx.smsCount(voucher.code);
+    const res = await sendWithoutKey(client, endpointPath(ctx.target.config.initiatePath), { voucherCode: voucher.code, amount: moneyToJsonNumber(voucher.remaining), metadata: '{}' });
+    const refused = refusedForNoKey(ctx, 'initiate-claim', res);
+    if (refused) return refused;
+    const sms = await smsSince(ctx, voucher.code, smsBefore);
+    if (sms !== undefined && sms !== 0) return fail(`the refused claim sent ${sms} OTP SMS`, [evidenceOf('claim without a key', res)]);
+    // It asked for the whole balance: if it had reserved anything, the same claim with a key would now be refused.
+    const probe = await claimRest(ctx, client, voucher.code, voucher.remaining);
+    if (!succeeded(probe)) return fail(`after the refused claim the whole balance could not be claimed (${outcomeOf(probe)}): it reserved something`, [evidenceOf('claim without a key', res), evidenceOf('claim of the balance', probe)]);
+    return pass();
+  },
+});
+
+const redeemWithoutKey = defineCheck<CertifyContext>({
+  id: 'idem.redeem-without-key-refused',
+  title: 'redeem-gift without an idempotencyKey is refused (expectations.missingIdempotencyKeyStatus) and debits nothing',
+  area: 'idempotency',
+  source: KEY_REQUIRED,
+  basis: 'document',
+  severity: 'high',
+  async run(ctx) {
+    const client = ctx.merchant.client();
+    const voucher = await voucherToWorkOn(ctx, client);
+    const smsBefore = await ctx.smsCount(voucher.code);
+    const claim = await initiate(ctx, client, { voucherCode: voucher.code, amount: share(spendable(voucher), 500), idempotencyKey: keyFor(ctx, 'claim'), metadata: '{}' });
+    if (!succeeded(claim)) return fail(`the claim was refused: ${outcomeOf(claim)}`, [evidenceOf('claim', claim)]);
+    const res = await sendWithoutKey(client, endpointPath('redeem-gift'), { voucherCode: voucher.code, verificationCode: await ctx.otp(voucher.code, smsBefore), metadata: '{}' });
+    const refused = refusedForNoKey(ctx, 'redeem-gift', res);
+    if (refused) return refused;
+    const after = await balanceOf(client, voucher.code);
+    if (after.remaining !== voucher.remaining) return fail(`the refused redemption changed the balance from ${formatMoney(voucher.remaining)} to ${formatMoney(after.remaining)}`, [evidenceOf('redeem without a key', res), evidenceOf('detail', after.res)]);
+    return pass();
+  },
+});
+
+const concurrentClaims = defineCheck<CertifyContext>({
+  id: 'idem.concurrent-claims-never-over-reserve',
+  title: '30 to 50 concurrent claims with distinct keys on one voucher never reserve more than its balance, and none is refused while it still fits',
+  area: 'idempotency',
+  source: { doc: 'DESIGN.md', section: 'Invariants the load scenarios check (2. no over-reservation; 3. no spurious refusal)' },
+  basis: 'assumption',
+  severity: 'critical',
+  async run(ctx) {
+    const client = ctx.merchant.client();
+    const r: Refutations = refutations();
+    const weightsArb = fc.array(fc.integer({ min: 1, max: 20 }), { minLength: 30, maxLength: 50 });
+    // Below 1000 the claims ask for more than the balance (1000/cover times it); from 1000 on they all fit.
+    const coverArb = fc.integer({ min: 250, max: 1250 });
+    const property = fc.asyncProperty(weightsArb, coverArb, async (weights, cover) => {
+      const voucher = await voucherToWorkOn(ctx, client);
+      const total = BigInt(weights.reduce((a, b) => a + b, 0) * cover);
+      // share(x, 1000) is x itself, but never below one micro-unit.
+      const amounts = weights.map((w) => share((voucher.remaining * BigInt(w) * 1000n) / total, 1000));
+      const bodies = amounts.map((amount) => initiateClaimBody({ voucherCode: voucher.code, amount, idempotencyKey: keyFor(ctx, 'race'), metadata: '{}' }));
+      const answers = await initiateBurst(ctx, client, ctx.merchant.key, bodies);
+      const odd = answers.find((a) => !succeeded(a) && apiCode(a) !== 4091);
+      if (odd !== undefined) r.refute(`a concurrent claim was answered ${outcomeOf(odd)}: each is either accepted or refused with 4091`, ['odd claim', odd]);
+      const accepted = amounts.reduce((sum, amount, i) => (succeeded(answers[i]!) ? sum + amount : sum), 0n);
+      const count = answers.filter(succeeded).length;
+      const last = [...answers].reverse().find(succeeded);
+      if (accepted > voucher.remaining) {
+        r.refute(`${answers.length} concurrent claims on a voucher holding ${formatMoney(voucher.remaining)}: ${count} were accepted, reserving ${formatMoney(accepted)}, more than the balance`, ...(last ? [['an accepted claim', last] as const] : []));
+      }
+      const free = voucher.remaining - accepted;
+      const spurious = answers.findIndex((a, i) => apiCode(a) === 4091 && amounts[i]! <= free);
+      if (spurious >= 0) {
+        r.refute(`a claim of ${formatMoney(amounts[spurious]!)} was refused with 4091 though ${formatMoney(free)} was still free after all ${count} accepted claims`, ['refused claim', answers[spurious]!]);
+      }
+    });
+    // A race does not shrink: stop at the first burst that breaks an invariant.
+    return r.outcome(await fc.check(property, { seed: ctx.seed, numRuns: 6, endOnFailure: true }));
+  },
+});
+
+export const idempotencyChecks: readonly CheckDefinition<CertifyContext>[] = [
+  sameKeySameBody,
+  redeemSameKeySameBody,
+  concurrentSameKey,
+  sameKeyDifferentBody,
+  keysPerMerchant,
+  keysPerEndpoint,
+  initiateWithoutKey,
+  redeemWithoutKey,
+  concurrentClaims,
+];

@@ -48,7 +48,7 @@ export interface PartnerInput {
 }
 
 export type FaultInput =
-  | { readonly endpoint: string; readonly kind: 'error'; readonly code: number; readonly count?: number }
+  | { readonly endpoint: string; readonly kind: 'error'; readonly code: number; readonly count?: number; readonly providerMessage?: string }
   | { readonly endpoint: string; readonly kind: 'delay'; readonly delayMs: number; readonly count?: number }
   | { readonly endpoint: string; readonly kind: 'reset'; readonly count?: number };
 
@@ -60,6 +60,12 @@ export interface SandboxAdminClient {
   createPartner(input: PartnerInput): Promise<{ id: string; apiKey: string }>;
   createVoucher(input: VoucherInput): Promise<AdminAnswer & { code: string }>;
   voucher(code: string): Promise<AdminAnswer>;
+  /** Sets a voucher's remainingBalance as an operator would (under a pending claim: provokes 4044). */
+  setVoucherBalance(code: string, remainingBalance: Micro): Promise<AdminAnswer>;
+  /** Removes a merchant; a token it already holds still verifies, so its redemptions give 4043. */
+  removeMerchant(id: string): Promise<AdminAnswer>;
+  /** Disables a partner company; redeeming the vouchers it issued gives 4045. */
+  disablePartner(id: string): Promise<AdminAnswer>;
   sms(filter?: { voucherCode?: string; to?: string }): Promise<SmsMessage[]>;
   advanceClock(seconds: number): Promise<AdminAnswer>;
   addFault(fault: FaultInput): Promise<AdminAnswer>;
@@ -101,6 +107,9 @@ export function createSandboxAdminClient(options: SandboxAdminOptions): SandboxA
     createPartner: (input) => call('POST', '/partners', { ...input, reservedBalance: money(input.reservedBalance) }),
     createVoucher: (input) => call('POST', '/vouchers', { ...input, amount: money(input.amount) }),
     voucher: (code) => call('GET', `/vouchers/${encodeURIComponent(code)}`),
+    setVoucherBalance: (code, remainingBalance) => call('POST', `/vouchers/${encodeURIComponent(code)}/balance`, { remainingBalance: formatMoney(remainingBalance) }),
+    removeMerchant: (id) => call('DELETE', `/merchants/${encodeURIComponent(id)}`),
+    disablePartner: (id) => call('POST', `/partners/${encodeURIComponent(id)}/disable`),
     sms: async (filter = {}) => {
       const query = new URLSearchParams(Object.entries(filter).filter((e): e is [string, string] => e[1] !== undefined));
       return (await call<{ messages: SmsMessage[] }>('GET', `/sms${query.size > 0 ? `?${query}` : ''}`)).messages;

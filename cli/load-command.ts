@@ -1,0 +1,308 @@
+/**
+ * `load`: runs a bundled k6 scenario (load/*.scenario.ts) against the embedded sandbox, or a
+ * loopback target file, and judges what happened. It provisions the vouchers, runs k6 with its
+ * progress shown, collects the history lines k6 prints into DIR/history.jsonl, reads the final
+ * voucher states and the sandbox ledger, runs the history checker when the tree has it, and writes
+ * DIR/summary.json (k6's), DIR/dashboard.html, DIR/finals.json, DIR/verdict.json, DIR/junit.xml.
+ * Exit 1 when a threshold or an invariant fails. Loopback only (CONTRIBUTING.md › Only this machine).
+ */
+import { createWriteStream } from 'node:fs';
+import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { boundedVus, profileNamed } from '../k6.config';
+import { HarnessError } from '../lib/errors';
+import type { FinalVoucherState, HistoryOp } from '../lib/history';
+import { parseHistoryLine } from '../lib/history';
+import { exportPrivateKeyPem } from '../lib/keys';
+import { formatMoney, moneyFromDecimal } from '../lib/money';
+import type { Micro } from '../lib/money';
+import { createMerchantClient } from '../lib/node/http-client';
+import { createSandboxAdminClient } from '../lib/node/sandbox-admin-client';
+import type { SandboxAdminClient } from '../lib/node/sandbox-admin-client';
+import { loadTargetFile } from '../lib/node/target-file';
+import type { ResolvedTarget } from '../lib/node/target-file';
+import { isLoopbackUrl } from '../lib/target-config';
+import { judgeHistory, verdictJson } from '../load/history-verdict';
+import { K6_THRESHOLDS_FAILED, streamK6 } from '../load/k6-process';
+import { overReservations, type LedgerEntry } from '../load/ledger-replay';
+import { LOAD_ENV, type OtpMode, type VoucherSpec } from '../load/load-env';
+import { buildLoadBundles, scenarioEntries } from '../scripts/build-load';
+import { findK6 } from '../scripts/k6-bin';
+import { startEmbeddedSandbox } from '../suites/embedded-sandbox';
+import { SERVICE_FEE } from '../suites/session';
+import type { CommandIo } from './run-command';
+import { EXIT } from './run-command';
+
+/** The package root: cli/ in source, dist/ when built; both one level down. */
+const ROOT = resolve(import.meta.dirname, '..');
+
+/** The scenarios this command runs, and what each provisions. */
+export const LOAD_SCENARIOS = {
+  'same-voucher-burst': { defaultVouchers: 3, voucherAmount: 100_000_000n },
+  'idempotency-storm': { defaultVouchers: 3, voucherAmount: 100_000_000n },
+} as const satisfies Record<string, { defaultVouchers: number; voucherAmount: Micro }>;
+export type LoadScenario = keyof typeof LOAD_SCENARIOS;
+
+const MAX_VOUCHERS = 100;
+
+export interface LoadOptions {
+  scenario: string;
+  profile?: string;
+  target?: string;
+  out: string;
+  vus?: string;
+  vouchers?: string;
+  seed?: string;
+  fill?: string;
+  defect?: string[];
+}
+
+function scenarioNamed(name: string): LoadScenario {
+  if (name in LOAD_SCENARIOS) return name as LoadScenario;
+  throw new HarnessError('INVALID_ARGUMENT', `--scenario: unknown ${JSON.stringify(name)}; choose from ${Object.keys(LOAD_SCENARIOS).join(', ')}`);
+}
+
+function wholeNumber(text: string | undefined, flag: string, min: number, max: number, fallback: number): number {
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) throw new HarnessError('INVALID_ARGUMENT', `${flag} expected a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`);
+  return Number(text);
+}
+
+function fillOf(text: string | undefined): string {
+  if (text === undefined) return '1';
+  const n = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || !(n > 0 && n <= 100)) throw new HarnessError('INVALID_ARGUMENT', `--fill expected a number above 0 and at most 100 (how many times the balance a burst's claims ask for on average), got ${JSON.stringify(text)}`);
+  return text;
+}
+
+/** The newest modification time among the files a bundle is made of. */
+async function newestSource(): Promise<number> {
+  const dirs = ['load', 'lib'].map((d) => join(ROOT, d));
+  const files = [join(ROOT, 'k6.config.ts'), ...(await Promise.all(dirs.map(async (d) => (await readdir(d)).filter((f) => f.endsWith('.ts')).map((f) => join(d, f))))).flat()];
+  const times = await Promise.all(files.map(async (f) => (await stat(f)).mtimeMs));
+  return Math.max(...times);
+}
+
+/** dist/load/NAME.js, bundled again when a source is newer (npm run build does the same for all). */
+async function ensureBundle(name: LoadScenario, io: CommandIo): Promise<string> {
+  const bundle = join(ROOT, 'dist', 'load', `${name}.js`);
+  const built = await stat(bundle).then(
+    (s) => s.mtimeMs,
+    () => undefined,
+  );
+  const sourcesPresent = await stat(join(ROOT, 'load')).then(
+    () => true,
+    () => false,
+  );
+  if (!sourcesPresent) {
+    if (built === undefined) throw new HarnessError('K6_FAILED', `${bundle} is missing and the sources are not here to build it; run npm run build in the harness checkout`);
+    return bundle;
+  }
+  if (built !== undefined && built >= (await newestSource())) return bundle;
+  const entry = (await scenarioEntries())[name];
+  if (entry === undefined) throw new HarnessError('INTERNAL', `load/${name}.scenario.ts is missing`);
+  io.out(`load: bundling load/${name}.scenario.ts (npm run build bundles every scenario)`);
+  await buildLoadBundles({ entryPoints: { [name]: entry } });
+  return bundle;
+}
+
+interface RunTarget {
+  readonly target: ResolvedTarget;
+  readonly admin: SandboxAdminClient;
+  readonly adminUrl: string;
+  readonly adminToken: string;
+  readonly otp: OtpMode;
+  readonly fixedOtp: string | undefined;
+  readonly close: () => Promise<void>;
+}
+
+async function openTarget(options: LoadOptions, seed: number, io: CommandIo): Promise<RunTarget> {
+  if (options.target === undefined) {
+    const embedded = await startEmbeddedSandbox({ defects: options.defect, seed, serviceFee: SERVICE_FEE });
+    return { target: embedded.target, admin: embedded.admin, adminUrl: embedded.access.adminUrl, adminToken: embedded.access.adminToken, otp: 'sandbox-outbox', fixedOtp: undefined, close: () => embedded.close() };
+  }
+  const target = await loadTargetFile(options.target);
+  for (const warning of target.warnings) io.err(warning);
+  const { config } = target;
+  for (const [field, url] of [['baseUrl', config.baseUrl], ['sandbox.adminUrl', config.sandbox?.adminUrl]] as const) {
+    if (url !== undefined && !isLoopbackUrl(url)) throw new HarnessError('NOT_LOOPBACK', `"${field}" in ${options.target} is ${url}, not this machine; load runs target loopback only (127.0.0.1, localhost, ::1)`);
+  }
+  if (config.profile !== 'merchant-v1') throw new HarnessError('CONFIG_INVALID', `"profile" in ${options.target} is ${config.profile}; the load scenarios speak merchant-v1`);
+  const adminUrl = config.sandbox?.adminUrl;
+  if (adminUrl === undefined || target.adminToken === undefined) {
+    throw new HarnessError('CONFIG_INVALID', `load needs a sandbox target with admin powers to provision vouchers and read the ledger: set "sandbox.adminUrl" and "sandbox.adminTokenEnv" in ${options.target}`);
+  }
+  const otp: OtpMode = config.otp.source === 'sandbox-outbox' || config.otp.source === 'fixed' ? config.otp.source : 'none';
+  if (otp === 'none' && config.otp.source !== 'none') io.err(`load: "otp.source" ${config.otp.source} is not reachable from inside k6; the scenarios stop at the claim`);
+  return {
+    target,
+    admin: createSandboxAdminClient({ adminUrl, adminToken: target.adminToken }),
+    adminUrl,
+    adminToken: target.adminToken,
+    otp,
+    fixedOtp: config.otp.source === 'fixed' ? config.otp.code : undefined,
+    close: async () => undefined,
+  };
+}
+
+async function provisionVouchers(admin: SandboxAdminClient, count: number, amount: Micro): Promise<VoucherSpec[]> {
+  const vouchers: VoucherSpec[] = [];
+  for (let i = 0; i < count; i++) {
+    const voucher = await admin.createVoucher({ amount });
+    vouchers.push({ code: voucher.code, amount: formatMoney(amount) });
+  }
+  return vouchers;
+}
+
+/** The final state of each voucher from the merchant's detail endpoint, and the admin view beside it. */
+async function readFinals(run: RunTarget, vouchers: readonly VoucherSpec[]): Promise<{ finals: FinalVoucherState[]; admin: unknown[] }> {
+  const client = createMerchantClient({ baseUrl: run.target.config.baseUrl, apiKey: run.target.apiKey, privateKey: run.target.privateKey, redactor: run.target.redactor });
+  const finals: FinalVoucherState[] = [];
+  const admin: unknown[] = [];
+  for (const { code } of vouchers) {
+    const detail = await client.voucherDetail(code);
+    const data = (detail.json as { data?: { voucher?: Record<string, unknown>; serviceFee?: unknown } } | undefined)?.data;
+    const v = data?.voucher;
+    if (detail.status !== 200 || v === undefined || typeof v.amount !== 'string' || typeof v.remainingBalance !== 'string' || typeof data?.serviceFee !== 'string') {
+      throw new HarnessError('TARGET_MALFORMED_RESPONSE', `GET voucher detail of ${code} answered HTTP ${detail.status} without voucher.amount, voucher.remainingBalance and serviceFee`);
+    }
+    finals.push({ voucher: code, amount: moneyFromDecimal(v.amount).toString(), remainingBalance: moneyFromDecimal(v.remainingBalance).toString(), serviceFee: moneyFromDecimal(data.serviceFee).toString(), status: String(v.status) });
+    admin.push(await run.admin.voucher(code));
+  }
+  return { finals, admin };
+}
+
+/** The headline figures of k6's summary: requests, their rate, latency by endpoint, and how well the bursts were aligned. */
+function headline(summaryText: string): string[] {
+  const summary = JSON.parse(summaryText) as { metrics?: Record<string, { values?: Record<string, number> }>; state?: { testRunDurationMs?: number } };
+  const metrics = summary.metrics ?? {};
+  const lines: string[] = [];
+  const reqs = metrics.http_reqs?.values;
+  if (reqs) lines.push(`requests: ${reqs.count} at ${reqs.rate?.toFixed(1)}/s over the whole run`);
+  for (const [name, metric] of Object.entries(metrics)) {
+    const m = /^http_req_duration\{endpoint:(.+)\}$/.exec(name);
+    if (m && metric.values && (metric.values['max'] ?? 0) > 0) lines.push(`  ${m[1]}: p95 ${metric.values['p(95)']?.toFixed(1)} ms, p99 ${metric.values['p(99)']?.toFixed(1)} ms`);
+  }
+  const skew = metrics.burst_start_skew_ms?.values;
+  if (skew) lines.push(`burst alignment: claims left ${skew.med?.toFixed(1)} ms (median), ${skew.max?.toFixed(1)} ms (max) after their instant`);
+  const failedChecks = metrics.checks?.values;
+  if (failedChecks) lines.push(`checks: ${(100 * (failedChecks.rate ?? 0)).toFixed(2)}% passed`);
+  return lines;
+}
+
+export async function loadCommand(options: LoadOptions, io: CommandIo): Promise<number> {
+  const scenario = scenarioNamed(options.scenario);
+  const profile = profileNamed(options.profile);
+  const vus = boundedVus(options.vus, scenario === 'same-voucher-burst' ? 50 : profile.vus, '--vus');
+  const voucherCount = wholeNumber(options.vouchers, '--vouchers', 1, MAX_VOUCHERS, LOAD_SCENARIOS[scenario].defaultVouchers);
+  const seed = wholeNumber(options.seed, '--seed', 0, 2 ** 31 - 1, Math.floor(Math.random() * 2 ** 31));
+  const fill = fillOf(options.fill);
+  if (options.target !== undefined && (options.defect?.length ?? 0) > 0) throw new HarnessError('INVALID_ARGUMENT', '--defect switches on seeded defects in the embedded sandbox; it cannot be used with --target');
+  await findK6(); // before anything starts: a missing k6 says to run npm run k6:install
+  const bundle = await ensureBundle(scenario, io);
+  const dir = resolve(options.out);
+  await mkdir(dir, { recursive: true });
+
+  const run = await openTarget(options, seed, io);
+  try {
+    const vouchers = await provisionVouchers(run.admin, voucherCount, LOAD_SCENARIOS[scenario].voucherAmount);
+    io.out(`load: ${scenario}, profile ${profile.name}, ${vus} VUs × ${vouchers.length} vouchers, seed ${seed}, against ${run.target.config.baseUrl}; OTPs: ${run.otp}; signing in k6${options.defect?.length ? `; defects ${options.defect.join(', ')}` : ''}`);
+    const summaryPath = join(dir, 'summary.json');
+    const dashboardPath = join(dir, 'dashboard.html');
+    const historyPath = join(dir, 'history.jsonl');
+    const history = createWriteStream(historyPath);
+    const ops: HistoryOp[] = [];
+    const tail: string[] = [];
+    const k6 = await streamK6({
+      args: ['run', '--log-format=raw', bundle],
+      env: {
+        [LOAD_ENV.baseUrl]: run.target.config.baseUrl,
+        [LOAD_ENV.adminUrl]: run.adminUrl,
+        [LOAD_ENV.initiatePath]: run.target.config.initiatePath,
+        [LOAD_ENV.otp]: run.otp,
+        ...(run.fixedOtp === undefined ? {} : { [LOAD_ENV.fixedOtp]: run.fixedOtp }),
+        [LOAD_ENV.runner]: 'k6-0',
+        [LOAD_ENV.seed]: String(seed),
+        [LOAD_ENV.vus]: String(vus),
+        [LOAD_ENV.profile]: profile.name,
+        [LOAD_ENV.vouchers]: JSON.stringify(vouchers),
+        [LOAD_ENV.fill]: fill,
+        [LOAD_ENV.summaryPath]: summaryPath,
+        [LOAD_ENV.apiKey]: run.target.apiKey,
+        [LOAD_ENV.privateKey]: exportPrivateKeyPem(run.target.privateKey),
+        [LOAD_ENV.adminToken]: run.adminToken,
+        // The dashboard's HTML export needs a few samples: one per second rather than its default 10 s.
+        K6_WEB_DASHBOARD: 'true',
+        K6_WEB_DASHBOARD_PORT: '-1',
+        K6_WEB_DASHBOARD_PERIOD: '1s',
+        K6_WEB_DASHBOARD_EXPORT: dashboardPath,
+      },
+      onHistoryLine: (line) => {
+        history.write(`${line}\n`);
+        const op = parseHistoryLine(line);
+        if (op !== undefined) ops.push(op);
+      },
+      onOtherLine: (line) => {
+        const clean = run.target.redactor.redactText(line);
+        tail.push(clean);
+        if (tail.length > 20) tail.shift();
+        io.err(clean);
+      },
+      timeoutMs: 35 * 60_000,
+    });
+    await new Promise<void>((done) => history.end(done));
+
+    const { finals, admin } = await readFinals(run, vouchers);
+    const ledger = (await run.admin.ledger()).entries.filter((e) => vouchers.some((v) => e.voucherCode === v.code)) as unknown as LedgerEntry[];
+    await writeFile(join(dir, 'finals.json'), `${JSON.stringify({ scenario, seed, vus, vouchers, finals, admin }, null, 2)}\n`);
+    await writeFile(join(dir, 'ledger.json'), `${JSON.stringify(ledger, null, 2)}\n`);
+    // The sandbox's ledger, replayed: a server-side witness of invariant 2 beside the history checker.
+    const overReserved = overReservations(ledger);
+    await writeFile(join(dir, 'ledger-check.json'), `${verdictJson({ invariant: 'no-over-reservation', source: 'sandbox ledger replay', valid: overReserved.length === 0, overReservations: overReserved })}\n`);
+
+    const serviceFee = (code: string) => BigInt(finals.find((f) => f.voucher === code)?.serviceFee ?? '0');
+    const judged = await judgeHistory({
+      ops,
+      finals,
+      initial: new Map(vouchers.map((v) => [v.code, { amount: moneyFromDecimal(v.amount), serviceFee: serviceFee(v.code) }])),
+      ledger,
+      otpSource: run.otp !== 'none',
+    });
+
+    const summaryText = await readFile(summaryPath, 'utf8').catch(() => undefined);
+    if (summaryText !== undefined) for (const line of headline(summaryText)) io.out(line);
+    else io.err('load: k6 wrote no summary.json');
+    const dashboard = await stat(dashboardPath).then(
+      () => dashboardPath,
+      () => undefined,
+    );
+    if (dashboard === undefined) io.err('load: k6 exported no dashboard.html (its web dashboard skips runs too short to chart)');
+    io.out(`history: ${ops.length} operations in ${historyPath}`);
+
+    let invariantsHold = overReserved.length === 0;
+    for (const o of overReserved.slice(0, 5)) io.out(`  ledger: voucher ${o.voucher} reserved ${formatMoney(o.reserved)} of a remaining ${formatMoney(o.remaining)} after ledger entry ${o.seq} (claim ${o.claimId ?? '?'})`);
+    io.out(`ledger replay (no over-reservation): ${overReserved.length === 0 ? 'holds' : `broken at ${overReserved.length} point(s)`}`);
+    if (judged === undefined) {
+      io.err(`load: reports/history-checker.ts (checkHistory) is not in this tree; history.jsonl, finals.json and ledger.json are written for it, no verdict`);
+    } else {
+      // 'unknown' (some op had no answer) is not a pass: a person has to look.
+      invariantsHold &&= judged.verdict.valid === true;
+      await writeFile(join(dir, 'verdict.json'), `${verdictJson(judged.verdict)}\n`);
+      if (judged.junit !== undefined) await writeFile(join(dir, 'junit.xml'), judged.junit);
+      io.out(`history checker: ${judged.verdict.valid === true ? 'invariants hold' : judged.verdict.valid === 'unknown' ? 'undetermined (see verdict.json)' : `${judged.verdict.violations.length} violation(s)`}`);
+      for (const v of judged.verdict.violations.slice(0, 10)) io.out(`  ${v.invariant} on ${v.voucher}: ${v.message}`);
+    }
+
+    if (k6.interrupted) {
+      io.out(`INTERRUPTED: what was gathered is in ${dir}`);
+      return EXIT.verdictFailed;
+    }
+    const thresholdsFailed = k6.exitCode === K6_THRESHOLDS_FAILED;
+    if (k6.exitCode !== 0 && !thresholdsFailed) throw new HarnessError('K6_FAILED', `k6 exited with ${k6.exitCode}: ${tail.slice(-3).join(' | ')}; what was gathered is in ${dir}`);
+    const pass = !thresholdsFailed && invariantsHold;
+    io.out(`${pass ? 'PASS' : 'FAIL'}: thresholds ${thresholdsFailed ? 'failed' : 'passed'}; invariants ${invariantsHold ? 'hold' : 'broken'}${judged === undefined ? ' (ledger replay only; no history checker)' : ''}; reports in ${dir}`);
+    return pass ? EXIT.ok : EXIT.verdictFailed;
+  } finally {
+    await run.close();
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Same-voucher burst (issue 5, scenario 1): N VUs (VUS, default 50, at most 1000) claim the SAME
+ * voucher at the same instant, one burst per voucher in VOUCHERS. setup() logs in once (the token
+ * is shared) and picks the start instant; each VU signs its claim first, then sleeps until its
+ * burst's instant, so the requests leave together. Amounts come from a seeded source (SEED, FILL:
+ * load/load-env.ts burstAmount) so Σ sometimes exceeds the balance. Claims that succeed are then
+ * redeemed with their OTP (OMNIVAS_OTP_SOURCE: sandbox outbox, fixed, or none → stop at the claim).
+ * Every request is one history line for the checker (DESIGN.md › Invariants the load scenarios check).
+ * Signing mode: in k6 (one secp256k1 signature per claim and per redemption).
+ */
+import { Trend } from 'k6/metrics';
+import type { Options } from 'k6/options';
+import { boundedMaxDuration, boundedVus, profileNamed, thresholdsFor } from '../k6.config';
+import { cryptoRandom, initiateClaimBody, merchantRequest, moneyFromDecimal, newIdempotencyKey, redeemGiftBody } from '../lib';
+import { checkClaim, checkRedeem, currentToken, login, otpFor, readPrivateKey, readSettings, record, send, sleepUntil, summaryFiles } from './k6-merchant';
+import { burstAmount, leadMs, LOAD_ENV, roundGapMs } from './load-env';
+
+const settings = readSettings();
+const profile = profileNamed(__ENV[LOAD_ENV.profile]);
+const VUS = boundedVus(__ENV[LOAD_ENV.vus], 50);
+const FILL = Number(__ENV[LOAD_ENV.fill] ?? '1');
+const KEY = readPrivateKey();
+const GAP_MS = roundGapMs(VUS);
+const LEAD_MS = leadMs(VUS);
+
+/** How late each claim left after its burst's instant: the alignment the burst achieved. */
+const startSkew = new Trend('burst_start_skew_ms', true);
+
+export const options: Options = {
+  scenarios: {
+    burst: {
+      executor: 'per-vu-iterations',
+      vus: VUS,
+      iterations: settings.vouchers.length,
+      // lead + one gap per voucher + the last redemptions; bounded (k6.config.ts MAX_RUN_SECONDS).
+      maxDuration: boundedMaxDuration(profile, (LEAD_MS + GAP_MS * settings.vouchers.length) / 1000 + 60),
+    },
+  },
+  thresholds: thresholdsFor(profile) as Options['thresholds'],
+  setupTimeout: '60s',
+  summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'],
+};
+
+interface SetupData {
+  readonly login: { token: string; atMs: number };
+  readonly startMs: number;
+}
+
+export function setup(): SetupData {
+  return { login: login(settings), startMs: Date.now() + LEAD_MS };
+}
+
+export default function burst(data: SetupData): void {
+  const round = __ITER;
+  const voucher = settings.vouchers[round];
+  if (voucher === undefined) return;
+  const amount = burstAmount({ seed: settings.seed, round, vu: __VU, vus: VUS, balance: moneyFromDecimal(voucher.amount), fill: FILL });
+  const random = cryptoRandom();
+  const claimKey = newIdempotencyKey(random, `burst-${round}-${__VU}`);
+  const body = initiateClaimBody({ voucherCode: voucher.code, amount, idempotencyKey: claimKey });
+  const claim = merchantRequest(settings.initiateEndpoint, { accessToken: currentToken(settings, data.login), key: KEY, body });
+  const instant = data.startMs + round * GAP_MS;
+  sleepUntil(instant);
+  startSkew.add(Date.now() - instant);
+  const claimed = send(settings.baseUrl, settings.initiateEndpoint, claim);
+  record(settings, { op: 'claim', voucher: voucher.code, amount, idempotencyKey: claimKey }, claimed);
+  checkClaim(claimed);
+  if (claimed.status !== 200) return;
+
+  const otp = otpFor(settings, voucher.code, amount);
+  if (otp === undefined) return;
+  const redeemKey = newIdempotencyKey(random, `redeem-${round}-${__VU}`);
+  const redeem = merchantRequest('redeem-gift', { accessToken: currentToken(settings, data.login), key: KEY, body: redeemGiftBody({ voucherCode: voucher.code, verificationCode: otp, idempotencyKey: redeemKey }) });
+  const redeemed = send(settings.baseUrl, 'redeem-gift', redeem);
+  record(settings, { op: 'redeem', voucher: voucher.code, amount, idempotencyKey: redeemKey, claimKey, otp }, redeemed);
+  checkRedeem(redeemed);
+}
+
+export function handleSummary(data: unknown): Record<string, string> {
+  return summaryFiles(data);
+}

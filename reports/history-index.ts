@@ -1,0 +1,152 @@
+/**
+ * One pass over the history: operations grouped by voucher, then by idempotency key (DESIGN.md ›
+ * Idempotency: a key is scoped to the merchant and the endpoint, so a claim and a redemption may
+ * share one). A key's ops are one request as far as effects go: several VUs (or retries) sending
+ * it must have exactly one effect between them.
+ */
+import { HarnessError, describeValue } from '../lib/errors';
+import type { FinalVoucherState, HistoryOp, OpOutcome } from '../lib/history';
+import type { OutcomeCounts } from './history-verdict';
+
+export interface KeyGroup {
+  readonly key: string;
+  readonly ops: HistoryOp[];
+  /** ok if any op was acknowledged, else info if any may have run, else fail. */
+  outcome: OpOutcome;
+  /** claim: the amount asked (null: the whole available balance); redeem: its claim's amount (null: unknown). */
+  amount: bigint | null;
+  /** The earliest moment its effect could have happened: the first invoke of any of its ops. */
+  invokeMs: number;
+  /** The moment its effect certainly had happened: the first acknowledged completion (Infinity if none). */
+  okCompleteMs: number;
+  /** The first acknowledged op, or the first op. */
+  first: HistoryOp;
+  /** redeem: the OTP and the claim it used, from the first acknowledged op (or the first op). */
+  otp?: string;
+  claimKey?: string;
+  /** claim: refused with 4091 (and never acknowledged). */
+  refused: boolean;
+  /** redeem: it ended its claim's reservation (ok, or 4096/4044, which release the claim). */
+  releasesClaim: boolean;
+  /** Acknowledged ops of this key that disagree with its first acknowledged one, or a success beside a 4091. */
+  readonly conflicts: HistoryOp[];
+}
+
+export interface VoucherHistory {
+  readonly voucher: string;
+  readonly claims: Map<string, KeyGroup>;
+  readonly redeems: Map<string, KeyGroup>;
+  readonly details: HistoryOp[];
+}
+
+export interface HistoryIndex {
+  readonly vouchers: Map<string, VoucherHistory>;
+  readonly ops: number;
+  readonly counts: { claim: OutcomeCounts; redeem: OutcomeCounts; detail: OutcomeCounts };
+  readonly keys: number;
+  readonly faults: { server: number; harness: number };
+}
+
+/** Redemption refusals that release the claim (sandbox/README.md › Money, reservations, OTPs). */
+const RELEASING_REFUSALS = new Set([4044, 4096]);
+const INSUFFICIENT_BALANCE = 4091;
+
+/** A redemption answer that certainly ended its claim's reservation. */
+export function endsClaim(op: HistoryOp): boolean {
+  return op.op === 'redeem' && (op.outcome === 'ok' || (op.outcome === 'fail' && op.code !== undefined && RELEASING_REFUSALS.has(op.code)));
+}
+
+const DIGITS = /^\d+$/;
+const SIGNED_DIGITS = /^-?\d+$/;
+
+/**
+ * A micro-unit amount as HistoryOp and FinalVoucherState carry it: a base-10 integer string.
+ * `signed` for balances, which a broken server may drive below zero (the checker must see that).
+ */
+export function microFromHistory(text: string, field: string | (() => string), signed = false): bigint {
+  if (typeof text !== 'string' || !(signed ? SIGNED_DIGITS : DIGITS).test(text)) {
+    throw new HarnessError('INVALID_ARGUMENT', `"${typeof field === 'string' ? field : field()}" expected integer micro-units as a base-10 string such as "12500000", got ${describeValue(text)}`);
+  }
+  return BigInt(text);
+}
+
+/** The server's fault (5xx, a documented 5xxx code, no answer while a fault was injected) or the harness's own (no answer, nothing injected). */
+export function faultOf(op: HistoryOp): 'server' | 'harness' | undefined {
+  if (op.status >= 500 || (op.code !== undefined && op.code >= 5000 && op.code < 6000)) return 'server';
+  if (op.status === 0) return op.faultInjected === true ? 'server' : 'harness';
+  return undefined;
+}
+
+const RANK: Record<OpOutcome, number> = { fail: 0, info: 1, ok: 2 };
+
+function sameEffect(a: HistoryOp, b: HistoryOp): boolean {
+  return a.amount === b.amount && a.otp === b.otp && a.claimKey === b.claimKey;
+}
+
+function addToGroup(groups: Map<string, KeyGroup>, op: HistoryOp): void {
+  const amount = op.amount === null ? null : microFromHistory(op.amount, () => `${op.op} ${op.idempotencyKey}: amount`);
+  let g = groups.get(op.idempotencyKey);
+  if (!g) {
+    g = { key: op.idempotencyKey, ops: [], outcome: op.outcome, amount, invokeMs: op.invokeMs, okCompleteMs: Infinity, first: op, refused: false, releasesClaim: false, conflicts: [] };
+    if (op.otp !== undefined) g.otp = op.otp;
+    if (op.claimKey !== undefined) g.claimKey = op.claimKey;
+    groups.set(op.idempotencyKey, g);
+  }
+  g.ops.push(op);
+  g.invokeMs = Math.min(g.invokeMs, op.invokeMs);
+  if (op.code === INSUFFICIENT_BALANCE && op.outcome === 'fail') g.refused = true;
+  if (endsClaim(op)) g.releasesClaim = true;
+  if (op.outcome !== 'ok') {
+    if (RANK[op.outcome] > RANK[g.outcome]) g.outcome = op.outcome;
+    return;
+  }
+  if (g.okCompleteMs === Infinity) {
+    // The first acknowledged op defines what the key did.
+    g.outcome = 'ok';
+    g.first = op;
+    g.amount = amount;
+    g.otp = op.otp;
+    g.claimKey = op.claimKey;
+  } else if (!sameEffect(g.first, op)) {
+    g.conflicts.push(op);
+  }
+  g.okCompleteMs = Math.min(g.okCompleteMs, op.completeMs);
+}
+
+function emptyCounts(): OutcomeCounts {
+  return { ok: 0, fail: 0, info: 0 };
+}
+
+/** Groups the ops by voucher and key in one pass; a voucher of `finals` with no ops still appears. */
+export function indexHistory(ops: Iterable<HistoryOp>, finals: readonly FinalVoucherState[]): HistoryIndex {
+  const vouchers = new Map<string, VoucherHistory>();
+  const voucherOf = (code: string) => {
+    let v = vouchers.get(code);
+    if (!v) vouchers.set(code, (v = { voucher: code, claims: new Map(), redeems: new Map(), details: [] }));
+    return v;
+  };
+  const counts = { claim: emptyCounts(), redeem: emptyCounts(), detail: emptyCounts() };
+  const faults = { server: 0, harness: 0 };
+  let total = 0;
+  for (const op of ops) {
+    total++;
+    const v = voucherOf(op.voucher);
+    counts[op.op][op.outcome]++;
+    const fault = faultOf(op);
+    if (fault) faults[fault]++;
+    if (op.op === 'claim') addToGroup(v.claims, op);
+    else if (op.op === 'redeem') addToGroup(v.redeems, op);
+    else if (op.op === 'detail') v.details.push(op);
+    else throw new HarnessError('INVALID_ARGUMENT', `"op" expected claim, redeem or detail, got ${describeValue((op as HistoryOp).op)}`);
+  }
+  for (const f of finals) voucherOf(f.voucher);
+  let keys = 0;
+  for (const v of vouchers.values()) {
+    keys += v.claims.size + v.redeems.size;
+    // A redemption consumes its claim's amount: the claim may appear anywhere in a merged history, so link afterwards.
+    for (const r of v.redeems.values()) {
+      if (r.amount === null && r.claimKey !== undefined) r.amount = v.claims.get(r.claimKey)?.amount ?? null;
+    }
+  }
+  return { vouchers, ops: total, counts, keys, faults };
+}

@@ -1,0 +1,290 @@
+/**
+ * How each documented (endpoint, code) pair is provoked (lib/error-catalog.ts `documentedPairs`):
+ * one provoker per pair, each arranging what its code needs and sending the one request that must
+ * answer with it. Ordinary requests where the code is a client's doing; the sandbox admin API for
+ * server state (4043, 4044, 4045); fault injection for failures inside the server. Arranging uses
+ * only the context, so every provoker runs against any target that can give what it needs.
+ */
+import fc from 'fast-check';
+import { apiError } from '../lib/error-catalog';
+import type { ApiErrorCode, CodedEndpoint } from '../lib/error-catalog';
+import { HarnessError } from '../lib/errors';
+import type { Micro } from '../lib/money';
+import { MICRO_PER_UNIT } from '../lib/money';
+import type { ApiResponse } from '../lib/node/http-client';
+import { randomDigits } from '../lib/random';
+import { fail, pass, skip } from './check';
+import type { CheckOutcome, Power, Severity } from './check';
+import { notApplicable } from './context';
+import type { CertifyContext } from './context';
+import { evidenceOf } from './evidence';
+import { httpProperty } from './http-property';
+import type { CaseVerdict } from './http-property';
+import { claim, claimAndRedeem, isRefused, newFlow, sendInitiate, sendRedeem } from './merchant-steps';
+import type { Flow, Refused } from './merchant-steps';
+import { detailStep, spendableToZero } from './voucher-detail';
+
+/** Why an answer is not what the pair should give; undefined when it is. */
+export type AnswerJudge = (res: ApiResponse) => string | undefined;
+
+export interface PairProvoker {
+  readonly needs: readonly Power[];
+  /** critical when the refusal guards money or access; high for the envelope of an internal failure. */
+  readonly severity: Severity;
+  /** The situation, for the check's title: "when …". */
+  readonly when: string;
+  /** Arranges the case, sends the provoking request (once per generated input, at most `maxRuns`) and judges each answer. */
+  run(ctx: CertifyContext, judge: AnswerJudge, options?: RunOptions): Promise<CheckOutcome>;
+}
+
+export interface RunOptions {
+  readonly maxRuns?: number;
+  /** A case that could not be arranged is the pair check's failure; another check judging the same answers skips it. */
+  readonly skipUnarranged?: boolean;
+}
+
+interface ProvokerSpec<S> {
+  readonly needs?: readonly Power[];
+  readonly severity: Severity;
+  readonly when: string;
+  /** What the provoking request needs (a voucher, a claim and its OTP); a refused step fails the check. */
+  arrange(flow: Flow): Promise<S | Refused>;
+}
+
+const UNIT: Micro = MICRO_PER_UNIT;
+
+const unarranged = (step: Refused, options: RunOptions): CheckOutcome => (options.skipUnarranged ? skip(step.why) : step.refused);
+
+/** Arranges the case, then lets `provoke` send and judge; a case that could not be arranged ends there. */
+function arrangedFirst<S>(spec: ProvokerSpec<S>, provoke: (flow: Flow, state: S, judge: AnswerJudge, options: RunOptions) => Promise<CheckOutcome>): PairProvoker {
+  return {
+    needs: spec.needs ?? [],
+    severity: spec.severity,
+    when: spec.when,
+    async run(ctx, judge, options = {}) {
+      const flow = newFlow(ctx);
+      const state = await spec.arrange(flow);
+      return isRefused(state) ? unarranged(state, options) : provoke(flow, state, judge, options);
+    },
+  };
+}
+
+/** The verdict on one provoking answer, with the arranging exchanges before it as evidence. */
+const judged = (flow: Flow, res: ApiResponse, judge: AnswerJudge): CaseVerdict => ({ problem: judge(res), evidence: [...flow.trail, evidenceOf('the provoking request', res)] });
+
+/** One provoking request. */
+function single<S>(spec: ProvokerSpec<S> & { provoke(flow: Flow, state: S): Promise<ApiResponse> }): PairProvoker {
+  return arrangedFirst(spec, async (flow, state, judge) => {
+    const { problem, evidence } = judged(flow, await spec.provoke(flow, state), judge);
+    return problem === undefined ? pass() : fail(problem, evidence);
+  });
+}
+
+/** A provoking request per generated input, on one arranged case (a property over, say, the excess amount). */
+function varied<S, I>(spec: ProvokerSpec<S> & { inputs: fc.Arbitrary<I>; numRuns: number; provoke(flow: Flow, state: S, input: I): Promise<ApiResponse> }): PairProvoker {
+  return arrangedFirst(spec, (flow, state, judge, options) =>
+    httpProperty(flow.ctx, spec.inputs, { numRuns: Math.min(spec.numRuns, options.maxRuns ?? spec.numRuns) }, async (input) => judged(flow, await spec.provoke(flow, state, input), judge)),
+  );
+}
+
+// ---- arranging ------------------------------------------------------------------------------
+
+/** A code no voucher has: 16 digits like the document's, starting with 0 (the sandbox never issues that). */
+const unknownCode = (ctx: CertifyContext): string => `0${randomDigits(ctx.random, 15)}`;
+
+interface ClaimedVoucher {
+  readonly voucherCode: string;
+  readonly otp: string;
+}
+
+/** A voucher with a pending claim of `amount` (default: the whole balance) and its OTP. */
+async function claimedVoucher(flow: Flow, voucherCode: string, amount?: Micro): Promise<ClaimedVoucher | Refused> {
+  const claimed = await claim(flow, voucherCode, amount);
+  if (isRefused(claimed)) return claimed;
+  return { voucherCode, otp: await claimed.otp() };
+}
+
+/** A voucher spent to zero — claim remainingBalance − serviceFee and redeem it — with the OTP that did it. */
+async function redeemedVoucher(flow: Flow): Promise<ClaimedVoucher | Refused> {
+  const voucherCode = await flow.ctx.voucher();
+  const before = await detailStep(flow, voucherCode);
+  if (isRefused(before)) return before;
+  const redeemed = await claimAndRedeem(flow, voucherCode, spendableToZero(before));
+  return isRefused(redeemed) ? redeemed : { voucherCode, otp: redeemed.otp };
+}
+
+const redeemWithOtp = (flow: Flow, state: ClaimedVoucher): Promise<ApiResponse> => sendRedeem(flow, { voucherCode: state.voucherCode, verificationCode: state.otp });
+
+/** The sandbox id of a handle, which only a sandbox has. */
+function sandboxId(id: string | undefined, what: string): string {
+  if (id === undefined) throw notApplicable(`${what} needs the sandbox's admin API (not provokable from outside on this target)`);
+  return id;
+}
+
+// ---- the table ------------------------------------------------------------------------------
+
+const R: CodedEndpoint = 'redeem-gift';
+
+/** A message no provider would send, so the check sees the text came through (5031). */
+const PROVIDER_MESSAGE = 'harness injected provider failure';
+
+/**
+ * An internal failure, injected on a request that would otherwise succeed (a fresh voucher; for
+ * redeem-gift a pending claim and its OTP), so the code can only come from the fault.
+ */
+function faultProvoker(endpoint: CodedEndpoint, code: ApiErrorCode): PairProvoker {
+  return single<ClaimedVoucher>({
+    needs: ['faults'],
+    severity: 'high',
+    when: `the sandbox injects ${code} (${apiError(code).cause}) into a request that would otherwise succeed`,
+    arrange: async (flow) => {
+      const voucherCode = await flow.ctx.voucher();
+      return endpoint === R ? claimedVoucher(flow, voucherCode, 10n * UNIT) : { voucherCode, otp: '' };
+    },
+    provoke: async (flow, state) => {
+      // Any code's fault may carry a provider message; only 5031's documented message shows it.
+      await flow.ctx.admin().addFault({ endpoint, kind: 'error', code, count: 1, providerMessage: PROVIDER_MESSAGE });
+      return endpoint === R ? redeemWithOtp(flow, state) : sendInitiate(flow, { voucherCode: state.voucherCode, amount: 10n * UNIT });
+    },
+  });
+}
+
+type ProvokerTable = Readonly<Record<CodedEndpoint, Partial<Record<ApiErrorCode, PairProvoker>>>>;
+
+const REQUEST_AND_STATE: ProvokerTable = {
+  'initiate-claim': {
+    4041: single({ severity: 'high', when: 'the voucher code does not exist', arrange: async (flow) => unknownCode(flow.ctx), provoke: (flow, voucherCode) => sendInitiate(flow, { voucherCode, amount: UNIT }) }),
+    4042: single({ severity: 'critical', when: 'the voucher was spent to zero (REDEEMED)', arrange: redeemedVoucher, provoke: (flow, state) => sendInitiate(flow, { voucherCode: state.voucherCode }) }),
+    // DESIGN.md › Balance reservation: available = remainingBalance − Σ pending claims. Half the
+    // balance is reserved first, so a target that forgets reservations fails too.
+    4091: varied({
+      severity: 'critical',
+      when: 'the amount exceeds the available balance (the remaining balance less a pending claim)',
+      arrange: async (flow) => {
+        const voucherCode = await flow.ctx.voucher();
+        const detail = await detailStep(flow, voucherCode);
+        if (isRefused(detail)) return detail;
+        const reserved = detail.remainingBalance / 2n;
+        if (reserved > 0n) {
+          const claimed = await claim(flow, voucherCode, reserved);
+          if (isRefused(claimed)) return claimed;
+        }
+        return { voucherCode, available: detail.remainingBalance - reserved };
+      },
+      inputs: fc.bigInt({ min: 1n, max: 1_000n * UNIT }),
+      numRuns: 10,
+      provoke: (flow, state, excess) => sendInitiate(flow, { voucherCode: state.voucherCode, amount: state.available + excess }),
+    }),
+  },
+  'redeem-gift': {
+    4031: single({
+      needs: ['admin'],
+      severity: 'critical',
+      when: 'the voucher is restricted to another merchant',
+      arrange: async (flow) => {
+        const owner = await flow.ctx.otherMerchant();
+        const voucherCode = await flow.ctx.voucher({ restrictedMerchantId: sandboxId(owner.id, 'a voucher restricted to another merchant') });
+        return claimedVoucher(flow, voucherCode, 10n * UNIT);
+      },
+      provoke: redeemWithOtp,
+    }),
+    4032: single({ severity: 'critical', when: 'the voucher was spent to zero (REDEEMED)', arrange: redeemedVoucher, provoke: redeemWithOtp }),
+    4033: single({
+      severity: 'critical',
+      when: 'the body has no verificationCode',
+      arrange: async (flow) => {
+        const voucherCode = await flow.ctx.voucher();
+        const claimed = await claim(flow, voucherCode);
+        return isRefused(claimed) ? claimed : voucherCode;
+      },
+      provoke: (flow, voucherCode) => sendRedeem(flow, { voucherCode }),
+    }),
+    4034: single({ severity: 'critical', when: 'no claim is pending on the voucher', arrange: (flow) => flow.ctx.voucher(), provoke: (flow, voucherCode) => sendRedeem(flow, { voucherCode, verificationCode: randomDigits(flow.ctx.random, 6) }) }),
+    // Any other six digits than the claim's OTP; few runs, since a real target may lock a claim after some wrong tries.
+    4035: varied({
+      severity: 'critical',
+      when: 'the verification code is not the OTP of the pending claim',
+      arrange: async (flow) => claimedVoucher(flow, await flow.ctx.voucher()),
+      inputs: fc.integer({ min: 1, max: 999_999 }),
+      numRuns: 5,
+      provoke: (flow, state, offset) => sendRedeem(flow, { voucherCode: state.voucherCode, verificationCode: String((Number(state.otp) + offset) % 1_000_000).padStart(6, '0') }),
+    }),
+    4036: single({
+      needs: ['admin'],
+      severity: 'critical',
+      when: 'the voucher is past its expiration date',
+      arrange: async (flow) => claimedVoucher(flow, await flow.ctx.voucher({ expirationDate: '2020-01-01T00:00:00.000Z' }), 10n * UNIT),
+      provoke: redeemWithOtp,
+    }),
+    4041: single({ severity: 'high', when: 'the voucher code does not exist', arrange: async (flow) => unknownCode(flow.ctx), provoke: (flow, voucherCode) => sendRedeem(flow, { voucherCode, verificationCode: randomDigits(flow.ctx.random, 6) }) }),
+    // A removed merchant's token still verifies (sandbox/README.md), so its redemption reaches 4043.
+    4043: single({
+      needs: ['admin'],
+      severity: 'critical',
+      when: 'the merchant behind a still-valid token has been removed',
+      arrange: async (flow) => {
+        const merchant = await flow.ctx.otherMerchant();
+        const own: Flow = { ...newFlow(flow.ctx, merchant.client()), trail: flow.trail };
+        const claimed = await claimedVoucher(own, await flow.ctx.voucher(), 10n * UNIT);
+        if (isRefused(claimed)) return claimed;
+        await flow.ctx.admin().removeMerchant(sandboxId(merchant.id, 'a removed merchant'));
+        return { own, claimed };
+      },
+      provoke: (_flow, { own, claimed }) => redeemWithOtp(own, claimed),
+    }),
+    // The balance lowered under a pending claim, below the claim's amount.
+    4044: single({
+      needs: ['admin'],
+      severity: 'critical',
+      when: "the remaining balance fell below the pending claim's amount",
+      arrange: async (flow) => {
+        const claimed = await claimedVoucher(flow, await flow.ctx.voucher(), 50n * UNIT);
+        if (isRefused(claimed)) return claimed;
+        await flow.ctx.admin().setVoucherBalance(claimed.voucherCode, 10n * UNIT);
+        return claimed;
+      },
+      provoke: redeemWithOtp,
+    }),
+    4045: single({
+      needs: ['admin'],
+      severity: 'critical',
+      when: "the voucher's issuing partner company is disabled",
+      arrange: async (flow) => {
+        const partnerId = sandboxId((await flow.ctx.partner()).id, 'a disabled partner company');
+        const { code } = await flow.ctx.admin().createVoucher({ amount: 100n * UNIT, partnerId });
+        const claimed = await claimedVoucher(flow, code, 10n * UNIT);
+        if (isRefused(claimed)) return claimed;
+        await flow.ctx.admin().disablePartner(partnerId);
+        return claimed;
+      },
+      provoke: redeemWithOtp,
+    }),
+    // 4091 on redeem-gift is an internal failure: the claim already holds its amount.
+    4091: faultProvoker(R, 4091),
+    // DESIGN.md › Balance reservation: a whole-balance claim leaves nothing for the fee, so its redemption gives 4096.
+    4096: single({
+      severity: 'critical',
+      when: 'the claim took the whole balance, leaving nothing for the service fee',
+      arrange: async (flow) => {
+        const voucherCode = await flow.ctx.voucher();
+        const detail = await detailStep(flow, voucherCode);
+        if (isRefused(detail)) return detail;
+        if (detail.serviceFee === 0n) throw notApplicable('the merchant\'s service fee is 0, so amount + fee never exceeds the balance a claim can reserve: 4096 is not provokable from outside on this target');
+        return claimedVoucher(flow, voucherCode);
+      },
+      provoke: redeemWithOtp,
+    }),
+  },
+};
+
+/** The provoker of every documented pair: the table above, and fault injection for the codes only a fault can cause. */
+export function pairProvoker(endpoint: CodedEndpoint, code: ApiErrorCode): PairProvoker {
+  const provoker = REQUEST_AND_STATE[endpoint][code] ?? (apiError(code).provocation === 'fault' ? faultProvoker(endpoint, code) : undefined);
+  if (provoker === undefined) throw new HarnessError('INTERNAL', `no provoker for ${endpoint} ${code}: add one to suites/error-provokers.ts`);
+  return provoker;
+}
+
+/** For the test that every table entry is a documented pair. */
+export const tabledPairs = (): { endpoint: CodedEndpoint; code: ApiErrorCode }[] =>
+  (Object.entries(REQUEST_AND_STATE) as [CodedEndpoint, Partial<Record<ApiErrorCode, PairProvoker>>][]).flatMap(([endpoint, codes]) => Object.keys(codes).map((code) => ({ endpoint, code: Number(code) as ApiErrorCode })));
+

@@ -1,0 +1,134 @@
+/**
+ * Validation errors (DESIGN.md › Behaviour where the seeds are silent: missing field, wrong type,
+ * negative or non-finite amount, more than 6 decimal places → HTTP 400, in the error envelope with
+ * the HTTP status as statusCode). The fields and their types come from the endpoint catalog, which
+ * follows the document's Request Body tables. Each request names a real voucher, so that the only
+ * thing wrong with it is the one field.
+ */
+import fc from 'fast-check';
+import { ENDPOINTS, endpointPath } from '../lib/endpoint-catalog';
+import type { BodyField, FieldType } from '../lib/endpoint-catalog';
+import type { CodedEndpoint } from '../lib/error-catalog';
+import { moneyToDecimalLiteral } from '../lib/money';
+import type { ApiResponse } from '../lib/node/http-client';
+import { defineCheck, fail, pass } from './check';
+import type { CheckDefinition, CheckSource, Evidence } from './check';
+import type { CertifyContext } from './context';
+import { validationErrorProblem } from './error-answer';
+import { evidenceOf } from './evidence';
+import { httpProperty } from './http-property';
+import { freshKey, newFlow } from './merchant-steps';
+import type { Flow } from './merchant-steps';
+
+const SOURCE: CheckSource = { doc: 'DESIGN.md', section: 'Behaviour where the seeds are silent › Authentication failures (validation errors → HTTP 400); Error envelope' };
+
+const ENDPOINT_IDS: readonly CodedEndpoint[] = ['initiate-claim', 'redeem-gift'];
+
+/** A body the endpoint would accept but for the field under test (amounts in JSON numbers, as documented). */
+function validBody(endpoint: CodedEndpoint, voucherCode: string): Record<string, unknown> {
+  const common = { voucherCode, idempotencyKey: freshKey(), metadata: '{}' };
+  return endpoint === 'initiate-claim' ? { ...common, amount: 1 } : { ...common, verificationCode: '123456', msisdn: '251911000000' };
+}
+
+/** Sends `body` as the exact bytes given, signed over the server's re-serialisation (the client's default). */
+function post(flow: Flow, endpoint: CodedEndpoint, body: string): Promise<ApiResponse> {
+  const path = endpointPath(endpoint === 'initiate-claim' ? flow.ctx.target.config.initiatePath : endpoint);
+  return flow.client.send({ method: 'POST', path, body });
+}
+
+async function judgeRefusal(flow: Flow, endpoint: CodedEndpoint, body: string, what: string): Promise<{ problem: string | undefined; evidence: Evidence[] }> {
+  const res = await post(flow, endpoint, body);
+  const problem = validationErrorProblem(res, flow.ctx.expectations.validationErrorStatus);
+  return { problem: problem === undefined ? undefined : `${endpoint} with ${what}: ${problem}`, evidence: [evidenceOf(`${endpoint} with ${what}`, res)] };
+}
+
+/**
+ * Required fields whose absence is a validation error. Not verificationCode (its absence is the
+ * documented 4033) nor idempotencyKey (the idempotency area checks it, with its own expectation).
+ */
+const MISSABLE = ENDPOINT_IDS.flatMap((endpoint) =>
+  ENDPOINTS[endpoint].body.filter((f) => f.required && f.name !== 'verificationCode' && f.name !== 'idempotencyKey').map((field) => ({ endpoint, field: field.name })),
+);
+
+const missingField = defineCheck<CertifyContext>({
+  id: 'err.validation.missing-field',
+  title: 'A body without a required field is refused with HTTP 400 in the error envelope',
+  area: 'errors',
+  source: SOURCE,
+  basis: 'assumption',
+  severity: 'high',
+  async run(ctx) {
+    const flow = newFlow(ctx);
+    const voucherCode = await ctx.voucher();
+    const failures: string[] = [];
+    const evidence: Evidence[] = [];
+    for (const { endpoint, field } of MISSABLE) {
+      const body = validBody(endpoint, voucherCode);
+      delete body[field];
+      const verdict = await judgeRefusal(flow, endpoint, JSON.stringify(body), `no "${field}"`);
+      if (verdict.problem !== undefined) {
+        failures.push(verdict.problem);
+        evidence.push(...verdict.evidence);
+      }
+    }
+    return failures.length === 0 ? pass(`${MISSABLE.length} missing fields refused`) : fail(failures.join('; '), evidence);
+  },
+});
+
+/** Values of any JSON type but `type` (null left out: some servers read it as "absent", which the documents do not rule on). */
+function wrongValue(type: FieldType): fc.Arbitrary<unknown> {
+  const others: fc.Arbitrary<unknown>[] = [
+    fc.boolean(),
+    fc.array(fc.integer({ min: 0, max: 9 }), { maxLength: 2 }),
+    fc.dictionary(fc.stringMatching(/^[a-z]{1,4}$/), fc.integer({ min: 0, max: 9 }), { maxKeys: 2 }),
+  ];
+  return type === 'string' ? fc.oneof(fc.integer({ min: 0, max: 999_999 }), ...others) : fc.oneof(fc.integer({ min: 1, max: 500 }).map(String), ...others);
+}
+
+const TYPED_FIELDS: readonly { endpoint: CodedEndpoint; field: BodyField }[] = ENDPOINT_IDS.flatMap((endpoint) => ENDPOINTS[endpoint].body.map((field) => ({ endpoint, field })));
+
+const wrongType = defineCheck<CertifyContext>({
+  id: 'err.validation.wrong-type',
+  title: 'A body field of the wrong JSON type (number for string, string for number, boolean, array, object) is refused with HTTP 400 in the error envelope',
+  area: 'errors',
+  source: SOURCE,
+  basis: 'assumption',
+  severity: 'high',
+  async run(ctx) {
+    const flow = newFlow(ctx);
+    const voucherCode = await ctx.voucher();
+    const cases = fc.constantFrom(...TYPED_FIELDS).chain(({ endpoint, field }) => wrongValue(field.type).map((value) => ({ endpoint, field: field.name, value })));
+    return httpProperty(ctx, cases, { numRuns: 30 }, ({ endpoint, field, value }) =>
+      judgeRefusal(flow, endpoint, JSON.stringify({ ...validBody(endpoint, voucherCode), [field]: value }), `"${field}": ${JSON.stringify(value)}`),
+    );
+  },
+});
+
+/** Amount literals as a careless client writes them: negative, beyond a double (Infinity once parsed), finer than a micro-unit. */
+const badAmount: fc.Arbitrary<string> = fc.oneof(
+  fc.bigInt({ min: 1n, max: 10n ** 12n }).map((micro) => `-${moneyToDecimalLiteral(micro)}`),
+  fc.constantFrom('1e999', '-1e999', '1E400'),
+  fc.tuple(fc.integer({ min: 0, max: 1000 }), fc.stringMatching(/^\d{6}\d{0,2}[1-9]$/)).map(([units, places]) => `${units}.${places}`),
+);
+
+const AMOUNT_SLOT = '"__amount__"';
+
+const badAmountCheck = defineCheck<CertifyContext>({
+  id: 'err.validation.bad-amount',
+  title: 'A negative, non-finite or finer-than-6-places amount is refused with HTTP 400 in the error envelope',
+  area: 'errors',
+  source: SOURCE,
+  basis: 'assumption',
+  severity: 'critical',
+  async run(ctx) {
+    const flow = newFlow(ctx);
+    const voucherCode = await ctx.voucher();
+    return httpProperty(ctx, badAmount, { numRuns: 25, examples: ['-1', '-0.000001', '1e999', '0.0000001'] }, (literal) => {
+      // Spliced in as text: JSON.stringify cannot write 1e999, and the server must see the digits as sent.
+      const body = JSON.stringify({ ...validBody('initiate-claim', voucherCode), amount: '__amount__' }).replace(AMOUNT_SLOT, literal);
+      return judgeRefusal(flow, 'initiate-claim', body, `"amount": ${literal}`);
+    });
+  },
+});
+
+export const validationChecks: readonly CheckDefinition<CertifyContext>[] = [missingField, wrongType, badAmountCheck];

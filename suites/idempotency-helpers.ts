@@ -1,0 +1,112 @@
+/**
+ * What the idempotency checks share: vouchers to work on with their balance read from the target,
+ * claims on the target's initiate path, effects observed from outside (the balance a later claim
+ * can still reserve, the detail's remainingBalance, the SMS outbox where there is one), and
+ * property runs that keep the exchanges of the failing case as evidence.
+ */
+import type { RunDetails } from 'fast-check';
+import { endpointPath } from '../lib/endpoint-catalog';
+import { HarnessError, isHarnessError } from '../lib/errors';
+import type { Micro } from '../lib/money';
+import { moneyFromDecimal } from '../lib/money';
+import type { ApiResponse, MerchantClient } from '../lib/node/http-client';
+import type { PrivateKey } from '../lib/keys';
+import { newIdempotencyKey } from '../lib/payloads';
+import type { InitiateClaimInput } from '../lib/payloads';
+import { signBody } from '../lib/signature';
+import { fromProperty } from './check';
+import type { CheckOutcome, Evidence } from './check';
+import type { CertifyContext } from './context';
+import { evidenceOf } from './evidence';
+
+export const IDEMPOTENCY_ASSUMPTION = { doc: 'DESIGN.md', section: 'Behaviour where the seeds are silent › Idempotency' } as const;
+
+/**
+ * A key for `purpose`, seeded so runs replay. The prefix keeps it apart from other areas' keys:
+ * under certify every area's context draws from the same seed, for the same merchant.
+ */
+export const keyFor = (ctx: CertifyContext, purpose: string): string => newIdempotencyKey(ctx.random, `idem-${purpose}`);
+
+export const succeeded = (res: ApiResponse): boolean => res.status === 200 && (res.json as { success?: unknown } | undefined)?.success === true;
+
+/** The envelope's statusCode (4091…), if the answer has one. */
+export const apiCode = (res: ApiResponse): unknown => (res.json as { statusCode?: unknown } | undefined)?.statusCode;
+
+export const outcomeOf = (res: ApiResponse): string => `HTTP ${res.status}${typeof apiCode(res) === 'number' ? ` (statusCode ${String(apiCode(res))})` : ''}`;
+
+/** A claim on the initiate path the target file names (the documents disagree on it). */
+export const initiate = (ctx: CertifyContext, client: MerchantClient, input: InitiateClaimInput): Promise<ApiResponse> =>
+  client.initiateClaim(input, { path: ctx.target.config.initiatePath });
+
+/** `perMille` thousandths of `amount`, at least one micro-unit. */
+export const share = (amount: Micro, perMille: number): Micro => {
+  const part = (amount * BigInt(perMille)) / 1000n;
+  return part > 0n ? part : 1n;
+};
+
+export interface VoucherBalance {
+  readonly remaining: Micro;
+  readonly serviceFee: Micro;
+  readonly res: ApiResponse;
+}
+
+/** The detail's remainingBalance and serviceFee (merchant API v1.0 › 2. Get Voucher Detail Information). */
+export async function balanceOf(client: MerchantClient, voucherCode: string): Promise<VoucherBalance> {
+  const res = await client.voucherDetail(voucherCode);
+  const data = (res.json as { data?: { voucher?: { remainingBalance?: unknown }; serviceFee?: unknown } } | undefined)?.data;
+  const remaining = data?.voucher?.remainingBalance;
+  const fee = data?.serviceFee;
+  if (res.status !== 200 || typeof remaining !== 'string' || typeof fee !== 'string') {
+    throw new HarnessError('TARGET_MALFORMED_RESPONSE', `voucher detail for ${voucherCode} answered ${outcomeOf(res)} without data.voucher.remainingBalance and data.serviceFee as decimal strings`);
+  }
+  return { remaining: moneyFromDecimal(remaining, 'remainingBalance'), serviceFee: moneyFromDecimal(fee, 'serviceFee'), res };
+}
+
+/** A voucher nobody else touches: made to order (`amount`) on a sandbox, the next fixture elsewhere; its balance as the target reports it. */
+export async function voucherToWorkOn(ctx: CertifyContext, client: MerchantClient, amount?: Micro): Promise<{ code: string } & VoucherBalance> {
+  const code = ctx.powers.has('admin') ? await ctx.voucher(amount === undefined ? undefined : { amount }) : await ctx.voucher();
+  return { code, ...(await balanceOf(client, code)) };
+}
+
+/** SMS sent to the voucher owner since `before`, or undefined when the target has no outbox to read. */
+export async function smsSince(ctx: CertifyContext, voucherCode: string, before: number): Promise<number | undefined> {
+  return ctx.powers.has('outbox') ? (await ctx.smsCount(voucherCode)) - before : undefined;
+}
+
+/** Whether the rest of the balance can still be reserved: what a claim repeated with its key must leave. */
+export async function claimRest(ctx: CertifyContext, client: MerchantClient, voucherCode: string, amount: Micro): Promise<ApiResponse> {
+  return initiate(ctx, client, { voucherCode, amount, idempotencyKey: keyFor(ctx, 'rest'), metadata: '{}' });
+}
+
+/**
+ * Initiate claims sent all at once: signed first, after a fresh login, so that nothing but the
+ * network stands between the requests (merchant API v1.0 › Authentication › Step 3).
+ */
+export async function initiateBurst(ctx: CertifyContext, client: MerchantClient, key: PrivateKey, bodies: readonly string[]): Promise<ApiResponse[]> {
+  await client.login();
+  const path = endpointPath(ctx.target.config.initiatePath);
+  const signed = bodies.map((body) => ({ body, signature: signBody(key, body).signature }));
+  return Promise.all(signed.map(({ body, signature }) => client.send({ method: 'POST', path, body, sign: { signature } })));
+}
+
+export type Refutations = ReturnType<typeof refutations>;
+
+/** Collects what disproves a property: `refute` keeps the exchanges and throws, so the latest failing (after shrinking, the smallest) case's evidence is what is reported. */
+export function refutations() {
+  let evidence: Evidence[] = [];
+  return {
+    refute(message: string, ...exchanges: readonly (readonly [string, ApiResponse])[]): never {
+      evidence = exchanges.map(([label, res]) => evidenceOf(label, res));
+      throw new Error(message);
+    },
+    /**
+     * The property's outcome. A context that cannot give what a run needs (no fixture voucher
+     * left, no OTP source) makes the check a skip, not a failure of the target.
+     */
+    outcome<Ts>(details: RunDetails<Ts>): CheckOutcome {
+      const cause = details.errorInstance;
+      if (details.failed && isHarnessError(cause) && cause.code === 'CHECK_NOT_APPLICABLE') throw cause;
+      return fromProperty(details, evidence);
+    },
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * The merchant requests the errors and detail checks make, sent raw (`client.send`) so that an
+ * answer that is not the documented JSON is evidence, not a broken check; and the steps a check
+ * needs to succeed before its real question (a claim, a redemption): a refused step ends the
+ * check as a failure with the exchanges so far, because nothing after it would mean anything.
+ */
+import { endpointPath } from '../lib/endpoint-catalog';
+import type { Micro } from '../lib/money';
+import type { ApiResponse, MerchantClient } from '../lib/node/http-client';
+import { initiateClaimBody, newIdempotencyKey, redeemGiftBody } from '../lib/payloads';
+import { cryptoRandom } from '../lib/random';
+import { fail } from './check';
+import type { CheckOutcome, Evidence } from './check';
+import type { CertifyContext } from './context';
+import { evidenceOf } from './evidence';
+
+const keySource = cryptoRandom();
+
+/**
+ * A new idempotency key per request. Not drawn from the seed: a target keeps keys 24 h
+ * (DESIGN.md › Idempotency), so a rerun with the same seed would get the first run's answers back.
+ */
+export const freshKey = (): string => newIdempotencyKey(keySource, 'hx');
+
+/** What a check does its requests with: a client, and the exchanges so far for a failure's evidence. */
+export interface Flow {
+  readonly ctx: CertifyContext;
+  readonly client: MerchantClient;
+  readonly trail: Evidence[];
+}
+
+export const newFlow = (ctx: CertifyContext, client: MerchantClient = ctx.merchant.client()): Flow => ({ ctx, client, trail: [] });
+
+/** A step that did not go as the documents say; the check ends with `refused` as its outcome. */
+export interface Refused {
+  readonly refused: CheckOutcome;
+  /** The failure's message, for a property case that ends this way. */
+  readonly why: string;
+}
+
+export function refusedStep(flow: Flow, why: string): Refused {
+  return { refused: fail(why, flow.trail), why };
+}
+
+/** A property case that could not be arranged fails with that reason and its exchanges. */
+export const refusedCase = (flow: Flow, step: Refused): { problem: string; evidence: readonly Evidence[] } => ({ problem: step.why, evidence: flow.trail });
+
+export const isRefused = (value: unknown): value is Refused => typeof value === 'object' && value !== null && 'refused' in value;
+
+/** The envelope's statusCode (4091…), when the answer has one. */
+export const apiCodeOf = (res: ApiResponse): unknown => (res.json as { statusCode?: unknown } | undefined)?.statusCode;
+
+export const describeAnswer = (res: ApiResponse): string => {
+  const code = apiCodeOf(res);
+  return `HTTP ${res.status}${typeof code === 'number' ? ` with statusCode ${code}` : ''}`;
+};
+
+const succeeded = (res: ApiResponse): boolean => res.status === 200 && (res.json as { success?: unknown } | undefined)?.success === true;
+
+// ---- raw requests ---------------------------------------------------------------------------
+
+/** initiate-claim on the path the target file names (the documents disagree on it). */
+export function sendInitiate(flow: Flow, input: { voucherCode: string; amount?: Micro }): Promise<ApiResponse> {
+  const body = initiateClaimBody({ ...input, idempotencyKey: freshKey(), metadata: '{}' });
+  return flow.client.send({ method: 'POST', path: endpointPath(flow.ctx.target.config.initiatePath), body });
+}
+
+/** redeem-gift; without `verificationCode` the field is left out of the body (4033). */
+export function sendRedeem(flow: Flow, input: { voucherCode: string; verificationCode?: string }): Promise<ApiResponse> {
+  const { voucherCode, verificationCode } = input;
+  const idempotencyKey = freshKey();
+  const body =
+    verificationCode === undefined
+      ? JSON.stringify({ voucherCode, idempotencyKey, metadata: '{}' })
+      : redeemGiftBody({ voucherCode, verificationCode, idempotencyKey, metadata: '{}' });
+  return flow.client.send({ method: 'POST', path: endpointPath('redeem-gift'), body });
+}
+
+export function sendDetail(flow: Flow, voucherCode: string): Promise<ApiResponse> {
+  return flow.client.send({ method: 'GET', path: endpointPath('voucher-detail', { voucherCode }) });
+}
+
+// ---- steps that must succeed ----------------------------------------------------------------
+
+/** Records the exchange; a refusal of what should have succeeded becomes the check's failure. */
+export function expectSuccess(flow: Flow, what: string, res: ApiResponse): Refused | undefined {
+  flow.trail.push(evidenceOf(what, res));
+  if (succeeded(res)) return undefined;
+  return refusedStep(flow, `could not arrange the case: ${what} answered ${describeAnswer(res)}, expected HTTP 200 with "success": true`);
+}
+
+export interface Claim {
+  /** The OTP the owner was sent for this claim (throws CHECK_NOT_APPLICABLE without an OTP source). */
+  otp(): Promise<string>;
+}
+
+/** A claim that must be accepted; no amount claims the whole available balance. */
+export async function claim(flow: Flow, voucherCode: string, amount?: Micro): Promise<Claim | Refused> {
+  const smsBefore = await flow.ctx.smsCount(voucherCode);
+  const res = await sendInitiate(flow, amount === undefined ? { voucherCode } : { voucherCode, amount });
+  const refused = expectSuccess(flow, `initiate-claim${amount === undefined ? ' (whole balance)' : ''}`, res);
+  return refused ?? { otp: () => flow.ctx.otp(voucherCode, smsBefore) };
+}
+
+/** A claim of `amount` and its redemption, both of which must succeed; gives the OTP that did it. */
+export async function claimAndRedeem(flow: Flow, voucherCode: string, amount: Micro): Promise<{ otp: string } | Refused> {
+  const claimed = await claim(flow, voucherCode, amount);
+  if (isRefused(claimed)) return claimed;
+  const otp = await claimed.otp();
+  const refused = expectSuccess(flow, 'redeem-gift', await sendRedeem(flow, { voucherCode, verificationCode: otp }));
+  return refused ?? { otp };
+}
