@@ -89,6 +89,8 @@ async function runSuites(areas: readonly Area[], env: Record<string, string>): P
       testTimeout: 120_000,
       hookTimeout: 60_000,
       passWithNoTests: false,
+      // One target for the whole run: areas that move its clock or queue faults must not overlap.
+      fileParallelism: false,
     });
     await vitest.close();
   } finally {

@@ -116,31 +116,37 @@ interface RunTarget {
   readonly close: () => Promise<void>;
 }
 
-async function openTarget(options: LoadOptions, seed: number, io: CommandIo): Promise<RunTarget> {
-  if (options.target === undefined) {
-    const embedded = await startEmbeddedSandbox({ defects: options.defect, seed, serviceFee: SERVICE_FEE });
-    return { target: embedded.target, admin: embedded.admin, adminUrl: embedded.access.adminUrl, adminToken: embedded.access.adminToken, otp: 'sandbox-outbox', fixedOtp: undefined, close: () => embedded.close() };
-  }
-  const target = await loadTargetFile(options.target);
+/** A target file, refused unless it is a loopback merchant-v1 sandbox with admin powers. */
+async function loadLoopbackTarget(path: string, io: CommandIo): Promise<ResolvedTarget & { adminUrl: string; adminToken: string }> {
+  const target = await loadTargetFile(path);
   for (const warning of target.warnings) io.err(warning);
   const { config } = target;
   for (const [field, url] of [['baseUrl', config.baseUrl], ['sandbox.adminUrl', config.sandbox?.adminUrl]] as const) {
-    if (url !== undefined && !isLoopbackUrl(url)) throw new HarnessError('NOT_LOOPBACK', `"${field}" in ${options.target} is ${url}, not this machine; load runs target loopback only (127.0.0.1, localhost, ::1)`);
+    if (url !== undefined && !isLoopbackUrl(url)) throw new HarnessError('NOT_LOOPBACK', `"${field}" in ${path} is ${url}, not this machine; load runs target loopback only (127.0.0.1, localhost, ::1)`);
   }
-  if (config.profile !== 'merchant-v1') throw new HarnessError('CONFIG_INVALID', `"profile" in ${options.target} is ${config.profile}; the load scenarios speak merchant-v1`);
+  if (config.profile !== 'merchant-v1') throw new HarnessError('CONFIG_INVALID', `"profile" in ${path} is ${config.profile}; the load scenarios speak merchant-v1`);
   const adminUrl = config.sandbox?.adminUrl;
   if (adminUrl === undefined || target.adminToken === undefined) {
-    throw new HarnessError('CONFIG_INVALID', `load needs a sandbox target with admin powers to provision vouchers and read the ledger: set "sandbox.adminUrl" and "sandbox.adminTokenEnv" in ${options.target}`);
+    throw new HarnessError('CONFIG_INVALID', `load needs a sandbox target with admin powers to provision vouchers and read the ledger: set "sandbox.adminUrl" and "sandbox.adminTokenEnv" in ${path}`);
   }
-  const otp: OtpMode = config.otp.source === 'sandbox-outbox' || config.otp.source === 'fixed' ? config.otp.source : 'none';
-  if (otp === 'none' && config.otp.source !== 'none') io.err(`load: "otp.source" ${config.otp.source} is not reachable from inside k6; the scenarios stop at the claim`);
+  return { ...target, adminUrl, adminToken: target.adminToken };
+}
+
+async function openTarget(fileTarget: Awaited<ReturnType<typeof loadLoopbackTarget>> | undefined, options: LoadOptions, seed: number, io: CommandIo): Promise<RunTarget> {
+  if (fileTarget === undefined) {
+    const embedded = await startEmbeddedSandbox({ defects: options.defect, seed, serviceFee: SERVICE_FEE });
+    return { target: embedded.target, admin: embedded.admin, adminUrl: embedded.access.adminUrl, adminToken: embedded.access.adminToken, otp: 'sandbox-outbox', fixedOtp: undefined, close: () => embedded.close() };
+  }
+  const { otp: source } = fileTarget.config;
+  const otp: OtpMode = source.source === 'sandbox-outbox' || source.source === 'fixed' ? source.source : 'none';
+  if (otp === 'none' && source.source !== 'none') io.err(`load: "otp.source" ${source.source} is not reachable from inside k6; the scenarios stop at the claim`);
   return {
-    target,
-    admin: createSandboxAdminClient({ adminUrl, adminToken: target.adminToken }),
-    adminUrl,
-    adminToken: target.adminToken,
+    target: fileTarget,
+    admin: createSandboxAdminClient({ adminUrl: fileTarget.adminUrl, adminToken: fileTarget.adminToken }),
+    adminUrl: fileTarget.adminUrl,
+    adminToken: fileTarget.adminToken,
     otp,
-    fixedOtp: config.otp.source === 'fixed' ? config.otp.code : undefined,
+    fixedOtp: source.source === 'fixed' ? source.code : undefined,
     close: async () => undefined,
   };
 }
@@ -198,12 +204,13 @@ export async function loadCommand(options: LoadOptions, io: CommandIo): Promise<
   const seed = wholeNumber(options.seed, '--seed', 0, 2 ** 31 - 1, Math.floor(Math.random() * 2 ** 31));
   const fill = fillOf(options.fill);
   if (options.target !== undefined && (options.defect?.length ?? 0) > 0) throw new HarnessError('INVALID_ARGUMENT', '--defect switches on seeded defects in the embedded sandbox; it cannot be used with --target');
+  const fileTarget = options.target === undefined ? undefined : await loadLoopbackTarget(options.target, io);
   await findK6(); // before anything starts: a missing k6 says to run npm run k6:install
   const bundle = await ensureBundle(scenario, io);
   const dir = resolve(options.out);
   await mkdir(dir, { recursive: true });
 
-  const run = await openTarget(options, seed, io);
+  const run = await openTarget(fileTarget, options, seed, io);
   try {
     const vouchers = await provisionVouchers(run.admin, voucherCount, LOAD_SCENARIOS[scenario].voucherAmount);
     io.out(`load: ${scenario}, profile ${profile.name}, ${vus} VUs × ${vouchers.length} vouchers, seed ${seed}, against ${run.target.config.baseUrl}; OTPs: ${run.otp}; signing in k6${options.defect?.length ? `; defects ${options.defect.join(', ')}` : ''}`);

@@ -32,6 +32,12 @@ export interface CheckHistoryInput {
   readonly ledger?: readonly HistoryLedgerEntry[];
   /** false: the run had no OTPs and stopped at claims — reservations (and claim keys) are judged, redemptions are not. */
   readonly otpSource: boolean;
+  /**
+   * true when every claim got one fixed test code: the server then redeems a voucher's oldest
+   * pending claim, whichever the client meant, so a redemption's amount is unknown to the client
+   * (the ledger still knows it). Without it, an OTP seen with several claims of a voucher counts as fixed.
+   */
+  readonly fixedOtp?: boolean;
 }
 
 function termsOf(voucher: string, initial: CheckHistoryInput['initial'], final: FinalVoucherState | undefined): VoucherTerms {
@@ -52,7 +58,7 @@ function validate(input: CheckHistoryInput): void {
 
 export function checkHistory(input: CheckHistoryInput): Verdict {
   validate(input);
-  const index = indexHistory(input.ops, input.finals);
+  const index = indexHistory(input.ops, input.finals, input.fixedOtp === true);
   const finals = new Map(input.finals.map((f) => [f.voucher, f]));
   const ledger = input.ledger ? ledgerByVoucher(input.ledger) : undefined;
   const findings = new Findings();

@@ -19,6 +19,8 @@ export interface KeyGroup {
   invokeMs: number;
   /** The moment its effect certainly had happened: the first acknowledged completion (Infinity if none). */
   okCompleteMs: number;
+  /** The last answer of any of its ops. */
+  lastCompleteMs: number;
   /** The first acknowledged op, or the first op. */
   first: HistoryOp;
   /** redeem: the OTP and the claim it used, from the first acknowledged op (or the first op). */
@@ -37,6 +39,8 @@ export interface VoucherHistory {
   readonly claims: Map<string, KeyGroup>;
   readonly redeems: Map<string, KeyGroup>;
   readonly details: HistoryOp[];
+  /** OTPs that may have redeemed any of the voucher's claims (a fixed test code). */
+  readonly sharedOtps: Set<string>;
 }
 
 export interface HistoryIndex {
@@ -87,13 +91,13 @@ function addToGroup(groups: Map<string, KeyGroup>, op: HistoryOp): void {
   const amount = op.amount === null ? null : microFromHistory(op.amount, () => `${op.op} ${op.idempotencyKey}: amount`);
   let g = groups.get(op.idempotencyKey);
   if (!g) {
-    g = { key: op.idempotencyKey, ops: [], outcome: op.outcome, amount, invokeMs: op.invokeMs, okCompleteMs: Infinity, first: op, refused: false, releasesClaim: false, conflicts: [] };
-    if (op.otp !== undefined) g.otp = op.otp;
-    if (op.claimKey !== undefined) g.claimKey = op.claimKey;
+    // Every field set here, in one order: one hidden class for all groups keeps this loop fast.
+    g = { key: op.idempotencyKey, ops: [], outcome: op.outcome, amount, invokeMs: op.invokeMs, okCompleteMs: Infinity, lastCompleteMs: op.completeMs, first: op, otp: op.otp, claimKey: op.claimKey, refused: false, releasesClaim: false, conflicts: [] };
     groups.set(op.idempotencyKey, g);
   }
   g.ops.push(op);
   g.invokeMs = Math.min(g.invokeMs, op.invokeMs);
+  g.lastCompleteMs = Math.max(g.lastCompleteMs, op.completeMs);
   if (op.code === INSUFFICIENT_BALANCE && op.outcome === 'fail') g.refused = true;
   if (endsClaim(op)) g.releasesClaim = true;
   if (op.outcome !== 'ok') {
@@ -117,12 +121,43 @@ function emptyCounts(): OutcomeCounts {
   return { ok: 0, fail: 0, info: 0 };
 }
 
+/**
+ * The OTPs of a voucher that served several of its claims (a fixed test code; random OTPs are
+ * unique among a voucher's pending claims, but not across vouchers): with one, the server redeems
+ * its oldest pending claim, whichever the client meant (sandbox/README.md › Fixed OTP).
+ */
+function sharedOtps(v: VoucherHistory): Set<string> {
+  const claimOfOtp = new Map<string, string>();
+  const shared = new Set<string>();
+  for (const r of v.redeems.values()) {
+    if (r.otp === undefined || r.claimKey === undefined) continue;
+    const seen = claimOfOtp.get(r.otp);
+    if (seen === undefined) claimOfOtp.set(r.otp, r.claimKey);
+    else if (seen !== r.claimKey) shared.add(r.otp);
+  }
+  return shared;
+}
+
+/**
+ * A redemption consumes its claim's amount; the claim may appear anywhere in a merged history, so
+ * the link is made afterwards. Through a shared OTP the amount is unknown to the client.
+ */
+function linkRedemptions(v: VoucherHistory, fixedOtp: boolean): void {
+  const shared = sharedOtps(v);
+  for (const r of v.redeems.values()) {
+    if (r.otp !== undefined && (fixedOtp || shared.has(r.otp))) {
+      r.amount = null;
+      v.sharedOtps.add(r.otp);
+    } else if (r.amount === null && r.claimKey !== undefined) r.amount = v.claims.get(r.claimKey)?.amount ?? null;
+  }
+}
+
 /** Groups the ops by voucher and key in one pass; a voucher of `finals` with no ops still appears. */
-export function indexHistory(ops: Iterable<HistoryOp>, finals: readonly FinalVoucherState[]): HistoryIndex {
+export function indexHistory(ops: Iterable<HistoryOp>, finals: readonly FinalVoucherState[], fixedOtp = false): HistoryIndex {
   const vouchers = new Map<string, VoucherHistory>();
   const voucherOf = (code: string) => {
     let v = vouchers.get(code);
-    if (!v) vouchers.set(code, (v = { voucher: code, claims: new Map(), redeems: new Map(), details: [] }));
+    if (!v) vouchers.set(code, (v = { voucher: code, claims: new Map(), redeems: new Map(), details: [], sharedOtps: new Set() }));
     return v;
   };
   const counts = { claim: emptyCounts(), redeem: emptyCounts(), detail: emptyCounts() };
@@ -143,10 +178,7 @@ export function indexHistory(ops: Iterable<HistoryOp>, finals: readonly FinalVou
   let keys = 0;
   for (const v of vouchers.values()) {
     keys += v.claims.size + v.redeems.size;
-    // A redemption consumes its claim's amount: the claim may appear anywhere in a merged history, so link afterwards.
-    for (const r of v.redeems.values()) {
-      if (r.amount === null && r.claimKey !== undefined) r.amount = v.claims.get(r.claimKey)?.amount ?? null;
-    }
+    linkRedemptions(v, fixedOtp);
   }
   return { vouchers, ops: total, counts, keys, faults };
 }

@@ -3,7 +3,7 @@
  * one key agree, and a key is never both accepted and refused with 4091 — DESIGN.md ›
  * Idempotency: the same key returns the first response again) and one redemption per OTP.
  */
-import type { VoucherHistory } from './history-index';
+import type { KeyGroup, VoucherHistory } from './history-index';
 import type { Findings } from './history-verdict';
 
 export function checkKeys(v: VoucherHistory, findings: Findings): void {
@@ -24,8 +24,9 @@ export function checkKeys(v: VoucherHistory, findings: Findings): void {
  * › Fixed OTP): there, one OTP legitimately redeems many claims, one each.
  */
 export function checkOtps(v: VoucherHistory, findings: Findings): void {
-  const byOtp = new Map<string, typeof okGroups>();
-  const okGroups = [...v.redeems.values()].filter((g) => g.outcome === 'ok' && g.otp !== undefined);
+  // Through a shared OTP the client cannot tell a reuse from a redemption of another claim: the ledger judges those.
+  const okGroups = [...v.redeems.values()].filter((g) => g.outcome === 'ok' && g.otp !== undefined && !v.sharedOtps.has(g.otp));
+  const byOtp = new Map<string, KeyGroup[]>();
   for (const g of okGroups) {
     const id = `${g.claimKey ?? ''}\u0000${g.otp}`;
     const list = byOtp.get(id);

@@ -64,8 +64,7 @@ export function ledgerByVoucher(entries: readonly HistoryLedgerEntry[]): Map<str
 export type Effects = Map<KeyGroup, HistoryLedgerEntry>;
 
 const money = formatMoney;
-const lastComplete = (g: KeyGroup) => Math.max(...g.ops.map((o) => o.completeMs));
-const within = (g: KeyGroup, e: HistoryLedgerEntry) => e.at >= g.invokeMs && e.at <= lastComplete(g);
+const within = (g: KeyGroup, e: HistoryLedgerEntry) => e.at >= g.invokeMs && e.at <= g.lastCompleteMs;
 
 /** Entries not yet attributed, by amount and by claimId; a taker prefers one whose time fits the group's ops. */
 class EntryPool {

@@ -30,14 +30,7 @@ const isRedeemMaybeDone = (r: KeyGroup) => r.outcome !== 'fail' || r.releasesCla
  * any claim.
  */
 function redemptionsOfAnyClaim(v: VoucherHistory): KeyGroup[] {
-  const claimsByOtp = new Map<string, Set<string>>();
-  for (const r of v.redeems.values()) {
-    if (r.otp === undefined || r.claimKey === undefined) continue;
-    let keys = claimsByOtp.get(r.otp);
-    if (!keys) claimsByOtp.set(r.otp, (keys = new Set()));
-    keys.add(r.claimKey);
-  }
-  return [...v.redeems.values()].filter((r) => r.claimKey === undefined || (r.otp !== undefined && claimsByOtp.get(r.otp)!.size > 1));
+  return [...v.redeems.values()].filter((r) => r.claimKey === undefined || (r.otp !== undefined && v.sharedOtps.has(r.otp)));
 }
 
 /** Deductions of acknowledged redemptions, by completion: the balance is at most amount − those done before a moment. */
@@ -117,7 +110,7 @@ export function checkSpuriousRefusals(v: VoucherHistory, terms: VoucherTerms, fi
       }
     }
   }
-  const surelyCreated = (c: KeyGroup) => (c.outcome === 'ok' ? c.okCompleteMs : Math.max(...c.ops.map((o) => o.completeMs)));
+  const surelyCreated = (c: KeyGroup) => (c.outcome === 'ok' ? c.okCompleteMs : c.lastCompleteMs);
   const surelyEnded = (c: KeyGroup) => Math.min(surelyCreated(c) + CLAIM_LIFETIME_MS, endByClaim.get(c.key) ?? Infinity);
   const held = new TimeSums(maybeHeld.map((c) => ({ t: c.invokeMs, amount: c.amount })));
   const ended = new TimeSums(maybeHeld.map((c) => ({ t: surelyEnded(c), amount: c.amount })));

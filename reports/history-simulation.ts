@@ -80,6 +80,7 @@ class VoucherServer {
     readonly plan: VoucherPlan,
     readonly ledger: HistoryLedgerEntry[],
     readonly bug: SimulatedBug | undefined,
+    readonly fixedOtp: boolean,
   ) {
     this.remaining = plan.amount;
     this.#entry(0, 'voucher-issued', 'external', this.#account, plan.amount, {});
@@ -121,8 +122,10 @@ class VoucherServer {
     this.#entry(at, 'claim-released', this.#account, null, p.amount, { claimId: p.claimId });
   }
 
-  redeem(at: number, claimKey: string): Answer {
+  redeem(at: number, named: string): Answer {
     if (this.remaining <= 0n) return refusal(4032);
+    // A fixed OTP names no claim: the oldest pending one is redeemed (sandbox/README.md › Fixed OTP).
+    const claimKey = this.fixedOtp ? (this.pending.keys().next().value ?? named) : named;
     const p = this.pending.get(claimKey) ?? this.keptClaims.get(claimKey);
     if (!p) return refusal(4034);
     const fees = this.bug === 'fee-not-deducted' ? [] : this.bug === 'fee-twice' ? [this.plan.serviceFee, this.plan.serviceFee] : [this.plan.serviceFee];
@@ -164,8 +167,9 @@ function answerOf(info: InfoFate | undefined, answer: Answer): Answer {
 
 type Acted = Answer & { readonly bug?: boolean };
 
-function simulateVoucher(plan: VoucherPlan, bug: SimulatedBug | undefined, ledger: HistoryLedgerEntry[], ops: HistoryOp[], bugOps: HistoryOp[], runners: number): FinalVoucherState {
-  const server = new VoucherServer(plan, ledger, bug);
+function simulateVoucher(plan: VoucherPlan, bug: SimulatedBug | undefined, ledger: HistoryLedgerEntry[], ops: HistoryOp[], bugOps: HistoryOp[], options: SimulationOptions): FinalVoucherState {
+  const server = new VoucherServer(plan, ledger, bug, options.fixedOtp !== undefined);
+  const runners = options.runners ?? 1;
   const queue: Event[] = [];
   let order = 0;
   const schedule = (t: number, run: () => void) => queue.push({ t, order: order++, run });
@@ -193,7 +197,7 @@ function simulateVoucher(plan: VoucherPlan, bug: SimulatedBug | undefined, ledge
           answer = act(t.actMs);
           first ??= { answer, completeMs: t.completeMs };
         } else {
-          answer = first.completeMs > t.actMs ? { outcome: 'fail', status: 409 } : first.answer;
+          answer = first.completeMs > t.actMs ? { outcome: 'fail', status: 409 } : { ...first.answer, bug: false };
         }
         const seen = answerOf(info === 'lost' ? undefined : info, answer);
         const op = record({ op: kind, idempotencyKey: key, ...fields, invokeMs: t.invokeMs, completeMs: t.completeMs, outcome: seen.outcome, status: seen.status, ...(seen.code === undefined ? {} : { code: seen.code }), ...(info ? { faultInjected: true } : {}) }, myVu);
@@ -229,7 +233,7 @@ function simulateVoucher(plan: VoucherPlan, bug: SimulatedBug | undefined, ledge
     sendKeyed(c, 'claim', key, { amount }, claim, (answer, completeMs) => {
       const r = c.redeem;
       if (!r || answer.outcome !== 'ok') return;
-      const otp = `otp-${i}`;
+      const otp = options.fixedOtp ?? `otp-${i}`;
       sendKeyed({ ...r, invokeMs: completeMs + r.gapMs }, 'redeem', `${key}/r`, { amount, claimKey: key, otp }, redeem, (redeemed, redeemComplete) => {
         if (!r.reuseOtp || redeemed.outcome !== 'ok') return;
         sendKeyed({ invokeMs: redeemComplete + 1, durationMs: r.durationMs, at: r.at, copies: 1 }, 'redeem', `${key}/r-again`, { amount, claimKey: key, otp }, redeemAgain);
@@ -253,12 +257,20 @@ function simulateVoucher(plan: VoucherPlan, bug: SimulatedBug | undefined, ledge
   return { voucher: plan.voucher, amount: plan.amount.toString(), remainingBalance: server.remaining.toString(), serviceFee: plan.serviceFee.toString(), status: server.remaining <= 0n ? 'REDEEMED' : server.pending.size > 0 ? 'REDEEM_INITIATED' : 'ACTIVE' };
 }
 
-/** Simulates every voucher's plan; ops of several runners (`runners`, by VU) in invoke order. */
-export function simulateRun(plans: readonly VoucherPlan[], options: { bug?: SimulatedBug; runners?: number } = {}): SimulatedRun {
+export interface SimulationOptions {
+  readonly bug?: SimulatedBug;
+  /** How many runners (k6 instances) the VUs are spread over. */
+  readonly runners?: number;
+  /** One OTP for every claim, as with a fixed test code. */
+  readonly fixedOtp?: string;
+}
+
+/** Simulates every voucher's plan; ops of several runners (by VU) in invoke order. */
+export function simulateRun(plans: readonly VoucherPlan[], options: SimulationOptions = {}): SimulatedRun {
   const ops: HistoryOp[] = [];
   const ledger: HistoryLedgerEntry[] = [];
   const bugOps: HistoryOp[] = [];
-  const finals = plans.map((p) => simulateVoucher(p, options.bug, ledger, ops, bugOps, options.runners ?? 1));
+  const finals = plans.map((p) => simulateVoucher(p, options.bug, ledger, ops, bugOps, options));
   const initial = new Map(plans.map((p) => [p.voucher, { amount: p.amount, serviceFee: p.serviceFee }]));
   return { ops: ops.sort((a, b) => a.invokeMs - b.invokeMs), finals, initial, ledger, bugOps };
 }

@@ -9,7 +9,7 @@ import { createMerchantClient } from '../lib/node/http-client';
 import type { ApiResponse, HeaderOverrides, MerchantClient, MerchantSendRequest } from '../lib/node/http-client';
 import { endpointPath } from '../lib/endpoint-catalog';
 import { isApiErrorCode } from '../lib/error-catalog';
-import { HarnessError } from '../lib/errors';
+import { HarnessError, isHarnessError } from '../lib/errors';
 import { exportPublicKeyPem, generatePrivateKey } from '../lib/keys';
 import { initiateClaimBody, newIdempotencyKey, redeemGiftBody } from '../lib/payloads';
 import { randomDigits } from '../lib/random';
@@ -49,7 +49,7 @@ export function probeRequest(ctx: CertifyContext, endpoint: TokenEndpoint, vouch
     case 'detail':
       return { method: 'GET', path: endpointPath('voucher-detail', { voucherCode }) };
     case 'redeem':
-      // A code the voucher's claim almost surely does not have: the answer is the documented 4035 (or 4041), past authentication.
+      // 000000 is almost surely not the OTP of a pending claim: past authentication the answer is a documented code (4041, 4034 or 4035).
       return { method: 'POST', path: endpointPath('redeem-gift'), body: redeemGiftBody({ voucherCode, verificationCode: '000000', idempotencyKey, metadata: '{}' }) };
   }
 }
@@ -129,13 +129,18 @@ export class Witness {
   }
 }
 
-/** Runs an HTTP property with the check's seed (numRuns ≤ 50: the whole certify must stay under 60 s). */
+/**
+ * Runs an HTTP property with the check's seed (numRuns ≤ 50: the whole certify must stay under
+ * 60 s). A HarnessError ended the run, not the target's answer (unreachable, not applicable):
+ * it is rethrown, so the check ends as an error or a skip rather than a conformance failure.
+ */
 export async function checkProperty<T>(ctx: CertifyContext, arbitrary: fc.Arbitrary<T>, numRuns: number, run: (value: T, witness: Witness) => Promise<void>, examples: readonly T[] = []): Promise<CheckOutcome> {
   const witness = new Witness();
   const details = await fc.check(
     fc.asyncProperty(arbitrary, (value) => run(value, witness)),
     { seed: ctx.seed, numRuns, examples: examples.map((e): [T] => [e]) },
   );
+  if (details.failed && isHarnessError(details.errorInstance)) throw details.errorInstance;
   return fromProperty(details, witness.evidence);
 }
 

@@ -9,7 +9,7 @@ import { endpointPath } from '../lib/endpoint-catalog';
 import type { ApiResponse, MerchantClient } from '../lib/node/http-client';
 import { loginBody } from '../lib/payloads';
 import { defineCheck, fail, pass } from './check';
-import type { CheckDefinition } from './check';
+import type { CheckDefinition, CheckOutcome } from './check';
 import type { CertifyContext } from './context';
 import { evidenceOf } from './evidence';
 import {
@@ -54,6 +54,29 @@ async function loggedIn(ctx: CertifyContext): Promise<{ client: MerchantClient; 
   const token = accessTokenOf(res);
   if (token === undefined) throw new Error(`the login answered ${describeAnswer(res)} without an accessToken`);
   return { client, token };
+}
+
+interface TokenRefusal {
+  readonly client: MerchantClient;
+  /** A real, fresh token of the target's merchant, to spoil. */
+  readonly token: string;
+  /** The status a bad token gets (expectations.invalidTokenStatus, 401 by default). */
+  readonly status: number;
+}
+
+/** A check that a bad token is refused: its status is DESIGN.md's (Authentication failures), not the documents'. */
+function tokenRefusalCheck(id: string, title: string, run: (ctx: CertifyContext, refusal: TokenRefusal) => Promise<CheckOutcome>): CheckDefinition<CertifyContext> {
+  return defineCheck<CertifyContext>({
+    id,
+    title,
+    area: 'auth',
+    source: { doc: 'DESIGN.md', section: AUTH_FAILURES },
+    basis: 'assumption',
+    severity: 'critical',
+    async run(ctx) {
+      return run(ctx, { ...(await loggedIn(ctx)), status: ctx.expectations.invalidTokenStatus });
+    },
+  });
 }
 
 /** One verdict for "every endpoint answered as expected". */
@@ -178,91 +201,52 @@ export const authChecks: readonly CheckDefinition<CertifyContext>[] = [
     },
   }),
 
-  defineCheck<CertifyContext>({
-    id: 'auth.token-required',
-    title: 'Every endpoint refuses a request without x-api-token with HTTP 401',
-    area: 'auth',
-    source: { doc: 'DESIGN.md', section: AUTH_FAILURES },
-    basis: 'assumption',
-    severity: 'critical',
-    async run(ctx) {
-      const status = ctx.expectations.invalidTokenStatus;
-      const misses = await probeEvery(ctx, ctx.merchant.client(), { token: null }, (res) => res.status === status);
-      return verdict(misses, (m) => `requests without x-api-token were not refused with HTTP ${status}: ${m}; every endpoint requires the token (Request Headers: x-api-token, Required: Yes)`);
-    },
+  tokenRefusalCheck('auth.token-required', 'Every endpoint refuses a request without x-api-token with HTTP 401', async (ctx, { client, status }) => {
+    const misses = await probeEvery(ctx, client, { token: null }, (res) => res.status === status);
+    return verdict(misses, (m) => `requests without x-api-token were not refused with HTTP ${status}: ${m}; every endpoint requires the token (Request Headers: x-api-token, Required: Yes)`);
   }),
 
-  defineCheck<CertifyContext>({
-    id: 'auth.rejects-malformed-token',
-    title: 'A malformed x-api-token (random text, "Bearer …", truncated, an extra segment) is refused with HTTP 401',
-    area: 'auth',
-    source: { doc: 'DESIGN.md', section: AUTH_FAILURES },
-    basis: 'assumption',
-    severity: 'critical',
-    async run(ctx) {
-      const { client, token } = await loggedIn(ctx);
-      const status = ctx.expectations.invalidTokenStatus;
-      const malformed = fc.record({
-        how: fc.constantFrom('random-text', 'bearer-prefix', 'truncated', 'extra-segment'),
-        text: fc.stringMatching(/^[\x21-\x7e]{1,80}$/),
-        cut: fc.integer({ min: 4, max: 400 }),
-        endpoint: fc.constantFrom(...TOKEN_ENDPOINTS),
-      });
-      return checkProperty(ctx, malformed, 25, async ({ how, text, cut, endpoint }, witness) => {
-        // Truncation drops at least four characters: fewer could leave a lenient base64url decoder the same bytes.
-        const sent = { 'random-text': text, 'bearer-prefix': `Bearer ${token}`, truncated: token.slice(0, Math.max(0, token.length - cut)), 'extra-segment': `${token}.${text.replace(/\./g, '')}` }[how];
-        const res = await sendProbe(ctx, client, endpoint, { token: sent });
-        if (res.status !== status) witness.fail(`${endpoint} with a ${how} access token answered ${describeAnswer(res)}, not HTTP ${status}`, [endpoint, res, `x-api-token: ${how} (redacted here; a replay sends your own token)`]);
-      });
-    },
+  tokenRefusalCheck('auth.rejects-malformed-token', 'A malformed x-api-token (random text, "Bearer …", truncated, an extra segment) is refused with HTTP 401', (ctx, { client, token, status }) => {
+    const malformed = fc.record({
+      how: fc.constantFrom('random-text', 'bearer-prefix', 'truncated', 'extra-segment'),
+      text: fc.stringMatching(/^[\x21-\x7e]{1,80}$/),
+      cut: fc.integer({ min: 4, max: 400 }),
+      endpoint: fc.constantFrom(...TOKEN_ENDPOINTS),
+    });
+    return checkProperty(ctx, malformed, 25, async ({ how, text, cut, endpoint }, witness) => {
+      // Truncation drops at least four characters: fewer could leave a lenient base64url decoder the same bytes.
+      const sent = { 'random-text': text, 'bearer-prefix': `Bearer ${token}`, truncated: token.slice(0, Math.max(0, token.length - cut)), 'extra-segment': `${token}.${text.replace(/\./g, '')}` }[how];
+      const res = await sendProbe(ctx, client, endpoint, { token: sent });
+      if (res.status !== status) witness.fail(`${endpoint} with a ${how} access token answered ${describeAnswer(res)}, not HTTP ${status}`, [endpoint, res, `x-api-token: ${how} (redacted here; a replay sends your own token)`]);
+    });
   }),
 
-  defineCheck<CertifyContext>({
-    id: 'auth.rejects-forged-token',
-    title: 'A forged token (claims tampered, re-signed with another key, HS256, signature stripped or truncated) is refused with HTTP 401',
-    area: 'auth',
-    source: { doc: 'DESIGN.md', section: AUTH_FAILURES },
-    basis: 'assumption',
-    severity: 'critical',
-    async run(ctx) {
-      const { client, token } = await loggedIn(ctx);
-      const jwt = requireJwt(token);
-      const status = ctx.expectations.invalidTokenStatus;
-      const forged = fc.record({ forgery: fc.constantFrom(...FORGERIES), extendSeconds: fc.integer({ min: 1, max: 31_536_000 }), endpoint: fc.constantFrom(...TOKEN_ENDPOINTS) });
-      const everyForgeryOnce = FORGERIES.map((forgery) => ({ forgery, extendSeconds: 3600, endpoint: 'test' as const }));
-      return checkProperty(
-        ctx,
-        forged,
-        25,
-        async ({ forgery, extendSeconds, endpoint }, witness) => {
-          const res = await sendProbe(ctx, client, endpoint, { token: forgeToken(jwt, forgery, extendSeconds) });
-          if (res.status !== status) witness.fail(`${endpoint} with a token forged by ${forgery} answered ${describeAnswer(res)}, not HTTP ${status}: the server must verify its own ES256 signature over the token's claims`, [endpoint, res, `x-api-token: the real token, ${forgery} (redacted here; a replay sends your own token)`]);
-        },
-        everyForgeryOnce,
-      );
-    },
+  tokenRefusalCheck('auth.rejects-forged-token', 'A forged token (claims tampered, re-signed with another key, HS256, signature stripped or truncated) is refused with HTTP 401', (ctx, { client, token, status }) => {
+    const jwt = requireJwt(token);
+    const forged = fc.record({ forgery: fc.constantFrom(...FORGERIES), extendSeconds: fc.integer({ min: 1, max: 31_536_000 }), endpoint: fc.constantFrom(...TOKEN_ENDPOINTS) });
+    const everyForgeryOnce = FORGERIES.map((forgery) => ({ forgery, extendSeconds: 3600, endpoint: 'test' as const }));
+    return checkProperty(
+      ctx,
+      forged,
+      25,
+      async ({ forgery, extendSeconds, endpoint }, witness) => {
+        const res = await sendProbe(ctx, client, endpoint, { token: forgeToken(jwt, forgery, extendSeconds) });
+        if (res.status !== status) witness.fail(`${endpoint} with a token forged by ${forgery} answered ${describeAnswer(res)}, not HTTP ${status}: the server must verify its own ES256 signature over the token's claims`, [endpoint, res, `x-api-token: the real token, ${forgery} (redacted here; a replay sends your own token)`]);
+      },
+      everyForgeryOnce,
+    );
   }),
 
-  defineCheck<CertifyContext>({
-    id: 'auth.rejects-alg-none',
-    title: 'A token re-headed with "alg": "none" (any spelling, signature kept or stripped) is refused with HTTP 401',
-    area: 'auth',
-    source: { doc: 'DESIGN.md', section: AUTH_FAILURES },
-    basis: 'assumption',
-    severity: 'critical',
-    async run(ctx) {
-      const { client, token } = await loggedIn(ctx);
-      const jwt = requireJwt(token);
-      const status = ctx.expectations.invalidTokenStatus;
-      const misses: Miss[] = [];
-      for (const alg of ALG_NONE_SPELLINGS) {
-        for (const keepSignature of [false, true]) {
-          const variant = `the real token's claims under {"alg":"${alg}"}, its signature ${keepSignature ? 'kept' : 'stripped'}`;
-          misses.push(...(await probeEvery(ctx, client, { token: algNoneToken(jwt, alg, keepSignature) }, (res) => res.status === status, variant)));
-        }
+  tokenRefusalCheck('auth.rejects-alg-none', 'A token re-headed with "alg": "none" (any spelling, signature kept or stripped) is refused with HTTP 401', async (ctx, { client, token, status }) => {
+    const jwt = requireJwt(token);
+    const misses: Miss[] = [];
+    for (const alg of ALG_NONE_SPELLINGS) {
+      for (const keepSignature of [false, true]) {
+        const variant = `the real token's claims under {"alg":"${alg}"}, its signature ${keepSignature ? 'kept' : 'stripped'}`;
+        misses.push(...(await probeEvery(ctx, client, { token: algNoneToken(jwt, alg, keepSignature) }, (res) => res.status === status, variant)));
       }
-      return verdict(misses, (m) => `unsigned tokens were not refused with HTTP ${status}: ${m}; the document's tokens are ES256 (Step 4), and an unsigned token proves nothing`);
-    },
+    }
+    return verdict(misses, (m) => `unsigned tokens were not refused with HTTP ${status}: ${m}; the document's tokens are ES256 (Step 4), and an unsigned token proves nothing`);
   }),
 
   defineCheck<CertifyContext>({

@@ -9,12 +9,11 @@ import { formatMoney, MICRO_PER_UNIT } from '../lib/money';
 import { defineCheck, fail, pass } from './check';
 import type { CheckDefinition, CheckOutcome, CheckSource } from './check';
 import type { CertifyContext } from './context';
-import { evidenceOf } from './evidence';
 import { httpProperty } from './http-property';
 import type { CaseVerdict } from './http-property';
-import { claim, claimAndRedeem, isRefused, newFlow, refusedCase, sendDetail } from './merchant-steps';
+import { claim, claimAndRedeem, isRefused, newFlow, refusedCase } from './merchant-steps';
 import type { Flow } from './merchant-steps';
-import { amountFormatProblems, detailStep, iso8601Problem, readVoucherDetail, spendableToZero, VOUCHER_STATUSES } from './voucher-detail';
+import { amountFormatProblems, detailStep, iso8601Problem, spendableToZero, VOUCHER_STATUSES } from './voucher-detail';
 import type { VoucherDetail } from './voucher-detail';
 
 const API = 'omnivas-merchant-api-v1.0' as const;
@@ -29,14 +28,22 @@ async function freshDetail(ctx: CertifyContext): Promise<{ flow: Flow; voucherCo
   return isRefused(detail) ? { outcome: detail.refused } : { flow, voucherCode, detail };
 }
 
+/** A check's run on the detail of a voucher just given: `problems` judges what it reads. */
+const onFreshDetail =
+  (problems: (detail: VoucherDetail, ctx: CertifyContext, voucherCode: string) => string[]) =>
+  async (ctx: CertifyContext): Promise<CheckOutcome> => {
+    const read = await freshDetail(ctx);
+    return 'outcome' in read ? read.outcome : verdict(read.flow, problems(read.detail, ctx, read.voucherCode));
+  };
+
 /** The messages of the expectations that did not hold: each entry is `holds || message`. */
 const problemsOf = (...entries: readonly (string | true)[]): string[] => entries.filter((e): e is string => e !== true);
 
 /** A verdict over the detail read last: its problems fail the check with the exchanges so far. */
-const verdict = (flow: Flow, problems: readonly string[]): CheckOutcome => (problems.length === 0 ? pass() : fail(problems.join('; '), flow.trail));
+const verdict = (flow: Flow, problems: readonly string[]): CheckOutcome => (problems.length === 0 ? pass() : fail(problems.join('; '), [...flow.trail]));
 
 /** The same, for one case of a property. */
-const caseVerdict = (flow: Flow, problems: readonly string[]): CaseVerdict => ({ problem: problems.length === 0 ? undefined : problems.join('; '), evidence: flow.trail });
+const caseVerdict = (flow: Flow, problems: readonly string[]): CaseVerdict => ({ problem: problems.length === 0 ? undefined : problems.join('; '), evidence: [...flow.trail] });
 
 const shape = defineCheck<CertifyContext>({
   id: 'detail.shape',
@@ -45,22 +52,13 @@ const shape = defineCheck<CertifyContext>({
   source: RESPONSE,
   basis: 'document',
   severity: 'high',
-  async run(ctx) {
-    const flow = newFlow(ctx);
-    const voucherCode = await ctx.voucher();
-    const res = await sendDetail(flow, voucherCode);
-    flow.trail.push(evidenceOf('voucher detail', res));
-    const read = readVoucherDetail(res);
-    if ('problems' in read) return fail(read.problems.join('; '), flow.trail);
-    const { detail } = read;
-    return verdict(
-      flow,
-      problemsOf(
-        detail.code === voucherCode || `"data.voucher.code" is ${JSON.stringify(detail.code)}, the voucher asked for is ${voucherCode}`,
-        VOUCHER_STATUSES.includes(detail.status) || `"data.voucher.status" is ${JSON.stringify(detail.status)}, not one of ${VOUCHER_STATUSES.join(', ')}`,
-      ),
-    );
-  },
+  // A body that cannot be read at all fails in freshDetail, naming every field that is missing or mistyped.
+  run: onFreshDetail((detail, _ctx, voucherCode) =>
+    problemsOf(
+      detail.code === voucherCode || `"data.voucher.code" is ${JSON.stringify(detail.code)}, the voucher asked for is ${voucherCode}`,
+      VOUCHER_STATUSES.includes(detail.status) || `"data.voucher.status" is ${JSON.stringify(detail.status)}, not one of ${VOUCHER_STATUSES.join(', ')}`,
+    ),
+  ),
 });
 
 const amountFormat = defineCheck<CertifyContext>({
@@ -70,11 +68,7 @@ const amountFormat = defineCheck<CertifyContext>({
   source: { doc: API, section: 'Gift Voucher Redemption › 2. Get Voucher Detail Information › Success Response ("amount": "50.000000")' },
   basis: 'document',
   severity: 'medium',
-  async run(ctx) {
-    const read = await freshDetail(ctx);
-    if ('outcome' in read) return read.outcome;
-    return verdict(read.flow, amountFormatProblems(read.detail, ctx.expectations.amountFormat));
-  },
+  run: onFreshDetail((detail, ctx) => amountFormatProblems(detail, ctx.expectations.amountFormat)),
 });
 
 const expirationIso = defineCheck<CertifyContext>({
@@ -84,11 +78,7 @@ const expirationIso = defineCheck<CertifyContext>({
   source: { doc: API, section: 'Gift Voucher Redemption › 2. Get Voucher Detail Information › Response Body Explanations (expirationDate: ISO 8601 format)' },
   basis: 'document',
   severity: 'medium',
-  async run(ctx) {
-    const read = await freshDetail(ctx);
-    if ('outcome' in read) return read.outcome;
-    return verdict(read.flow, problemsOf(iso8601Problem(read.detail.expirationDate) ?? true));
-  },
+  run: onFreshDetail((detail) => problemsOf(iso8601Problem(detail.expirationDate) ?? true)),
 });
 
 /** Voucher amounts from one micro-unit to a million units; expiry dates well after any sandbox clock. */

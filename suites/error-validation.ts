@@ -6,18 +6,17 @@
  * thing wrong with it is the one field.
  */
 import fc from 'fast-check';
-import { ENDPOINTS, endpointPath } from '../lib/endpoint-catalog';
+import { ENDPOINTS } from '../lib/endpoint-catalog';
 import type { BodyField, FieldType } from '../lib/endpoint-catalog';
 import type { CodedEndpoint } from '../lib/error-catalog';
 import { moneyToDecimalLiteral } from '../lib/money';
-import type { ApiResponse } from '../lib/node/http-client';
 import { defineCheck, fail, pass } from './check';
-import type { CheckDefinition, CheckSource, Evidence } from './check';
+import type { CheckDefinition, CheckOutcome, CheckSource, Evidence, Severity } from './check';
 import type { CertifyContext } from './context';
 import { validationErrorProblem } from './error-answer';
 import { evidenceOf } from './evidence';
 import { httpProperty } from './http-property';
-import { freshKey, newFlow } from './merchant-steps';
+import { freshKey, newFlow, sendPost } from './merchant-steps';
 import type { Flow } from './merchant-steps';
 
 const SOURCE: CheckSource = { doc: 'DESIGN.md', section: 'Behaviour where the seeds are silent › Authentication failures (validation errors → HTTP 400); Error envelope' };
@@ -30,16 +29,15 @@ function validBody(endpoint: CodedEndpoint, voucherCode: string): Record<string,
   return endpoint === 'initiate-claim' ? { ...common, amount: 1 } : { ...common, verificationCode: '123456', msisdn: '251911000000' };
 }
 
-/** Sends `body` as the exact bytes given, signed over the server's re-serialisation (the client's default). */
-function post(flow: Flow, endpoint: CodedEndpoint, body: string): Promise<ApiResponse> {
-  const path = endpointPath(endpoint === 'initiate-claim' ? flow.ctx.target.config.initiatePath : endpoint);
-  return flow.client.send({ method: 'POST', path, body });
-}
-
 async function judgeRefusal(flow: Flow, endpoint: CodedEndpoint, body: string, what: string): Promise<{ problem: string | undefined; evidence: Evidence[] }> {
-  const res = await post(flow, endpoint, body);
+  const res = await sendPost(flow, endpoint, body);
   const problem = validationErrorProblem(res, flow.ctx.expectations.validationErrorStatus);
   return { problem: problem === undefined ? undefined : `${endpoint} with ${what}: ${problem}`, evidence: [evidenceOf(`${endpoint} with ${what}`, res)] };
+}
+
+/** A validation check: on a real voucher, so that the one field under test is all that is wrong. */
+function validationCheck(def: { id: string; title: string; severity: Severity; run(ctx: CertifyContext, flow: Flow, voucherCode: string): Promise<CheckOutcome> }): CheckDefinition<CertifyContext> {
+  return defineCheck<CertifyContext>({ ...def, area: 'errors', source: SOURCE, basis: 'assumption', run: async (ctx) => def.run(ctx, newFlow(ctx), await ctx.voucher()) });
 }
 
 /**
@@ -50,16 +48,11 @@ const MISSABLE = ENDPOINT_IDS.flatMap((endpoint) =>
   ENDPOINTS[endpoint].body.filter((f) => f.required && f.name !== 'verificationCode' && f.name !== 'idempotencyKey').map((field) => ({ endpoint, field: field.name })),
 );
 
-const missingField = defineCheck<CertifyContext>({
+const missingField = validationCheck({
   id: 'err.validation.missing-field',
   title: 'A body without a required field is refused with HTTP 400 in the error envelope',
-  area: 'errors',
-  source: SOURCE,
-  basis: 'assumption',
   severity: 'high',
-  async run(ctx) {
-    const flow = newFlow(ctx);
-    const voucherCode = await ctx.voucher();
+  async run(_ctx, flow, voucherCode) {
     const failures: string[] = [];
     const evidence: Evidence[] = [];
     for (const { endpoint, field } of MISSABLE) {
@@ -87,16 +80,11 @@ function wrongValue(type: FieldType): fc.Arbitrary<unknown> {
 
 const TYPED_FIELDS: readonly { endpoint: CodedEndpoint; field: BodyField }[] = ENDPOINT_IDS.flatMap((endpoint) => ENDPOINTS[endpoint].body.map((field) => ({ endpoint, field })));
 
-const wrongType = defineCheck<CertifyContext>({
+const wrongType = validationCheck({
   id: 'err.validation.wrong-type',
   title: 'A body field of the wrong JSON type (number for string, string for number, boolean, array, object) is refused with HTTP 400 in the error envelope',
-  area: 'errors',
-  source: SOURCE,
-  basis: 'assumption',
   severity: 'high',
-  async run(ctx) {
-    const flow = newFlow(ctx);
-    const voucherCode = await ctx.voucher();
+  async run(ctx, flow, voucherCode) {
     const cases = fc.constantFrom(...TYPED_FIELDS).chain(({ endpoint, field }) => wrongValue(field.type).map((value) => ({ endpoint, field: field.name, value })));
     return httpProperty(ctx, cases, { numRuns: 30 }, ({ endpoint, field, value }) =>
       judgeRefusal(flow, endpoint, JSON.stringify({ ...validBody(endpoint, voucherCode), [field]: value }), `"${field}": ${JSON.stringify(value)}`),
@@ -113,16 +101,11 @@ const badAmount: fc.Arbitrary<string> = fc.oneof(
 
 const AMOUNT_SLOT = '"__amount__"';
 
-const badAmountCheck = defineCheck<CertifyContext>({
+const badAmountCheck = validationCheck({
   id: 'err.validation.bad-amount',
   title: 'A negative, non-finite or finer-than-6-places amount is refused with HTTP 400 in the error envelope',
-  area: 'errors',
-  source: SOURCE,
-  basis: 'assumption',
   severity: 'critical',
-  async run(ctx) {
-    const flow = newFlow(ctx);
-    const voucherCode = await ctx.voucher();
+  async run(ctx, flow, voucherCode) {
     return httpProperty(ctx, badAmount, { numRuns: 25, examples: ['-1', '-0.000001', '1e999', '0.0000001'] }, (literal) => {
       // Spliced in as text: JSON.stringify cannot write 1e999, and the server must see the digits as sent.
       const body = JSON.stringify({ ...validBody('initiate-claim', voucherCode), amount: '__amount__' }).replace(AMOUNT_SLOT, literal);

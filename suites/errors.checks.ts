@@ -7,6 +7,7 @@
 import { apiError, documentedPairs } from '../lib/error-catalog';
 import type { ApiErrorCode, CodedEndpoint } from '../lib/error-catalog';
 import { isHarnessError } from '../lib/errors';
+import type { ApiResponse } from '../lib/node/http-client';
 import { errorCheckId } from '../reports/error-coverage';
 import { defineCheck, fail, pass, skip } from './check';
 import type { CheckDefinition, CheckOutcome, Evidence } from './check';
@@ -14,6 +15,7 @@ import type { CertifyContext } from './context';
 import { documentedErrorProblem, httpStatusProblem } from './error-answer';
 import { pairProvoker } from './error-provokers';
 import { validationChecks } from './error-validation';
+import { evidenceOf } from './evidence';
 
 const API = 'omnivas-merchant-api-v1.0' as const;
 
@@ -22,22 +24,50 @@ const TABLE_SECTION: Readonly<Record<CodedEndpoint, string>> = {
   'redeem-gift': 'Gift Voucher Redemption › 3. Redeem Gift › Error Response Format; Error Codes',
 };
 
+/**
+ * The answers each pair check judged, per context: err.http-status judges these rather than
+ * provoking every code again, which would double the test vouchers a real target must provide.
+ * A pair whose check has not run (--only, a baseline) is provoked afresh.
+ */
+const judgedAnswers = new WeakMap<CertifyContext, Map<string, ApiResponse[]>>();
+
+function answersOf(ctx: CertifyContext, checkId: string): ApiResponse[] {
+  const byCheck = judgedAnswers.get(ctx) ?? new Map<string, ApiResponse[]>();
+  judgedAnswers.set(ctx, byCheck);
+  const answers = byCheck.get(checkId) ?? [];
+  byCheck.set(checkId, answers);
+  return answers;
+}
+
 function pairCheck(endpoint: CodedEndpoint, code: ApiErrorCode): CheckDefinition<CertifyContext> {
   const provoker = pairProvoker(endpoint, code);
+  const id = errorCheckId(endpoint, code);
   return defineCheck<CertifyContext>({
-    id: errorCheckId(endpoint, code),
+    id,
     title: `${endpoint} answers ${code} "${apiError(code).message}" in the error envelope when ${provoker.when}`,
     area: 'errors',
     source: { doc: API, section: TABLE_SECTION[endpoint] },
     basis: 'document',
     severity: provoker.severity,
     needs: provoker.needs,
-    run: (ctx) => provoker.run(ctx, (res) => documentedErrorProblem(res, code)),
+    run: (ctx) =>
+      provoker.run(ctx, (res) => {
+        answersOf(ctx, id).push(res);
+        return documentedErrorProblem(res, code);
+      }),
   });
 }
 
 /** A pair's outcome for the HTTP-status check; a pair this target cannot provoke is left out. */
 async function statusOutcome(ctx: CertifyContext, endpoint: CodedEndpoint, code: ApiErrorCode): Promise<CheckOutcome> {
+  const judged = answersOf(ctx, errorCheckId(endpoint, code));
+  if (judged.length > 0) {
+    for (const res of judged) {
+      const problem = httpStatusProblem(res);
+      if (problem !== undefined) return fail(problem, [evidenceOf('the provoking request', res)]);
+    }
+    return pass();
+  }
   const provoker = pairProvoker(endpoint, code);
   const lacking = provoker.needs.filter((power) => !ctx.powers.has(power));
   if (lacking.length > 0) return skip(`needs ${lacking.join(', ')}`);
@@ -72,7 +102,8 @@ const httpStatusCheck = defineCheck<CertifyContext>({
       }
     }
     if (checked === 0) return skip('no documented code is provokable on this target');
-    if (failures.length > 0) return fail(`${failures.length} of ${checked} pairs: ${failures.join('; ')}`, evidence);
+    const more = failures.length > 3 ? `; and ${failures.length - 3} more` : '';
+    if (failures.length > 0) return fail(`${failures.length} of ${checked} pairs: ${failures.slice(0, 3).join('; ')}${more}`, evidence);
     return pass(`${checked} of ${documentedPairs().length} pairs provoked`);
   },
 });

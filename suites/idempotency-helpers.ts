@@ -2,7 +2,8 @@
  * What the idempotency checks share: vouchers to work on with their balance read from the target,
  * claims on the target's initiate path, effects observed from outside (the balance a later claim
  * can still reserve, the detail's remainingBalance, the SMS outbox where there is one), and
- * property runs that keep the exchanges of the failing case as evidence.
+ * refutations: one way for a scenario or a property run to say what the target got wrong, with
+ * the exchanges that show it.
  */
 import type { RunDetails } from 'fast-check';
 import { endpointPath } from '../lib/endpoint-catalog';
@@ -14,7 +15,7 @@ import type { PrivateKey } from '../lib/keys';
 import { newIdempotencyKey } from '../lib/payloads';
 import type { InitiateClaimInput } from '../lib/payloads';
 import { signBody } from '../lib/signature';
-import { fromProperty } from './check';
+import { fail, fromProperty, pass } from './check';
 import type { CheckOutcome, Evidence } from './check';
 import type { CertifyContext } from './context';
 import { evidenceOf } from './evidence';
@@ -79,28 +80,49 @@ export async function claimRest(ctx: CertifyContext, client: MerchantClient, vou
 }
 
 /**
- * Initiate claims sent all at once: signed first, after a fresh login, so that nothing but the
- * network stands between the requests (merchant API v1.0 › Authentication › Step 3).
+ * Initiate claims on one voucher sent all at once: signed first, after a fresh login and with as
+ * many connections open as there are claims (concurrent detail reads), so that neither signing
+ * nor connection set-up spreads the claims out in time.
  */
-export async function initiateBurst(ctx: CertifyContext, client: MerchantClient, key: PrivateKey, bodies: readonly string[]): Promise<ApiResponse[]> {
+export async function initiateBurst(ctx: CertifyContext, client: MerchantClient, key: PrivateKey, voucherCode: string, bodies: readonly string[]): Promise<ApiResponse[]> {
   await client.login();
+  await Promise.all(bodies.map(() => client.voucherDetail(voucherCode)));
   const path = endpointPath(ctx.target.config.initiatePath);
   const signed = bodies.map((body) => ({ body, signature: signBody(key, body).signature }));
   return Promise.all(signed.map(({ body, signature }) => client.send({ method: 'POST', path, body, sign: { signature } })));
 }
 
+/** Thrown by `refute`: what a scenario or a property run found wrong. */
+class Refutation extends Error {
+  override readonly name = 'Refutation';
+}
+
 export type Refutations = ReturnType<typeof refutations>;
 
-/** Collects what disproves a property: `refute` keeps the exchanges and throws, so the latest failing (after shrinking, the smallest) case's evidence is what is reported. */
+/**
+ * How a check says what the target got wrong, the same way in a plain scenario (`settle`) and in
+ * a fast-check property (`outcome`): `refute` keeps the exchanges and throws, so the evidence
+ * reported is the latest failing case's — after shrinking, the smallest.
+ */
 export function refutations() {
   let evidence: Evidence[] = [];
   return {
     refute(message: string, ...exchanges: readonly (readonly [string, ApiResponse])[]): never {
       evidence = exchanges.map(([label, res]) => evidenceOf(label, res));
-      throw new Error(message);
+      throw new Refutation(message);
+    },
+    /** A scenario's outcome: pass, or fail with what `refute` kept. Anything else thrown is the check's own error. */
+    async settle(scenario: () => Promise<void>): Promise<CheckOutcome> {
+      try {
+        await scenario();
+        return pass();
+      } catch (err) {
+        if (err instanceof Refutation) return fail(err.message, evidence);
+        throw err;
+      }
     },
     /**
-     * The property's outcome. A context that cannot give what a run needs (no fixture voucher
+     * A property's outcome. A context that cannot give what a run needs (no fixture voucher
      * left, no OTP source) makes the check a skip, not a failure of the target.
      */
     outcome<Ts>(details: RunDetails<Ts>): CheckOutcome {

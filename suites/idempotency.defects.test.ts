@@ -20,5 +20,7 @@ describe('idempotency checks against seeded defects', () => {
     expect(results.map((r) => r.id).sort()).toEqual([...ids].sort());
     expect(results.filter((r) => r.status !== 'fail').map((r) => `${r.id}: ${r.status} ${r.message ?? ''}`)).toEqual([]);
     expect(failedIds(results).sort()).toEqual([...ids].sort());
+    // A failure shows what the target did: the exchange, with a curl that replays it.
+    for (const result of results) expect(result.evidence.length, result.id).toBeGreaterThan(0);
   });
 });

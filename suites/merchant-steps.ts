@@ -5,6 +5,7 @@
  * check as a failure with the exchanges so far, because nothing after it would mean anything.
  */
 import { endpointPath } from '../lib/endpoint-catalog';
+import type { CodedEndpoint } from '../lib/error-catalog';
 import type { Micro } from '../lib/money';
 import type { ApiResponse, MerchantClient } from '../lib/node/http-client';
 import { initiateClaimBody, newIdempotencyKey, redeemGiftBody } from '../lib/payloads';
@@ -39,11 +40,11 @@ export interface Refused {
 }
 
 export function refusedStep(flow: Flow, why: string): Refused {
-  return { refused: fail(why, flow.trail), why };
+  return { refused: fail(why, [...flow.trail]), why };
 }
 
 /** A property case that could not be arranged fails with that reason and its exchanges. */
-export const refusedCase = (flow: Flow, step: Refused): { problem: string; evidence: readonly Evidence[] } => ({ problem: step.why, evidence: flow.trail });
+export const refusedCase = (flow: Flow, step: Refused): { problem: string; evidence: readonly Evidence[] } => ({ problem: step.why, evidence: [...flow.trail] });
 
 export const isRefused = (value: unknown): value is Refused => typeof value === 'object' && value !== null && 'refused' in value;
 
@@ -59,10 +60,15 @@ const succeeded = (res: ApiResponse): boolean => res.status === 200 && (res.json
 
 // ---- raw requests ---------------------------------------------------------------------------
 
-/** initiate-claim on the path the target file names (the documents disagree on it). */
+/** Sends `body` as the exact bytes given, signed over the server's re-serialisation (the client's default). */
+export function sendPost(flow: Flow, endpoint: CodedEndpoint, body: string): Promise<ApiResponse> {
+  // initiate-claim on the path the target file names: the documents disagree on it.
+  const path = endpointPath(endpoint === 'initiate-claim' ? flow.ctx.target.config.initiatePath : endpoint);
+  return flow.client.send({ method: 'POST', path, body });
+}
+
 export function sendInitiate(flow: Flow, input: { voucherCode: string; amount?: Micro }): Promise<ApiResponse> {
-  const body = initiateClaimBody({ ...input, idempotencyKey: freshKey(), metadata: '{}' });
-  return flow.client.send({ method: 'POST', path: endpointPath(flow.ctx.target.config.initiatePath), body });
+  return sendPost(flow, 'initiate-claim', initiateClaimBody({ ...input, idempotencyKey: freshKey(), metadata: '{}' }));
 }
 
 /** redeem-gift; without `verificationCode` the field is left out of the body (4033). */
@@ -73,7 +79,7 @@ export function sendRedeem(flow: Flow, input: { voucherCode: string; verificatio
     verificationCode === undefined
       ? JSON.stringify({ voucherCode, idempotencyKey, metadata: '{}' })
       : redeemGiftBody({ voucherCode, verificationCode, idempotencyKey, metadata: '{}' });
-  return flow.client.send({ method: 'POST', path: endpointPath('redeem-gift'), body });
+  return sendPost(flow, 'redeem-gift', body);
 }
 
 export function sendDetail(flow: Flow, voucherCode: string): Promise<ApiResponse> {

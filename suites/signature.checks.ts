@@ -83,22 +83,23 @@ export const signatureChecks: readonly CheckDefinition<CertifyContext>[] = [
       const client = ctx.merchant.client();
       const status = ctx.expectations.invalidSignatureStatus;
       const initiate = probeRequest(ctx, 'initiate', unknownVoucherCode(ctx.random));
-      const requests = [initiate, { ...initiate, path: endpointPath('initiate-redeem') }, { ...initiate, path: endpointPath('initiate-claim') }, probeRequest(ctx, 'redeem', unknownVoucherCode(ctx.random))];
+      // The initiate path the target file does not name may not exist there (doc.initiate-path reports which).
+      const aliases = [endpointPath('initiate-claim'), endpointPath('initiate-redeem')].filter((path) => path !== initiate.path);
+      const requests = [initiate, ...aliases.map((path) => ({ ...initiate, path })), probeRequest(ctx, 'redeem', unknownVoucherCode(ctx.random))];
       const failures: [string, ApiResponse][] = [];
-      const unserved: string[] = [];
-      for (const request of requests.filter((r, i) => requests.findIndex((o) => o.path === r.path) === i)) {
+      const unserved = new Set<string>();
+      for (const request of requests) {
         for (const sign of [false, { signature: '' }] as const) {
           const res = await client.send({ ...request, sign });
-          const label = `${request.path} ${sign === false ? 'without x-signature' : 'with an empty x-signature'}`;
-          // The path the target file does not name may simply not exist there (doc.initiate-path reports which).
-          if (request.path !== initiatePath(ctx) && request.path.includes('initiate') && res.status === 404 && guardVerdict(ctx, res) !== 'accepted') unserved.push(request.path);
-          else if (guardVerdict(ctx, res) !== 'refused') failures.push([label, res]);
+          const verdict = guardVerdict(ctx, res);
+          if (aliases.includes(request.path) && res.status === 404 && verdict !== 'accepted') unserved.add(request.path);
+          else if (verdict !== 'refused') failures.push([`${request.path} ${sign === false ? 'without x-signature' : 'with an empty x-signature'}`, res]);
         }
       }
       if (failures.length > 0) {
         return fail(`unsigned requests were not refused with HTTP ${status}: ${failures.map(([label, res]) => `${label}: ${describeAnswer(res)}`).join('; ')}; x-signature is required on every POST under /topup-transactions (Step 3 › NOTE; the endpoints' Request Headers say Required: Yes)`, failures.map(([label, res]) => evidenceOf(label, res)));
       }
-      return pass(unserved.length === 0 ? undefined : `${[...new Set(unserved)].join(', ')} not served (HTTP 404)`);
+      return pass(unserved.size === 0 ? undefined : `${[...unserved].join(', ')} not served (HTTP 404)`);
     },
   }),
 

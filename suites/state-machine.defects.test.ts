@@ -1,8 +1,8 @@
 /**
  * Each seeded defect of area 8 (sandbox/defects.ts) fails the checks listed for it, with the
- * evidence and replay data a report shows. The fixed sequence for a defect fails every time; the
- * model-based check is listed where it meets the defect in every run of 30 random sequences
- * (measured over 20 seeds); for the rest it usually does, which this test does not rely on.
+ * evidence and replay data a report shows. The fixed sequence for a defect fails every time. The
+ * model-based check is listed only where any run that redeems meets the defect; it finds the others
+ * too in most runs (80-100% of 20 seeds each), which this test does not rely on.
  * OMNIVAS_SEED replays a run.
  */
 import { describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import { stateMachineChecks } from './state-machine.checks';
 const KILLS: Readonly<Record<string, readonly string[]>> = {
   'fee-not-deducted': ['state.model', 'state.fee-consumed-once'],
   'fee-deducted-twice': ['state.model', 'state.fee-consumed-once'],
-  'money-in-floating-point': ['state.model', 'state.exact-micro-arithmetic'],
+  'money-in-floating-point': ['state.exact-micro-arithmetic'],
   'otp-reusable': ['state.model', 'state.otp-single-use'],
   'otp-not-bound-to-claim': ['state.otp-bound-to-claim'],
   'otp-never-expires': ['state.otp-expires'],

@@ -34,12 +34,16 @@ export function otpChoiceApplies(choice: OtpChoice, v: VoucherState): boolean {
 
 const sixDigits = (n: number): string => String(n % 1_000_000).padStart(6, '0');
 
-/** The code to send; `ref` picks among the claims of its kind, in the order they were made. */
+/**
+ * The code to send. A pending claim is counted back from the newest (ref 0: the claim just made,
+ * as a merchant redeems it), so that with two pending the older one is not redeemed by default;
+ * a spent one is counted from the oldest.
+ */
 export function resolveOtp(choice: OtpChoice, v: VoucherState): string | undefined {
   switch (choice.kind) {
     case 'pending': {
       const pending = pendingClaims(v);
-      return pending[choice.ref % pending.length]?.otp;
+      return pending[pending.length - 1 - (choice.ref % pending.length)]?.otp;
     }
     case 'spent': {
       const spent = spentClaims(v);
@@ -60,7 +64,7 @@ export function resolveOtp(choice: OtpChoice, v: VoucherState): string | undefin
 export function describeOtpChoice(choice: OtpChoice): string {
   switch (choice.kind) {
     case 'pending':
-      return `OTP of pending claim ${choice.ref}`;
+      return choice.ref === 0 ? 'OTP of newest pending claim' : `OTP of pending claim newest-${choice.ref}`;
     case 'spent':
       return `spent OTP ${choice.ref}`;
     case 'wrong':

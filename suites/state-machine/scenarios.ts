@@ -35,8 +35,8 @@ export const SCENARIOS = {
   redeemedAtZero: { voucher: 10n * UNITS, commands: [initiate({ kind: 'to-zero' }), redeem(pending(0)), detail, initiate(UNITS), redeem({ kind: 'wrong', code: 0 })] },
   /** The OTP of a redeemed claim, sent again under a new idempotency key: 4034, nothing consumed. */
   otpSingleUse: { voucher: 10n * UNITS, commands: [initiate(2n * UNITS), redeem(pending(0)), redeem(spent(0)), detail] },
-  /** Two pending claims of 1 and 3; the second's OTP redeems 3, not the older claim's 1. */
-  otpBoundToClaim: { voucher: 10n * UNITS, commands: [initiate(UNITS), initiate(3n * UNITS), redeem(pending(1)), detail] },
+  /** Two pending claims of 1 and 3; the newer one's OTP redeems 3, not the older claim's 1. */
+  otpBoundToClaim: { voucher: 10n * UNITS, commands: [initiate(UNITS), initiate(3n * UNITS), redeem(pending(0)), detail] },
   /** Past the OTP's life (301 s): 4034, the reservation released, the whole balance claimable again. */
   otpExpires: { voucher: 10n * UNITS, commands: [initiate(2n * UNITS), new AdvanceClockCommand('past-otp-life'), redeem(spent(0)), detail, initiate({ kind: 'whole' })] },
   /** A claim of the whole balance cannot pay its fee: 4096 releases it, and the balance is claimable again. */
