@@ -3,7 +3,6 @@
  * a correct run of 20,000 vouchers × about 52 ops, simulated in memory, then checked with its
  * ledger. Prints figures; asserts nothing. `npx tsx bench/checker-bench.ts`.
  */
-import { pathToFileURL } from 'node:url';
 import { formatHistoryLine, parseHistoryLine } from '../lib/history';
 import { seededRandom } from '../lib/random';
 import { checkHistory } from '../reports/history-checker';
@@ -40,7 +39,8 @@ export async function benchChecker(vouchers = 20_000, claimsPerVoucher = 27): Pr
   return { ops: ops.length, ms: Math.round(ms), opsPerSec: Math.round((ops.length * 1000) / ms), cpuMs: Math.round(cpuMs), msWithoutLedger: Math.round(msWithoutLedger) };
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+// Run directly (npx tsx bench/checker-bench.ts); bundled into dist/bench.js, bench/main.ts calls it.
+if (/bench[\\/]checker-bench\.ts$/.test(process.argv[1] ?? '')) {
   console.log('History checker: a correct run of 20,000 vouchers, checked with its ledger and without');
   console.table(await benchChecker());
 }

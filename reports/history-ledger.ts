@@ -79,8 +79,9 @@ class EntryPool {
     }
   }
 
-  take(g: KeyGroup, claimId: string | undefined): HistoryLedgerEntry | undefined {
-    const lists = [claimId === undefined ? undefined : this.#byClaim.get(claimId), g.amount === null ? this.entries : this.#byAmount.get(g.amount)];
+  /** By the claim it consumed (exact) or, with `byAmount`, by amount (any entry for an unknown amount). */
+  take(g: KeyGroup, claimId: string | undefined, byAmount: boolean): HistoryLedgerEntry | undefined {
+    const lists = [claimId === undefined ? undefined : this.#byClaim.get(claimId), !byAmount ? undefined : g.amount === null ? this.entries : this.#byAmount.get(g.amount)];
     for (const list of lists) {
       const free = (list ?? []).filter((e) => !this.#used.has(e));
       const e = free.find((x) => within(g, x)) ?? free[0];
@@ -120,15 +121,22 @@ function attribute(what: 'claim' | 'redemption', groups: readonly KeyGroup[], en
   const known = (g: KeyGroup) => g.amount !== null;
   const ok = byInvoke.filter((g) => g.outcome === 'ok');
   const info = byInvoke.filter((g) => g.outcome === 'info');
+  // First what the claim ids tie exactly, then by amount.
+  for (const g of byInvoke) {
+    if (g.outcome === 'fail' || claimIdOf(g) === undefined) continue;
+    const e = pool.take(g, claimIdOf(g), false);
+    if (e) effects.set(g, e);
+  }
   for (const g of [...ok.filter(known), ...info.filter(known), ...ok.filter((g) => !known(g)), ...info.filter((g) => !known(g))]) {
-    let e = pool.take(g, claimIdOf(g));
+    if (effects.has(g)) continue;
+    let e = pool.take(g, undefined, true);
     if (!e && g.outcome === 'ok') {
       // An unknown op may have been credited with this acknowledged op's entry: take it back.
       const lent = [...effects].find(([other, x]) => other.outcome === 'info' && (g.amount === null || x.amount === g.amount));
       if (lent) {
         effects.delete(lent[0]);
         pool.release(lent[1]);
-        e = pool.take(g, claimIdOf(g));
+        e = pool.take(g, undefined, true);
       }
     }
     if (e) effects.set(g, e);

@@ -3,6 +3,8 @@
  * OTPs, and — on a sandbox — the admin powers (second merchants, the clock, faults, the outbox).
  * A method a target cannot honour throws CHECK_NOT_APPLICABLE, which runCheck reports as a skip.
  */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { HarnessError } from '../lib/errors';
 import { exportPrivateKeyPem, exportPublicKeyPem, generatePrivateKey } from '../lib/keys';
 import type { KeyType, PrivateKey } from '../lib/keys';
@@ -80,7 +82,33 @@ export interface SandboxAccess {
 
 const SANDBOX_POWERS: readonly Power[] = ['admin', 'clock', 'faults', 'outbox'];
 
-export function createCertifyContext(options: { target: ResolvedTarget; seed: number; sandbox?: SandboxAccess }): CertifyContext {
+/** A stream of the run's seed per area, so two areas never draw the same idempotency keys or amounts. */
+function streamSeed(seed: number, stream: string): number {
+  let h = seed >>> 0;
+  for (let i = 0; i < stream.length; i++) h = Math.imul(h ^ stream.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+/**
+ * Hands out each fixture voucher once across every suite file of a run (they run in separate
+ * workers): the first to create its marker file in `claimsDir` owns it.
+ */
+async function claimFixtureVoucher(codes: readonly string[], claimsDir: string | undefined, taken: Set<string>): Promise<string | undefined> {
+  for (const [index, code] of codes.entries()) {
+    if (taken.has(code)) continue;
+    taken.add(code);
+    if (claimsDir === undefined) return code;
+    try {
+      await writeFile(join(claimsDir, `fixture-voucher-${index}`), code, { flag: 'wx' });
+      return code;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+  return undefined;
+}
+
+export function createCertifyContext(options: { target: ResolvedTarget; seed: number; sandbox?: SandboxAccess; stream?: string; claimsDir?: string }): CertifyContext {
   const { target, seed } = options;
   const { config } = target;
   const admin = options.sandbox === undefined ? undefined : createSandboxAdminClient({ adminUrl: options.sandbox.adminUrl, adminToken: options.sandbox.adminToken });
@@ -94,12 +122,13 @@ export function createCertifyContext(options: { target: ResolvedTarget; seed: nu
     return { id, key, client: () => createMerchantClient({ baseUrl: config.baseUrl, apiKey, privateKey: key, redactor: target.redactor }) };
   };
   const fetchOtp = otpFetcher(config.otp, admin);
-  const fixtureVouchers = [...config.fixtures.vouchers];
+  const fixtureCodes = config.fixtures.vouchers.map((v) => v.code);
+  const takenHere = new Set<string>();
 
   return {
     target,
     seed,
-    random: seededRandom(seed),
+    random: seededRandom(streamSeed(seed, options.stream ?? '')),
     powers,
     expectations: config.expectations,
     merchant: merchantHandle(options.sandbox?.merchantId, target.privateKey, target.apiKey),
@@ -113,9 +142,9 @@ export function createCertifyContext(options: { target: ResolvedTarget; seed: nu
     async voucher(spec) {
       if (admin) return (await admin.createVoucher({ amount: spec?.amount ?? 100_000_000n, ownerMsisdn: '251911000000', ...spec })).code;
       if (spec !== undefined) throw notApplicable('the check needs a voucher made to order (amount, expiry, restriction); only the sandbox can issue one');
-      const next = fixtureVouchers.shift();
+      const next = await claimFixtureVoucher(fixtureCodes, options.claimsDir, takenHere);
       if (next === undefined) throw notApplicable('no unused voucher left in the target file\'s "fixtures.vouchers"; list more test vouchers there');
-      return next.code;
+      return next;
     },
     async otp(voucherCode, smsBefore) {
       if (fetchOtp === undefined) throw notApplicable('the target file names no OTP source ("otp"), so redemption cannot be exercised');

@@ -43,7 +43,7 @@ export async function openSuiteSession(area: string, env: NodeJS.ProcessEnv = pr
     const seed = Number(env.OMNIVAS_SEED ?? Math.floor(Math.random() * 2 ** 31));
     const embedded = await startEmbeddedSandbox({ seed, serviceFee: SERVICE_FEE });
     return {
-      context: createCertifyContext({ target: embedded.target, seed, sandbox: embedded.access }),
+      context: createCertifyContext({ target: embedded.target, seed, sandbox: embedded.access, stream: area }),
       certifying: false,
       record: async () => {},
       close: () => embedded.close(),
@@ -58,12 +58,12 @@ export async function openSuiteSession(area: string, env: NodeJS.ProcessEnv = pr
     const target = await resolveTarget(defaultSandboxTarget(spec.embedded), { env, baseDir: process.cwd(), origin: 'the embedded sandbox' });
     target.redactor.add(adminToken, 'admin-token');
     const sandbox: SandboxAccess = { adminUrl: spec.embedded.adminUrl, adminToken, merchantId: spec.embedded.merchantId };
-    context = createCertifyContext({ target, seed: spec.seed, sandbox });
+    context = createCertifyContext({ target, seed: spec.seed, sandbox, stream: area });
   } else {
     const target = await loadTargetFile(spec.targetFile!, env);
     const adminUrl = target.config.sandbox?.adminUrl;
     const sandbox = adminUrl && target.adminToken ? { adminUrl, adminToken: target.adminToken, merchantId: '' } : undefined;
-    context = createCertifyContext({ target, seed: spec.seed, ...(sandbox ? { sandbox } : {}) });
+    context = createCertifyContext({ target, seed: spec.seed, stream: area, claimsDir: spec.resultsDir, ...(sandbox ? { sandbox } : {}) });
   }
   return {
     context,
