@@ -2,6 +2,7 @@
 // First: in the bundle, the sandbox bench's server processes are this same file forked, and
 // sandbox/bench.ts must take over before anything below runs in them.
 import { benchSandbox } from '../sandbox/bench';
+import { benchCertify } from './certify-bench';
 import { benchChecker } from './checker-bench';
 import { benchK6Signing } from './k6-signing-bench';
 import { benchSigning } from './signing-bench';
@@ -32,3 +33,7 @@ console.table({
 const checker = await benchChecker();
 console.log('\nLoad history checker: a generated history of correct concurrent claims and redemptions');
 console.table({ ops: checker.ops, wallMs: Math.round(checker.ms), cpuMs: Math.round(checker.cpuMs), opsPerSec: Math.round(checker.opsPerSec), wallMsWithoutLedger: Math.round(checker.msWithoutLedger) });
+
+const certify = await benchCertify();
+console.log('\nA full certify (every area) against the embedded sandbox, the built CLI run as a user runs it');
+console.table(certify);
