@@ -34,6 +34,7 @@ export interface CertifyOptions {
   baseline?: string;
   seed?: string;
   defect?: string[];
+  slow?: boolean;
 }
 
 function parseAreas(only: readonly string[] | undefined): readonly Area[] {
@@ -76,7 +77,7 @@ async function readResults(dir: string): Promise<CheckResult[]> {
 }
 
 /** Runs the suite files of `areas` in vitest with the given environment added to this process's. */
-async function runSuites(areas: readonly Area[], env: Record<string, string>): Promise<void> {
+async function runSuites(areas: readonly Area[], env: Record<string, string>, slow: boolean): Promise<void> {
   const saved = { ...process.env };
   Object.assign(process.env, env); // vitest's workers inherit it
   try {
@@ -86,7 +87,8 @@ async function runSuites(areas: readonly Area[], env: Record<string, string>): P
       watch: false,
       include: areas.map((area) => `suites/${area}.suite.test.ts`),
       reporters: ['default'],
-      testTimeout: 120_000,
+      // --slow waits a token's 300 s out for real.
+      testTimeout: slow ? 900_000 : 120_000,
       hookTimeout: 60_000,
       passWithNoTests: false,
       // One target for the whole run: areas that move its clock or queue faults must not overlap.
@@ -114,10 +116,11 @@ export async function certifyCommand(options: CertifyOptions, io: CommandIo): Pr
     const spec: CertifyRunSpec = {
       seed,
       resultsDir,
+      slow: options.slow === true,
       ...(embedded ? { embedded: { ...embedded.urls, merchantId: embedded.access.merchantId } } : { targetFile: resolve(options.target!) }),
     };
     io.out(`certify: ${target.config.name} at ${target.config.baseUrl}; areas ${areas.join(', ')}; seed ${seed}${options.defect?.length ? `; defects ${options.defect.join(', ')}` : ''}`);
-    await runSuites(areas, { [CERTIFY_ENV]: JSON.stringify(spec), ...(embedded ? { ...embedded.secretsEnv, [ADMIN_TOKEN_ENV]: embedded.access.adminToken } : {}) });
+    await runSuites(areas, { [CERTIFY_ENV]: JSON.stringify(spec), ...(embedded ? { ...embedded.secretsEnv, [ADMIN_TOKEN_ENV]: embedded.access.adminToken } : {}) }, options.slow === true);
 
     const report: CertifyReport = {
       harnessVersion: HARNESS_VERSION,

@@ -76,6 +76,7 @@ Examples:
     .option('--baseline <file>', 'a JSON array of check ids whose failures are reported but do not fail the run')
     .option('--seed <n>', 'seed for generated inputs and the embedded sandbox; the report names it so a run can be replayed')
     .option('--defect <name...>', 'switch on seeded defects in the embedded sandbox, to see the harness catch them')
+    .option('--slow', 'on a target without the sandbox clock, wait token expiry out in real time (adds about 5 minutes)', false)
     .addHelpText('after', '\nExit code 0 only when every required check outside the baseline passed. Checks needing sandbox-only powers (admin, clock, faults, outbox) are skipped against other targets, and the report says so.')
     .action((options) => act(() => certifyCommand(options, io)));
 

@@ -236,7 +236,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * at 299 s" is a fair demand with about a second to spare for the requests in between.
  */
 export async function loginAtStartOfSecond(ctx: CertifyContext, client: MerchantClient): Promise<string> {
-  const intoSecond = (await serverNowMs(ctx)) % 1000;
+  // Without the sandbox clock (certify --slow) the local clock stands in for the server's.
+  const intoSecond = (ctx.powers.has('admin') ? await serverNowMs(ctx) : Date.now()) % 1000;
   if (intoSecond > 100) await sleep(1000 - intoSecond + 10);
   const token = accessTokenOf(await client.login());
   if (token === undefined) throw new HarnessError('LOGIN_FAILED', 'the login answered without an accessToken');

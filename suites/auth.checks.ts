@@ -256,7 +256,7 @@ export const authChecks: readonly CheckDefinition<CertifyContext>[] = [
     source: { doc: API, section: `${STEP_4} › NOTE` },
     basis: 'document',
     severity: 'critical',
-    needs: ['admin', 'clock'],
+    needs: ['clock'],
     async run(ctx) {
       const lifetime = ctx.expectations.tokenLifetimeSeconds;
       const status = ctx.expectations.invalidTokenStatus;

@@ -25,6 +25,8 @@ export interface CertifyRunSpec {
   /** A target file, or the embedded sandbox certify started. */
   readonly targetFile?: string;
   readonly embedded?: { readonly url: string; readonly adminUrl: string; readonly merchantId: string };
+  /** --slow: wait out token expiry on a target without the sandbox clock. */
+  readonly slow?: boolean;
 }
 
 export interface SuiteSession {
@@ -63,7 +65,7 @@ export async function openSuiteSession(area: string, env: NodeJS.ProcessEnv = pr
     const target = await loadTargetFile(spec.targetFile!, env);
     const adminUrl = target.config.sandbox?.adminUrl;
     const sandbox = adminUrl && target.adminToken ? { adminUrl, adminToken: target.adminToken, merchantId: '' } : undefined;
-    context = createCertifyContext({ target, seed: spec.seed, stream: area, claimsDir: spec.resultsDir, ...(sandbox ? { sandbox } : {}) });
+    context = createCertifyContext({ target, seed: spec.seed, stream: area, claimsDir: spec.resultsDir, slow: spec.slow === true, ...(sandbox ? { sandbox } : {}) });
   }
   return {
     context,

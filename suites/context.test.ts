@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { exportPrivateKeyPem, generatePrivateKey } from '../lib/keys';
+import { resolveTarget } from '../lib/node/target-file';
+import { parseTargetConfig } from '../lib/target-config';
+import { createCertifyContext } from './context';
+
+async function realTarget() {
+  const config = parseTargetConfig({
+    name: 'a real target',
+    baseUrl: 'http://127.0.0.1:9/api/v1/merchant/client',
+    profile: 'merchant-v1',
+    auth: { apiKeyEnv: 'K', privateKeyEnv: 'P', keyType: 'secp256k1' },
+    fixtures: { vouchers: [{ code: '1111' }, { code: '2222' }] },
+  });
+  return resolveTarget(config, { env: { K: 'an-api-key-value', P: exportPrivateKeyPem(generatePrivateKey('secp256k1')) }, baseDir: '.', origin: 'test' });
+}
+
+describe('certify context on a target without sandbox powers', () => {
+  it('skips clock moves, unless --slow, which waits them out', async () => {
+    const target = await realTarget();
+    const plain = createCertifyContext({ target, seed: 1 });
+    expect(plain.powers.has('clock')).toBe(false);
+    await expect(plain.advanceClock(1)).rejects.toMatchObject({ code: 'CHECK_NOT_APPLICABLE', message: expect.stringMatching(/--slow/) });
+    const slow = createCertifyContext({ target, seed: 1, slow: true });
+    expect([...slow.powers]).toEqual(['clock']);
+    const started = Date.now();
+    await slow.advanceClock(0.2);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+  });
+
+  it('hands out each fixture voucher once, then skips; made-to-order vouchers need the sandbox', async () => {
+    const ctx = createCertifyContext({ target: await realTarget(), seed: 1 });
+    await expect(ctx.voucher({ amount: 1n })).rejects.toMatchObject({ code: 'CHECK_NOT_APPLICABLE' });
+    expect([await ctx.voucher(), await ctx.voucher()]).toEqual(['1111', '2222']);
+    await expect(ctx.voucher()).rejects.toMatchObject({ code: 'CHECK_NOT_APPLICABLE', message: expect.stringMatching(/fixtures\.vouchers/) });
+    await expect(ctx.otp('1111', 0)).rejects.toMatchObject({ code: 'CHECK_NOT_APPLICABLE' });
+  });
+});
