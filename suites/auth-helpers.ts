@@ -19,6 +19,7 @@ import type { CheckOutcome, Evidence } from './check';
 import { notApplicable } from './context';
 import type { CertifyContext } from './context';
 import { evidenceOf } from './evidence';
+import { apiCodeOf } from './api-answer';
 
 /** The four endpoints behind the access token (merchant API v1.0 › Authentication › Steps 4–5 and Gift Voucher Redemption). */
 export const TOKEN_ENDPOINTS = ['test', 'initiate', 'detail', 'redeem'] as const;
@@ -96,15 +97,12 @@ export function describeMisses(misses: readonly Miss[]): string {
 /** The evidence of each miss; the note says what the (redacted) token was, since a replay sends your own. */
 export const missEvidence = (misses: readonly Miss[]): Evidence[] => misses.map((m) => evidenceOf(missLabel(m), m.res, m.variant === undefined ? undefined : `x-api-token: ${m.variant}`));
 
-/** The statusCode member of an answer, when it has one. */
-export const statusCodeOf = (res: ApiResponse): unknown => (res.json as { statusCode?: unknown } | null | undefined)?.statusCode;
-
 /** The answer came from the operation itself: a success, or one of the codes the document lists for it. */
-export const reachedOperation = (res: ApiResponse): boolean => res.status < 300 || isApiErrorCode(statusCodeOf(res));
+export const reachedOperation = (res: ApiResponse): boolean => res.status < 300 || isApiErrorCode(apiCodeOf(res));
 
 /** What an answer was, in a few words for a failure message. */
 export function describeAnswer(res: ApiResponse): string {
-  const code = statusCodeOf(res);
+  const code = apiCodeOf(res);
   const message = (res.json as { message?: unknown } | null | undefined)?.message;
   return `HTTP ${res.status}${code === undefined || code === res.status ? '' : ` (statusCode ${String(code)})`}${typeof message === 'string' ? ` "${message.slice(0, 120)}"` : ''}`;
 }

@@ -8,7 +8,8 @@ import { apiError, envelopeProblem, httpStatusOf, isApiErrorCode } from '../lib/
 import type { ApiErrorCode } from '../lib/error-catalog';
 import { describeValue } from '../lib/errors';
 import type { ApiResponse } from '../lib/node/http-client';
-import { apiCodeOf, describeAnswer } from './merchant-steps';
+import { apiCodeOf } from './api-answer';
+import { describeAnswer } from './merchant-steps';
 
 /** The table's placeholder, e.g. 5031's "Transfer failed: [Provider error message]". */
 const PLACEHOLDER = /\[[^\]]+\]/;

@@ -19,6 +19,7 @@ import { fail, fromProperty, pass } from './check';
 import type { CheckOutcome, Evidence } from './check';
 import type { CertifyContext } from './context';
 import { evidenceOf } from './evidence';
+import { apiCodeOf } from './api-answer';
 
 export const IDEMPOTENCY_ASSUMPTION = { doc: 'DESIGN.md', section: 'Behaviour where the seeds are silent › Idempotency' } as const;
 
@@ -28,12 +29,10 @@ export const IDEMPOTENCY_ASSUMPTION = { doc: 'DESIGN.md', section: 'Behaviour wh
  */
 export const keyFor = (ctx: CertifyContext, purpose: string): string => newIdempotencyKey(ctx.random, `idem-${purpose}`);
 
-export const succeeded = (res: ApiResponse): boolean => res.status === 200 && (res.json as { success?: unknown } | undefined)?.success === true;
 
 /** The envelope's statusCode (4091…), if the answer has one. */
-export const apiCode = (res: ApiResponse): unknown => (res.json as { statusCode?: unknown } | undefined)?.statusCode;
 
-export const outcomeOf = (res: ApiResponse): string => `HTTP ${res.status}${typeof apiCode(res) === 'number' ? ` (statusCode ${String(apiCode(res))})` : ''}`;
+export const outcomeOf = (res: ApiResponse): string => `HTTP ${res.status}${typeof apiCodeOf(res) === 'number' ? ` (statusCode ${String(apiCodeOf(res))})` : ''}`;
 
 /** A claim on the initiate path the target file names (the documents disagree on it). */
 export const initiate = (ctx: CertifyContext, client: MerchantClient, input: InitiateClaimInput): Promise<ApiResponse> =>

@@ -19,7 +19,8 @@ import { defineCheck } from './check';
 import type { CheckDefinition } from './check';
 import { notApplicable } from './context';
 import type { CertifyContext } from './context';
-import { apiCode, balanceOf, claimRest, IDEMPOTENCY_ASSUMPTION, initiate, initiateBurst, keyFor, outcomeOf, refutations, share, smsSince, succeeded, voucherToWorkOn } from './idempotency-helpers';
+import { balanceOf, claimRest, IDEMPOTENCY_ASSUMPTION, initiate, initiateBurst, keyFor, outcomeOf, refutations, share, smsSince, voucherToWorkOn } from './idempotency-helpers';
+import { apiCodeOf, succeeded } from './api-answer';
 import type { Refutations, VoucherBalance } from './idempotency-helpers';
 
 const API = 'omnivas-merchant-api-v1.0' as const;
@@ -143,7 +144,7 @@ const concurrentSameKey = defineCheck<CertifyContext>({
     const r: Refutations = refutations();
     const inFlight = ctx.expectations.inFlightStatus;
     // An in-flight refusal (DESIGN.md: HTTP 409, or the target waits) is not a documented code: a 4091 means the copy ran.
-    const inFlightRefusal = (res: ApiResponse) => typeof inFlight === 'number' && res.status === inFlight && !isApiErrorCode(apiCode(res));
+    const inFlightRefusal = (res: ApiResponse) => typeof inFlight === 'number' && res.status === inFlight && !isApiErrorCode(apiCodeOf(res));
     const property = fc.asyncProperty(fc.integer({ min: 4, max: 12 }), fc.integer({ min: 1, max: 1000 }), async (copies, perMille) => {
       const voucher = await voucherToWorkOn(ctx, client);
       // Small enough that every copy would fit if each ran: a second run shows as a reservation, not a refusal.
@@ -226,7 +227,7 @@ const keysPerMerchant = defineCheck<CertifyContext>({
       await both(same, same);
       const over = v3.remaining - 2n * half + 1n;
       const probe = await initiate(ctx, mine, { voucherCode: v3.code, amount: over, idempotencyKey: keyFor(ctx, 'over') });
-      if (apiCode(probe) !== 4091) {
+      if (apiCodeOf(probe) !== 4091) {
         r.refute(`two merchants each claimed ${formatMoney(half)} of ${formatMoney(v3.remaining)} with the same key and body, yet a further claim of ${formatMoney(over)} was answered ${outcomeOf(probe)}, not 4091: the second merchant's claim reserved nothing`, ['further claim', probe]);
       }
     });
@@ -326,7 +327,7 @@ const concurrentClaims = defineCheck<CertifyContext>({
       const amounts = weights.map((w) => share((voucher.remaining * BigInt(w) * 1000n) / total, 1000));
       const bodies = amounts.map((amount) => initiateClaimBody({ voucherCode: voucher.code, amount, idempotencyKey: keyFor(ctx, 'race'), metadata: '{}' }));
       const answers = await initiateBurst(ctx, client, ctx.merchant.key, voucher.code, bodies);
-      const odd = answers.find((a) => !succeeded(a) && apiCode(a) !== 4091);
+      const odd = answers.find((a) => !succeeded(a) && apiCodeOf(a) !== 4091);
       if (odd !== undefined) r.refute(`a concurrent claim was answered ${outcomeOf(odd)}: each is either accepted or refused with 4091`, ['odd claim', odd]);
       const accepted = amounts.reduce((sum, amount, i) => (succeeded(answers[i]!) ? sum + amount : sum), 0n);
       const count = answers.filter(succeeded).length;
@@ -335,7 +336,7 @@ const concurrentClaims = defineCheck<CertifyContext>({
         r.refute(`${answers.length} concurrent claims on a voucher holding ${formatMoney(voucher.remaining)}: ${count} were accepted, reserving ${formatMoney(accepted)}, more than the balance`, ...(last ? [['an accepted claim', last] as const] : []));
       }
       const free = voucher.remaining - accepted;
-      const spurious = answers.findIndex((a, i) => apiCode(a) === 4091 && amounts[i]! <= free);
+      const spurious = answers.findIndex((a, i) => apiCodeOf(a) === 4091 && amounts[i]! <= free);
       if (spurious >= 0) {
         r.refute(`a claim of ${formatMoney(amounts[spurious]!)} was refused with 4091 though ${formatMoney(free)} was still free after all ${count} accepted claims`, ['refused claim', answers[spurious]!]);
       }

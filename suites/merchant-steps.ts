@@ -10,6 +10,7 @@ import type { Micro } from '../lib/money';
 import type { ApiResponse, MerchantClient } from '../lib/node/http-client';
 import { initiateClaimBody, newIdempotencyKey, redeemGiftBody } from '../lib/payloads';
 import { cryptoRandom } from '../lib/random';
+import { apiCodeOf, succeeded } from './api-answer';
 import { fail } from './check';
 import type { CheckOutcome, Evidence } from './check';
 import type { CertifyContext } from './context';
@@ -48,15 +49,11 @@ export const refusedCase = (flow: Flow, step: Refused): { problem: string; evide
 
 export const isRefused = (value: unknown): value is Refused => typeof value === 'object' && value !== null && 'refused' in value;
 
-/** The envelope's statusCode (4091…), when the answer has one. */
-export const apiCodeOf = (res: ApiResponse): unknown => (res.json as { statusCode?: unknown } | undefined)?.statusCode;
-
 export const describeAnswer = (res: ApiResponse): string => {
   const code = apiCodeOf(res);
   return `HTTP ${res.status}${typeof code === 'number' ? ` with statusCode ${code}` : ''}`;
 };
 
-const succeeded = (res: ApiResponse): boolean => res.status === 200 && (res.json as { success?: unknown } | undefined)?.success === true;
 
 // ---- raw requests ---------------------------------------------------------------------------
 

@@ -16,7 +16,8 @@ import { moneyFromJsonNumber, moneyToJsonNumber } from '../lib/money';
 import type { ApiResponse, MerchantClient } from '../lib/node/http-client';
 import { newIdempotencyKey } from '../lib/payloads';
 import { signMessage, signMessageBytes } from '../lib/signature';
-import { describeAnswer, initiatePath, statusCodeOf } from './auth-helpers';
+import { apiCodeOf } from './api-answer';
+import { describeAnswer, initiatePath } from './auth-helpers';
 import type { Witness } from './auth-helpers';
 import type { CertifyContext } from './context';
 
@@ -207,7 +208,7 @@ export function mangledSignature(key: PrivateKey, message: string, how: Mangling
 export type GuardVerdict = 'accepted' | 'refused' | 'other';
 
 export function guardVerdict(ctx: CertifyContext, res: ApiResponse): GuardVerdict {
-  const code = statusCodeOf(res);
+  const code = apiCodeOf(res);
   if (res.status < 300 || isApiErrorCode(code)) return 'accepted';
   return res.status === ctx.expectations.invalidSignatureStatus ? 'refused' : 'other';
 }
