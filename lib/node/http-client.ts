@@ -115,7 +115,8 @@ function flattenHeaders(headers: Readonly<Record<string, string | string[] | und
   return out;
 }
 
-function parseJsonBody(text: string): unknown {
+/** A response body's JSON, or undefined when it is empty or not JSON. */
+export function parseJsonBody(text: string): unknown {
   if (text.trim() === '') return undefined;
   try {
     return JSON.parse(text) as unknown;

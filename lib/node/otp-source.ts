@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { HarnessError } from '../errors';
 import type { OtpSource } from '../target-config';
+import { parseJsonBody } from './http-client';
 import type { SandboxAdminClient } from './sandbox-admin-client';
 
 const run = promisify(execFile);
@@ -47,13 +48,8 @@ export function otpFetcher(source: OtpSource, admin: SandboxAdminClient | undefi
           throw new HarnessError('TARGET_UNREACHABLE', `cannot reach the OTP endpoint ${url}: ${(err as Error).message}`, { cause: err });
         });
         const text = await res.text();
-        let otp = text;
-        try {
-          const json = JSON.parse(text) as { otp?: unknown };
-          if (typeof json.otp === 'string') otp = json.otp;
-        } catch {
-          // a plain-text body is the OTP itself
-        }
+        const json = parseJsonBody(text) as { otp?: unknown } | undefined;
+        const otp = typeof json?.otp === 'string' ? json.otp : text; // a plain-text body is the OTP itself
         return sixDigits(otp, `the OTP endpoint ${url}`);
       };
     case 'command':

@@ -6,6 +6,7 @@
 import { HarnessError } from '../errors';
 import type { Micro } from '../money';
 import { formatMoney } from '../money';
+import { parseJsonBody } from './http-client';
 
 export interface SandboxAdminOptions {
   readonly adminUrl: string;
@@ -89,12 +90,7 @@ export function createSandboxAdminClient(options: SandboxAdminOptions): SandboxA
       throw new HarnessError('TARGET_UNREACHABLE', `cannot reach the sandbox admin API at ${url}: ${(err as Error).message}; is the sandbox running?`, { cause: err });
     }
     const text = await res.text();
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
+    const json = parseJsonBody(text);
     if (!res.ok || typeof json !== 'object' || json === null) {
       const message = (json as { message?: unknown } | undefined)?.message;
       throw new HarnessError('TARGET_MALFORMED_RESPONSE', `sandbox admin ${method} ${path} answered ${res.status}: ${typeof message === 'string' ? message : text.slice(0, 120)}`);
