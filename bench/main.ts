@@ -21,9 +21,10 @@ console.table(
 );
 
 const sandbox = await benchSandbox();
-console.log('\nSandbox: signed initiate-claim POSTs per second on loopback (server in its own process) beside the node:crypto secp256k1 verify ceiling');
+console.log(`\nSandbox: signed initiate-claim POSTs per second on loopback (server in its own process, verifying with ${sandbox.verifier}) beside the node:crypto secp256k1 verify ceiling`);
 console.table({
   verifyCeilingPerSec: Math.round(sandbox.verifyCeilingPerSec),
+  [`${sandbox.verifier}CeilingPerSec`]: Math.round(sandbox.verifierCeilingPerSec),
   signedPostsPerSec: Math.round(sandbox.signedPostsPerSec),
   ratioToCeiling: Number(sandbox.ratio.toFixed(3)),
   referenceServerPerSec: Math.round(sandbox.referenceServerPerSec),

@@ -8,6 +8,7 @@
  */
 import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { HarnessError, type HarnessErrorCode } from '../lib/errors';
+import { p1363Verifier, type P1363Verifier } from './secp256k1-verifier';
 
 export type KeyType = 'secp256k1' | 'ed25519';
 export const KEY_TYPES: readonly KeyType[] = ['secp256k1', 'ed25519'];
@@ -16,6 +17,12 @@ export interface RegisteredKey {
   readonly type: KeyType;
   readonly keyObject: KeyObject;
   readonly pem: string;
+  /** secp256k1 keys: their IEEE-P1363 verifier, prepared once (secp256k1-verifier.ts). */
+  readonly verifyP1363: P1363Verifier | undefined;
+}
+
+function registered(type: KeyType, keyObject: KeyObject, pem: string): RegisteredKey {
+  return { type, keyObject, pem, verifyP1363: type === 'secp256k1' ? p1363Verifier(keyObject) : undefined };
 }
 
 function keyTypeOf(key: KeyObject): KeyType | undefined {
@@ -40,7 +47,7 @@ export function readPublicKey(pem: unknown, field: string, allowed: readonly Key
     const got = keyObject.asymmetricKeyDetails?.namedCurve ?? keyObject.asymmetricKeyType;
     throw new HarnessError(code, `"${field}" is a ${got} key; expected ${expected}`);
   }
-  return { type, keyObject, pem };
+  return registered(type, keyObject, pem);
 }
 
 /**
@@ -52,5 +59,5 @@ export function generateKeyPair(type: KeyType): { key: RegisteredKey; privateKey
     type === 'secp256k1'
       ? generateKeyPairSync('ec', { namedCurve: 'secp256k1', publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'sec1', format: 'pem' } })
       : generateKeyPairSync('ed25519', { publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
-  return { key: { type, keyObject: createPublicKey(pair.publicKey), pem: pair.publicKey }, privateKeyPem: pair.privateKey };
+  return { key: registered(type, createPublicKey(pair.publicKey), pair.publicKey), privateKeyPem: pair.privateKey };
 }
