@@ -187,4 +187,12 @@ describe('fromProperty', () => {
     expect(outcome).toMatchObject({ status: 'fail' });
     expect(outcome.status === 'fail' && outcome.message).toContain('status 200, expected 403');
   });
+
+  it('lets a context that cannot serve the property (CHECK_NOT_APPLICABLE) reach runCheck as a skip, not a failure', async () => {
+    const needsOtp = async () => {
+      throw new HarnessError('CHECK_NOT_APPLICABLE', 'no OTP source on this target');
+    };
+    const result = await runCheck(def({ run: async () => fromProperty(await fc.check(fc.asyncProperty(fc.constant(1), needsOtp), { numRuns: 3 })) }), { calls: [] });
+    expect(result).toMatchObject({ status: 'skip', reason: 'no OTP source on this target' });
+  });
 });

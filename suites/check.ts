@@ -54,6 +54,9 @@ export const skip = (reason: string): CheckOutcome => ({ status: 'skip', reason 
  */
 export function fromProperty<Ts>(details: RunDetails<Ts>, evidence: readonly Evidence[] = []): CheckOutcome {
   if (!details.failed) return pass(`${details.numRuns} generated cases held`);
+  // A context that cannot give what a run needs (no fixture voucher left, no OTP source) is not
+  // the target's failure: runCheck turns this into a skip.
+  if (isHarnessError(details.errorInstance) && details.errorInstance.code === 'CHECK_NOT_APPLICABLE') throw details.errorInstance;
   const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance ?? 'the property returned false');
   const how = details.interrupted ? 'interrupted' : `after ${details.numRuns} runs and ${details.numShrinks} shrinks`;
   return fail(`${cause} (${how})`, evidence, {

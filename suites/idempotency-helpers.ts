@@ -7,7 +7,7 @@
  */
 import type { RunDetails } from 'fast-check';
 import { endpointPath } from '../lib/endpoint-catalog';
-import { HarnessError, isHarnessError } from '../lib/errors';
+import { HarnessError } from '../lib/errors';
 import type { Micro } from '../lib/money';
 import { moneyFromDecimal } from '../lib/money';
 import type { ApiResponse, MerchantClient } from '../lib/node/http-client';
@@ -120,13 +120,8 @@ export function refutations() {
         throw err;
       }
     },
-    /**
-     * A property's outcome. A context that cannot give what a run needs (no fixture voucher
-     * left, no OTP source) makes the check a skip, not a failure of the target.
-     */
+    /** A property's outcome, with this scenario's exchanges as its evidence. */
     outcome<Ts>(details: RunDetails<Ts>): CheckOutcome {
-      const cause = details.errorInstance;
-      if (details.failed && isHarnessError(cause) && cause.code === 'CHECK_NOT_APPLICABLE') throw cause;
       return fromProperty(details, evidence);
     },
   };
