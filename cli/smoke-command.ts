@@ -15,6 +15,7 @@ import { otpFetcher } from '../lib/node/otp-source';
 import type { OtpFetcher } from '../lib/node/otp-source';
 import { createSandboxAdminClient } from '../lib/node/sandbox-admin-client';
 import { loadTargetFile } from '../lib/node/target-file';
+import { voucherBalanceOf, type VoucherBalance } from '../lib/node/voucher-balance';
 import type { ResolvedTarget } from '../lib/node/target-file';
 import { newIdempotencyKey } from '../lib/payloads';
 import { cryptoRandom } from '../lib/random';
@@ -49,10 +50,8 @@ function expectEqual(what: string, got: unknown, want: unknown): void {
   if (got !== want) throw new HarnessError('TARGET_MALFORMED_RESPONSE', `${what}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
 }
 
-async function voucherState(client: MerchantClient, code: string): Promise<{ remaining: Micro; fee: Micro; status: unknown }> {
-  const data = successData(await client.voucherDetail(code));
-  const voucher = (data.voucher ?? {}) as Json;
-  return { remaining: moneyFromDecimal(voucher.remainingBalance as string, 'data.voucher.remainingBalance'), fee: moneyFromDecimal(data.serviceFee as string, 'data.serviceFee'), status: voucher.status };
+async function voucherState(client: MerchantClient, code: string): Promise<VoucherBalance> {
+  return voucherBalanceOf(await client.voucherDetail(code), code);
 }
 
 interface FlowInput {
@@ -68,7 +67,7 @@ interface FlowInput {
 function flowSteps(input: FlowInput): { name: string; run: () => Promise<string> }[] {
   const { client, voucherCode, amount } = input;
   const random = cryptoRandom();
-  let before: { remaining: Micro; fee: Micro; status: unknown };
+  let before: VoucherBalance;
   let otp: string | undefined;
   let smsBefore = 0;
   return [
@@ -78,8 +77,8 @@ function flowSteps(input: FlowInput): { name: string; run: () => Promise<string>
       name: 'voucher detail',
       run: async () => {
         before = await voucherState(client, voucherCode);
-        if (before.remaining < amount + before.fee) throw new HarnessError('INVALID_ARGUMENT', `voucher ${voucherCode} holds ${formatMoney(before.remaining)}, less than the claim ${formatMoney(amount)} plus the fee ${formatMoney(before.fee)}; use --amount or another voucher`);
-        return `remainingBalance ${formatMoney(before.remaining)}, serviceFee ${formatMoney(before.fee)}, status ${String(before.status)}`;
+        if (before.remaining < amount + before.serviceFee) throw new HarnessError('INVALID_ARGUMENT', `voucher ${voucherCode} holds ${formatMoney(before.remaining)}, less than the claim ${formatMoney(amount)} plus the fee ${formatMoney(before.serviceFee)}; use --amount or another voucher`);
+        return `remainingBalance ${formatMoney(before.remaining)}, serviceFee ${formatMoney(before.serviceFee)}, status ${before.status}`;
       },
     },
     {
@@ -116,9 +115,9 @@ function flowSteps(input: FlowInput): { name: string; run: () => Promise<string>
       name: 'balance after',
       run: async () => {
         const after = await voucherState(client, voucherCode);
-        const expected = otp === undefined ? before.remaining : before.remaining - amount - before.fee;
-        if (after.remaining !== expected) throw new HarnessError('TARGET_MALFORMED_RESPONSE', `remainingBalance is ${formatMoney(after.remaining)}; ${formatMoney(before.remaining)} − ${formatMoney(amount)} − fee ${formatMoney(before.fee)} = ${formatMoney(expected)}`);
-        return `remainingBalance ${formatMoney(after.remaining)} (exact), status ${String(after.status)}`;
+        const expected = otp === undefined ? before.remaining : before.remaining - amount - before.serviceFee;
+        if (after.remaining !== expected) throw new HarnessError('TARGET_MALFORMED_RESPONSE', `remainingBalance is ${formatMoney(after.remaining)}; ${formatMoney(before.remaining)} − ${formatMoney(amount)} − fee ${formatMoney(before.serviceFee)} = ${formatMoney(expected)}`);
+        return `remainingBalance ${formatMoney(after.remaining)} (exact), status ${after.status}`;
       },
     },
   ];

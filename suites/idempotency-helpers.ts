@@ -7,10 +7,9 @@
  */
 import type { RunDetails } from 'fast-check';
 import { endpointPath } from '../lib/endpoint-catalog';
-import { HarnessError } from '../lib/errors';
 import type { Micro } from '../lib/money';
-import { moneyFromDecimal } from '../lib/money';
 import type { ApiResponse, MerchantClient } from '../lib/node/http-client';
+import { voucherBalanceOf, type VoucherBalance as VoucherBalanceRead } from '../lib/node/voucher-balance';
 import type { PrivateKey } from '../lib/keys';
 import { newIdempotencyKey } from '../lib/payloads';
 import type { InitiateClaimInput } from '../lib/payloads';
@@ -44,22 +43,15 @@ export const share = (amount: Micro, perMille: number): Micro => {
   return part > 0n ? part : 1n;
 };
 
-export interface VoucherBalance {
-  readonly remaining: Micro;
-  readonly serviceFee: Micro;
+export interface VoucherBalance extends Pick<VoucherBalanceRead, 'remaining' | 'serviceFee'> {
   readonly res: ApiResponse;
 }
 
 /** The detail's remainingBalance and serviceFee (merchant API v1.0 › 2. Get Voucher Detail Information). */
 export async function balanceOf(client: MerchantClient, voucherCode: string): Promise<VoucherBalance> {
   const res = await client.voucherDetail(voucherCode);
-  const data = (res.json as { data?: { voucher?: { remainingBalance?: unknown }; serviceFee?: unknown } } | undefined)?.data;
-  const remaining = data?.voucher?.remainingBalance;
-  const fee = data?.serviceFee;
-  if (res.status !== 200 || typeof remaining !== 'string' || typeof fee !== 'string') {
-    throw new HarnessError('TARGET_MALFORMED_RESPONSE', `voucher detail for ${voucherCode} answered ${outcomeOf(res)} without data.voucher.remainingBalance and data.serviceFee as decimal strings`);
-  }
-  return { remaining: moneyFromDecimal(remaining, 'remainingBalance'), serviceFee: moneyFromDecimal(fee, 'serviceFee'), res };
+  const { remaining, serviceFee } = voucherBalanceOf(res, voucherCode);
+  return { remaining, serviceFee, res };
 }
 
 /** A voucher nobody else touches: made to order (`amount`) on a sandbox, the next fixture elsewhere; its balance as the target reports it. */
