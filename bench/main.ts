@@ -5,6 +5,7 @@ import { benchSandbox } from '../sandbox/bench';
 import { benchCertify } from './certify-bench';
 import { benchChecker } from './checker-bench';
 import { benchK6Signing } from './k6-signing-bench';
+import { benchK6Throughput } from './k6-throughput-bench';
 import { benchSigning } from './signing-bench';
 
 const signing = await benchSigning();
@@ -17,6 +18,15 @@ console.table(
   k6.map((row) => {
     const node = signing.find((s) => s.algorithm === row.algorithm && s.operation === row.operation)!;
     return { ...row, libInNodeOpsPerSec: node.libOpsPerSec, ratio: Number((row.k6OpsPerSec / node.libOpsPerSec).toFixed(3)) };
+  }),
+);
+
+const throughput = await benchK6Throughput();
+console.log('\nk6 against the embedded sandbox: initiate-claims per second, signed in k6 or taken from a corpus pre-signed in Node (claim-throughput scenario, at most 20 s each), and the ratio presigned/k6 at the same VUs');
+console.table(
+  throughput.map((row) => {
+    const inK6 = throughput.find((r) => r.vus === row.vus && r.signing === 'k6')!;
+    return { ...row, ratioToK6: Number((row.requestsPerSec / inK6.requestsPerSec).toFixed(2)) };
   }),
 );
 

@@ -43,7 +43,7 @@ describe('omnivas-harness load: input', () => {
   it('refuses an unknown scenario or profile, naming the choices', async () => {
     const scenario = await cli('load', '--scenario', 'burst');
     expect(scenario.code).toBe(2);
-    expect(scenario.err).toMatch(/--scenario: unknown "burst"; choose from same-voucher-burst, idempotency-storm \[INVALID_ARGUMENT\]/);
+    expect(scenario.err).toMatch(/--scenario: unknown "burst"; choose from same-voucher-burst, idempotency-storm, steady-flow, soak, faults \[INVALID_ARGUMENT\]/);
     const profile = await cli('load', '--scenario', 'same-voucher-burst', '--profile', 'heavy');
     expect(profile.err).toMatch(/profile: unknown "heavy"; choose from smoke, load, stress, soak, spike/);
   });

@@ -3,44 +3,67 @@
  * loopback target file, and judges what happened. It provisions the vouchers, runs k6 with its
  * progress shown, collects the history lines k6 prints into DIR/history.jsonl, reads the final
  * voucher states and the sandbox ledger, runs the history checker when the tree has it, and writes
- * DIR/summary.json (k6's), DIR/dashboard.html, DIR/finals.json, DIR/verdict.json, DIR/junit.xml.
+ * DIR/summary.json (k6's), DIR/dashboard.html, DIR/finals.json, DIR/verdict.json, DIR/junit.xml,
+ * and with --signing presigned DIR/corpus.json, pre-signed before k6 starts (cli/load-signing.ts).
+ * For the faults scenario it injects faults meanwhile (load/fault-schedule.ts, DIR/faults.json);
+ * for the http and command OTP sources it answers k6 through an OTP bridge (load/otp-bridge.ts).
  * Exit 1 when a threshold or an invariant fails. Loopback only (CONTRIBUTING.md › Only this machine).
  */
 import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { boundedVus, profileNamed } from '../k6.config';
+import { boundedVus, durationSeconds, MAX_RUN_SECONDS, profileNamed, type LoadProfile, type ProfileName } from '../k6.config';
 import { HarnessError } from '../lib/errors';
 import type { FinalVoucherState, HistoryOp } from '../lib/history';
-import { parseHistoryLine } from '../lib/history';
-import { exportPrivateKeyPem } from '../lib/keys';
+import { formatHistoryLine, parseHistoryLine } from '../lib/history';
 import { formatMoney, moneyFromDecimal } from '../lib/money';
 import type { Micro } from '../lib/money';
 import { createMerchantClient } from '../lib/node/http-client';
+import { otpFetcher } from '../lib/node/otp-source';
 import { createSandboxAdminClient } from '../lib/node/sandbox-admin-client';
 import type { SandboxAdminClient } from '../lib/node/sandbox-admin-client';
 import { loadTargetFile } from '../lib/node/target-file';
 import type { ResolvedTarget } from '../lib/node/target-file';
 import { isLoopbackUrl } from '../lib/target-config';
 import { judgeHistory, verdictJson } from '../load/history-verdict';
+import { markFaultedOps, scheduleFaults } from '../load/fault-schedule';
 import { K6_THRESHOLDS_FAILED, streamK6 } from '../load/k6-process';
 import { overReservations, type LedgerEntry } from '../load/ledger-replay';
-import { LOAD_ENV, type OtpMode, type VoucherSpec } from '../load/load-env';
+import { FLOW_ALLOWANCE, flowPlan, LOAD_ENV, TOKEN_RENEW_MAX_S, type OtpMode, type VoucherSpec } from '../load/load-env';
+import { newBridgeToken, startOtpBridge, type OtpBridge } from '../load/otp-bridge';
+import { provisionSecondMerchant } from '../load/second-merchant';
+import { CORPUS_PLANS } from '../load/corpus-plans';
+import { classifyAnswers, describeAnswers } from '../reports/history-answers';
 import { buildLoadBundles, scenarioEntries } from '../scripts/build-load';
 import { findK6 } from '../scripts/k6-bin';
 import { startEmbeddedSandbox } from '../suites/embedded-sandbox';
 import { SERVICE_FEE } from '../suites/session';
+import { emitK8sRun } from './load-emit-k8s';
+import { prepareSigning, signingModeFor } from './load-signing';
 import type { CommandIo } from './run-command';
 import { EXIT } from './run-command';
 
 /** The package root: cli/ in source, dist/ when built; both one level down. */
 const ROOT = resolve(import.meta.dirname, '..');
 
+interface ScenarioSpec {
+  readonly defaultVouchers: number;
+  /** What each voucher holds; for a flow scenario, per flow it gets (load/load-env.ts flowPlan). */
+  readonly voucherAmount: Micro;
+  /** An open-model flow scenario (load/merchant-flow.ts); faults: the sandbox injects faults during it. */
+  readonly flow?: { readonly faults: boolean };
+  /** The profile when --profile is not given (smoke otherwise). */
+  readonly profile?: ProfileName;
+}
+
 /** The scenarios this command runs, and what each provisions. */
 export const LOAD_SCENARIOS = {
   'same-voucher-burst': { defaultVouchers: 3, voucherAmount: 100_000_000n },
   'idempotency-storm': { defaultVouchers: 3, voucherAmount: 100_000_000n },
-} as const satisfies Record<string, { defaultVouchers: number; voucherAmount: Micro }>;
+  'steady-flow': { defaultVouchers: 10, voucherAmount: FLOW_ALLOWANCE, flow: { faults: false } },
+  soak: { defaultVouchers: 10, voucherAmount: FLOW_ALLOWANCE, flow: { faults: false }, profile: 'soak' },
+  faults: { defaultVouchers: 10, voucherAmount: FLOW_ALLOWANCE, flow: { faults: true } },
+} as const satisfies Record<string, ScenarioSpec>;
 export type LoadScenario = keyof typeof LOAD_SCENARIOS;
 
 const MAX_VOUCHERS = 100;
@@ -55,6 +78,16 @@ export interface LoadOptions {
   seed?: string;
   fill?: string;
   defect?: string[];
+  /** Flow scenarios: how long flows arrive ("90s", "10m"), instead of the profile's duration. */
+  duration?: string;
+  /** Flow scenarios: seconds after which a VU logs in again (at most 240; shorter shows renewal in a short run). */
+  renewTokenAfter?: string;
+  /** k6 (default) or presigned: cli/load-signing.ts. */
+  signing?: string;
+  /** Write manifests for the k6 operator into this folder instead of running (cli/load-emit-k8s.ts). */
+  emitK8s?: string;
+  parallelism?: string;
+  vouchersFile?: string;
 }
 
 function scenarioNamed(name: string): LoadScenario {
@@ -73,6 +106,16 @@ function fillOf(text: string | undefined): string {
   const n = Number(text);
   if (!/^\d+(\.\d+)?$/.test(text) || !(n > 0 && n <= 100)) throw new HarnessError('INVALID_ARGUMENT', `--fill expected a number above 0 and at most 100 (how many times the balance a burst's claims ask for on average), got ${JSON.stringify(text)}`);
   return text;
+}
+
+/** The rate, duration, token renewal and voucher sizing of a flow scenario, and the variables that tell k6. */
+function flowSettings(options: LoadOptions, profile: LoadProfile, vouchers: number) {
+  const seconds = durationSeconds(options.duration ?? profile.duration);
+  if (seconds < 1 || seconds > MAX_RUN_SECONDS) throw new HarnessError('INVALID_ARGUMENT', `--duration expected from 1s to ${MAX_RUN_SECONDS / 60}m, got ${JSON.stringify(options.duration)}`);
+  const renew = wholeNumber(options.renewTokenAfter, '--renew-token-after', 1, TOKEN_RENEW_MAX_S, TOKEN_RENEW_MAX_S);
+  const plan = flowPlan({ rate: profile.rate, durationSeconds: seconds, vouchers });
+  const env = { [LOAD_ENV.rate]: String(profile.rate), [LOAD_ENV.durationSeconds]: String(seconds), [LOAD_ENV.tokenRenewSeconds]: String(renew) };
+  return { rate: profile.rate, seconds, renew, plan, env };
 }
 
 /** The newest modification time among the files a bundle is made of. */
@@ -113,6 +156,8 @@ interface RunTarget {
   readonly adminToken: string;
   readonly otp: OtpMode;
   readonly fixedOtp: string | undefined;
+  /** For the http and command OTP sources, which k6 cannot reach itself. */
+  readonly bridge: OtpBridge | undefined;
   readonly close: () => Promise<void>;
 }
 
@@ -135,19 +180,24 @@ async function loadLoopbackTarget(path: string, io: CommandIo): Promise<Resolved
 async function openTarget(fileTarget: Awaited<ReturnType<typeof loadLoopbackTarget>> | undefined, options: LoadOptions, seed: number, io: CommandIo): Promise<RunTarget> {
   if (fileTarget === undefined) {
     const embedded = await startEmbeddedSandbox({ defects: options.defect, seed, serviceFee: SERVICE_FEE });
-    return { target: embedded.target, admin: embedded.admin, adminUrl: embedded.access.adminUrl, adminToken: embedded.access.adminToken, otp: 'sandbox-outbox', fixedOtp: undefined, close: () => embedded.close() };
+    return { target: embedded.target, admin: embedded.admin, adminUrl: embedded.access.adminUrl, adminToken: embedded.access.adminToken, otp: 'sandbox-outbox', fixedOtp: undefined, bridge: undefined, close: () => embedded.close() };
   }
   const { otp: source } = fileTarget.config;
-  const otp: OtpMode = source.source === 'sandbox-outbox' || source.source === 'fixed' ? source.source : 'none';
-  if (otp === 'none' && source.source !== 'none') io.err(`load: "otp.source" ${source.source} is not reachable from inside k6; the scenarios stop at the claim`);
+  const admin = createSandboxAdminClient({ adminUrl: fileTarget.adminUrl, adminToken: fileTarget.adminToken });
+  const { redactor } = fileTarget;
+  const fetchOtp = source.source === 'http' || source.source === 'command' ? otpFetcher(source, admin) : undefined;
+  const bridge = fetchOtp === undefined ? undefined : await startOtpBridge({ token: newBridgeToken(), fetchOtp: (voucherCode) => fetchOtp({ voucherCode }), onFailure: io.err, redact: (text) => redactor.redactText(text) });
+  if (bridge !== undefined) redactor.add(bridge.token, 'otp-bridge-token');
+  const otp: OtpMode = bridge !== undefined ? 'bridge' : source.source === 'sandbox-outbox' || source.source === 'fixed' ? source.source : 'none';
   return {
     target: fileTarget,
-    admin: createSandboxAdminClient({ adminUrl: fileTarget.adminUrl, adminToken: fileTarget.adminToken }),
+    admin,
     adminUrl: fileTarget.adminUrl,
     adminToken: fileTarget.adminToken,
     otp,
     fixedOtp: source.source === 'fixed' ? source.code : undefined,
-    close: async () => undefined,
+    bridge,
+    close: async () => bridge?.close(),
   };
 }
 
@@ -191,6 +241,17 @@ function headline(summaryText: string): string[] {
   }
   const skew = metrics.burst_start_skew_ms?.values;
   if (skew) lines.push(`burst alignment: claims left ${skew.med?.toFixed(1)} ms (median), ${skew.max?.toFixed(1)} ms (max) after their instant`);
+  // load/signed-requests.ts counts where each signature came from (absent: the scenario signs by itself).
+  const count = (name: string) => metrics[name]?.values?.count ?? 0;
+  if (['presigned_requests', 'k6_signed_claims', 'k6_signed_redemptions'].some((name) => count(name) > 0)) {
+    lines.push(`signatures: ${count('presigned_requests')} requests from the corpus; signed in k6: ${count('k6_signed_claims')} claims, ${count('k6_signed_redemptions')} redemptions`);
+  }
+  const renewals = metrics.token_renewals?.values;
+  if (renewals) lines.push(`token renewals: ${renewals.count}`);
+  const harnessErrors = metrics.harness_errors?.values;
+  if (harnessErrors) lines.push(`flows the harness broke off (exceptions in k6, its own fault): ${harnessErrors.count}`);
+  const dropped = metrics.dropped_iterations?.values;
+  if (dropped) lines.push(`dropped iterations: ${dropped.count} (too few VUs for the arrival rate)`);
   const failedChecks = metrics.checks?.values;
   if (failedChecks) lines.push(`checks: ${(100 * (failedChecks.rate ?? 0)).toFixed(2)}% passed`);
   return lines;
@@ -198,11 +259,20 @@ function headline(summaryText: string): string[] {
 
 export async function loadCommand(options: LoadOptions, io: CommandIo): Promise<number> {
   const scenario = scenarioNamed(options.scenario);
-  const profile = profileNamed(options.profile);
+  const spec: ScenarioSpec = LOAD_SCENARIOS[scenario];
+  const profile = profileNamed(options.profile ?? spec.profile);
   const vus = boundedVus(options.vus, scenario === 'same-voucher-burst' ? 50 : profile.vus, '--vus');
   const voucherCount = wholeNumber(options.vouchers, '--vouchers', 1, MAX_VOUCHERS, LOAD_SCENARIOS[scenario].defaultVouchers);
   const seed = wholeNumber(options.seed, '--seed', 0, 2 ** 31 - 1, Math.floor(Math.random() * 2 ** 31));
   const fill = fillOf(options.fill);
+  if (spec.flow === undefined && (options.duration !== undefined || options.renewTokenAfter !== undefined)) throw new HarnessError('INVALID_ARGUMENT', `--duration and --renew-token-after apply to the flow scenarios (steady-flow, soak, faults), not ${scenario}`);
+  const flow = spec.flow === undefined ? undefined : flowSettings(options, profile, voucherCount);
+  const signingMode = signingModeFor(scenario, options.signing);
+  if (options.emitK8s !== undefined) {
+    if (signingMode === 'presigned') throw new HarnessError('INVALID_ARGUMENT', '--signing presigned writes its corpus on this machine just before k6 starts; --emit-k8s runs k6 elsewhere: use --signing k6 with it');
+    const parallelism = wholeNumber(options.parallelism, '--parallelism', 1, 100, 2);
+    return emitK8sRun({ dir: options.emitK8s, scenario, bundlePath: await ensureBundle(scenario, io), target: options.target, vouchersFile: options.vouchersFile, parallelism, vus, seed, fill, profile: profile.name }, io);
+  }
   if (options.target !== undefined && (options.defect?.length ?? 0) > 0) throw new HarnessError('INVALID_ARGUMENT', '--defect switches on seeded defects in the embedded sandbox; it cannot be used with --target');
   const fileTarget = options.target === undefined ? undefined : await loadLoopbackTarget(options.target, io);
   await findK6(); // before anything starts: a missing k6 says to run npm run k6:install
@@ -212,14 +282,27 @@ export async function loadCommand(options: LoadOptions, io: CommandIo): Promise<
 
   const run = await openTarget(fileTarget, options, seed, io);
   try {
-    const vouchers = await provisionVouchers(run.admin, voucherCount, LOAD_SCENARIOS[scenario].voucherAmount);
-    io.out(`load: ${scenario}, profile ${profile.name}, ${vus} VUs × ${vouchers.length} vouchers, seed ${seed}, against ${run.target.config.baseUrl}; OTPs: ${run.otp}; signing in k6${options.defect?.length ? `; defects ${options.defect.join(', ')}` : ''}`);
+    const vouchers = await provisionVouchers(run.admin, voucherCount, flow?.plan.voucherAmount ?? spec.voucherAmount);
+    // The storm shows keys scoped per merchant with a second merchant, charged the run merchant's fee.
+    const secondMerchantEnv = scenario === 'idempotency-storm' ? await provisionSecondMerchant(run.admin, BigInt((await readFinals(run, vouchers.slice(0, 1))).finals[0]!.serviceFee), run.target.redactor) : {};
+    const signing = await prepareSigning({
+      scenario,
+      mode: signingMode,
+      otp: run.otp,
+      fixedOtp: run.fixedOtp,
+      slots: () => CORPUS_PLANS[scenario]!({ vouchers, vus, seed, fill: Number(fill) }),
+      key: run.target.privateKey,
+      dir,
+    });
+    if (flow !== undefined) io.out(`load: ${flow.rate} flows/s for ${flow.seconds} s (at most ${flow.plan.iterations} flows, ${flow.plan.flowsPerVoucher} per voucher), tokens renewed after ${flow.renew} s${spec.flow?.faults ? '; faults injected one at a time (load/fault-schedule.ts)' : ''}`);
+    io.out(`load: ${scenario}, profile ${profile.name}, ${vus} VUs × ${vouchers.length} vouchers, seed ${seed}, against ${run.target.config.baseUrl}; OTPs: ${run.otp}; ${signing.description}${options.defect?.length ? `; defects ${options.defect.join(', ')}` : ''}`);
     const summaryPath = join(dir, 'summary.json');
     const dashboardPath = join(dir, 'dashboard.html');
     const historyPath = join(dir, 'history.jsonl');
     const history = createWriteStream(historyPath);
     const ops: HistoryOp[] = [];
     const tail: string[] = [];
+    const faults = spec.flow?.faults ? scheduleFaults(run.admin, seed) : undefined;
     const k6 = await streamK6({
       args: ['run', '--log-format=raw', bundle],
       env: {
@@ -236,8 +319,11 @@ export async function loadCommand(options: LoadOptions, io: CommandIo): Promise<
         [LOAD_ENV.fill]: fill,
         [LOAD_ENV.summaryPath]: summaryPath,
         [LOAD_ENV.apiKey]: run.target.apiKey,
-        [LOAD_ENV.privateKey]: exportPrivateKeyPem(run.target.privateKey),
+        ...signing.env,
         [LOAD_ENV.adminToken]: run.adminToken,
+        ...secondMerchantEnv,
+        ...flow?.env,
+        ...(run.bridge === undefined ? {} : { [LOAD_ENV.otpBridgeUrl]: run.bridge.url, [LOAD_ENV.otpBridgeToken]: run.bridge.token }),
         // The dashboard's HTML export needs a few samples: one per second rather than its default 10 s.
         K6_WEB_DASHBOARD: 'true',
         K6_WEB_DASHBOARD_PORT: '-1',
@@ -245,6 +331,7 @@ export async function loadCommand(options: LoadOptions, io: CommandIo): Promise<
         K6_WEB_DASHBOARD_EXPORT: dashboardPath,
       },
       onHistoryLine: (line) => {
+        faults?.start();
         history.write(`${line}\n`);
         const op = parseHistoryLine(line);
         if (op !== undefined) ops.push(op);
@@ -256,12 +343,20 @@ export async function loadCommand(options: LoadOptions, io: CommandIo): Promise<
         io.err(clean);
       },
       timeoutMs: 35 * 60_000,
-    });
+    }).finally(() => faults?.stop());
     await new Promise<void>((done) => history.end(done));
+    const windows = await faults?.stop();
+    if (windows !== undefined) {
+      // Which ops met an injected fault is known only now: the history is written again with it.
+      markFaultedOps(ops, windows).forEach((op, i) => (ops[i] = op));
+      await writeFile(historyPath, ops.map((op) => `${formatHistoryLine(op)}\n`).join(''));
+      await writeFile(join(dir, 'faults.json'), `${JSON.stringify({ windows }, null, 2)}\n`);
+      io.out(`faults: ${windows.length} injected one after another, in ${join(dir, 'faults.json')}`);
+    }
 
     const { finals, admin } = await readFinals(run, vouchers);
     const ledger = (await run.admin.ledger()).entries.filter((e) => vouchers.some((v) => e.voucherCode === v.code)) as unknown as LedgerEntry[];
-    await writeFile(join(dir, 'finals.json'), `${JSON.stringify({ scenario, seed, vus, vouchers, finals, admin }, null, 2)}\n`);
+    await writeFile(join(dir, 'finals.json'), `${JSON.stringify({ scenario, seed, vus, signing: signing.report, vouchers, finals, admin }, null, 2)}\n`);
     await writeFile(join(dir, 'ledger.json'), `${JSON.stringify(ledger, null, 2)}\n`);
     // The sandbox's ledger, replayed: a server-side witness of invariant 2 beside the history checker.
     const overReserved = overReservations(ledger);
@@ -286,16 +381,23 @@ export async function loadCommand(options: LoadOptions, io: CommandIo): Promise<
     );
     if (dashboard === undefined) io.err('load: k6 exported no dashboard.html (its web dashboard skips runs too short to chart)');
     io.out(`history: ${ops.length} operations in ${historyPath}`);
+    if (run.bridge !== undefined) io.out(`OTP bridge: ${run.bridge.counts.answered} OTPs answered, ${run.bridge.counts.failed} not found by the ${fileTarget?.config.otp.source} source`);
 
     let invariantsHold = overReserved.length === 0;
     for (const o of overReserved.slice(0, 5)) io.out(`  ledger: voucher ${o.voucher} reserved ${formatMoney(o.reserved)} of a remaining ${formatMoney(o.remaining)} after ledger entry ${o.seq} (claim ${o.claimId ?? '?'})`);
     io.out(`ledger replay (no over-reservation): ${overReserved.length === 0 ? 'holds' : `broken at ${overReserved.length} point(s)`}`);
     // 'unknown' (some op had no answer) is not a pass: a person has to look.
     invariantsHold &&= judged.verdict.valid === true;
-    await writeFile(join(dir, 'verdict.json'), `${verdictJson(judged.verdict)}\n`);
+    const answers = classifyAnswers(ops);
+    await writeFile(join(dir, 'verdict.json'), `${verdictJson({ signing: signing.report, ...judged.verdict, answers })}\n`);
     await writeFile(join(dir, 'junit.xml'), judged.junit);
     io.out(`history checker: ${judged.verdict.valid === true ? 'invariants hold' : judged.verdict.valid === 'unknown' ? 'undetermined (see verdict.json)' : `${judged.verdict.violations.length} violation(s)`}`);
     for (const v of judged.verdict.violations.slice(0, 10)) io.out(`  ${v.invariant} on ${v.voucher}: ${v.message}`);
+    io.out(describeAnswers(answers));
+    // 5xx and lost answers with no fault injected are held to the profile's failure rate, as
+    // http_req_failed holds them (the faults scenario has no such threshold): never excused as injected.
+    const unexplained = answers.server.count + answers.harness.count;
+    const answersExplained = unexplained === 0 || unexplained / ops.length < profile.maxFailedRate;
 
     if (k6.interrupted) {
       io.out(`INTERRUPTED: what was gathered is in ${dir}`);
@@ -303,8 +405,8 @@ export async function loadCommand(options: LoadOptions, io: CommandIo): Promise<
     }
     const thresholdsFailed = k6.exitCode === K6_THRESHOLDS_FAILED;
     if (k6.exitCode !== 0 && !thresholdsFailed) throw new HarnessError('K6_FAILED', `k6 exited with ${k6.exitCode}: ${tail.slice(-3).join(' | ')}; what was gathered is in ${dir}`);
-    const pass = !thresholdsFailed && invariantsHold;
-    io.out(`${pass ? 'PASS' : 'FAIL'}: thresholds ${thresholdsFailed ? 'failed' : 'passed'}; invariants ${invariantsHold ? 'hold' : 'broken'}${judged === undefined ? ' (ledger replay only; no history checker)' : ''}; reports in ${dir}`);
+    const pass = !thresholdsFailed && invariantsHold && answersExplained;
+    io.out(`${pass ? 'PASS' : 'FAIL'}: thresholds ${thresholdsFailed ? 'failed' : 'passed'}; invariants ${invariantsHold ? 'hold' : 'broken'}; ${unexplained} of ${ops.length} operations failed with no fault injected (${answersExplained ? 'within' : 'beyond'} the profile's ${profile.maxFailedRate * 100}%)${judged === undefined ? ' (ledger replay only; no history checker)' : ''}; reports in ${dir}`);
     return pass ? EXIT.ok : EXIT.verdictFailed;
   } finally {
     await run.close();

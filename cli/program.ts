@@ -3,8 +3,10 @@ import { Command, CommanderError, Option } from 'commander';
 import { HarnessError } from '../lib/errors';
 import { AREAS } from '../reports/check-result';
 import { certifyCommand } from './certify-command';
+import { checkHistoryCommand } from './check-history-command';
 import { generateKeysCommand } from './keys-command';
 import { loadCommand } from './load-command';
+import { mutantsCommand } from './mutants-command';
 import { EXIT, runCommand } from './run-command';
 import type { CommandIo } from './run-command';
 import { serveSandbox } from '../sandbox';
@@ -94,18 +96,48 @@ Examples:
 
   program
     .command('load')
-    .description('Run a bundled k6 scenario (same-voucher-burst, idempotency-storm) against the embedded sandbox or a loopback target, then check the history it recorded against the invariants.')
-    .requiredOption('--scenario <name>', 'same-voucher-burst or idempotency-storm')
-    .option('--profile <name>', 'smoke, load, stress, soak or spike (k6.config.ts): bounds and thresholds', 'smoke')
+    .description('Run a bundled k6 scenario (same-voucher-burst, idempotency-storm, steady-flow, soak, faults) against the embedded sandbox or a loopback target, then check the history it recorded against the invariants.')
+    .requiredOption('--scenario <name>', 'same-voucher-burst, idempotency-storm, steady-flow (full flows at the profile\'s arrival rate), soak (the steady flow under the soak profile) or faults (the steady flow while the sandbox injects faults)')
+    .option('--profile <name>', 'smoke, load, stress, soak or spike (k6.config.ts): bounds, thresholds, the flows\' rate and duration; default smoke (soak for --scenario soak)')
     .option('--target <file>', 'a loopback target file with sandbox admin powers; default: start the embedded sandbox')
     .option('--out <dir>', 'where to write summary.json, dashboard.html, history.jsonl, finals.json, verdict.json, junit.xml', 'out/load')
     .option('--vus <n>', 'virtual users (at most 1000); default 50 for the burst, the profile\'s otherwise')
-    .option('--vouchers <n>', 'how many vouchers to provision: one burst or storm each')
+    .option('--vouchers <n>', 'how many vouchers to provision (at most 100): one burst or storm each; the flows share them (default 10)')
+    .option('--duration <time>', 'flow scenarios: how long flows arrive, such as 90s or 10m (at most 30m), instead of the profile\'s')
+    .option('--renew-token-after <s>', 'flow scenarios: seconds after which each VU logs in again (1–240, default 240: tokens live 300 s); lower shows renewal in a short run')
     .option('--fill <x>', 'burst: the claims ask on average for this many times the balance (default 1)')
     .option('--seed <n>', 'seed for claim amounts and the embedded sandbox')
     .option('--defect <name...>', 'switch on seeded defects in the embedded sandbox (sandbox/README.md)')
-    .addHelpText('after', '\nk6 comes from npm run k6:install. Runs go to loopback only and stop by themselves. Exit code 1 when a threshold or an invariant fails.')
+    .addOption(
+      new Option('--signing <mode>', "where requests are signed. k6 (default): each VU signs as a merchant's client would, nothing made beforehand; the bursts sign before they sleep, so it does not slow them. presigned: claims (and redemptions, with a fixed OTP) are signed in Node into OUT/corpus.json before k6 starts, lifting k6's ~90 signs/s per process for rate-bound runs")
+        .choices(['k6', 'presigned'])
+        .default('k6'),
+    )
+    .option('--emit-k8s <dir>', 'run nothing: write a TestRun and the bundle as a ConfigMap for the k6 operator into DIR (load/README.md › Distributed runs); needs --target, whose base URL the manifests carry, and --vouchers-file')
+    .option('--parallelism <n>', 'with --emit-k8s: how many runner pods share the VUs (1–100, default 2)')
+    .option('--vouchers-file <file>', 'with --emit-k8s: [{"code": "…", "amount": "100.000000"}], vouchers issued on the target beforehand')
+    .addHelpText('after', '\nk6 comes from npm run k6:install. Runs go to loopback only and stop by themselves. --emit-k8s runs and contacts nothing: the manifests point whoever applies them at the target file\'s base URL, and name a Secret for the credentials (never written). Exit code 1 when a threshold or an invariant fails.')
     .action((options) => act(() => loadCommand(options, io)));
+
+  program
+    .command('check-history')
+    .description('Judge recorded load histories against the invariants: several runners\' logs (kubectl logs of each k6 operator pod) merged into one history, with the final voucher states and, from a sandbox, its ledger.')
+    .requiredOption('--history <file...>', 'the output of each runner: lines "OMNIVAS_OP {…}" among anything else; each runner name in one file only')
+    .requiredOption('--finals <file>', "the final voucher states: the load command's finals.json, or [{voucher, amount, remainingBalance, serviceFee, status}] in micro-units")
+    .option('--ledger <file>', "the sandbox ledger: GET /admin/ledger's answer or the load command's ledger.json")
+    .option('--out <dir>', 'where to write verdict.json and junit.xml', 'out/check-history')
+    .addHelpText('after', '\nExit code 0 when every invariant holds; 1 when one breaks or cannot be decided; 2 bad input.')
+    .action((options) => act(() => checkHistoryCommand(options, io)));
+
+  program
+    .command('mutants')
+    .description("The mutation gate: certify's checks against the embedded sandbox with each seeded defect switched on alone (and the load scenario for the concurrency and idempotency defects), then against the correct sandbox; writes mutants.json and prints which checks killed each defect.")
+    .option('--out <dir>', 'where to write mutants.json and the load runs\' reports', 'out/mutants')
+    .option('--only <defect...>', 'only these seeded defects (sandbox/README.md lists them); the correct sandbox always runs')
+    .option('--jobs <n>', 'worker processes running defects in parallel (default and maximum: the CPU count)')
+    .option('--seed <n>', 'seed for generated inputs and the sandboxes; mutants.json names it so a run can be replayed')
+    .addHelpText('after', '\nNeeds the sources beside dist/ (the workers load them, as certify does) and k6 (npm run k6:install). Exit code 0 only when every defect is killed and the correct sandbox passes every check and every load scenario; 1 otherwise.')
+    .action((options) => act(() => mutantsCommand(options, io)));
 
   program
     .command('sandbox')

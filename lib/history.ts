@@ -18,6 +18,11 @@ export type OpKind = 'claim' | 'redeem' | 'detail';
 export interface HistoryOp {
   /** Which k6 instance (or other client process) ran it: histories of several runners merge. */
   readonly runner: string;
+  /**
+   * Which merchant sent it, when a run has more than one (the storm's second merchant); absent:
+   * the run's own merchant. Keys are scoped to their merchant (DESIGN.md › Idempotency).
+   */
+  readonly merchant?: string;
   readonly vu: number;
   readonly iteration: number;
   readonly op: OpKind;

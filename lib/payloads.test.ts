@@ -58,6 +58,14 @@ describe('merchantRequest', () => {
     expect(merchantRequest('login', { body: loginBody('k') }).headers).toEqual({ 'content-type': 'application/json' });
   });
 
+  it('sends a signature made earlier as it is, without needing the key', () => {
+    const body = initiateClaimBody({ voucherCode: '1', idempotencyKey: 'k' });
+    const signed = merchantRequest('initiate-claim', { accessToken: 't', key, body });
+    const presigned = merchantRequest('initiate-claim', { accessToken: 't', signature: 'made-earlier', body });
+    expect(presigned).toEqual({ ...signed, headers: { ...signed.headers, 'x-signature': 'made-earlier' } });
+    expect(() => merchantRequest('initiate-claim', { accessToken: 't', signature: 'made-earlier' })).toThrow(/"key" and "body" are required/);
+  });
+
   it('refuses to build a signed request without key or token', () => {
     expect(() => merchantRequest('redeem-gift', { accessToken: 't', body: '{}' })).toThrow(/"key" and "body" are required/);
     expect(() => merchantRequest('test', {})).toThrow(/"accessToken" is required/);

@@ -70,9 +70,10 @@ export interface PreparedRequest {
 
 /**
  * A merchant-v1 request: token header always, x-signature over the server's re-serialisation on
- * signed endpoints (Authentication › Step 3), no signature on GETs.
+ * signed endpoints (Authentication › Step 3), no signature on GETs. `signature`: one made earlier
+ * over this very body (a pre-signed corpus), sent instead of signing with `key`.
  */
-export function merchantRequest(endpoint: EndpointId, options: { accessToken?: string; key?: PrivateKey; body?: string; voucherCode?: string }): PreparedRequest {
+export function merchantRequest(endpoint: EndpointId, options: { accessToken?: string; key?: PrivateKey; signature?: string; body?: string; voucherCode?: string }): PreparedRequest {
   const spec = ENDPOINTS[endpoint];
   const headers: Record<string, string> = {};
   if (options.body !== undefined) headers['content-type'] = 'application/json';
@@ -81,8 +82,9 @@ export function merchantRequest(endpoint: EndpointId, options: { accessToken?: s
     headers['x-api-token'] = options.accessToken;
   }
   if (spec.signed) {
-    if (options.key === undefined || options.body === undefined) throw new HarnessError('INVALID_ARGUMENT', `"key" and "body" are required to sign ${spec.method} ${spec.path}`);
-    headers['x-signature'] = signBody(options.key, options.body).signature;
+    const { key, signature, body } = options;
+    if ((key === undefined && signature === undefined) || body === undefined) throw new HarnessError('INVALID_ARGUMENT', `"key" and "body" are required to sign ${spec.method} ${spec.path} (or "signature", made earlier over the body, in place of "key")`);
+    headers['x-signature'] = signature ?? signBody(key!, body).signature;
   }
   const voucherCode = options.voucherCode === undefined ? {} : { voucherCode: options.voucherCode };
   return { method: spec.method, path: endpointPath(endpoint, voucherCode), headers, body: options.body };

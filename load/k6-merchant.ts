@@ -7,6 +7,7 @@
 import { check, sleep } from 'k6';
 import http from 'k6/http';
 import type { RefinedResponse, ResponseType } from 'k6/http';
+import { Counter } from 'k6/metrics';
 import {
   formatHistoryLine,
   formatMoney,
@@ -24,7 +25,8 @@ import {
   type PrivateKey,
   signMessage,
 } from '../lib';
-import { LOAD_ENV, type OtpMode, type VoucherSpec } from './load-env';
+import { LOAD_ENV, TOKEN_RENEW_MAX_S, type OtpMode, type VoucherSpec } from './load-env';
+import { signingModeOf, signingReport } from './request-corpus';
 
 // Documented refusals (4091 → 409, 4042/4044 → 404, 4032/4034/4035 → 403) are answers, not failures
 // of the server: only 5xx, timeouts and unexpected statuses count in http_req_failed.
@@ -70,7 +72,7 @@ function parseVouchers(text: string): VoucherSpec[] {
 /** Read in the init context, so a bad value stops k6 before any request. */
 export function readSettings(): MerchantSettings {
   const otp = (env(LOAD_ENV.otp) ?? 'none') as OtpMode;
-  if (!['sandbox-outbox', 'fixed', 'none'].includes(otp)) throw new HarnessError('CONFIG_INVALID', `${LOAD_ENV.otp} expected sandbox-outbox, fixed or none, got ${JSON.stringify(otp)}`);
+  if (!['sandbox-outbox', 'fixed', 'bridge', 'none'].includes(otp)) throw new HarnessError('CONFIG_INVALID', `${LOAD_ENV.otp} expected sandbox-outbox, fixed, bridge or none, got ${JSON.stringify(otp)}`);
   const seed = Number(env(LOAD_ENV.seed) ?? '1');
   if (!Number.isInteger(seed) || seed < 0) throw new HarnessError('INVALID_ARGUMENT', `${LOAD_ENV.seed} expected a whole number, got ${JSON.stringify(env(LOAD_ENV.seed))}`);
   const initiate = env(LOAD_ENV.initiatePath) ?? 'initiate-claim';
@@ -92,8 +94,8 @@ export function readSettings(): MerchantSettings {
  * costs far more than the next ones; done here in the init context, before setup() picks the burst
  * instant, no VU is still building them when the burst should leave.
  */
-export function readPrivateKey(): PrivateKey {
-  const key = importPrivateKeyPem(required(LOAD_ENV.privateKey, 'the merchant private key PEM'), LOAD_ENV.privateKey);
+export function readPrivateKey(name: string = LOAD_ENV.privateKey): PrivateKey {
+  const key = importPrivateKeyPem(required(name, 'the merchant private key PEM'), name);
   signMessage(key, 'warm-up');
   return key;
 }
@@ -102,6 +104,21 @@ export function readPrivateKey(): PrivateKey {
 export function sleepUntil(at: number): void {
   const wait = at - Date.now();
   if (wait > 0) sleep(wait / 1000);
+}
+
+/** How long before its instant a burst's VU refreshes its connection. */
+const WARM_LEAD_MS = 1000;
+
+/**
+ * Sleeps until `at` and leaves then on a warm connection. A VU sleeps up to a round gap before its
+ * burst, past a server's keep-alive (the sandbox's is 5 s): the connection it would reuse may be
+ * closed under it, and a POST is not retried (status 0). A fresh connection opened at the instant
+ * spreads the burst by a handshake each. So one cheap GET a second before keeps it open.
+ */
+export function sleepUntilWarm(settings: MerchantSettings, at: number): void {
+  sleepUntil(at - WARM_LEAD_MS);
+  if (Date.now() < at) http.get(`${settings.baseUrl}/`, { tags: { endpoint: 'keep-alive' }, responseCallback: http.expectedStatuses({ min: 200, max: 499 }) });
+  sleepUntil(at);
 }
 
 interface Envelope {
@@ -151,24 +168,43 @@ export function send(baseUrl: string, endpoint: EndpointId, request: PreparedReq
   return { status: res.status, code: typeof envelope?.statusCode === 'number' ? envelope.statusCode : undefined, data: envelope?.data ?? undefined, accessToken: typeof envelope?.accessToken === 'string' ? envelope.accessToken : undefined, invokeMs, completeMs };
 }
 
-export function login(settings: MerchantSettings): { token: string; atMs: number } {
-  const apiKey = required(LOAD_ENV.apiKey, 'the merchant API key');
+/** `apiKeyName`: the variable holding the API key (the storm's second merchant has its own). */
+export function login(settings: MerchantSettings, apiKeyName: string = LOAD_ENV.apiKey): { token: string; atMs: number } {
+  const apiKey = required(apiKeyName, 'the merchant API key');
   const sent = send(settings.baseUrl, 'login', merchantRequest('login', { body: loginBody(apiKey) }));
   const token = sent.accessToken;
   if (sent.status !== 200 || token === undefined) throw new HarnessError('LOGIN_FAILED', `login answered HTTP ${sent.status}${sent.code === undefined ? '' : ` (${sent.code})`}; check the API key`);
   return { token, atMs: sent.completeMs };
 }
 
-/** Tokens live 300 s (Authentication › Step 4); renew after 240 s so none expires mid-flight. */
-const TOKEN_RENEW_MS = 240_000;
-let ownToken: { token: string; atMs: number } | undefined;
+/**
+ * Tokens live 300 s (Authentication › Step 4); renew after 240 s so none expires mid-flight.
+ * OMNIVAS_TOKEN_RENEW_S may only shorten that, so a short run can show renewal.
+ */
+const TOKEN_RENEW_MS = renewSeconds() * 1000;
+/** Logins that replaced a token past its renewal age: the renewals a run made. */
+const renewals = new Counter('token_renewals');
 
-/** The token from setup() while fresh, then one per VU, renewed before it expires. */
-export function currentToken(settings: MerchantSettings, shared: { token: string; atMs: number }): string {
+function renewSeconds(): number {
+  const raw = env(LOAD_ENV.tokenRenewSeconds);
+  if (raw === undefined) return TOKEN_RENEW_MAX_S;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > TOKEN_RENEW_MAX_S) throw new HarnessError('INVALID_ARGUMENT', `${LOAD_ENV.tokenRenewSeconds} expected whole seconds from 1 to ${TOKEN_RENEW_MAX_S}, got ${JSON.stringify(raw)}`);
+  return n;
+}
+/** This VU's own tokens, by the variable holding their merchant's API key. */
+const ownTokens = new Map<string, { token: string; atMs: number }>();
+
+/** The token from setup() while fresh (if there is one), then one per VU, renewed before it expires. */
+export function currentToken(settings: MerchantSettings, shared: { token: string; atMs: number } | undefined, apiKeyName: string = LOAD_ENV.apiKey): string {
   const fresh = (t: { atMs: number } | undefined) => t !== undefined && Date.now() - t.atMs < TOKEN_RENEW_MS;
-  if (fresh(shared)) return shared.token;
-  if (!fresh(ownToken)) ownToken = login(settings);
-  return ownToken!.token;
+  if (shared !== undefined && fresh(shared)) return shared.token;
+  let own = ownTokens.get(apiKeyName);
+  if (!fresh(own)) {
+    if (own !== undefined || shared !== undefined) renewals.add(1);
+    ownTokens.set(apiKeyName, (own = login(settings, apiKeyName)));
+  }
+  return own!.token;
 }
 
 export interface OpRecord {
@@ -179,12 +215,15 @@ export interface OpRecord {
   readonly claimKey?: string;
   readonly otp?: string;
   readonly faultInjected?: boolean;
+  /** Another merchant than the run's own (HistoryOp.merchant). */
+  readonly merchant?: string;
 }
 
 /** Prints the history line of one operation (lib/history.ts), from what was sent and what came back. */
 export function record(settings: MerchantSettings, what: OpRecord, sent: Sent): HistoryOp {
   const op: HistoryOp = {
     runner: settings.runner,
+    ...(what.merchant === undefined ? {} : { merchant: what.merchant }),
     vu: __VU,
     iteration: __ITER,
     op: what.op,
@@ -223,6 +262,7 @@ export function checkRedeem(sent: Sent): void {
 export function otpFor(settings: MerchantSettings, voucher: string, amount: Micro): string | undefined {
   if (settings.otp === 'none') return undefined;
   if (settings.otp === 'fixed') return settings.fixedOtp;
+  if (settings.otp === 'bridge') return bridgedOtp(voucher);
   const adminToken = required(LOAD_ENV.adminToken, 'the sandbox admin token (for the SMS outbox)');
   if (settings.adminUrl === undefined) throw new HarnessError('CONFIG_INVALID', `${LOAD_ENV.adminUrl} is needed to read the sandbox outbox`);
   // The claim answer names no claim; the SMS names its amount, which the scenarios make unique per voucher.
@@ -232,10 +272,20 @@ export function otpFor(settings: MerchantSettings, voucher: string, amount: Micr
   return messages.filter((m) => m.text?.includes(wanted)).at(-1)?.otp;
 }
 
-/** handleSummary's answer: the end-of-test data as JSON where the load command asked for it (OMNIVAS_SUMMARY_PATH). */
+/** The OTP from the load command's bridge (load/otp-bridge.ts), which asks the target's http or command source (by voucher: they know no amount). */
+function bridgedOtp(voucher: string): string | undefined {
+  const url = required(LOAD_ENV.otpBridgeUrl, 'the OTP bridge URL');
+  const token = required(LOAD_ENV.otpBridgeToken, 'the OTP bridge token');
+  const res = http.get(`${url}/otp?voucherCode=${encodeURIComponent(voucher)}`, { headers: { authorization: `Bearer ${token}` }, tags: { endpoint: 'otp-bridge' }, timeout: '130s' });
+  const otp = res.status === 200 ? (envelopeOf(res) as { otp?: unknown } | undefined)?.otp : undefined;
+  return typeof otp === 'string' ? otp : undefined;
+}
+
+/** handleSummary's answer: the end-of-test data as JSON where the load command asked for it (OMNIVAS_SUMMARY_PATH), saying which signing mode ran. */
 export function summaryFiles(data: unknown): Record<string, string> {
   const path = env(LOAD_ENV.summaryPath);
-  return path === undefined ? {} : { [path]: JSON.stringify(data, null, 2) };
+  const signing = signingReport(signingModeOf(env(LOAD_ENV.signing), LOAD_ENV.signing), (env(LOAD_ENV.otp) ?? 'none') as OtpMode);
+  return path === undefined ? {} : { [path]: JSON.stringify({ signing, ...(data as object) }, null, 2) };
 }
 
 export type { VoucherSpec };

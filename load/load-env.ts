@@ -19,13 +19,28 @@ export const LOAD_ENV = {
   /** How much the claims of one burst ask for, as a multiple of the voucher's amount on average. */
   fill: 'FILL',
   summaryPath: 'OMNIVAS_SUMMARY_PATH',
+  /** Open-model scenarios (steady flow, soak, faults): iterations started per second, and for how many seconds. */
+  rate: 'RATE',
+  durationSeconds: 'DURATION_S',
+  /** Seconds after which a VU logs in again; at most TOKEN_RENEW_MAX_S (tokens live 300 s). */
+  tokenRenewSeconds: 'OMNIVAS_TOKEN_RENEW_S',
+  /** The load command's OTP bridge (load/otp-bridge.ts) for the http and command OTP sources. */
+  otpBridgeUrl: 'OMNIVAS_OTP_BRIDGE_URL',
+  /** k6 or presigned (load/request-corpus.ts), and the corpus file presigned mode reads. */
+  signing: 'OMNIVAS_SIGNING',
+  corpusPath: 'OMNIVAS_CORPUS_PATH',
   // secrets: process environment only
   apiKey: 'OMNIVAS_API_KEY',
   privateKey: 'OMNIVAS_PRIVATE_KEY',
   adminToken: 'OMNIVAS_ADMIN_TOKEN',
+  otpBridgeToken: 'OMNIVAS_OTP_BRIDGE_TOKEN',
+  /** The storm's second merchant (keys are scoped to their merchant). */
+  secondApiKey: 'OMNIVAS_SECOND_API_KEY',
+  secondPrivateKey: 'OMNIVAS_SECOND_PRIVATE_KEY',
 } as const;
 
-export type OtpMode = 'sandbox-outbox' | 'fixed' | 'none';
+/** bridge: the target's http or command source, asked by the load command on k6's behalf (load/otp-bridge.ts). */
+export type OtpMode = 'sandbox-outbox' | 'fixed' | 'bridge' | 'none';
 
 export interface VoucherSpec {
   readonly code: string;
@@ -33,14 +48,20 @@ export interface VoucherSpec {
   readonly amount: string;
 }
 
-/** Time between two bursts: enough for every VU to sign its claim and redemption (~40–90 secp256k1 signs/s per VU, 2 cores shared). */
+/**
+ * Time between two bursts: enough for every VU to redeem and sign its next claim before the next
+ * instant. A burst costs up to two secp256k1 signatures per VU (25–50 ms each in k6's VM) on cores
+ * shared with the sandbox and whatever else runs: at 50 ms per VU, 50-VU bursts on a busy machine
+ * left seconds late (the previous redemptions and signatures were still running), and a late,
+ * spread burst gives the check-then-act race nothing to catch.
+ */
 export function roundGapMs(vus: number): number {
-  return Math.max(2000, vus * 50);
+  return Math.max(2000, vus * 160);
 }
 
 /** How long setup() leaves before the first burst: every VU must be past its signing and asleep. */
 export function leadMs(vus: number): number {
-  return Math.max(2000, vus * 40);
+  return Math.max(2000, vus * 80);
 }
 
 /**
@@ -56,4 +77,38 @@ export function burstAmount(options: { seed: number; round: number; vu: number; 
   const maxUnits = Math.max(1, Math.floor((2 * fill * units) / vus));
   const random = seededRandom((seed * 7919 + round * 104_729 + vu * 1_299_709) >>> 0);
   return BigInt(1 + randomBelow(random, maxUnits)) * 1_000_000n + BigInt(vu);
+}
+
+/** Tokens live 300 s (Authentication › Step 4): renewing after 240 s leaves a minute for the flow in flight. */
+export const TOKEN_RENEW_MAX_S = 240;
+
+/**
+ * What one steady flow may take from its voucher: its claim (below 2 units, flowAmount) and a
+ * service fee of up to 2 units. Vouchers are provisioned with this much per flow, so a correct
+ * server never refuses a flow's claim for want of balance (invariant 3 then has teeth).
+ */
+export const FLOW_ALLOWANCE: Micro = 4_000_000n;
+
+/** At most this many flows per run: flowAmount stays below 2 units. */
+const MAX_FLOWS = 1_000_000;
+
+export interface FlowPlan {
+  /** The most iterations the constant-arrival-rate executor can start (one second of slack). */
+  readonly iterations: number;
+  readonly flowsPerVoucher: number;
+  readonly voucherAmount: Micro;
+}
+
+/** How many flows a run starts and how much each of its `vouchers` must hold for them; iteration i uses voucher i mod vouchers. */
+export function flowPlan(options: { rate: number; durationSeconds: number; vouchers: number }): FlowPlan {
+  const { rate, durationSeconds, vouchers } = options;
+  const iterations = rate * (durationSeconds + 1);
+  if (!(iterations < MAX_FLOWS)) throw new HarnessError('INVALID_ARGUMENT', `a steady flow of ${rate}/s for ${durationSeconds} s starts ${iterations} flows, above ${MAX_FLOWS}; shorten --duration`);
+  const flowsPerVoucher = Math.ceil(iterations / vouchers);
+  return { iterations, flowsPerVoucher, voucherAmount: BigInt(flowsPerVoucher) * FLOW_ALLOWANCE };
+}
+
+/** The claim of flow `iteration` (0-based over the run): 1 unit plus the iteration in micro-units, unique so its OTP SMS is found by it. */
+export function flowAmount(iteration: number): Micro {
+  return 1_000_000n + BigInt(iteration);
 }

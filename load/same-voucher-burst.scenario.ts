@@ -6,21 +6,24 @@
  * load/load-env.ts burstAmount) so Σ sometimes exceeds the balance. Claims that succeed are then
  * redeemed with their OTP (OMNIVAS_OTP_SOURCE: sandbox outbox, fixed, or none → stop at the claim).
  * Every request is one history line for the checker (DESIGN.md › Invariants the load scenarios check).
- * Signing mode: in k6 (one secp256k1 signature per claim and per redemption).
+ * Signing (OMNIVAS_SIGNING, load/signed-requests.ts): in k6, one signature per claim and per
+ * redemption; presigned, claims come from the corpus (and redemptions too with a fixed OTP).
  */
 import { check } from 'k6';
 import { Trend } from 'k6/metrics';
 import type { Options } from 'k6/options';
 import { boundedMaxDuration, boundedVus, profileNamed, thresholdsFor } from '../k6.config';
-import { cryptoRandom, initiateClaimBody, merchantRequest, moneyFromDecimal, newIdempotencyKey, redeemGiftBody } from '../lib';
-import { checkClaim, checkRedeem, currentToken, login, otpFor, readPrivateKey, readSettings, record, send, sleepUntil, summaryFiles } from './k6-merchant';
-import { burstAmount, leadMs, LOAD_ENV, roundGapMs } from './load-env';
+import { burstSlot, type PlanInput } from './corpus-plans';
+import { checkClaim, checkRedeem, currentToken, login, otpFor, readSettings, record, send, sleepUntilWarm, summaryFiles } from './k6-merchant';
+import { leadMs, LOAD_ENV, roundGapMs } from './load-env';
+import { openRequestSigner } from './signed-requests';
 
 const settings = readSettings();
 const profile = profileNamed(__ENV[LOAD_ENV.profile]);
 const VUS = boundedVus(__ENV[LOAD_ENV.vus], 50);
 const FILL = Number(__ENV[LOAD_ENV.fill] ?? '1');
-const KEY = readPrivateKey();
+const SIGNER = openRequestSigner(settings);
+const PLAN: PlanInput = { vouchers: settings.vouchers, vus: VUS, seed: settings.seed, fill: FILL };
 const GAP_MS = roundGapMs(VUS);
 const LEAD_MS = leadMs(VUS);
 
@@ -55,26 +58,23 @@ export default function burst(data: SetupData): void {
   const round = __ITER;
   const voucher = settings.vouchers[round];
   if (voucher === undefined) return;
-  const amount = burstAmount({ seed: settings.seed, round, vu: __VU, vus: VUS, balance: moneyFromDecimal(voucher.amount), fill: FILL });
-  const random = cryptoRandom();
-  const claimKey = newIdempotencyKey(random, `burst-${round}-${__VU}`);
-  const body = initiateClaimBody({ voucherCode: voucher.code, amount, idempotencyKey: claimKey });
-  const claim = merchantRequest(settings.initiateEndpoint, { accessToken: currentToken(settings, data.login), key: KEY, body });
+  const slot = burstSlot(PLAN, round, __VU);
+  const { amount } = slot;
+  const claim = SIGNER.claim(slot, currentToken(settings, data.login));
   const instant = data.startMs + round * GAP_MS;
-  sleepUntil(instant);
+  sleepUntilWarm(settings, instant);
   startSkew.add(Date.now() - instant);
-  const claimed = send(settings.baseUrl, settings.initiateEndpoint, claim);
-  record(settings, { op: 'claim', voucher: voucher.code, amount, idempotencyKey: claimKey }, claimed);
+  const claimed = send(settings.baseUrl, settings.initiateEndpoint, claim.request);
+  record(settings, { op: 'claim', voucher: voucher.code, amount, idempotencyKey: claim.idempotencyKey }, claimed);
   checkClaim(claimed);
   if (claimed.status !== 200) return;
 
   const otp = otpFor(settings, voucher.code, amount);
   if (settings.otp !== 'none') check(otp, { 'an OTP for the acknowledged claim': (o) => o !== undefined });
   if (otp === undefined) return;
-  const redeemKey = newIdempotencyKey(random, `redeem-${round}-${__VU}`);
-  const redeem = merchantRequest('redeem-gift', { accessToken: currentToken(settings, data.login), key: KEY, body: redeemGiftBody({ voucherCode: voucher.code, verificationCode: otp, idempotencyKey: redeemKey }) });
-  const redeemed = send(settings.baseUrl, 'redeem-gift', redeem);
-  record(settings, { op: 'redeem', voucher: voucher.code, amount, idempotencyKey: redeemKey, claimKey, otp }, redeemed);
+  const redeem = SIGNER.redeem(slot, otp, currentToken(settings, data.login));
+  const redeemed = send(settings.baseUrl, 'redeem-gift', redeem.request);
+  record(settings, { op: 'redeem', voucher: voucher.code, amount, idempotencyKey: redeem.idempotencyKey, claimKey: claim.idempotencyKey, otp }, redeemed);
   checkRedeem(redeemed);
 }
 

@@ -334,3 +334,22 @@ describe('readHistory and mergeHistories', () => {
     expect(mergeHistories([{ ...one, invokeMs: 9 }], [{ ...one, runner: 'r2' }]).map((o) => o.runner)).toEqual(['r2', 'r1']);
   });
 });
+
+describe('keys scoped to their merchant', () => {
+  // DESIGN.md › Idempotency: one key from two merchants is two keys (the storm's second merchant).
+  const claim = (amount: string, merchant?: string): HistoryOp => ({ runner: 'k6-0', ...(merchant === undefined ? {} : { merchant }), vu: 1, iteration: 0, op: 'claim', voucher: 'V1', amount, idempotencyKey: 'k-1', invokeMs: 0, completeMs: 5, outcome: 'ok', status: 200 });
+  const input = (ops: HistoryOp[]) => ({ ops, finals: [], initial: new Map([['V1', { amount: 100n * UNIT, serviceFee: UNIT }]]), otpSource: false });
+
+  it('judges one key of two merchants as two keys, each with its own effect', () => {
+    expect(checkHistory(input([claim('10000000'), claim('20000000', 'merchant-2')])).valid).toBe(true);
+  });
+
+  it('still names one merchant acknowledging one key with two effects', () => {
+    const verdict = checkHistory(input([claim('10000000', 'merchant-2'), claim('20000000', 'merchant-2')]));
+    expect(verdict.violations.map((v) => [v.invariant, v.message])).toEqual([['one-effect-per-key', expect.stringContaining('claim key k-1@merchant-2 was acknowledged 2 times')]]);
+  });
+
+  it('refuses a merchant that is not a string', async () => {
+    await expect(readHistory([formatHistoryLine({ ...claim('1'), merchant: 7 as never })])).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('"merchant"') });
+  });
+});

@@ -87,13 +87,21 @@ function sameEffect(a: HistoryOp, b: HistoryOp): boolean {
   return a.amount === b.amount && a.otp === b.otp && a.claimKey === b.claimKey;
 }
 
+/** A key as its merchant owns it: another merchant's same key is another key (DESIGN.md › Idempotency). */
+function scoped(op: HistoryOp, key: string): string;
+function scoped(op: HistoryOp, key: string | undefined): string | undefined;
+function scoped(op: HistoryOp, key: string | undefined): string | undefined {
+  return key === undefined || op.merchant === undefined ? key : `${key}@${op.merchant}`;
+}
+
 function addToGroup(groups: Map<string, KeyGroup>, op: HistoryOp): void {
   const amount = op.amount === null ? null : microFromHistory(op.amount, () => `${op.op} ${op.idempotencyKey}: amount`);
-  let g = groups.get(op.idempotencyKey);
+  const key = scoped(op, op.idempotencyKey);
+  let g = groups.get(key);
   if (!g) {
     // Every field set here, in one order: one hidden class for all groups keeps this loop fast.
-    g = { key: op.idempotencyKey, ops: [], outcome: op.outcome, amount, invokeMs: op.invokeMs, okCompleteMs: Infinity, lastCompleteMs: op.completeMs, first: op, otp: op.otp, claimKey: op.claimKey, refused: false, releasesClaim: false, conflicts: [] };
-    groups.set(op.idempotencyKey, g);
+    g = { key, ops: [], outcome: op.outcome, amount, invokeMs: op.invokeMs, okCompleteMs: Infinity, lastCompleteMs: op.completeMs, first: op, otp: op.otp, claimKey: scoped(op, op.claimKey), refused: false, releasesClaim: false, conflicts: [] };
+    groups.set(key, g);
   }
   g.ops.push(op);
   g.invokeMs = Math.min(g.invokeMs, op.invokeMs);
@@ -110,7 +118,7 @@ function addToGroup(groups: Map<string, KeyGroup>, op: HistoryOp): void {
     g.first = op;
     g.amount = amount;
     g.otp = op.otp;
-    g.claimKey = op.claimKey;
+    g.claimKey = scoped(op, op.claimKey);
   } else if (!sameEffect(g.first, op)) {
     g.conflicts.push(op);
   }

@@ -17,6 +17,7 @@ function validOp(op: unknown, where: string): HistoryOp {
   if (!KINDS.has(o.op as string)) throw bad('op', 'claim, redeem or detail');
   if (!OUTCOMES.has(o.outcome as string)) throw bad('outcome', 'ok, fail or info');
   for (const field of ['runner', 'voucher', 'idempotencyKey']) if (typeof o[field] !== 'string') throw bad(field, 'a string');
+  if (o.merchant !== undefined && typeof o.merchant !== 'string') throw bad('merchant', 'a string, or no field');
   for (const field of ['vu', 'iteration', 'invokeMs', 'completeMs', 'status']) if (typeof o[field] !== 'number' || !Number.isFinite(o[field])) throw bad(field, 'a number');
   if (o.amount !== null && (typeof o.amount !== 'string' || !/^\d+$/.test(o.amount))) throw bad('amount', 'integer micro-units as a base-10 string, or null');
   return o as unknown as HistoryOp;

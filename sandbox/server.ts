@@ -90,7 +90,10 @@ export function createSandboxServer(host: SandboxHost, timeouts: ServerTimeouts)
       headersTimeout: Math.min(timeouts.requestTimeoutMs, 10_000),
       // node checks the two timeouts above this often (default 30 s, too coarse for a test run).
       connectionsCheckingInterval: Math.min(1000, timeouts.requestTimeoutMs),
-      keepAliveTimeout: 5_000,
+      // Longer than any pause a load scenario makes between two requests on one connection (a VU
+      // waiting for its OTP or its next burst): a server closing an idle connection just as the
+      // client reuses it turns a request into a status-0 answer the checker cannot judge.
+      keepAliveTimeout: 65_000,
     },
     (req, res) => void handle(host, req, res),
   );

@@ -70,6 +70,8 @@ export interface SandboxAdminClient {
   sms(filter?: { voucherCode?: string; to?: string }): Promise<SmsMessage[]>;
   advanceClock(seconds: number): Promise<AdminAnswer>;
   addFault(fault: FaultInput): Promise<AdminAnswer>;
+  /** Drops every fault not yet used up. */
+  clearFaults(): Promise<AdminAnswer>;
   setDefects(names: readonly string[]): Promise<AdminAnswer>;
   state(): Promise<AdminAnswer>;
   ledger(): Promise<{ entries: AdminAnswer[] }>;
@@ -112,6 +114,7 @@ export function createSandboxAdminClient(options: SandboxAdminOptions): SandboxA
     },
     advanceClock: (seconds) => call('POST', '/clock', { advanceSeconds: seconds }),
     addFault: (fault) => call('POST', '/faults', fault),
+    clearFaults: () => call('DELETE', '/faults'),
     setDefects: (names) => call('PUT', '/defects', { active: names }),
     state: () => call('GET', '/state'),
     ledger: () => call('GET', '/ledger'),

@@ -1,0 +1,129 @@
+/**
+ * Runs the gate's tasks in `jobs` child processes (mutants/worker.ts, loaded through tsx: like certify's
+ * vitest run, the gate needs the sources beside dist/). Processes rather than one event loop, because the
+ * checks are CPU-bound (signing, and the sandbox verifying) and a single Node thread would run them
+ * one after another whatever the parallelism. At most one load run at a time: k6 and its sandbox
+ * then have a core to burst on, and a stale k6 bundle is never rebuilt by two runs at once.
+ * Every task is bounded: past its limit the worker is stopped and the task ends as an error.
+ */
+import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { GateTask } from './plan';
+import type { TaskOutcome } from './run-task';
+import type { TaskMessage } from './worker';
+
+/** The package root: mutants/ in source, dist/ when built; both one level down. */
+const ROOT = resolve(import.meta.dirname, '..');
+const WORKER = resolve(ROOT, 'mutants', 'worker.ts');
+
+/** Far above what a run takes (a check run about 10 s, a load run about 20 s), only to end a hang. */
+export const TASK_LIMIT_MS: Readonly<Record<GateTask['kind'], number>> = { checks: 5 * 60_000, load: 10 * 60_000 };
+/** How long a stopped worker gets to stop k6 cleanly before it is killed. */
+const STOP_GRACE_MS = 15_000;
+
+interface Running {
+  readonly index: number;
+  readonly timer: NodeJS.Timeout;
+}
+
+interface Worker {
+  readonly child: ChildProcess;
+  ready: boolean;
+  running: Running | undefined;
+}
+
+export interface PoolOptions {
+  readonly jobs: number;
+  readonly onDone?: (task: GateTask, outcome: TaskOutcome) => void;
+  /** The worker module (tests give a stand-in) and the limits per task kind. */
+  readonly worker?: string;
+  readonly limitsMs?: Readonly<Record<GateTask['kind'], number>>;
+}
+
+export async function runGateTasks(tasks: readonly GateTask[], options: PoolOptions): Promise<TaskOutcome[]> {
+  const { worker: workerModule = WORKER, limitsMs = TASK_LIMIT_MS } = options;
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  const outcomes: (TaskOutcome | undefined)[] = tasks.map(() => undefined);
+  const pending = tasks.map((_, index) => index);
+  const workers = new Set<Worker>();
+
+  return new Promise((done) => {
+    const loadRunning = () => [...workers].some((w) => w.running !== undefined && tasks[w.running.index]!.kind === 'load');
+
+    const finish = (worker: Worker, outcome: TaskOutcome) => {
+      const { running } = worker;
+      if (running === undefined) return;
+      clearTimeout(running.timer);
+      worker.running = undefined;
+      outcomes[running.index] = outcome;
+      options.onDone?.(tasks[running.index]!, outcome);
+    };
+
+    const retire = (worker: Worker) => {
+      workers.delete(worker);
+      if (worker.child.connected) worker.child.disconnect();
+    };
+
+    const spawnWorker = (): Worker => {
+      const child = fork(workerModule, [], { cwd: ROOT, execArgv: ['--import', tsx], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const worker: Worker = { child, ready: false, running: undefined };
+      child.on('message', (message: { ready: true } | { index: number; outcome: TaskOutcome }) => {
+        if ('ready' in message) worker.ready = true;
+        else if (worker.running?.index === message.index) finish(worker, message.outcome);
+        dispatch();
+      });
+      // A crash ends the task it was running and a fresh worker takes the rest; a worker that cannot
+      // even start (sources or tsx missing) ends every pending task, rather than being started again and again.
+      const lost = (why: string) => {
+        if (!workers.has(worker)) return;
+        finish(worker, { error: `the worker ${why}` });
+        if (!worker.ready) for (const index of pending.splice(0)) outcomes[index] = { error: `no worker could start: it ${why}` };
+        workers.delete(worker);
+        dispatch();
+      };
+      child.on('exit', (code, signal) => lost(`exited (${signal ?? `code ${code}`}) before finishing`));
+      child.on('error', (err) => lost(`failed: ${err.message}`));
+      workers.add(worker);
+      return worker;
+    };
+
+    const stop = (worker: Worker, limitMs: number) => {
+      finish(worker, { error: `did not finish within ${limitMs / 1000} s; stopped` });
+      workers.delete(worker);
+      // SIGTERM first: a load run then stops k6 itself; SIGKILL if it does not end.
+      worker.child.kill('SIGTERM');
+      setTimeout(() => {
+        if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
+      }, STOP_GRACE_MS).unref();
+      dispatch();
+    };
+
+    const start = (worker: Worker, index: number) => {
+      const task = tasks[index]!;
+      const limitMs = limitsMs[task.kind];
+      worker.running = { index, timer: setTimeout(() => stop(worker, limitMs), limitMs) };
+      const message: TaskMessage = { index, task };
+      worker.child.send(message);
+    };
+
+    /** Hands pending tasks to idle workers (starting workers up to `jobs`, no more than can start now); resolves when all are done. */
+    function dispatch(): void {
+      const startable = pending.filter((i) => tasks[i]!.kind !== 'load').length + (!loadRunning() && pending.some((i) => tasks[i]!.kind === 'load') ? 1 : 0);
+      while (workers.size < Math.min(options.jobs, [...workers].filter((w) => w.running).length + startable)) spawnWorker();
+      for (const worker of workers) {
+        if (!worker.ready || worker.running !== undefined) continue;
+        const at = pending.findIndex((i) => tasks[i]!.kind !== 'load' || !loadRunning());
+        if (at === -1) continue;
+        start(worker, pending.splice(at, 1)[0]!);
+      }
+      const busy = [...workers].filter((w) => w.running !== undefined);
+      if (pending.length === 0) for (const worker of workers) if (worker.running === undefined) retire(worker);
+      if (pending.length === 0 && busy.length === 0) done(outcomes.map((o) => o ?? { error: 'not run' }));
+    }
+
+    dispatch();
+  });
+}

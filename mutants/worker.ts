@@ -1,0 +1,20 @@
+/**
+ * A gate worker: a child process forked by pool.ts. It says when it is ready, runs each task it is
+ * sent (one at a time: the pool sends the next only after the outcome) and sends the outcome back;
+ * it ends when the pool lets go of it.
+ */
+import type { GateTask } from './plan';
+import { runTask } from './run-task';
+
+export interface TaskMessage {
+  readonly index: number;
+  readonly task: GateTask;
+}
+
+process.on('message', (message: TaskMessage) => {
+  void runTask(message.task).then((outcome) => process.send?.({ index: message.index, outcome }));
+});
+// Keep-alive sockets of the HTTP clients must not hold a finished worker open.
+process.on('disconnect', () => process.exit(0));
+// A message sent before the listener above exists would be lost: the pool waits for this.
+process.send?.({ ready: true });
