@@ -20,6 +20,7 @@ import { writeReports } from '../reports/write-reports';
 import { startEmbeddedSandbox } from '../suites/embedded-sandbox';
 import { ADMIN_TOKEN_ENV, CERTIFY_ENV, SERVICE_FEE } from '../suites/session';
 import type { CertifyRunSpec } from '../suites/session';
+import { seedOption } from './options';
 import type { CommandIo } from './run-command';
 import { EXIT } from './run-command';
 import { HARNESS_VERSION } from './version';
@@ -42,12 +43,6 @@ function parseAreas(only: readonly string[] | undefined): readonly Area[] {
   const unknown = only.filter((a) => !(AREAS as readonly string[]).includes(a));
   if (unknown.length > 0) throw new HarnessError('INVALID_ARGUMENT', `--only: unknown area ${JSON.stringify(unknown[0])}; choose from ${AREAS.join(', ')}`);
   return only as Area[];
-}
-
-function parseSeed(text: string | undefined): number {
-  if (text === undefined) return Math.floor(Math.random() * 2 ** 31);
-  if (!/^\d+$/.test(text) || Number(text) >= 2 ** 31) throw new HarnessError('INVALID_ARGUMENT', `--seed expected a whole number below 2^31, got ${JSON.stringify(text)}`);
-  return Number(text);
 }
 
 /** A baseline file: a JSON array of check ids, or { "ids": [...] } (a summary.json's failures can be pasted in). */
@@ -103,7 +98,7 @@ async function runSuites(areas: readonly Area[], env: Record<string, string>, sl
 
 export async function certifyCommand(options: CertifyOptions, io: CommandIo): Promise<number> {
   const areas = parseAreas(options.only);
-  const seed = parseSeed(options.seed);
+  const seed = seedOption(options.seed);
   const baselineIds = await readBaseline(options.baseline);
   if (options.target !== undefined && (options.defect?.length ?? 0) > 0) throw new HarnessError('INVALID_ARGUMENT', '--defect switches on seeded defects in the embedded sandbox; it cannot be used with --target');
   const startedAt = new Date().toISOString();

@@ -40,6 +40,7 @@ import { startEmbeddedSandbox } from '../suites/embedded-sandbox';
 import { SERVICE_FEE } from '../suites/session';
 import { emitK8sRun } from './load-emit-k8s';
 import { prepareSigning, signingModeFor } from './load-signing';
+import { seedOption, wholeNumber } from './options';
 import type { CommandIo } from './run-command';
 import { EXIT } from './run-command';
 
@@ -95,12 +96,6 @@ function scenarioNamed(name: string): LoadScenario {
   throw new HarnessError('INVALID_ARGUMENT', `--scenario: unknown ${JSON.stringify(name)}; choose from ${Object.keys(LOAD_SCENARIOS).join(', ')}`);
 }
 
-function wholeNumber(text: string | undefined, flag: string, min: number, max: number, fallback: number): number {
-  if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) throw new HarnessError('INVALID_ARGUMENT', `${flag} expected a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`);
-  return Number(text);
-}
-
 function fillOf(text: string | undefined): string {
   if (text === undefined) return '1';
   const n = Number(text);
@@ -112,7 +107,7 @@ function fillOf(text: string | undefined): string {
 function flowSettings(options: LoadOptions, profile: LoadProfile, vouchers: number) {
   const seconds = durationSeconds(options.duration ?? profile.duration);
   if (seconds < 1 || seconds > MAX_RUN_SECONDS) throw new HarnessError('INVALID_ARGUMENT', `--duration expected from 1s to ${MAX_RUN_SECONDS / 60}m, got ${JSON.stringify(options.duration)}`);
-  const renew = wholeNumber(options.renewTokenAfter, '--renew-token-after', 1, TOKEN_RENEW_MAX_S, TOKEN_RENEW_MAX_S);
+  const renew = wholeNumber(options.renewTokenAfter, '--renew-token-after', 1, TOKEN_RENEW_MAX_S) ?? TOKEN_RENEW_MAX_S;
   const plan = flowPlan({ rate: profile.rate, durationSeconds: seconds, vouchers });
   const env = { [LOAD_ENV.rate]: String(profile.rate), [LOAD_ENV.durationSeconds]: String(seconds), [LOAD_ENV.tokenRenewSeconds]: String(renew) };
   return { rate: profile.rate, seconds, renew, plan, env };
@@ -262,15 +257,15 @@ export async function loadCommand(options: LoadOptions, io: CommandIo): Promise<
   const spec: ScenarioSpec = LOAD_SCENARIOS[scenario];
   const profile = profileNamed(options.profile ?? spec.profile);
   const vus = boundedVus(options.vus, scenario === 'same-voucher-burst' ? 50 : profile.vus, '--vus');
-  const voucherCount = wholeNumber(options.vouchers, '--vouchers', 1, MAX_VOUCHERS, LOAD_SCENARIOS[scenario].defaultVouchers);
-  const seed = wholeNumber(options.seed, '--seed', 0, 2 ** 31 - 1, Math.floor(Math.random() * 2 ** 31));
+  const voucherCount = wholeNumber(options.vouchers, '--vouchers', 1, MAX_VOUCHERS) ?? spec.defaultVouchers;
+  const seed = seedOption(options.seed);
   const fill = fillOf(options.fill);
   if (spec.flow === undefined && (options.duration !== undefined || options.renewTokenAfter !== undefined)) throw new HarnessError('INVALID_ARGUMENT', `--duration and --renew-token-after apply to the flow scenarios (steady-flow, soak, faults), not ${scenario}`);
   const flow = spec.flow === undefined ? undefined : flowSettings(options, profile, voucherCount);
   const signingMode = signingModeFor(scenario, options.signing);
   if (options.emitK8s !== undefined) {
     if (signingMode === 'presigned') throw new HarnessError('INVALID_ARGUMENT', '--signing presigned writes its corpus on this machine just before k6 starts; --emit-k8s runs k6 elsewhere: use --signing k6 with it');
-    const parallelism = wholeNumber(options.parallelism, '--parallelism', 1, 100, 2);
+    const parallelism = wholeNumber(options.parallelism, '--parallelism', 1, 100) ?? 2;
     return emitK8sRun({ dir: options.emitK8s, scenario, bundlePath: await ensureBundle(scenario, io), target: options.target, vouchersFile: options.vouchersFile, parallelism, vus, seed, fill, profile: profile.name }, io);
   }
   if (options.target !== undefined && (options.defect?.length ?? 0) > 0) throw new HarnessError('INVALID_ARGUMENT', '--defect switches on seeded defects in the embedded sandbox; it cannot be used with --target');
@@ -290,7 +285,7 @@ export async function loadCommand(options: LoadOptions, io: CommandIo): Promise<
       mode: signingMode,
       otp: run.otp,
       fixedOtp: run.fixedOtp,
-      slots: () => CORPUS_PLANS[scenario]!({ vouchers, vus, seed, fill: Number(fill) }),
+      slots: () => CORPUS_PLANS[scenario]!({ vouchers, vus, seed, fill: Number(fill), flows: flow?.plan.iterations ?? 0 }),
       key: run.target.privateKey,
       dir,
     });

@@ -19,7 +19,7 @@ afterAll(async () => {
 });
 
 const key = generatePrivateKey('secp256k1');
-const slots = () => burstPlan({ vouchers: [{ code: '1000000000000001', amount: formatMoney(100_000_000n) }], vus: 4, seed: 1, fill: 1 });
+const slots = () => burstPlan({ vouchers: [{ code: '1000000000000001', amount: formatMoney(100_000_000n) }], vus: 4, seed: 1, fill: 1, flows: 0 });
 
 async function prepare(mode: SigningMode, otp: OtpMode) {
   const dir = await mkdtemp(join(tmpdir(), 'omnivas-load-signing-'));
@@ -34,6 +34,7 @@ describe('signingModeFor', () => {
     expect(signingModeFor('same-voucher-burst', undefined)).toBe('k6');
     expect(signingModeFor('same-voucher-burst', 'presigned')).toBe('presigned');
     expect(signingModeFor('idempotency-storm', 'k6')).toBe('k6');
+    for (const flow of ['steady-flow', 'soak', 'faults']) expect(signingModeFor(flow, 'presigned')).toBe('presigned');
   });
 
   it('refuses presigned for a scenario without a plan, and an unknown mode, naming the fix', () => {

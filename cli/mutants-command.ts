@@ -7,7 +7,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { HarnessError } from '../lib/errors';
 import { judgeGate } from '../mutants/gate';
 import type { SubjectRuns } from '../mutants/gate';
 import { isRunError } from '../mutants/outcomes';
@@ -17,6 +16,7 @@ import { runGateTasks } from '../mutants/pool';
 import type { TaskOutcome } from '../mutants/run-task';
 import { formatSeconds, gateLines } from '../mutants/table';
 import { findK6 } from '../scripts/k6-bin';
+import { seedOption, wholeNumber } from './options';
 import type { CommandIo } from './run-command';
 import { EXIT } from './run-command';
 import { HARNESS_VERSION } from './version';
@@ -28,12 +28,6 @@ export interface MutantsOptions {
   seed?: string;
 }
 
-function whole(text: string | undefined, flag: string, min: number, max: number, fallback: number): number {
-  if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) throw new HarnessError('INVALID_ARGUMENT', `${flag} expected a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`);
-  return Number(text);
-}
-
 function progress(outcome: TaskOutcome): string {
   if (isRunError(outcome)) return `did not finish: ${outcome.error}`;
   if ('scenario' in outcome) return `${outcome.exitCode === 0 ? 'passed' : 'failed'}, invariants ${outcome.invariants} (${formatSeconds(outcome.durationMs)})`;
@@ -42,8 +36,8 @@ function progress(outcome: TaskOutcome): string {
 
 export async function mutantsCommand(options: MutantsOptions, io: CommandIo): Promise<number> {
   const cpus = availableParallelism();
-  const jobs = whole(options.jobs, '--jobs', 1, cpus, cpus);
-  const seed = whole(options.seed, '--seed', 0, 2 ** 31 - 1, Math.floor(Math.random() * 2 ** 31));
+  const jobs = wholeNumber(options.jobs, '--jobs', 1, cpus) ?? cpus;
+  const seed = seedOption(options.seed);
   const defects = selectDefects(options.only);
   await findK6(); // the load runs need it: a missing k6 says to run npm run k6:install before anything starts
   const dir = resolve(options.out);

@@ -1,12 +1,12 @@
 /** The command-line program: `omnivas-harness <command>`. Each command lives in its own module. */
 import { Command, CommanderError, Option } from 'commander';
-import { HarnessError } from '../lib/errors';
 import { AREAS } from '../reports/check-result';
 import { certifyCommand } from './certify-command';
 import { checkHistoryCommand } from './check-history-command';
 import { generateKeysCommand } from './keys-command';
 import { loadCommand } from './load-command';
 import { mutantsCommand } from './mutants-command';
+import { wholeNumber } from './options';
 import { EXIT, runCommand } from './run-command';
 import type { CommandIo } from './run-command';
 import { serveSandbox } from '../sandbox';
@@ -109,7 +109,7 @@ Examples:
     .option('--seed <n>', 'seed for claim amounts and the embedded sandbox')
     .option('--defect <name...>', 'switch on seeded defects in the embedded sandbox (sandbox/README.md)')
     .addOption(
-      new Option('--signing <mode>', "where requests are signed. k6 (default): each VU signs as a merchant's client would, nothing made beforehand; the bursts sign before they sleep, so it does not slow them. presigned: claims (and redemptions, with a fixed OTP) are signed in Node into OUT/corpus.json before k6 starts, lifting k6's ~90 signs/s per process for rate-bound runs")
+      new Option('--signing <mode>', "where requests are signed. k6 (default): each VU signs as a merchant's client would, nothing made beforehand; the bursts sign before they sleep, so it does not slow them. presigned (the burst and the flow scenarios): claims (and redemptions, with a fixed OTP) are signed in Node into OUT/corpus.json before k6 starts, lifting k6's ~90 signs/s per process for rate-bound runs")
         .choices(['k6', 'presigned'])
         .default('k6'),
     )
@@ -148,15 +148,10 @@ Examples:
     .option('--seed <n>', 'seed for OTPs, voucher codes and reference numbers')
     .addHelpText('after', '\nThe admin API (merchants, vouchers, SMS outbox, clock, faults, defects) is documented in sandbox/README.md.')
     .action((options: { port: string; fixtures?: string; defect?: string[]; seed?: string }) =>
-      act(() => serveSandbox({ port: wholeNumber(options.port, '--port', 65_535), fixturesFile: options.fixtures, defects: options.defect ?? [], seed: options.seed === undefined ? undefined : wholeNumber(options.seed, '--seed', 2 ** 32 - 1) }, io)),
+      act(() => serveSandbox({ port: wholeNumber(options.port, '--port', 0, 65_535), fixturesFile: options.fixtures, defects: options.defect ?? [], seed: wholeNumber(options.seed, '--seed', 0, 2 ** 32 - 1) }, io)),
     );
 
   return program;
-}
-
-function wholeNumber(text: string, flag: string, max: number): number {
-  if (!/^\d+$/.test(text) || Number(text) > max) throw new HarnessError('INVALID_ARGUMENT', `${flag} expected a whole number from 0 to ${max}, got ${JSON.stringify(text)}`);
-  return Number(text);
 }
 
 /** Parses `argv` (user arguments only, no node and script path) and returns the exit code. */

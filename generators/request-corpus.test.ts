@@ -21,6 +21,7 @@ const PLAN: PlanInput = {
   vus: 6,
   seed: 11,
   fill: 2,
+  flows: 0,
 };
 
 function nodeVerifies(key: PrivateKey, signed: SignedBody): boolean {

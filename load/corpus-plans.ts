@@ -5,7 +5,7 @@
  * adding its plan to CORPUS_PLANS and getting its requests from load/signed-requests.ts.
  */
 import { moneyFromDecimal, type Micro } from '../lib';
-import { burstAmount, type VoucherSpec } from './load-env';
+import { burstAmount, flowAmount, type VoucherSpec } from './load-env';
 import type { CorpusSlot } from './request-corpus';
 
 /** What the load command knows about a run when it asks for the plan. */
@@ -14,9 +14,15 @@ export interface PlanInput {
   readonly vus: number;
   readonly seed: number;
   readonly fill: number;
+  /** Flow scenarios: the most flows the run starts (load/load-env.ts flowPlan's iterations); 0 for the others. */
+  readonly flows: number;
 }
 
-/** The same-voucher burst: round `round` (one per voucher) of VU `vu` (1-based); slots run round by round. */
+/**
+ * The same-voucher burst: round `round` (one per voucher) of VU `vu`, 1-based and test-wide (k6's
+ * exec.vu.idInTest, so runners of a distributed run do not repeat amounts; `vus` is then the
+ * test's total, which the runners split); slots run round by round.
+ */
 export function burstSlot(input: PlanInput, round: number, vu: number): CorpusSlot & { readonly amount: Micro } {
   const { vouchers, vus, seed, fill } = input;
   const voucher = vouchers[round]!;
@@ -31,6 +37,19 @@ export function burstSlot(input: PlanInput, round: number, vu: number): CorpusSl
 
 export function burstPlan(input: PlanInput): CorpusSlot[] {
   return input.vouchers.flatMap((_, round) => Array.from({ length: input.vus }, (_v, i) => burstSlot(input, round, i + 1)));
+}
+
+/**
+ * Flow `index` of a flow scenario (load/merchant-flow.ts; k6's iterationInTest, unique across
+ * runners): voucher index mod N, and an amount unique in the run so its OTP SMS is found by it.
+ */
+export function flowSlot(vouchers: readonly VoucherSpec[], index: number): CorpusSlot & { readonly amount: Micro } {
+  return { index, voucherCode: vouchers[index % vouchers.length]!.code, amount: flowAmount(index), claimKeyPrefix: `flow-${index}`, redeemKeyPrefix: `redeem-${index}` };
+}
+
+/** Every flow the run can start: `flows` is rate × (duration + 1 s), as k6's constant-arrival-rate may start one more than rate × duration (9 at 2/s over 4 s). */
+export function flowCorpusPlan(input: PlanInput): CorpusSlot[] {
+  return Array.from({ length: input.flows }, (_, index) => flowSlot(input.vouchers, index));
 }
 
 /** What a throughput claim asks for: half a unit, so a 100-unit voucher takes 200 before refusing. */
@@ -53,4 +72,7 @@ export function throughputPlan(vouchers: readonly VoucherSpec[]): CorpusSlot[] {
 /** The load command's scenarios that can run presigned, by name. */
 export const CORPUS_PLANS: Readonly<Record<string, (input: PlanInput) => CorpusSlot[]>> = {
   'same-voucher-burst': burstPlan,
+  'steady-flow': flowCorpusPlan,
+  soak: flowCorpusPlan,
+  faults: flowCorpusPlan,
 };

@@ -3,10 +3,11 @@
  * 5 faults): log in when the VU's token needs it → initiate a claim → read the voucher's detail →
  * redeem with the claim's OTP (no OTP source: stop after the detail). k6's constant-arrival-rate
  * executor starts RATE flows a second for DURATION_S seconds, whatever the latency. Flow i of the
- * run claims flowAmount(i) on voucher i mod N, and every voucher holds enough for all its flows
- * (load/load-env.ts flowPlan), so a correct server refuses none of them for want of balance.
- * Every request is one history line; the checker judges detail reads too. Requests come from
- * load/signed-requests.ts, signed in k6 (no corpus plan for flows yet: --signing presigned is refused).
+ * run is slot i of load/corpus-plans.ts flowSlot: flowAmount(i) on voucher i mod N, and every
+ * voucher holds enough for all its flows (load/load-env.ts flowPlan), so a correct server refuses
+ * none of them for want of balance. Every request is one history line; the checker judges detail
+ * reads too. Requests come from load/signed-requests.ts: signed in k6, or (--signing presigned)
+ * from the corpus the load command pre-signed from the same slots (flowCorpusPlan).
  */
 import { check } from 'k6';
 import exec from 'k6/execution';
@@ -14,9 +15,9 @@ import { Counter } from 'k6/metrics';
 import type { Options } from 'k6/options';
 import { boundedVus, durationSeconds, MAX_RUN_SECONDS, profileNamed, thresholdsFor } from '../k6.config';
 import { HarnessError, merchantRequest } from '../lib';
+import { flowSlot } from './corpus-plans';
 import { checkClaim, checkRedeem, currentToken, otpFor, readSettings, record, send, summaryFiles, type Sent } from './k6-merchant';
-import { flowAmount, LOAD_ENV } from './load-env';
-import type { CorpusSlot } from './request-corpus';
+import { LOAD_ENV } from './load-env';
 import { openRequestSigner } from './signed-requests';
 
 const settings = readSettings();
@@ -34,11 +35,6 @@ function wholeFromEnv(name: string, fallback: number, max: number): number {
 
 const RATE = wholeFromEnv(LOAD_ENV.rate, profile.rate, 1000);
 const DURATION_S = wholeFromEnv(LOAD_ENV.durationSeconds, durationSeconds(profile.duration), MAX_RUN_SECONDS);
-
-/** Flow i: its voucher, its amount (unique, so its OTP SMS is found by it) and its key prefixes. */
-function flowSlot(i: number): CorpusSlot & { readonly amount: bigint } {
-  return { index: i, voucherCode: settings.vouchers[i % settings.vouchers.length]!.code, amount: flowAmount(i), claimKeyPrefix: `flow-${i}`, redeemKeyPrefix: `redeem-${i}` };
-}
 
 /** Flows broken off by an exception (a failed login, a bad setting): no history line tells of them, so they are counted, and fail the run. */
 const harnessErrors = new Counter('harness_errors');
@@ -72,7 +68,7 @@ export function flowScenario(injectedFaults: boolean): { options: Options; flow:
   }
 
   function steps(i: number): void {
-    const slot = flowSlot(i);
+    const slot = flowSlot(settings.vouchers, i);
     const { voucherCode: voucher, amount } = slot;
     const claim = SIGNER.claim(slot, currentToken(settings, undefined));
     const claimed = send(settings.baseUrl, settings.initiateEndpoint, claim.request);

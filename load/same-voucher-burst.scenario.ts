@@ -10,6 +10,7 @@
  * redemption; presigned, claims come from the corpus (and redemptions too with a fixed OTP).
  */
 import { check } from 'k6';
+import exec from 'k6/execution';
 import { Trend } from 'k6/metrics';
 import type { Options } from 'k6/options';
 import { boundedMaxDuration, boundedVus, profileNamed, thresholdsFor } from '../k6.config';
@@ -23,7 +24,7 @@ const profile = profileNamed(__ENV[LOAD_ENV.profile]);
 const VUS = boundedVus(__ENV[LOAD_ENV.vus], 50);
 const FILL = Number(__ENV[LOAD_ENV.fill] ?? '1');
 const SIGNER = openRequestSigner(settings);
-const PLAN: PlanInput = { vouchers: settings.vouchers, vus: VUS, seed: settings.seed, fill: FILL };
+const PLAN: PlanInput = { vouchers: settings.vouchers, vus: VUS, seed: settings.seed, fill: FILL, flows: 0 };
 const GAP_MS = roundGapMs(VUS);
 const LEAD_MS = leadMs(VUS);
 
@@ -58,7 +59,9 @@ export default function burst(data: SetupData): void {
   const round = __ITER;
   const voucher = settings.vouchers[round];
   if (voucher === undefined) return;
-  const slot = burstSlot(PLAN, round, __VU);
+  // The test-wide VU id (__VU on one machine): each runner of a distributed run numbers its own
+  // VUs from 1, which would repeat amounts across runners and let an OTP lookup take another's SMS.
+  const slot = burstSlot(PLAN, round, exec.vu.idInTest);
   const { amount } = slot;
   const claim = SIGNER.claim(slot, currentToken(settings, data.login));
   const instant = data.startMs + round * GAP_MS;

@@ -2,9 +2,9 @@
  * Where a scenario gets its signed merchant requests, in either signing mode (OMNIVAS_SIGNING),
  * so every scenario has one code path:
  *
- *   const SIGNER = openRequestSigner(settings);          // init context: reads the corpus, the key
- *   const slot = burstSlot(plan, round, __VU);            // load/corpus-plans.ts
- *   const claim = SIGNER.claim(slot, token);              // { request, idempotencyKey }
+ *   const SIGNER = openRequestSigner(settings);              // init context: reads the corpus, the key
+ *   const slot = burstSlot(plan, round, exec.vu.idInTest);  // load/corpus-plans.ts
+ *   const claim = SIGNER.claim(slot, token);                 // { request, idempotencyKey }
  *   const redeem = SIGNER.redeem(slot, otp, token);
  *
  * k6: signs now, with a fresh idempotency key. presigned: takes the slot's entry from the corpus

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadCommand, type LoadOptions } from '../cli/load-command';
 import { parseHistoryLine } from '../lib';
+import { corpusEntries } from './request-corpus';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -23,8 +24,8 @@ async function flows(options: Omit<LoadOptions, 'out'>) {
   const code = await loadCommand({ ...options, out: dir }, { out: (l) => lines.push(l), err: (l) => lines.push(l) });
   const ops = (await readFile(join(dir, 'history.jsonl'), 'utf8')).split('\n').flatMap((line) => parseHistoryLine(line) ?? []);
   const verdict = JSON.parse(await readFile(join(dir, 'verdict.json'), 'utf8')) as { valid: boolean | string; answers: Record<string, { count: number }> };
-  const summary = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as { metrics: Record<string, { values: Record<string, number> } | undefined> };
-  return { code, output: lines.join('\n'), ops, verdict, summary };
+  const summary = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as { signing: unknown; metrics: Record<string, { values: Record<string, number> } | undefined> };
+  return { code, output: lines.join('\n'), dir, ops, verdict, summary };
 }
 
 describe('steady flow through the load command', () => {
@@ -54,6 +55,28 @@ describe('steady flow through the load command', () => {
     const redeems = run.ops.filter((op) => op.op === 'redeem');
     expect(redeems.length).toBeGreaterThanOrEqual(15);
     expect(redeems.every((op) => op.status === 200)).toBe(true);
+    expect(run.verdict.valid).toBe(true);
+    expect(run.code, run.output).toBe(0);
+  });
+
+  it('presigned: every flow claims from the corpus made for its slot, k6 signs no claim, and the invariants hold', async () => {
+    const run = await flows({ scenario: 'steady-flow', duration: '3s', vouchers: '2', seed: '4', signing: 'presigned' });
+    // 2 flows a second for 3 s, plus a second of slack: rate × (duration + 1 s) slots.
+    const corpus = corpusEntries(await readFile(join(run.dir, 'corpus.json'), 'utf8'), 'corpus.json');
+    expect(corpus).toHaveLength(8);
+    const claims = run.ops.filter((op) => op.op === 'claim');
+    expect(claims.length).toBeGreaterThanOrEqual(4);
+    // Keys made in Node by the generator: each claim sent carries its slot's entry (voucher and amount too).
+    const byKey = new Map(corpus.map((e) => [e.claim.idempotencyKey, e]));
+    for (const claim of claims) expect(byKey.get(claim.idempotencyKey)).toMatchObject({ voucherCode: claim.voucher, amount: claim.amount });
+    const count = (metric: string) => run.summary.metrics[metric]?.values['count'] ?? 0;
+    expect(count('presigned_requests')).toBe(claims.length);
+    expect(count('k6_signed_claims')).toBe(0);
+    // Outbox OTPs exist only after the claim: those redemptions are signed in k6.
+    const redemptions = run.ops.filter((op) => op.op === 'redeem');
+    expect(redemptions.map((op) => op.status)).toEqual(claims.map(() => 200));
+    expect(count('k6_signed_redemptions')).toBe(redemptions.length);
+    expect(run.summary.signing).toEqual({ mode: 'presigned', claims: 'corpus', redemptions: 'k6' });
     expect(run.verdict.valid).toBe(true);
     expect(run.code, run.output).toBe(0);
   });
