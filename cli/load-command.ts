@@ -2,7 +2,7 @@
  * `load`: runs a bundled k6 scenario (load/*.scenario.ts) against the embedded sandbox, or a
  * loopback target file, and judges what happened. It provisions the vouchers, runs k6 with its
  * progress shown, collects the history lines k6 prints into DIR/history.jsonl, reads the final
- * voucher states and the sandbox ledger, runs the history checker when the tree has it, and writes
+ * voucher states and the sandbox ledger, runs the history checker, and writes
  * DIR/summary.json (k6's), DIR/dashboard.html, DIR/finals.json, DIR/verdict.json, DIR/junit.xml,
  * and with --signing presigned DIR/corpus.json, pre-signed before k6 starts (cli/load-signing.ts).
  * For the faults scenario it injects faults meanwhile (load/fault-schedule.ts, DIR/faults.json);
@@ -23,6 +23,7 @@ import { otpFetcher } from '../lib/node/otp-source';
 import { createSandboxAdminClient } from '../lib/node/sandbox-admin-client';
 import type { SandboxAdminClient } from '../lib/node/sandbox-admin-client';
 import { loadTargetFile } from '../lib/node/target-file';
+import { voucherBalanceOf } from '../lib/node/voucher-balance';
 import type { ResolvedTarget } from '../lib/node/target-file';
 import { isLoopbackUrl } from '../lib/target-config';
 import { judgeHistory, verdictJson } from '../load/history-verdict';
@@ -211,13 +212,8 @@ async function readFinals(run: RunTarget, vouchers: readonly VoucherSpec[]): Pro
   const finals: FinalVoucherState[] = [];
   const admin: unknown[] = [];
   for (const { code } of vouchers) {
-    const detail = await client.voucherDetail(code);
-    const data = (detail.json as { data?: { voucher?: Record<string, unknown>; serviceFee?: unknown } } | undefined)?.data;
-    const v = data?.voucher;
-    if (detail.status !== 200 || v === undefined || typeof v.amount !== 'string' || typeof v.remainingBalance !== 'string' || typeof data?.serviceFee !== 'string') {
-      throw new HarnessError('TARGET_MALFORMED_RESPONSE', `GET voucher detail of ${code} answered HTTP ${detail.status} without voucher.amount, voucher.remainingBalance and serviceFee`);
-    }
-    finals.push({ voucher: code, amount: moneyFromDecimal(v.amount).toString(), remainingBalance: moneyFromDecimal(v.remainingBalance).toString(), serviceFee: moneyFromDecimal(data.serviceFee).toString(), status: String(v.status) });
+    const v = voucherBalanceOf(await client.voucherDetail(code), code);
+    finals.push({ voucher: code, amount: v.amount.toString(), remainingBalance: v.remaining.toString(), serviceFee: v.serviceFee.toString(), status: v.status });
     admin.push(await run.admin.voucher(code));
   }
   return { finals, admin };
@@ -401,7 +397,7 @@ export async function loadCommand(options: LoadOptions, io: CommandIo): Promise<
     const thresholdsFailed = k6.exitCode === K6_THRESHOLDS_FAILED;
     if (k6.exitCode !== 0 && !thresholdsFailed) throw new HarnessError('K6_FAILED', `k6 exited with ${k6.exitCode}: ${tail.slice(-3).join(' | ')}; what was gathered is in ${dir}`);
     const pass = !thresholdsFailed && invariantsHold && answersExplained;
-    io.out(`${pass ? 'PASS' : 'FAIL'}: thresholds ${thresholdsFailed ? 'failed' : 'passed'}; invariants ${invariantsHold ? 'hold' : 'broken'}; ${unexplained} of ${ops.length} operations failed with no fault injected (${answersExplained ? 'within' : 'beyond'} the profile's ${profile.maxFailedRate * 100}%)${judged === undefined ? ' (ledger replay only; no history checker)' : ''}; reports in ${dir}`);
+    io.out(`${pass ? 'PASS' : 'FAIL'}: thresholds ${thresholdsFailed ? 'failed' : 'passed'}; invariants ${invariantsHold ? 'hold' : 'broken'}; ${unexplained} of ${ops.length} operations failed with no fault injected (${answersExplained ? 'within' : 'beyond'} the profile's ${profile.maxFailedRate * 100}%); reports in ${dir}`);
     return pass ? EXIT.ok : EXIT.verdictFailed;
   } finally {
     await run.close();
