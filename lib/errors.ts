@@ -63,7 +63,8 @@ export function isHarnessError(err: unknown): err is HarnessError {
     err !== null &&
     (err as { name?: unknown }).name === 'HarnessError' &&
     typeof (err as { code?: unknown }).code === 'string' &&
-    (err as { code: string }).code in HARNESS_ERROR_CODES
+    // Own keys only: `in` would also take "toString" and the rest of Object.prototype as codes.
+    Object.prototype.hasOwnProperty.call(HARNESS_ERROR_CODES, (err as { code: string }).code)
   );
 }
 

@@ -79,3 +79,63 @@ describe('money', () => {
     );
   });
 });
+
+// Each refusal says which field and why, because the message is the user's only guide to the fix
+// (CONTRIBUTING.md › Bad input gets a clear error). Found weak by mutation testing (npm run mutants:lib).
+describe('money refusals name the field and the reason', () => {
+  const refusal = (f: () => unknown): string => {
+    const err = thrownHarnessError(f);
+    return `${err.code}: ${err.message}`;
+  };
+
+  it('defaults the field to "amount" and passes a given one through', () => {
+    expect(refusal(() => moneyFromDecimal('x'))).toMatch(/^MONEY_INVALID: "amount" /);
+    expect(refusal(() => moneyFromJsonNumber(-1))).toMatch(/^MONEY_INVALID: "amount" /);
+    expect(refusal(() => moneyFromJson(null))).toMatch(/^MONEY_INVALID: "amount" /);
+    expect(refusal(() => moneyToJsonNumber(-5n))).toMatch(/^MONEY_UNSAFE_INTEGER: "amount" /);
+    expect(refusal(() => moneyFromJsonNumber(-1, 'fee'))).toMatch(/^MONEY_INVALID: "fee" /);
+    expect(refusal(() => moneyFromJson('1.2345678', 'fee'))).toMatch(/^MONEY_INVALID: "fee" /);
+    expect(refusal(() => moneyFromJson(1e-7, 'fee'))).toMatch(/^MONEY_INVALID: "fee" /);
+    expect(refusal(() => moneyToJsonNumber(-5n, 'fee'))).toMatch(/^MONEY_UNSAFE_INTEGER: "fee" -0.000005 cannot travel/);
+    expect(refusal(() => moneyFromJsonNumber(2 ** 53, 'fee'))).toMatch(/^MONEY_UNSAFE_INTEGER: "fee" is 9007199254740992, beyond 2\^53-1/);
+  });
+
+  it.each([
+    ['a number where a decimal string belongs', () => moneyFromDecimal(12 as unknown as string), 'got 12: not a string'],
+    ['a signed decimal', () => moneyFromDecimal('-1.00'), 'got "-1.00": not a plain decimal number'],
+    ['a 7th decimal place', () => moneyFromDecimal('1.0000001'), 'more than 6 decimal places'],
+    ['a string where a number belongs', () => moneyFromJsonNumber('12' as unknown as number), 'got "12": not a number'],
+    ['NaN', () => moneyFromJsonNumber(Number.NaN), 'got NaN: not finite'],
+    ['-Infinity', () => moneyFromJsonNumber(-Infinity), 'got -Infinity: not finite'],
+    ['a negative number', () => moneyFromJsonNumber(-0.5), 'got -0.5: negative'],
+    // Below 1e-6 String() spells the number with an exponent: still a fraction that is too fine.
+    ['1e-7, spelled with an exponent', () => moneyFromJsonNumber(1e-7), 'got 1e-7: more than 6 decimal places'],
+    ['1.5e-7, spelled with an exponent and a fraction', () => moneyFromJsonNumber(1.5e-7), 'got 1.5e-7: more than 6 decimal places'],
+    ['a boolean', () => moneyFromJson(true), 'got type=boolean: neither a number nor a decimal string'],
+  ])('refuses %s, saying why', (_, f, reason) => {
+    expect(refusal(f)).toMatch(/^MONEY_INVALID: /);
+    expect(refusal(f)).toContain(reason);
+  });
+
+  it('accepts zeros beyond the 6th place, keeping every digit before them', () => {
+    expect(moneyFromDecimal('0.0000020')).toBe(2n);
+    expect(moneyFromDecimal('12.34567800')).toBe(12_345_678n);
+  });
+
+  it('moneyFromJson reads both wire forms', () => {
+    expect(moneyFromJson('12.5')).toBe(12_500_000n);
+    expect(moneyFromJson(12.5)).toBe(12_500_000n);
+    expect(moneyFromJson(0)).toBe(0n);
+  });
+
+  it('formatMoney refuses a non-bigint with INVALID_ARGUMENT instead of a TypeError', () => {
+    expect(refusal(() => formatMoney(5 as unknown as bigint))).toBe('INVALID_ARGUMENT: "micro" expected a bigint, got 5');
+  });
+
+  it('keeps significant zeros when trimming a decimal literal', () => {
+    expect(moneyToDecimalLiteral(10_000_000n)).toBe('10');
+    expect(moneyToDecimalLiteral(10_500_000n)).toBe('10.5');
+    expect(moneyToDecimalLiteral(100_000n)).toBe('0.1');
+    expect(moneyToJsonNumber(10_000_000n)).toBe(10);
+  });
+});

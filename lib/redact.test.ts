@@ -130,3 +130,48 @@ describe('createRedactor', () => {
     expect(() => createRedactor().add('secret-value', 'API KEY]')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 });
+
+// Found weak by mutation testing (npm run mutants:lib): the fail-closed fallback, the scan order and
+// flags, and the copy rules of redactValue were held only loosely by the properties above.
+describe('createRedactor, exactly', () => {
+  it('fails closed: a secret that is part of the marker text replaces the whole text', () => {
+    expect(createRedactor(['REDACTED']).redactText('token REDACTED here')).toBe('[REDACTED]');
+  });
+
+  it('replaces every occurrence, the longest secret first', () => {
+    const r = createRedactor();
+    r.add('abcdef', 'short');
+    r.add('abcdefghij', 'long');
+    expect(r.redactText('x abcdefghij y abcdef z abcdefghij')).toBe('x [REDACTED:long] y [REDACTED:short] z [REDACTED:long]');
+  });
+
+  it('replaces a secret inside JSON text between its quotes, escapes included', () => {
+    const r = createRedactor();
+    r.add('pass"word1', 'password');
+    expect(r.redactText(JSON.stringify({ note: 'pass"word1' }))).toBe('{"note":"[REDACTED:password]"}');
+  });
+
+  it('catches a registered PEM key reflowed onto one line or quoted line by line', () => {
+    const pem = exportPrivateKeyPem(generatePrivateKey('ed25519'));
+    const body = pem.split('\n').filter((l) => l !== '' && !l.startsWith('-----'));
+    const r = createRedactor();
+    r.add(pem, 'private-key');
+    expect(r.redactText(`key=${body.join('')};`)).toBe('key=[REDACTED:private-key];');
+    expect(r.redactText(`line "${body[0]}"`)).toBe('line "[REDACTED:private-key]"');
+  });
+
+  it('ignores an empty secret instead of redacting empty text', () => {
+    expect(createRedactor(['']).redactText('')).toBe('');
+  });
+
+  it('refuses a non-string secret with INVALID_ARGUMENT', () => {
+    expect(() => createRedactor().add(42 as unknown as string)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: '"secret" expected a string, got type=number' }));
+  });
+
+  it('redactValue returns class instances as they are and replaces only string or byte values of secret fields', () => {
+    const when = new Date(0);
+    const r = createRedactor();
+    expect(r.redactValue({ when }).when).toBe(when);
+    expect(r.redactValue({ token: { kind: 'bearer' }, privateKey: new Uint8Array(32), apiKey: 7 })).toEqual({ token: { kind: 'bearer' }, privateKey: '[REDACTED:private-key]', apiKey: 7 });
+  });
+});

@@ -2,7 +2,6 @@
  * ECDSA over secp256k1 with SHA-256, signatures as IEEE-P1363 (64-byte r||s): what the merchant
  * API verifies (Authentication › Step 3). noble hashes the message with SHA-256 itself.
  */
-import { HarnessError } from './errors';
 import { secp256k1 } from './noble-setup';
 
 export const SECP256K1_SIGNATURE_BYTES = 64;
@@ -22,11 +21,5 @@ export function verifySecp256k1(publicKey: Uint8Array, message: Uint8Array, sign
     return secp256k1.verify(signature, message, publicKey, { prehash: true, lowS: false });
   } catch {
     return false; // r or s out of range, or a malformed key: not a valid signature
-  }
-}
-
-export function assertSecp256k1SignatureLength(signature: Uint8Array, field = 'signature'): void {
-  if (signature.length !== SECP256K1_SIGNATURE_BYTES) {
-    throw new HarnessError('SIGNATURE_MALFORMED', `"${field}" expected ${SECP256K1_SIGNATURE_BYTES} bytes of IEEE-P1363 r||s, got ${signature.length} bytes`);
   }
 }

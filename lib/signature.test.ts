@@ -31,7 +31,9 @@ describe.each(['secp256k1', 'ed25519'] as const)('%s cross-verification with Nod
         const pair = type === 'secp256k1' ? generateKeyPairSync('ec', { namedCurve: 'secp256k1' }) : generateKeyPairSync('ed25519');
         const signature = nodeSign(nodeDigest(type), Buffer.from(message, 'utf8'), { key: pair.privateKey, dsaEncoding: 'ieee-p1363' });
         const pub = importPublicKeyPem(pair.publicKey.export({ type: 'spki', format: 'pem' }) as string);
-        return verifyMessage(pub, message, signature.toString('base64'));
+        // `=== true`: fast-check takes a predicate's undefined as a pass, so a verifier that
+        // returned nothing would pass (mutation testing found it).
+        return verifyMessage(pub, message, signature.toString('base64')) === true;
       }),
       { numRuns: CROSS_RUNS },
     );
@@ -89,6 +91,35 @@ describe('secp256k1 specifics', () => {
       }),
       { numRuns: 50 },
     );
+  });
+});
+
+// Found weak by mutation testing (npm run mutants:lib): low-S, determinism and the refusal of
+// out-of-range scalars were not pinned, only agreement with Node (which accepts high-S too).
+describe('secp256k1 signing and verification, exactly', () => {
+  const key = generatePrivateKey('secp256k1');
+  const sBig = (signature: string) => BigInt(`0x${Buffer.from(base64Decode(signature).subarray(32)).toString('hex')}`);
+
+  it('signs low-S only, deterministically (RFC 6979)', () => {
+    for (let i = 0; i < 40; i++) expect(sBig(signMessage(key, `message ${i}`)) <= SECP256K1_N / 2n).toBe(true);
+    expect(signMessage(key, 'same')).toBe(signMessage(key, 'same'));
+  });
+
+  it('refuses r or s out of range and wrong lengths with false, not an exception', () => {
+    expect(verifyMessage(key, 'm', base64Encode(new Uint8Array(64).fill(0xff)))).toBe(false);
+    expect(verifyMessage(key, 'm', base64Encode(new Uint8Array(64)))).toBe(false);
+    expect(verifyMessage(key, 'm', signMessage(key, 'm').slice(0, -4))).toBe(false);
+  });
+});
+
+describe('ed25519 verification, exactly', () => {
+  it('refuses a malformed public key or signature with false, not an exception', () => {
+    const key = generatePrivateKey('ed25519');
+    const signature = signMessage(key, 'm');
+    expect(verifyMessage(key, 'm', signature)).toBe(true);
+    expect(verifyMessage({ ...key, publicKey: new Uint8Array(32).fill(0xff) }, 'm', signature)).toBe(false);
+    expect(verifyMessage(key, 'm', base64Encode(new Uint8Array(64).fill(0xff)))).toBe(false);
+    expect(verifyMessage(key, 'm', base64Encode(base64Decode(signature).subarray(0, 63)))).toBe(false);
   });
 });
 

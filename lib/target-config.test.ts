@@ -208,6 +208,22 @@ describe('isLoopbackUrl', () => {
   ])('%s → %s', (url, expected) => {
     expect(isLoopbackUrl(url)).toBe(expected);
   });
+
+  // Found weak by mutation testing (npm run mutants:lib): each part of the host patterns and the
+  // port range is pinned, since load runs rely on this to stay on this machine.
+  it.each([
+    ['http://127.10.200.30/', true],
+    ['http://127.0.0.255/', true],
+    ['http://[0000:0000:0000:0000:0000:0000:0000:0001]/', true],
+    ['http://127.0.0.1:65535/', true],
+    ['http://127.0.0.1:0/', false],
+    ['http://127.0.0.1:65536/', false],
+    ['http://1127.0.0.1/', false],
+    ['http://[0:0:0:0:0:0:0:10]/', false],
+    ['http://[1:0:0:0:0:0:0:0:1]/', false],
+  ])('%s → %s (edges)', (url, expected) => {
+    expect(isLoopbackUrl(url)).toBe(expected);
+  });
 });
 
 describe('defaultSandboxTarget', () => {
