@@ -20,8 +20,12 @@ export interface LoadPlan {
   readonly settings: LoadSettings;
 }
 
-/** load/README.md's own examples: an oversubscribed burst catches check-then-act, the storm one effect per key. */
-const BURST: LoadPlan = { scenario: 'same-voucher-burst', settings: { vus: 20, vouchers: 2, fill: 5 } };
+/**
+ * An oversubscribed burst catches check-then-act, the storm one effect per key. Fill 25, as in the
+ * load proof (scripts/proof-load.ts): each claim may ask for the whole balance, so any two claims
+ * that pass the check together over-reserve, even when a busy machine spreads the burst out.
+ */
+const BURST: LoadPlan = { scenario: 'same-voucher-burst', settings: { vus: 20, vouchers: 2, fill: 25 } };
 const STORM: LoadPlan = { scenario: 'idempotency-storm', settings: { vus: 20, vouchers: 2 } };
 
 /** The scenario each area's defects also face; areas not named here are judged by the checks alone. */
