@@ -73,9 +73,14 @@ export function thresholdsFor(profile: LoadProfile, options: { endpoints?: reado
 
 /** A VU count from -e, bounded by MAX_VUS. */
 export function boundedVus(raw: string | undefined, fallback: number, field = 'VUS'): number {
-  if (raw === undefined || raw === '') return Math.min(fallback, MAX_VUS);
+  return wholeSetting(raw, field, MAX_VUS, Math.min(fallback, MAX_VUS));
+}
+
+/** A whole number from 1 to `max` set through -e or an option (`fallback` when unset), as scenarios and the load command read them. */
+export function wholeSetting(raw: string | undefined, field: string, max: number, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_VUS) throw new HarnessError('INVALID_ARGUMENT', `"${field}" expected a whole number from 1 to ${MAX_VUS}, got ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new HarnessError('INVALID_ARGUMENT', `"${field}" expected a whole number from 1 to ${max}, got ${JSON.stringify(raw)}`);
   return n;
 }
 

@@ -25,6 +25,7 @@ import {
   type PrivateKey,
   signMessage,
 } from '../lib';
+import { wholeSetting } from '../k6.config';
 import { LOAD_ENV, TOKEN_RENEW_MAX_S, type OtpMode, type VoucherSpec } from './load-env';
 import { signingModeOf, signingReport } from './request-corpus';
 
@@ -181,17 +182,10 @@ export function login(settings: MerchantSettings, apiKeyName: string = LOAD_ENV.
  * Tokens live 300 s (Authentication › Step 4); renew after 240 s so none expires mid-flight.
  * OMNIVAS_TOKEN_RENEW_S may only shorten that, so a short run can show renewal.
  */
-const TOKEN_RENEW_MS = renewSeconds() * 1000;
+const TOKEN_RENEW_MS = wholeSetting(env(LOAD_ENV.tokenRenewSeconds), LOAD_ENV.tokenRenewSeconds, TOKEN_RENEW_MAX_S, TOKEN_RENEW_MAX_S) * 1000;
 /** Logins that replaced a token past its renewal age: the renewals a run made. */
 const renewals = new Counter('token_renewals');
 
-function renewSeconds(): number {
-  const raw = env(LOAD_ENV.tokenRenewSeconds);
-  if (raw === undefined) return TOKEN_RENEW_MAX_S;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > TOKEN_RENEW_MAX_S) throw new HarnessError('INVALID_ARGUMENT', `${LOAD_ENV.tokenRenewSeconds} expected whole seconds from 1 to ${TOKEN_RENEW_MAX_S}, got ${JSON.stringify(raw)}`);
-  return n;
-}
 /** This VU's own tokens, by the variable holding their merchant's API key. */
 const ownTokens = new Map<string, { token: string; atMs: number }>();
 

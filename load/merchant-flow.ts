@@ -13,8 +13,8 @@ import { check } from 'k6';
 import exec from 'k6/execution';
 import { Counter } from 'k6/metrics';
 import type { Options } from 'k6/options';
-import { boundedVus, durationSeconds, MAX_RUN_SECONDS, profileNamed, thresholdsFor } from '../k6.config';
-import { HarnessError, merchantRequest } from '../lib';
+import { boundedVus, durationSeconds, MAX_RUN_SECONDS, profileNamed, thresholdsFor, wholeSetting } from '../k6.config';
+import { merchantRequest } from '../lib';
 import { flowSlot } from './corpus-plans';
 import { checkClaim, checkRedeem, currentToken, otpFor, readSettings, record, send, summaryFiles, type Sent } from './k6-merchant';
 import { LOAD_ENV } from './load-env';
@@ -25,16 +25,8 @@ const profile = profileNamed(__ENV[LOAD_ENV.profile]);
 const VUS = boundedVus(__ENV[LOAD_ENV.vus], profile.vus);
 const SIGNER = openRequestSigner(settings);
 
-function wholeFromEnv(name: string, fallback: number, max: number): number {
-  const raw = __ENV[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new HarnessError('INVALID_ARGUMENT', `${name} expected a whole number from 1 to ${max}, got ${JSON.stringify(raw)}`);
-  return n;
-}
-
-const RATE = wholeFromEnv(LOAD_ENV.rate, profile.rate, 1000);
-const DURATION_S = wholeFromEnv(LOAD_ENV.durationSeconds, durationSeconds(profile.duration), MAX_RUN_SECONDS);
+const RATE = wholeSetting(__ENV[LOAD_ENV.rate], LOAD_ENV.rate, 1000, profile.rate);
+const DURATION_S = wholeSetting(__ENV[LOAD_ENV.durationSeconds], LOAD_ENV.durationSeconds, MAX_RUN_SECONDS, durationSeconds(profile.duration));
 
 /** Flows broken off by an exception (a failed login, a bad setting): no history line tells of them, so they are counted, and fail the run. */
 const harnessErrors = new Counter('harness_errors');
