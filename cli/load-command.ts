@@ -206,9 +206,19 @@ async function provisionVouchers(admin: SandboxAdminClient, count: number, amoun
   return vouchers;
 }
 
+/** The run merchant's client, as the command itself reads voucher details. */
+function merchantClientOf(run: RunTarget) {
+  return createMerchantClient({ baseUrl: run.target.config.baseUrl, apiKey: run.target.apiKey, privateKey: run.target.privateKey, redactor: run.target.redactor });
+}
+
+/** The service fee the target charges the run merchant, as a voucher's detail shows it. */
+async function serviceFeeOf(run: RunTarget, voucher: VoucherSpec): Promise<Micro> {
+  return voucherBalanceOf(await merchantClientOf(run).voucherDetail(voucher.code), voucher.code).serviceFee;
+}
+
 /** The final state of each voucher from the merchant's detail endpoint, and the admin view beside it. */
 async function readFinals(run: RunTarget, vouchers: readonly VoucherSpec[]): Promise<{ finals: FinalVoucherState[]; admin: unknown[] }> {
-  const client = createMerchantClient({ baseUrl: run.target.config.baseUrl, apiKey: run.target.apiKey, privateKey: run.target.privateKey, redactor: run.target.redactor });
+  const client = merchantClientOf(run);
   const finals: FinalVoucherState[] = [];
   const admin: unknown[] = [];
   for (const { code } of vouchers) {
@@ -275,7 +285,7 @@ export async function loadCommand(options: LoadOptions, io: CommandIo): Promise<
   try {
     const vouchers = await provisionVouchers(run.admin, voucherCount, flow?.plan.voucherAmount ?? spec.voucherAmount);
     // The storm shows keys scoped per merchant with a second merchant, charged the run merchant's fee.
-    const secondMerchantEnv = scenario === 'idempotency-storm' ? await provisionSecondMerchant(run.admin, BigInt((await readFinals(run, vouchers.slice(0, 1))).finals[0]!.serviceFee), run.target.redactor) : {};
+    const secondMerchantEnv = scenario === 'idempotency-storm' ? await provisionSecondMerchant(run.admin, await serviceFeeOf(run, vouchers[0]!), run.target.redactor) : {};
     const signing = await prepareSigning({
       scenario,
       mode: signingMode,
