@@ -14,7 +14,8 @@ export type ProfileName = (typeof PROFILE_NAMES)[number];
 export const TAGGED_ENDPOINTS = ['login', 'initiate-claim', 'voucher-detail', 'redeem-gift'] as const;
 
 /** A k6 threshold: an expression, or one that stops the run when crossed. */
-export type Threshold = string | { readonly threshold: string; readonly abortOnFail: boolean; readonly delayAbortEval?: string };
+export type Threshold =
+  string | { readonly threshold: string; readonly abortOnFail: boolean; readonly delayAbortEval?: string };
 
 export interface LoadProfile {
   readonly name: ProfileName;
@@ -39,17 +40,75 @@ export interface LoadProfile {
 export const MAX_VUS = 1000;
 
 export const PROFILES: Readonly<Record<ProfileName, LoadProfile>> = {
-  smoke: { name: 'smoke', description: 'a few VUs, seconds: does it work at all', vus: 5, rate: 2, duration: '10s', maxDuration: '1m', p95Ms: 1000, p99Ms: 2000, maxFailedRate: 0.01, minChecksRate: 0.99 },
-  load: { name: 'load', description: 'the expected peak: 50 VUs', vus: 50, rate: 20, duration: '1m', maxDuration: '3m', p95Ms: 1500, p99Ms: 3000, maxFailedRate: 0.01, minChecksRate: 0.99 },
-  stress: { name: 'stress', description: 'beyond the peak: 500 VUs, looser latency', vus: 500, rate: 60, duration: '2m', maxDuration: '5m', p95Ms: 5000, p99Ms: 10000, maxFailedRate: 0.05, minChecksRate: 0.95 },
-  soak: { name: 'soak', description: 'long: 15 minutes at a moderate rate, across many 300 s token lifetimes', vus: 20, rate: 5, duration: '15m', maxDuration: '20m', p95Ms: 1500, p99Ms: 3000, maxFailedRate: 0.01, minChecksRate: 0.99 },
-  spike: { name: 'spike', description: 'a sudden 1000-VU burst', vus: 1000, rate: 100, duration: '30s', maxDuration: '3m', p95Ms: 10000, p99Ms: 20000, maxFailedRate: 0.05, minChecksRate: 0.95 },
+  smoke: {
+    name: 'smoke',
+    description: 'a few VUs, seconds: does it work at all',
+    vus: 5,
+    rate: 2,
+    duration: '10s',
+    maxDuration: '1m',
+    p95Ms: 1000,
+    p99Ms: 2000,
+    maxFailedRate: 0.01,
+    minChecksRate: 0.99,
+  },
+  load: {
+    name: 'load',
+    description: 'the expected peak: 50 VUs',
+    vus: 50,
+    rate: 20,
+    duration: '1m',
+    maxDuration: '3m',
+    p95Ms: 1500,
+    p99Ms: 3000,
+    maxFailedRate: 0.01,
+    minChecksRate: 0.99,
+  },
+  stress: {
+    name: 'stress',
+    description: 'beyond the peak: 500 VUs, looser latency',
+    vus: 500,
+    rate: 60,
+    duration: '2m',
+    maxDuration: '5m',
+    p95Ms: 5000,
+    p99Ms: 10000,
+    maxFailedRate: 0.05,
+    minChecksRate: 0.95,
+  },
+  soak: {
+    name: 'soak',
+    description: 'long: 15 minutes at a moderate rate, across many 300 s token lifetimes',
+    vus: 20,
+    rate: 5,
+    duration: '15m',
+    maxDuration: '20m',
+    p95Ms: 1500,
+    p99Ms: 3000,
+    maxFailedRate: 0.01,
+    minChecksRate: 0.99,
+  },
+  spike: {
+    name: 'spike',
+    description: 'a sudden 1000-VU burst',
+    vus: 1000,
+    rate: 100,
+    duration: '30s',
+    maxDuration: '3m',
+    p95Ms: 10000,
+    p99Ms: 20000,
+    maxFailedRate: 0.05,
+    minChecksRate: 0.95,
+  },
 };
 
 export function profileNamed(name: string | undefined): LoadProfile {
   if (name === undefined) return PROFILES.smoke;
   if ((PROFILE_NAMES as readonly string[]).includes(name)) return PROFILES[name as ProfileName];
-  throw new HarnessError('INVALID_ARGUMENT', `profile: unknown ${JSON.stringify(name)}; choose from ${PROFILE_NAMES.join(', ')}`);
+  throw new HarnessError(
+    'INVALID_ARGUMENT',
+    `profile: unknown ${JSON.stringify(name)}; choose from ${PROFILE_NAMES.join(', ')}`,
+  );
 }
 
 /**
@@ -59,15 +118,20 @@ export function profileNamed(name: string | undefined): LoadProfile {
  * requests in flight without their history lines, and the checker would then see effects (ledger
  * entries) no operation explains — a harness artefact, not a server bug. They are bounded anyway.
  */
-export function thresholdsFor(profile: LoadProfile, options: { endpoints?: readonly string[]; abort?: boolean; injectedFaults?: boolean } = {}): Record<string, Threshold[]> {
+export function thresholdsFor(
+  profile: LoadProfile,
+  options: { endpoints?: readonly string[]; abort?: boolean; injectedFaults?: boolean } = {},
+): Record<string, Threshold[]> {
   const { endpoints = TAGGED_ENDPOINTS, abort = true, injectedFaults = false } = options;
-  const limit = (threshold: string): Threshold => (abort ? { threshold, abortOnFail: true, delayAbortEval: '5s' } : threshold);
+  const limit = (threshold: string): Threshold =>
+    abort ? { threshold, abortOnFail: true, delayAbortEval: '5s' } : threshold;
   const thresholds: Record<string, Threshold[]> = { checks: [limit(`rate>${profile.minChecksRate}`)] };
   // Under injected faults 5xx answers, resets and delays are the point: the verdict sorts them out
   // (reports/history-answers.ts), so neither the failure rate nor latency is a threshold.
   if (injectedFaults) return thresholds;
   thresholds.http_req_failed = [limit(`rate<${profile.maxFailedRate}`)];
-  for (const endpoint of endpoints) thresholds[`http_req_duration{endpoint:${endpoint}}`] = [`p(95)<${profile.p95Ms}`, `p(99)<${profile.p99Ms}`];
+  for (const endpoint of endpoints)
+    thresholds[`http_req_duration{endpoint:${endpoint}}`] = [`p(95)<${profile.p95Ms}`, `p(99)<${profile.p99Ms}`];
   return thresholds;
 }
 
@@ -80,14 +144,22 @@ export function boundedVus(raw: string | undefined, fallback: number, field = 'V
 export function wholeSetting(raw: string | undefined, field: string, max: number, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new HarnessError('INVALID_ARGUMENT', `"${field}" expected a whole number from 1 to ${max}, got ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw new HarnessError(
+      'INVALID_ARGUMENT',
+      `"${field}" expected a whole number from 1 to ${max}, got ${JSON.stringify(raw)}`,
+    );
   return n;
 }
 
 /** Seconds in a k6 duration of one unit ("90s", "3m", "1h"), as the profiles write them. */
 export function durationSeconds(text: string): number {
   const m = /^(\d+)(s|m|h)$/.exec(text);
-  if (!m) throw new HarnessError('INVALID_ARGUMENT', `duration expected a whole number and one unit (s, m, h) such as "3m", got ${JSON.stringify(text)}`);
+  if (!m)
+    throw new HarnessError(
+      'INVALID_ARGUMENT',
+      `duration expected a whole number and one unit (s, m, h) such as "3m", got ${JSON.stringify(text)}`,
+    );
   return Number(m[1]) * { s: 1, m: 60, h: 3600 }[m[2] as 's' | 'm' | 'h'];
 }
 
@@ -96,6 +168,10 @@ export const MAX_RUN_SECONDS = 30 * 60;
 
 /** The maxDuration for a closed scenario that needs `neededSeconds`: at least the profile's, never above MAX_RUN_SECONDS. */
 export function boundedMaxDuration(profile: LoadProfile, neededSeconds: number): string {
-  if (neededSeconds > MAX_RUN_SECONDS) throw new HarnessError('INVALID_ARGUMENT', `the run would need ${Math.ceil(neededSeconds)} s, above the ${MAX_RUN_SECONDS} s bound; use fewer vouchers or VUs`);
+  if (neededSeconds > MAX_RUN_SECONDS)
+    throw new HarnessError(
+      'INVALID_ARGUMENT',
+      `the run would need ${Math.ceil(neededSeconds)} s, above the ${MAX_RUN_SECONDS} s bound; use fewer vouchers or VUs`,
+    );
   return `${Math.ceil(Math.max(durationSeconds(profile.maxDuration), neededSeconds))}s`;
 }

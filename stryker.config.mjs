@@ -37,6 +37,20 @@ export default {
   tempDirName: '.stryker-tmp',
   cleanTempDir: true,
   // The sandbox copy needs lib/, its tests and docs/ (target-config.test.ts reads an example there).
-  ignorePatterns: ['/dist', '/out', '/.tools', '/reports-out', '/bench', '/cli', '/sandbox', '/suites', '/load', '/generators', '/reports', '/scripts', '/mutants'],
+  ignorePatterns: [
+    '/dist',
+    '/out',
+    '/.tools',
+    '/reports-out',
+    '/bench',
+    '/cli',
+    '/sandbox',
+    '/suites',
+    '/load',
+    '/generators',
+    '/reports',
+    '/scripts',
+    '/mutants',
+  ],
   thresholds: { high: 90, low: 80, break: null },
 };

@@ -2,7 +2,17 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['lib/**/*.test.ts', 'sandbox/**/*.test.ts', 'cli/**/*.test.ts', 'reports/**/*.test.ts', 'generators/**/*.test.ts', 'load/**/*.test.ts', 'suites/**/*.test.ts', 'scripts/**/*.test.ts', 'mutants/**/*.test.ts'],
+    include: [
+      'lib/**/*.test.ts',
+      'sandbox/**/*.test.ts',
+      'cli/**/*.test.ts',
+      'reports/**/*.test.ts',
+      'generators/**/*.test.ts',
+      'load/**/*.test.ts',
+      'suites/**/*.test.ts',
+      'scripts/**/*.test.ts',
+      'mutants/**/*.test.ts',
+    ],
     // Cross-verification against OpenSSL and the sandbox's own HTTP tests are CPU-heavy on 2 cores.
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -20,7 +20,9 @@ export async function benchCertify(): Promise<CertifyBenchResult> {
     const started = performance.now();
     await run(process.execPath, [CLI, 'certify', '--out', out], { maxBuffer: 64 * 1024 * 1024 });
     const wallSeconds = (performance.now() - started) / 1000;
-    const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as { totals: { checks: number; pass: number } };
+    const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as {
+      totals: { checks: number; pass: number };
+    };
     return { wallSeconds: Number(wallSeconds.toFixed(1)), checks: summary.totals.checks, passed: summary.totals.pass };
   } finally {
     await rm(out, { recursive: true, force: true });

@@ -27,16 +27,31 @@ export async function benchChecker(vouchers = 20_000, claimsPerVoucher = 27): Pr
   const timed = (ledger: boolean) => {
     const start = performance.now();
     const cpu = process.cpuUsage();
-    const verdict = checkHistory({ ops, finals: run.finals, initial: run.initial, otpSource: true, ...(ledger ? { ledger: run.ledger } : {}) });
+    const verdict = checkHistory({
+      ops,
+      finals: run.finals,
+      initial: run.initial,
+      otpSource: true,
+      ...(ledger ? { ledger: run.ledger } : {}),
+    });
     const ms = performance.now() - start;
     const used = process.cpuUsage(cpu);
     // A correct run must pass: a figure for a checker that found violations would be meaningless.
-    if (verdict.valid !== true) throw new Error(`checker bench: the correct model's history was judged ${String(verdict.valid)}: ${verdict.violations[0]?.message}`);
+    if (verdict.valid !== true)
+      throw new Error(
+        `checker bench: the correct model's history was judged ${String(verdict.valid)}: ${verdict.violations[0]?.message}`,
+      );
     return { ms, cpuMs: (used.user + used.system) / 1000 };
   };
   const { ms, cpuMs } = timed(true);
   const msWithoutLedger = timed(false).ms;
-  return { ops: ops.length, ms: Math.round(ms), opsPerSec: Math.round((ops.length * 1000) / ms), cpuMs: Math.round(cpuMs), msWithoutLedger: Math.round(msWithoutLedger) };
+  return {
+    ops: ops.length,
+    ms: Math.round(ms),
+    opsPerSec: Math.round((ops.length * 1000) / ms),
+    cpuMs: Math.round(cpuMs),
+    msWithoutLedger: Math.round(msWithoutLedger),
+  };
 }
 
 // Run directly (npx tsx bench/checker-bench.ts); bundled into dist/bench.js, bench/main.ts calls it.

@@ -23,5 +23,9 @@ export async function benchK6Signing(): Promise<K6SigningBenchRow[]> {
     throw new HarnessError('K6_FAILED', `${BUNDLE} is missing; run npm run build`, { cause: err });
   });
   const report = await runSigningSpeed(BUNDLE);
-  return report.timings.map((t) => ({ algorithm: t.algorithm, operation: t.operation, k6OpsPerSec: Math.round(opsPerSecondOf(t)) }));
+  return report.timings.map((t) => ({
+    algorithm: t.algorithm,
+    operation: t.operation,
+    k6OpsPerSec: Math.round(opsPerSecondOf(t)),
+  }));
 }

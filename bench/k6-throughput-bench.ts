@@ -46,9 +46,21 @@ async function runMode(mode: SigningMode, vus: number): Promise<K6ThroughputRow>
   const sandbox = await startEmbeddedSandbox({ serviceFee: SERVICE_FEE });
   try {
     const vouchers: VoucherSpec[] = [];
-    for (let i = 0; i < VOUCHERS; i++) vouchers.push({ code: (await sandbox.admin.createVoucher({ amount: VOUCHER_AMOUNT })).code, amount: formatMoney(VOUCHER_AMOUNT) });
+    for (let i = 0; i < VOUCHERS; i++)
+      vouchers.push({
+        code: (await sandbox.admin.createVoucher({ amount: VOUCHER_AMOUNT })).code,
+        amount: formatMoney(VOUCHER_AMOUNT),
+      });
     const start = performance.now();
-    const signing = await prepareSigning({ scenario: 'claim-throughput', mode, otp: 'none', fixedOtp: undefined, slots: () => throughputPlan(vouchers), key: sandbox.target.privateKey, dir });
+    const signing = await prepareSigning({
+      scenario: 'claim-throughput',
+      mode,
+      otp: 'none',
+      fixedOtp: undefined,
+      slots: () => throughputPlan(vouchers),
+      key: sandbox.target.privateKey,
+      dir,
+    });
     const corpusMs = mode === 'presigned' ? performance.now() - start : 0;
     const summaryPath = join(dir, 'summary.json');
     const tail: string[] = [];
@@ -68,12 +80,24 @@ async function runMode(mode: SigningMode, vus: number): Promise<K6ThroughputRow>
       onOtherLine: (line) => void tail.push(sandbox.target.redactor.redactText(line)),
       timeoutMs: 120_000,
     });
-    if (k6.exitCode !== 0) throw new HarnessError('K6_FAILED', `k6 run ${BUNDLE} (${mode}) exited with ${k6.exitCode}: ${tail.slice(-3).join(' | ')}`);
+    if (k6.exitCode !== 0)
+      throw new HarnessError(
+        'K6_FAILED',
+        `k6 run ${BUNDLE} (${mode}) exited with ${k6.exitCode}: ${tail.slice(-3).join(' | ')}`,
+      );
     const summary = JSON.parse(await readFile(summaryPath, 'utf8')) as Summary;
     // Claims only (k6's iterations): the one login of setup() is not the load.
     const requests = summary.metrics?.iterations?.values?.count ?? 0;
     const seconds = (summary.state?.testRunDurationMs ?? 0) / 1000;
-    return { signing: mode, vus, requests, seconds: Number(seconds.toFixed(1)), requestsPerSec: Math.round(requests / seconds), acceptedShare: Number((summary.metrics?.claims_accepted?.values?.rate ?? 0).toFixed(3)), corpusMs: Math.round(corpusMs) };
+    return {
+      signing: mode,
+      vus,
+      requests,
+      seconds: Number(seconds.toFixed(1)),
+      requestsPerSec: Math.round(requests / seconds),
+      acceptedShare: Number((summary.metrics?.claims_accepted?.values?.rate ?? 0).toFixed(3)),
+      corpusMs: Math.round(corpusMs),
+    };
   } finally {
     await sandbox.close();
     await rm(dir, { recursive: true, force: true });

@@ -13,16 +13,24 @@ console.log('\nSigning in Node: operations per second, lib/ (noble) beside Node 
 console.table(signing);
 
 const k6 = await benchK6Signing();
-console.log("\nSigning inside k6 (lib/ bundled, noble in k6's VM): operations per second, and the ratio to lib/ in Node");
+console.log(
+  "\nSigning inside k6 (lib/ bundled, noble in k6's VM): operations per second, and the ratio to lib/ in Node",
+);
 console.table(
   k6.map((row) => {
     const node = signing.find((s) => s.algorithm === row.algorithm && s.operation === row.operation)!;
-    return { ...row, libInNodeOpsPerSec: node.libOpsPerSec, ratio: Number((row.k6OpsPerSec / node.libOpsPerSec).toFixed(3)) };
+    return {
+      ...row,
+      libInNodeOpsPerSec: node.libOpsPerSec,
+      ratio: Number((row.k6OpsPerSec / node.libOpsPerSec).toFixed(3)),
+    };
   }),
 );
 
 const throughput = await benchK6Throughput();
-console.log('\nk6 against the embedded sandbox: initiate-claims per second, signed in k6 or taken from a corpus pre-signed in Node (claim-throughput scenario, at most 20 s each), and the ratio presigned/k6 at the same VUs');
+console.log(
+  '\nk6 against the embedded sandbox: initiate-claims per second, signed in k6 or taken from a corpus pre-signed in Node (claim-throughput scenario, at most 20 s each), and the ratio presigned/k6 at the same VUs',
+);
 console.table(
   throughput.map((row) => {
     const inK6 = throughput.find((r) => r.vus === row.vus && r.signing === 'k6')!;
@@ -31,7 +39,9 @@ console.table(
 );
 
 const sandbox = await benchSandbox();
-console.log(`\nSandbox: signed initiate-claim POSTs per second on loopback (server in its own process, verifying with ${sandbox.verifier}) beside the node:crypto secp256k1 verify ceiling`);
+console.log(
+  `\nSandbox: signed initiate-claim POSTs per second on loopback (server in its own process, verifying with ${sandbox.verifier}) beside the node:crypto secp256k1 verify ceiling`,
+);
 console.table({
   verifyCeilingPerSec: Math.round(sandbox.verifyCeilingPerSec),
   [`${sandbox.verifier}CeilingPerSec`]: Math.round(sandbox.verifierCeilingPerSec),
@@ -43,7 +53,13 @@ console.table({
 
 const checker = await benchChecker();
 console.log('\nLoad history checker: a generated history of correct concurrent claims and redemptions');
-console.table({ ops: checker.ops, wallMs: Math.round(checker.ms), cpuMs: Math.round(checker.cpuMs), opsPerSec: Math.round(checker.opsPerSec), wallMsWithoutLedger: Math.round(checker.msWithoutLedger) });
+console.table({
+  ops: checker.ops,
+  wallMs: Math.round(checker.ms),
+  cpuMs: Math.round(checker.cpuMs),
+  opsPerSec: Math.round(checker.opsPerSec),
+  wallMsWithoutLedger: Math.round(checker.msWithoutLedger),
+});
 
 const certify = await benchCertify();
 console.log('\nA full certify (every area) against the embedded sandbox, the built CLI run as a user runs it');

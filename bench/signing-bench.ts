@@ -30,10 +30,28 @@ export async function benchSigning(ms = 1_000): Promise<SigningBenchRow[]> {
     const row = (operation: 'sign' | 'verify', lib: () => unknown, node: () => unknown): SigningBenchRow => {
       const libOpsPerSec = opsPerSecond(lib, ms);
       const nodeOpsPerSec = opsPerSecond(node, ms);
-      return { algorithm, operation, libOpsPerSec: Math.round(libOpsPerSec), nodeOpsPerSec: Math.round(nodeOpsPerSec), ratio: Number((libOpsPerSec / nodeOpsPerSec).toFixed(2)) };
+      return {
+        algorithm,
+        operation,
+        libOpsPerSec: Math.round(libOpsPerSec),
+        nodeOpsPerSec: Math.round(nodeOpsPerSec),
+        ratio: Number((libOpsPerSec / nodeOpsPerSec).toFixed(2)),
+      };
     };
-    rows.push(row('sign', () => signMessageBytes(key, message), () => nodeSign(digest, nodeMessage, { key: nodePriv, dsaEncoding })));
-    rows.push(row('verify', () => verifyMessageBytes(key, message, signature), () => nodeVerify(digest, nodeMessage, { key: nodePub, dsaEncoding }, signature)));
+    rows.push(
+      row(
+        'sign',
+        () => signMessageBytes(key, message),
+        () => nodeSign(digest, nodeMessage, { key: nodePriv, dsaEncoding }),
+      ),
+    );
+    rows.push(
+      row(
+        'verify',
+        () => verifyMessageBytes(key, message, signature),
+        () => nodeVerify(digest, nodeMessage, { key: nodePub, dsaEncoding }, signature),
+      ),
+    );
   }
   return rows;
 }

@@ -4,7 +4,10 @@ import { readTextFile } from '../lib/node/key-file';
 
 export async function readBodyOption(options: { body?: string; bodyFile?: string }): Promise<string> {
   if ((options.body === undefined) === (options.bodyFile === undefined)) {
-    throw new HarnessError('INVALID_ARGUMENT', 'give the request body with exactly one of --body JSON or --body-file FILE');
+    throw new HarnessError(
+      'INVALID_ARGUMENT',
+      'give the request body with exactly one of --body JSON or --body-file FILE',
+    );
   }
   return options.body ?? (await readTextFile(options.bodyFile!, '--body-file'));
 }

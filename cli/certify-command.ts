@@ -41,7 +41,11 @@ export interface CertifyOptions {
 function parseAreas(only: readonly string[] | undefined): readonly Area[] {
   if (only === undefined || only.length === 0) return AREAS;
   const unknown = only.filter((a) => !(AREAS as readonly string[]).includes(a));
-  if (unknown.length > 0) throw new HarnessError('INVALID_ARGUMENT', `--only: unknown area ${JSON.stringify(unknown[0])}; choose from ${AREAS.join(', ')}`);
+  if (unknown.length > 0)
+    throw new HarnessError(
+      'INVALID_ARGUMENT',
+      `--only: unknown area ${JSON.stringify(unknown[0])}; choose from ${AREAS.join(', ')}`,
+    );
   return only as Area[];
 }
 
@@ -52,22 +56,31 @@ async function readBaseline(path: string | undefined): Promise<string[]> {
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new HarnessError('CONFIG_UNREADABLE', `cannot read --baseline ${path}: ${fileErrorReason(err)}`, { cause: err });
+    throw new HarnessError('CONFIG_UNREADABLE', `cannot read --baseline ${path}: ${fileErrorReason(err)}`, {
+      cause: err,
+    });
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new HarnessError('INVALID_JSON', `--baseline ${path} is not JSON; give an array of check ids such as ["sig.rejects-der"]`, { cause: err });
+    throw new HarnessError(
+      'INVALID_JSON',
+      `--baseline ${path} is not JSON; give an array of check ids such as ["sig.rejects-der"]`,
+      { cause: err },
+    );
   }
   const ids = Array.isArray(json) ? json : (json as { ids?: unknown } | null)?.ids;
-  if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) throw new HarnessError('CONFIG_INVALID', `--baseline ${path} expected an array of check ids, or {"ids": [...]}`);
+  if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string'))
+    throw new HarnessError('CONFIG_INVALID', `--baseline ${path} expected an array of check ids, or {"ids": [...]}`);
   return ids;
 }
 
 async function readResults(dir: string): Promise<CheckResult[]> {
   const files = (await readdir(dir)).filter((f) => f.endsWith('.jsonl')).sort();
-  const lines = await Promise.all(files.map(async (f) => (await readFile(join(dir, f), 'utf8')).split('\n').filter(Boolean)));
+  const lines = await Promise.all(
+    files.map(async (f) => (await readFile(join(dir, f), 'utf8')).split('\n').filter(Boolean)),
+  );
   return lines.flat().map((line) => JSON.parse(line) as CheckResult);
 }
 
@@ -100,10 +113,17 @@ export async function certifyCommand(options: CertifyOptions, io: CommandIo): Pr
   const areas = parseAreas(options.only);
   const seed = seedOption(options.seed);
   const baselineIds = await readBaseline(options.baseline);
-  if (options.target !== undefined && (options.defect?.length ?? 0) > 0) throw new HarnessError('INVALID_ARGUMENT', '--defect switches on seeded defects in the embedded sandbox; it cannot be used with --target');
+  if (options.target !== undefined && (options.defect?.length ?? 0) > 0)
+    throw new HarnessError(
+      'INVALID_ARGUMENT',
+      '--defect switches on seeded defects in the embedded sandbox; it cannot be used with --target',
+    );
   const startedAt = new Date().toISOString();
   const resultsDir = await mkdtemp(join(tmpdir(), 'omnivas-certify-'));
-  const embedded = options.target === undefined ? await startEmbeddedSandbox({ defects: options.defect, seed, serviceFee: SERVICE_FEE }) : undefined;
+  const embedded =
+    options.target === undefined
+      ? await startEmbeddedSandbox({ defects: options.defect, seed, serviceFee: SERVICE_FEE })
+      : undefined;
   try {
     // Load the target here too, so a bad file fails at once with one clear line.
     const target: ResolvedTarget = embedded?.target ?? (await loadTargetFile(options.target!));
@@ -112,27 +132,50 @@ export async function certifyCommand(options: CertifyOptions, io: CommandIo): Pr
       seed,
       resultsDir,
       slow: options.slow === true,
-      ...(embedded ? { embedded: { ...embedded.urls, merchantId: embedded.access.merchantId } } : { targetFile: resolve(options.target!) }),
+      ...(embedded
+        ? { embedded: { ...embedded.urls, merchantId: embedded.access.merchantId } }
+        : { targetFile: resolve(options.target!) }),
     };
-    io.out(`certify: ${target.config.name} at ${target.config.baseUrl}; areas ${areas.join(', ')}; seed ${seed}${options.defect?.length ? `; defects ${options.defect.join(', ')}` : ''}`);
-    await runSuites(areas, { [CERTIFY_ENV]: JSON.stringify(spec), ...(embedded ? { ...embedded.secretsEnv, [ADMIN_TOKEN_ENV]: embedded.access.adminToken } : {}) }, options.slow === true);
+    io.out(
+      `certify: ${target.config.name} at ${target.config.baseUrl}; areas ${areas.join(', ')}; seed ${seed}${options.defect?.length ? `; defects ${options.defect.join(', ')}` : ''}`,
+    );
+    await runSuites(
+      areas,
+      {
+        [CERTIFY_ENV]: JSON.stringify(spec),
+        ...(embedded ? { ...embedded.secretsEnv, [ADMIN_TOKEN_ENV]: embedded.access.adminToken } : {}),
+      },
+      options.slow === true,
+    );
 
     const report: CertifyReport = {
       harnessVersion: HARNESS_VERSION,
-      target: { name: target.config.name, baseUrl: target.config.baseUrl, profile: target.config.profile, sandbox: embedded !== undefined || target.config.sandbox !== undefined },
+      target: {
+        name: target.config.name,
+        baseUrl: target.config.baseUrl,
+        profile: target.config.profile,
+        sandbox: embedded !== undefined || target.config.sandbox !== undefined,
+      },
       startedAt,
       finishedAt: new Date().toISOString(),
       seed,
       results: await readResults(resultsDir),
       baselineIds,
     };
-    if (report.results.length === 0) throw new HarnessError('INTERNAL', 'the suites recorded no check results; run with --only to narrow down which area broke');
+    if (report.results.length === 0)
+      throw new HarnessError(
+        'INTERNAL',
+        'the suites recorded no check results; run with --only to narrow down which area broke',
+      );
     const dir = resolve(options.out);
     await writeReports(dir, report, target.redactor);
     const summary = summarizeReport(report);
     const t = summary.totals;
-    io.out(`${summary.verdict === 'pass' ? 'PASS' : 'FAIL'}: ${t.pass} passed, ${t.fail} failed, ${t.error} broke, ${t.skip} skipped; error codes verified ${summary.coverage.codesVerified}/${summary.coverage.codesDocumented}`);
-    for (const r of summary.blocking) io.out(`  ${r.status === 'error' ? 'BROKE' : 'FAIL '} ${r.id}: ${target.redactor.redactText(r.message ?? '')}`);
+    io.out(
+      `${summary.verdict === 'pass' ? 'PASS' : 'FAIL'}: ${t.pass} passed, ${t.fail} failed, ${t.error} broke, ${t.skip} skipped; error codes verified ${summary.coverage.codesVerified}/${summary.coverage.codesDocumented}`,
+    );
+    for (const r of summary.blocking)
+      io.out(`  ${r.status === 'error' ? 'BROKE' : 'FAIL '} ${r.id}: ${target.redactor.redactText(r.message ?? '')}`);
     io.out(`reports: ${join(dir, 'report.html')}, ${join(dir, 'summary.json')}, ${join(dir, 'junit.xml')}`);
     return summary.verdict === 'pass' ? EXIT.ok : EXIT.verdictFailed;
   } finally {

@@ -14,10 +14,30 @@ import { runCli } from './program';
 const VOUCHER = '3225118500682251';
 
 function claim(runner: string, key: string, invokeMs: number): HistoryOp {
-  return { runner, vu: 1, iteration: 0, op: 'claim', voucher: VOUCHER, amount: '60000000', idempotencyKey: key, invokeMs, completeMs: invokeMs + 10, outcome: 'ok', status: 200 };
+  return {
+    runner,
+    vu: 1,
+    iteration: 0,
+    op: 'claim',
+    voucher: VOUCHER,
+    amount: '60000000',
+    idempotencyKey: key,
+    invokeMs,
+    completeMs: invokeMs + 10,
+    outcome: 'ok',
+    status: 200,
+  };
 }
 
-const FINALS: FinalVoucherState[] = [{ voucher: VOUCHER, amount: '100000000', remainingBalance: '100000000', serviceFee: '1000000', status: 'REDEEM_INITIATED' }];
+const FINALS: FinalVoucherState[] = [
+  {
+    voucher: VOUCHER,
+    amount: '100000000',
+    remainingBalance: '100000000',
+    serviceFee: '1000000',
+    status: 'REDEEM_INITIATED',
+  },
+];
 
 function files(): { dir: string; a: string; b: string; aAgain: string; finals: string } {
   const dir = mkdtempSync(join(tmpdir(), 'omnivas-check-history-'));
@@ -54,13 +74,20 @@ describe('check-history', () => {
     const merged = await cli('check-history', '--history', f.a, f.b, '--finals', f.finals, '--out', out);
     expect(merged.code, merged.out + merged.err).toBe(1);
     expect(merged.out).toContain('2 operations from 2 runner(s) in 2 file(s)');
-    const verdict = JSON.parse(readFileSync(join(out, 'verdict.json'), 'utf8')) as { valid: unknown; violations: { invariant: string; voucher: string; ops: HistoryOp[] }[] };
+    const verdict = JSON.parse(readFileSync(join(out, 'verdict.json'), 'utf8')) as {
+      valid: unknown;
+      violations: { invariant: string; voucher: string; ops: HistoryOp[] }[];
+    };
     expect(verdict.valid).toBe(false);
     const over = verdict.violations.find((v) => v.invariant === 'no-over-reservation');
     expect(over?.voucher).toBe(VOUCHER);
     // The violation names one op of each runner.
-    expect(new Set(over?.ops.map((op) => op.runner))).toEqual(new Set(['omnivas-burst-1-abcde', 'omnivas-burst-2-fghij']));
-    expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toMatch(/<failure[^>]*>[^<]*no-over-reservation|no-over-reservation[\s\S]*<failure/);
+    expect(new Set(over?.ops.map((op) => op.runner))).toEqual(
+      new Set(['omnivas-burst-1-abcde', 'omnivas-burst-2-fghij']),
+    );
+    expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toMatch(
+      /<failure[^>]*>[^<]*no-over-reservation|no-over-reservation[\s\S]*<failure/,
+    );
   });
 
   it('refuses one runner in two files: the same log given twice, or runners without distinct names', async () => {

@@ -28,7 +28,11 @@ async function readJsonFile(path: string, flag: string): Promise<unknown> {
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new HarnessError('INVALID_ARGUMENT', `${flag} ${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); give an existing file`, { cause: err });
+    throw new HarnessError(
+      'INVALID_ARGUMENT',
+      `${flag} ${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); give an existing file`,
+      { cause: err },
+    );
   }
   try {
     return JSON.parse(text) as unknown;
@@ -43,12 +47,17 @@ async function readHistoryFile(path: string): Promise<Awaited<ReturnType<typeof 
   try {
     await opened;
   } catch (err) {
-    throw new HarnessError('INVALID_ARGUMENT', `--history ${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); give the saved log of a runner`, { cause: err });
+    throw new HarnessError(
+      'INVALID_ARGUMENT',
+      `--history ${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); give the saved log of a runner`,
+      { cause: err },
+    );
   }
   try {
     return await readHistory(createInterface({ input: stream, crlfDelay: Infinity }));
   } catch (err) {
-    if (err instanceof HarnessError) throw new HarnessError(err.code, `--history ${path}: ${err.message}`, { cause: err });
+    if (err instanceof HarnessError)
+      throw new HarnessError(err.code, `--history ${path}: ${err.message}`, { cause: err });
     throw err;
   }
 }
@@ -61,32 +70,54 @@ async function readHistoryFile(path: string): Promise<Awaited<ReturnType<typeof 
 export function readFinals(json: unknown, path: string): FinalVoucherState[] {
   const finals = Array.isArray(json) ? json : (json as { finals?: unknown } | null)?.finals;
   if (!Array.isArray(finals) || finals.some((f: { voucher?: unknown } | null) => typeof f?.voucher !== 'string')) {
-    throw new HarnessError('INVALID_ARGUMENT', `--finals ${path} expected the load command's finals.json or an array of {voucher, amount, remainingBalance, serviceFee, status}, got ${describeValue(finals)}`);
+    throw new HarnessError(
+      'INVALID_ARGUMENT',
+      `--finals ${path} expected the load command's finals.json or an array of {voucher, amount, remainingBalance, serviceFee, status}, got ${describeValue(finals)}`,
+    );
   }
   return finals as FinalVoucherState[];
 }
 
 export async function checkHistoryCommand(options: CheckHistoryOptions, io: CommandIo): Promise<number> {
-  if (options.history.length === 0) throw new HarnessError('INVALID_ARGUMENT', '--history expected at least one file: the log of each runner');
+  if (options.history.length === 0)
+    throw new HarnessError('INVALID_ARGUMENT', '--history expected at least one file: the log of each runner');
   const histories = await Promise.all(options.history.map((path) => readHistoryFile(path)));
   const ops = mergeHistories(...histories);
   const finals = readFinals(await readJsonFile(options.finals, '--finals'), options.finals);
   const ledgerJson = options.ledger === undefined ? undefined : await readJsonFile(options.ledger, '--ledger');
-  const entries = ledgerJson === undefined || Array.isArray(ledgerJson) ? ledgerJson : (ledgerJson as { entries?: unknown } | null)?.entries;
-  if (entries !== undefined && !Array.isArray(entries)) throw new HarnessError('INVALID_ARGUMENT', `--ledger ${options.ledger} expected GET /admin/ledger's {"entries": [...]} or the load command's ledger.json`);
+  const entries =
+    ledgerJson === undefined || Array.isArray(ledgerJson)
+      ? ledgerJson
+      : (ledgerJson as { entries?: unknown } | null)?.entries;
+  if (entries !== undefined && !Array.isArray(entries))
+    throw new HarnessError(
+      'INVALID_ARGUMENT',
+      `--ledger ${options.ledger} expected GET /admin/ledger's {"entries": [...]} or the load command's ledger.json`,
+    );
   const ledger = entries as unknown[] | undefined;
   // A run without an OTP source stops at its claims: redemptions in the history mean it had one.
   const otpSource = ops.some((op) => op.op === 'redeem');
-  const judged = judgeHistory({ ops, finals, initial: new Map(), ...(ledger === undefined ? {} : { ledger }), otpSource, fixedOtp: false });
+  const judged = judgeHistory({
+    ops,
+    finals,
+    initial: new Map(),
+    ...(ledger === undefined ? {} : { ledger }),
+    otpSource,
+    fixedOtp: false,
+  });
 
   const dir = resolve(options.out);
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'verdict.json'), `${verdictJson(judged.verdict)}\n`);
   await writeFile(join(dir, 'junit.xml'), judged.junit);
   const runners = new Set(ops.map((op) => op.runner));
-  io.out(`history: ${ops.length} operations from ${runners.size} runner(s) in ${options.history.length} file(s); ${finals.length} final voucher states${ledger === undefined ? '' : `; ${ledger.length} ledger entries`}`);
+  io.out(
+    `history: ${ops.length} operations from ${runners.size} runner(s) in ${options.history.length} file(s); ${finals.length} final voucher states${ledger === undefined ? '' : `; ${ledger.length} ledger entries`}`,
+  );
   const { valid, violations } = judged.verdict;
-  io.out(`history checker: ${valid === true ? 'invariants hold' : valid === 'unknown' ? 'undetermined (see verdict.json)' : `${violations.length} violation(s)`}`);
+  io.out(
+    `history checker: ${valid === true ? 'invariants hold' : valid === 'unknown' ? 'undetermined (see verdict.json)' : `${violations.length} violation(s)`}`,
+  );
   for (const v of violations.slice(0, 10)) io.out(`  ${v.invariant} on ${v.voucher}: ${v.message}`);
   io.out(`${valid === true ? 'PASS' : 'FAIL'}: verdict.json and junit.xml in ${dir}`);
   // 'unknown' is not a pass: someone has to look (as in the load command).

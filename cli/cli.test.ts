@@ -53,7 +53,14 @@ describe('omnivas-harness CLI', () => {
     const signature = /^x-signature: (.*)$/m.exec(r.out)![1]!;
     expect(payload).toBe(BODY);
     const pub = createPublicKey(readFileSync(join(dir, 'ec-secp256k1-pub-key.pem')));
-    expect(nodeVerify('sha256', Buffer.from(payload), { key: pub, dsaEncoding: 'ieee-p1363' }, Buffer.from(signature, 'base64'))).toBe(true);
+    expect(
+      nodeVerify(
+        'sha256',
+        Buffer.from(payload),
+        { key: pub, dsaEncoding: 'ieee-p1363' },
+        Buffer.from(signature, 'base64'),
+      ),
+    ).toBe(true);
   });
 
   it('notes how a pretty-printed body differs from the payload it signs', async () => {
@@ -74,7 +81,9 @@ describe('omnivas-harness CLI', () => {
     const tampered = await cli('verify', '--pub', pub, '--body', BODY.replace('500', '501'), '--signature', signature);
     expect(tampered.code).toBe(1);
     expect(tampered.out).toMatch(/invalid: other-key-or-body/);
-    const der = execFileSync('openssl', ['dgst', '-sha256', '-sign', join(dir, 'ec-secp256k1-priv-key.pem')], { input: BODY }).toString('base64');
+    const der = execFileSync('openssl', ['dgst', '-sha256', '-sign', join(dir, 'ec-secp256k1-priv-key.pem')], {
+      input: BODY,
+    }).toString('base64');
     const derResult = await cli('verify', '--pub', pub, '--body', BODY, '--signature', der);
     expect(derResult.code).toBe(1);
     expect(derResult.out).toMatch(/invalid: der-instead-of-p1363/);
@@ -95,6 +104,7 @@ describe('omnivas-harness CLI', () => {
     const badType = await cli('keys', 'generate', '--type', 'rsa', '--out', dir);
     expect(badType.code).toBe(2);
     const pemBody = readFileSync(join(dir, 'ec-secp256k1-priv-key.pem'), 'utf8').split('\n')[1]!;
-    for (const r of [missing, both, pubAsPriv, notJson, badType]) expect(r.err + r.out).not.toContain(pemBody.slice(0, 16));
+    for (const r of [missing, both, pubAsPriv, notJson, badType])
+      expect(r.err + r.out).not.toContain(pemBody.slice(0, 16));
   });
 });

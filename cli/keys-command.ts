@@ -28,8 +28,10 @@ export function parseKeyType(value: string, field = '--type'): KeyType {
 export async function generateKeysCommand(options: GenerateKeysOptions, io: CommandIo): Promise<number> {
   const type = parseKeyType(options.type);
   const format = options.format ?? (type === 'secp256k1' ? 'sec1' : 'pkcs8');
-  if (format !== 'sec1' && format !== 'pkcs8') throw new HarnessError('INVALID_ARGUMENT', `--format expected sec1 or pkcs8, got ${JSON.stringify(format)}`);
-  if (format === 'sec1' && type === 'ed25519') throw new HarnessError('INVALID_ARGUMENT', '--format sec1 is for EC keys; an Ed25519 key is written as pkcs8');
+  if (format !== 'sec1' && format !== 'pkcs8')
+    throw new HarnessError('INVALID_ARGUMENT', `--format expected sec1 or pkcs8, got ${JSON.stringify(format)}`);
+  if (format === 'sec1' && type === 'ed25519')
+    throw new HarnessError('INVALID_ARGUMENT', '--format sec1 is for EC keys; an Ed25519 key is written as pkcs8');
   const key = generatePrivateKey(type);
   const names = KEY_FILE_NAMES[type];
   const privPath = join(options.out, names.priv);

@@ -17,7 +17,11 @@ async function cli(...argv: string[]) {
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
-const ENV = { OMNIVAS_LOADTEST_KEY: 'test-api-key-not-a-secret', OMNIVAS_LOADTEST_PEM: exportPrivateKeyPem(generatePrivateKey('secp256k1')), OMNIVAS_LOADTEST_ADMIN: 'admin-token-x' };
+const ENV = {
+  OMNIVAS_LOADTEST_KEY: 'test-api-key-not-a-secret',
+  OMNIVAS_LOADTEST_PEM: exportPrivateKeyPem(generatePrivateKey('secp256k1')),
+  OMNIVAS_LOADTEST_ADMIN: 'admin-token-x',
+};
 
 function targetFile(baseUrl: string, adminUrl: string): string {
   const file = join(mkdtempSync(join(tmpdir(), 'omnivas-load-target-')), 'target.json');
@@ -43,31 +47,61 @@ describe('omnivas-harness load: input', () => {
   it('refuses an unknown scenario or profile, naming the choices', async () => {
     const scenario = await cli('load', '--scenario', 'burst');
     expect(scenario.code).toBe(2);
-    expect(scenario.err).toMatch(/--scenario: unknown "burst"; choose from same-voucher-burst, idempotency-storm, steady-flow, soak, faults \[INVALID_ARGUMENT\]/);
+    expect(scenario.err).toMatch(
+      /--scenario: unknown "burst"; choose from same-voucher-burst, idempotency-storm, steady-flow, soak, faults \[INVALID_ARGUMENT\]/,
+    );
     const profile = await cli('load', '--scenario', 'same-voucher-burst', '--profile', 'heavy');
     expect(profile.err).toMatch(/profile: unknown "heavy"; choose from smoke, load, stress, soak, spike/);
   });
 
   it('bounds the VUs, vouchers and fill', async () => {
-    expect((await cli('load', '--scenario', 'same-voucher-burst', '--vus', '1001')).err).toMatch(/"--vus" expected a whole number from 1 to 1000, got "1001"/);
+    expect((await cli('load', '--scenario', 'same-voucher-burst', '--vus', '1001')).err).toMatch(
+      /"--vus" expected a whole number from 1 to 1000, got "1001"/,
+    );
     expect((await cli('load', '--scenario', 'same-voucher-burst', '--vus', '0')).code).toBe(2);
-    expect((await cli('load', '--scenario', 'same-voucher-burst', '--vouchers', '101')).err).toMatch(/--vouchers expected a whole number from 1 to 100/);
-    expect((await cli('load', '--scenario', 'same-voucher-burst', '--fill', '-1')).err).toMatch(/--fill expected a number above 0/);
+    expect((await cli('load', '--scenario', 'same-voucher-burst', '--vouchers', '101')).err).toMatch(
+      /--vouchers expected a whole number from 1 to 100/,
+    );
+    expect((await cli('load', '--scenario', 'same-voucher-burst', '--fill', '-1')).err).toMatch(
+      /--fill expected a number above 0/,
+    );
   });
 
   it('refuses a target that is not on this machine with NOT_LOOPBACK, before any request', async () => {
     Object.assign(process.env, ENV);
-    const remote = await cli('load', '--scenario', 'same-voucher-burst', '--target', targetFile('https://api.example.com/api/v1/merchant/client', 'http://127.0.0.1:1/admin'));
+    const remote = await cli(
+      'load',
+      '--scenario',
+      'same-voucher-burst',
+      '--target',
+      targetFile('https://api.example.com/api/v1/merchant/client', 'http://127.0.0.1:1/admin'),
+    );
     expect(remote.code).toBe(2);
-    expect(remote.err).toMatch(/"baseUrl" in .* is https:\/\/api\.example\.com\/api\/v1\/merchant\/client, not this machine; load runs target loopback only .*\[NOT_LOOPBACK\]/);
-    const remoteAdmin = await cli('load', '--scenario', 'same-voucher-burst', '--target', targetFile('http://127.0.0.1:1/api/v1/merchant/client', 'https://admin.example.com/admin'));
+    expect(remote.err).toMatch(
+      /"baseUrl" in .* is https:\/\/api\.example\.com\/api\/v1\/merchant\/client, not this machine; load runs target loopback only .*\[NOT_LOOPBACK\]/,
+    );
+    const remoteAdmin = await cli(
+      'load',
+      '--scenario',
+      'same-voucher-burst',
+      '--target',
+      targetFile('http://127.0.0.1:1/api/v1/merchant/client', 'https://admin.example.com/admin'),
+    );
     expect(remoteAdmin.err).toMatch(/"sandbox.adminUrl" .* \[NOT_LOOPBACK\]/);
     // The secrets named by the file never appear in the message.
     expect(remote.err + remoteAdmin.err).not.toContain(ENV.OMNIVAS_LOADTEST_KEY);
   });
 
   it('refuses --defect with --target', async () => {
-    const r = await cli('load', '--scenario', 'same-voucher-burst', '--target', 'x.json', '--defect', 'reservation-check-then-act');
+    const r = await cli(
+      'load',
+      '--scenario',
+      'same-voucher-burst',
+      '--target',
+      'x.json',
+      '--defect',
+      'reservation-check-then-act',
+    );
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/--defect .* cannot be used with --target/);
   });

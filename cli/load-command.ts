@@ -12,7 +12,14 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { boundedVus, durationSeconds, MAX_RUN_SECONDS, profileNamed, type LoadProfile, type ProfileName } from '../k6.config';
+import {
+  boundedVus,
+  durationSeconds,
+  MAX_RUN_SECONDS,
+  profileNamed,
+  type LoadProfile,
+  type ProfileName,
+} from '../k6.config';
 import { HarnessError } from '../lib/errors';
 import type { FinalVoucherState, HistoryOp } from '../lib/history';
 import { formatHistoryLine, parseHistoryLine } from '../lib/history';
@@ -30,7 +37,14 @@ import { judgeHistory, verdictJson } from '../load/history-verdict';
 import { markFaultedOps, scheduleFaults } from '../load/fault-schedule';
 import { K6_THRESHOLDS_FAILED, streamK6 } from '../load/k6-process';
 import { overReservations, type LedgerEntry } from '../load/ledger-replay';
-import { FLOW_ALLOWANCE, flowPlan, LOAD_ENV, TOKEN_RENEW_MAX_S, type OtpMode, type VoucherSpec } from '../load/load-env';
+import {
+  FLOW_ALLOWANCE,
+  flowPlan,
+  LOAD_ENV,
+  TOKEN_RENEW_MAX_S,
+  type OtpMode,
+  type VoucherSpec,
+} from '../load/load-env';
 import { newBridgeToken, startOtpBridge, type OtpBridge } from '../load/otp-bridge';
 import { provisionSecondMerchant } from '../load/second-merchant';
 import { CORPUS_PLANS } from '../load/corpus-plans';
@@ -94,30 +108,52 @@ export interface LoadOptions {
 
 function scenarioNamed(name: string): LoadScenario {
   if (name in LOAD_SCENARIOS) return name as LoadScenario;
-  throw new HarnessError('INVALID_ARGUMENT', `--scenario: unknown ${JSON.stringify(name)}; choose from ${Object.keys(LOAD_SCENARIOS).join(', ')}`);
+  throw new HarnessError(
+    'INVALID_ARGUMENT',
+    `--scenario: unknown ${JSON.stringify(name)}; choose from ${Object.keys(LOAD_SCENARIOS).join(', ')}`,
+  );
 }
 
 function fillOf(text: string | undefined): string {
   if (text === undefined) return '1';
   const n = Number(text);
-  if (!/^\d+(\.\d+)?$/.test(text) || !(n > 0 && n <= 100)) throw new HarnessError('INVALID_ARGUMENT', `--fill expected a number above 0 and at most 100 (how many times the balance a burst's claims ask for on average), got ${JSON.stringify(text)}`);
+  if (!/^\d+(\.\d+)?$/.test(text) || !(n > 0 && n <= 100))
+    throw new HarnessError(
+      'INVALID_ARGUMENT',
+      `--fill expected a number above 0 and at most 100 (how many times the balance a burst's claims ask for on average), got ${JSON.stringify(text)}`,
+    );
   return text;
 }
 
 /** The rate, duration, token renewal and voucher sizing of a flow scenario, and the variables that tell k6. */
 function flowSettings(options: LoadOptions, profile: LoadProfile, vouchers: number) {
   const seconds = durationSeconds(options.duration ?? profile.duration);
-  if (seconds < 1 || seconds > MAX_RUN_SECONDS) throw new HarnessError('INVALID_ARGUMENT', `--duration expected from 1s to ${MAX_RUN_SECONDS / 60}m, got ${JSON.stringify(options.duration)}`);
+  if (seconds < 1 || seconds > MAX_RUN_SECONDS)
+    throw new HarnessError(
+      'INVALID_ARGUMENT',
+      `--duration expected from 1s to ${MAX_RUN_SECONDS / 60}m, got ${JSON.stringify(options.duration)}`,
+    );
   const renew = wholeNumber(options.renewTokenAfter, '--renew-token-after', 1, TOKEN_RENEW_MAX_S) ?? TOKEN_RENEW_MAX_S;
   const plan = flowPlan({ rate: profile.rate, durationSeconds: seconds, vouchers });
-  const env = { [LOAD_ENV.rate]: String(profile.rate), [LOAD_ENV.durationSeconds]: String(seconds), [LOAD_ENV.tokenRenewSeconds]: String(renew) };
+  const env = {
+    [LOAD_ENV.rate]: String(profile.rate),
+    [LOAD_ENV.durationSeconds]: String(seconds),
+    [LOAD_ENV.tokenRenewSeconds]: String(renew),
+  };
   return { rate: profile.rate, seconds, renew, plan, env };
 }
 
 /** The newest modification time among the files a bundle is made of. */
 async function newestSource(): Promise<number> {
   const dirs = ['load', 'lib'].map((d) => join(ROOT, d));
-  const files = [join(ROOT, 'k6.config.ts'), ...(await Promise.all(dirs.map(async (d) => (await readdir(d)).filter((f) => f.endsWith('.ts')).map((f) => join(d, f))))).flat()];
+  const files = [
+    join(ROOT, 'k6.config.ts'),
+    ...(
+      await Promise.all(
+        dirs.map(async (d) => (await readdir(d)).filter((f) => f.endsWith('.ts')).map((f) => join(d, f))),
+      )
+    ).flat(),
+  ];
   const times = await Promise.all(files.map(async (f) => (await stat(f)).mtimeMs));
   return Math.max(...times);
 }
@@ -134,7 +170,11 @@ async function ensureBundle(name: LoadScenario, io: CommandIo): Promise<string> 
     () => false,
   );
   if (!sourcesPresent) {
-    if (built === undefined) throw new HarnessError('K6_FAILED', `${bundle} is missing and the sources are not here to build it; run npm run build in the harness checkout`);
+    if (built === undefined)
+      throw new HarnessError(
+        'K6_FAILED',
+        `${bundle} is missing and the sources are not here to build it; run npm run build in the harness checkout`,
+      );
     return bundle;
   }
   if (built !== undefined && built >= (await newestSource())) return bundle;
@@ -158,33 +198,77 @@ interface RunTarget {
 }
 
 /** A target file, refused unless it is a loopback merchant-v1 sandbox with admin powers. */
-async function loadLoopbackTarget(path: string, io: CommandIo): Promise<ResolvedTarget & { adminUrl: string; adminToken: string }> {
+async function loadLoopbackTarget(
+  path: string,
+  io: CommandIo,
+): Promise<ResolvedTarget & { adminUrl: string; adminToken: string }> {
   const target = await loadTargetFile(path);
   for (const warning of target.warnings) io.err(warning);
   const { config } = target;
-  for (const [field, url] of [['baseUrl', config.baseUrl], ['sandbox.adminUrl', config.sandbox?.adminUrl]] as const) {
-    if (url !== undefined && !isLoopbackUrl(url)) throw new HarnessError('NOT_LOOPBACK', `"${field}" in ${path} is ${url}, not this machine; load runs target loopback only (127.0.0.1, localhost, ::1)`);
+  for (const [field, url] of [
+    ['baseUrl', config.baseUrl],
+    ['sandbox.adminUrl', config.sandbox?.adminUrl],
+  ] as const) {
+    if (url !== undefined && !isLoopbackUrl(url))
+      throw new HarnessError(
+        'NOT_LOOPBACK',
+        `"${field}" in ${path} is ${url}, not this machine; load runs target loopback only (127.0.0.1, localhost, ::1)`,
+      );
   }
-  if (config.profile !== 'merchant-v1') throw new HarnessError('CONFIG_INVALID', `"profile" in ${path} is ${config.profile}; the load scenarios speak merchant-v1`);
+  if (config.profile !== 'merchant-v1')
+    throw new HarnessError(
+      'CONFIG_INVALID',
+      `"profile" in ${path} is ${config.profile}; the load scenarios speak merchant-v1`,
+    );
   const adminUrl = config.sandbox?.adminUrl;
   if (adminUrl === undefined || target.adminToken === undefined) {
-    throw new HarnessError('CONFIG_INVALID', `load needs a sandbox target with admin powers to provision vouchers and read the ledger: set "sandbox.adminUrl" and "sandbox.adminTokenEnv" in ${path}`);
+    throw new HarnessError(
+      'CONFIG_INVALID',
+      `load needs a sandbox target with admin powers to provision vouchers and read the ledger: set "sandbox.adminUrl" and "sandbox.adminTokenEnv" in ${path}`,
+    );
   }
   return { ...target, adminUrl, adminToken: target.adminToken };
 }
 
-async function openTarget(fileTarget: Awaited<ReturnType<typeof loadLoopbackTarget>> | undefined, options: LoadOptions, seed: number, io: CommandIo): Promise<RunTarget> {
+async function openTarget(
+  fileTarget: Awaited<ReturnType<typeof loadLoopbackTarget>> | undefined,
+  options: LoadOptions,
+  seed: number,
+  io: CommandIo,
+): Promise<RunTarget> {
   if (fileTarget === undefined) {
     const embedded = await startEmbeddedSandbox({ defects: options.defect, seed, serviceFee: SERVICE_FEE });
-    return { target: embedded.target, admin: embedded.admin, adminUrl: embedded.access.adminUrl, adminToken: embedded.access.adminToken, otp: 'sandbox-outbox', fixedOtp: undefined, bridge: undefined, close: () => embedded.close() };
+    return {
+      target: embedded.target,
+      admin: embedded.admin,
+      adminUrl: embedded.access.adminUrl,
+      adminToken: embedded.access.adminToken,
+      otp: 'sandbox-outbox',
+      fixedOtp: undefined,
+      bridge: undefined,
+      close: () => embedded.close(),
+    };
   }
   const { otp: source } = fileTarget.config;
   const admin = createSandboxAdminClient({ adminUrl: fileTarget.adminUrl, adminToken: fileTarget.adminToken });
   const { redactor } = fileTarget;
   const fetchOtp = source.source === 'http' || source.source === 'command' ? otpFetcher(source, admin) : undefined;
-  const bridge = fetchOtp === undefined ? undefined : await startOtpBridge({ token: newBridgeToken(), fetchOtp: (voucherCode) => fetchOtp({ voucherCode }), onFailure: io.err, redact: (text) => redactor.redactText(text) });
+  const bridge =
+    fetchOtp === undefined
+      ? undefined
+      : await startOtpBridge({
+          token: newBridgeToken(),
+          fetchOtp: (voucherCode) => fetchOtp({ voucherCode }),
+          onFailure: io.err,
+          redact: (text) => redactor.redactText(text),
+        });
   if (bridge !== undefined) redactor.add(bridge.token, 'otp-bridge-token');
-  const otp: OtpMode = bridge !== undefined ? 'bridge' : source.source === 'sandbox-outbox' || source.source === 'fixed' ? source.source : 'none';
+  const otp: OtpMode =
+    bridge !== undefined
+      ? 'bridge'
+      : source.source === 'sandbox-outbox' || source.source === 'fixed'
+        ? source.source
+        : 'none';
   return {
     target: fileTarget,
     admin,
@@ -208,7 +292,12 @@ async function provisionVouchers(admin: SandboxAdminClient, count: number, amoun
 
 /** The run merchant's client, as the command itself reads voucher details. */
 function merchantClientOf(run: RunTarget) {
-  return createMerchantClient({ baseUrl: run.target.config.baseUrl, apiKey: run.target.apiKey, privateKey: run.target.privateKey, redactor: run.target.redactor });
+  return createMerchantClient({
+    baseUrl: run.target.config.baseUrl,
+    apiKey: run.target.apiKey,
+    privateKey: run.target.privateKey,
+    redactor: run.target.redactor,
+  });
 }
 
 /** The service fee the target charges the run merchant, as a voucher's detail shows it. */
@@ -217,13 +306,22 @@ async function serviceFeeOf(run: RunTarget, voucher: VoucherSpec): Promise<Micro
 }
 
 /** The final state of each voucher from the merchant's detail endpoint, and the admin view beside it. */
-async function readFinals(run: RunTarget, vouchers: readonly VoucherSpec[]): Promise<{ finals: FinalVoucherState[]; admin: unknown[] }> {
+async function readFinals(
+  run: RunTarget,
+  vouchers: readonly VoucherSpec[],
+): Promise<{ finals: FinalVoucherState[]; admin: unknown[] }> {
   const client = merchantClientOf(run);
   const finals: FinalVoucherState[] = [];
   const admin: unknown[] = [];
   for (const { code } of vouchers) {
     const v = voucherBalanceOf(await client.voucherDetail(code), code);
-    finals.push({ voucher: code, amount: v.amount.toString(), remainingBalance: v.remaining.toString(), serviceFee: v.serviceFee.toString(), status: v.status });
+    finals.push({
+      voucher: code,
+      amount: v.amount.toString(),
+      remainingBalance: v.remaining.toString(),
+      serviceFee: v.serviceFee.toString(),
+      status: v.status,
+    });
     admin.push(await run.admin.voucher(code));
   }
   return { finals, admin };
@@ -231,26 +329,38 @@ async function readFinals(run: RunTarget, vouchers: readonly VoucherSpec[]): Pro
 
 /** The headline figures of k6's summary: requests, their rate, latency by endpoint, and how well the bursts were aligned. */
 function headline(summaryText: string): string[] {
-  const summary = JSON.parse(summaryText) as { metrics?: Record<string, { values?: Record<string, number> }>; state?: { testRunDurationMs?: number } };
+  const summary = JSON.parse(summaryText) as {
+    metrics?: Record<string, { values?: Record<string, number> }>;
+    state?: { testRunDurationMs?: number };
+  };
   const metrics = summary.metrics ?? {};
   const lines: string[] = [];
   const reqs = metrics.http_reqs?.values;
   if (reqs) lines.push(`requests: ${reqs.count} at ${reqs.rate?.toFixed(1)}/s over the whole run`);
   for (const [name, metric] of Object.entries(metrics)) {
     const m = /^http_req_duration\{endpoint:(.+)\}$/.exec(name);
-    if (m && metric.values && (metric.values['max'] ?? 0) > 0) lines.push(`  ${m[1]}: p95 ${metric.values['p(95)']?.toFixed(1)} ms, p99 ${metric.values['p(99)']?.toFixed(1)} ms`);
+    if (m && metric.values && (metric.values['max'] ?? 0) > 0)
+      lines.push(
+        `  ${m[1]}: p95 ${metric.values['p(95)']?.toFixed(1)} ms, p99 ${metric.values['p(99)']?.toFixed(1)} ms`,
+      );
   }
   const skew = metrics.burst_start_skew_ms?.values;
-  if (skew) lines.push(`burst alignment: claims left ${skew.med?.toFixed(1)} ms (median), ${skew.max?.toFixed(1)} ms (max) after their instant`);
+  if (skew)
+    lines.push(
+      `burst alignment: claims left ${skew.med?.toFixed(1)} ms (median), ${skew.max?.toFixed(1)} ms (max) after their instant`,
+    );
   // load/signed-requests.ts counts where each signature came from (absent: the scenario signs by itself).
   const count = (name: string) => metrics[name]?.values?.count ?? 0;
   if (['presigned_requests', 'k6_signed_claims', 'k6_signed_redemptions'].some((name) => count(name) > 0)) {
-    lines.push(`signatures: ${count('presigned_requests')} requests from the corpus; signed in k6: ${count('k6_signed_claims')} claims, ${count('k6_signed_redemptions')} redemptions`);
+    lines.push(
+      `signatures: ${count('presigned_requests')} requests from the corpus; signed in k6: ${count('k6_signed_claims')} claims, ${count('k6_signed_redemptions')} redemptions`,
+    );
   }
   const renewals = metrics.token_renewals?.values;
   if (renewals) lines.push(`token renewals: ${renewals.count}`);
   const harnessErrors = metrics.harness_errors?.values;
-  if (harnessErrors) lines.push(`flows the harness broke off (exceptions in k6, its own fault): ${harnessErrors.count}`);
+  if (harnessErrors)
+    lines.push(`flows the harness broke off (exceptions in k6, its own fault): ${harnessErrors.count}`);
   const dropped = metrics.dropped_iterations?.values;
   if (dropped) lines.push(`dropped iterations: ${dropped.count} (too few VUs for the arrival rate)`);
   const failedChecks = metrics.checks?.values;
@@ -266,15 +376,41 @@ export async function loadCommand(options: LoadOptions, io: CommandIo): Promise<
   const voucherCount = wholeNumber(options.vouchers, '--vouchers', 1, MAX_VOUCHERS) ?? spec.defaultVouchers;
   const seed = seedOption(options.seed);
   const fill = fillOf(options.fill);
-  if (spec.flow === undefined && (options.duration !== undefined || options.renewTokenAfter !== undefined)) throw new HarnessError('INVALID_ARGUMENT', `--duration and --renew-token-after apply to the flow scenarios (steady-flow, soak, faults), not ${scenario}`);
+  if (spec.flow === undefined && (options.duration !== undefined || options.renewTokenAfter !== undefined))
+    throw new HarnessError(
+      'INVALID_ARGUMENT',
+      `--duration and --renew-token-after apply to the flow scenarios (steady-flow, soak, faults), not ${scenario}`,
+    );
   const flow = spec.flow === undefined ? undefined : flowSettings(options, profile, voucherCount);
   const signingMode = signingModeFor(scenario, options.signing);
   if (options.emitK8s !== undefined) {
-    if (signingMode === 'presigned') throw new HarnessError('INVALID_ARGUMENT', '--signing presigned writes its corpus on this machine just before k6 starts; --emit-k8s runs k6 elsewhere: use --signing k6 with it');
+    if (signingMode === 'presigned')
+      throw new HarnessError(
+        'INVALID_ARGUMENT',
+        '--signing presigned writes its corpus on this machine just before k6 starts; --emit-k8s runs k6 elsewhere: use --signing k6 with it',
+      );
     const parallelism = wholeNumber(options.parallelism, '--parallelism', 1, 100) ?? 2;
-    return emitK8sRun({ dir: options.emitK8s, scenario, bundlePath: await ensureBundle(scenario, io), target: options.target, vouchersFile: options.vouchersFile, parallelism, vus, seed, fill, profile: profile.name }, io);
+    return emitK8sRun(
+      {
+        dir: options.emitK8s,
+        scenario,
+        bundlePath: await ensureBundle(scenario, io),
+        target: options.target,
+        vouchersFile: options.vouchersFile,
+        parallelism,
+        vus,
+        seed,
+        fill,
+        profile: profile.name,
+      },
+      io,
+    );
   }
-  if (options.target !== undefined && (options.defect?.length ?? 0) > 0) throw new HarnessError('INVALID_ARGUMENT', '--defect switches on seeded defects in the embedded sandbox; it cannot be used with --target');
+  if (options.target !== undefined && (options.defect?.length ?? 0) > 0)
+    throw new HarnessError(
+      'INVALID_ARGUMENT',
+      '--defect switches on seeded defects in the embedded sandbox; it cannot be used with --target',
+    );
   const fileTarget = options.target === undefined ? undefined : await loadLoopbackTarget(options.target, io);
   await findK6(); // before anything starts: a missing k6 says to run npm run k6:install
   const bundle = await ensureBundle(scenario, io);
@@ -285,18 +421,27 @@ export async function loadCommand(options: LoadOptions, io: CommandIo): Promise<
   try {
     const vouchers = await provisionVouchers(run.admin, voucherCount, flow?.plan.voucherAmount ?? spec.voucherAmount);
     // The storm shows keys scoped per merchant with a second merchant, charged the run merchant's fee.
-    const secondMerchantEnv = scenario === 'idempotency-storm' ? await provisionSecondMerchant(run.admin, await serviceFeeOf(run, vouchers[0]!), run.target.redactor) : {};
+    const secondMerchantEnv =
+      scenario === 'idempotency-storm'
+        ? await provisionSecondMerchant(run.admin, await serviceFeeOf(run, vouchers[0]!), run.target.redactor)
+        : {};
     const signing = await prepareSigning({
       scenario,
       mode: signingMode,
       otp: run.otp,
       fixedOtp: run.fixedOtp,
-      slots: () => CORPUS_PLANS[scenario]!({ vouchers, vus, seed, fill: Number(fill), flows: flow?.plan.iterations ?? 0 }),
+      slots: () =>
+        CORPUS_PLANS[scenario]!({ vouchers, vus, seed, fill: Number(fill), flows: flow?.plan.iterations ?? 0 }),
       key: run.target.privateKey,
       dir,
     });
-    if (flow !== undefined) io.out(`load: ${flow.rate} flows/s for ${flow.seconds} s (at most ${flow.plan.iterations} flows, ${flow.plan.flowsPerVoucher} per voucher), tokens renewed after ${flow.renew} s${spec.flow?.faults ? '; faults injected one at a time (load/fault-schedule.ts)' : ''}`);
-    io.out(`load: ${scenario}, profile ${profile.name}, ${vus} VUs × ${vouchers.length} vouchers, seed ${seed}, against ${run.target.config.baseUrl}; OTPs: ${run.otp}; ${signing.description}${options.defect?.length ? `; defects ${options.defect.join(', ')}` : ''}`);
+    if (flow !== undefined)
+      io.out(
+        `load: ${flow.rate} flows/s for ${flow.seconds} s (at most ${flow.plan.iterations} flows, ${flow.plan.flowsPerVoucher} per voucher), tokens renewed after ${flow.renew} s${spec.flow?.faults ? '; faults injected one at a time (load/fault-schedule.ts)' : ''}`,
+      );
+    io.out(
+      `load: ${scenario}, profile ${profile.name}, ${vus} VUs × ${vouchers.length} vouchers, seed ${seed}, against ${run.target.config.baseUrl}; OTPs: ${run.otp}; ${signing.description}${options.defect?.length ? `; defects ${options.defect.join(', ')}` : ''}`,
+    );
     const summaryPath = join(dir, 'summary.json');
     const dashboardPath = join(dir, 'dashboard.html');
     const historyPath = join(dir, 'history.jsonl');
@@ -324,7 +469,9 @@ export async function loadCommand(options: LoadOptions, io: CommandIo): Promise<
         [LOAD_ENV.adminToken]: run.adminToken,
         ...secondMerchantEnv,
         ...flow?.env,
-        ...(run.bridge === undefined ? {} : { [LOAD_ENV.otpBridgeUrl]: run.bridge.url, [LOAD_ENV.otpBridgeToken]: run.bridge.token }),
+        ...(run.bridge === undefined
+          ? {}
+          : { [LOAD_ENV.otpBridgeUrl]: run.bridge.url, [LOAD_ENV.otpBridgeToken]: run.bridge.token }),
         // The dashboard's HTML export needs a few samples: one per second rather than its default 10 s.
         K6_WEB_DASHBOARD: 'true',
         K6_WEB_DASHBOARD_PORT: '-1',
@@ -356,18 +503,28 @@ export async function loadCommand(options: LoadOptions, io: CommandIo): Promise<
     }
 
     const { finals, admin } = await readFinals(run, vouchers);
-    const ledger = (await run.admin.ledger()).entries.filter((e) => vouchers.some((v) => e.voucherCode === v.code)) as unknown as LedgerEntry[];
-    await writeFile(join(dir, 'finals.json'), `${JSON.stringify({ scenario, seed, vus, signing: signing.report, vouchers, finals, admin }, null, 2)}\n`);
+    const ledger = (await run.admin.ledger()).entries.filter((e) =>
+      vouchers.some((v) => e.voucherCode === v.code),
+    ) as unknown as LedgerEntry[];
+    await writeFile(
+      join(dir, 'finals.json'),
+      `${JSON.stringify({ scenario, seed, vus, signing: signing.report, vouchers, finals, admin }, null, 2)}\n`,
+    );
     await writeFile(join(dir, 'ledger.json'), `${JSON.stringify(ledger, null, 2)}\n`);
     // The sandbox's ledger, replayed: a server-side witness of invariant 2 beside the history checker.
     const overReserved = overReservations(ledger);
-    await writeFile(join(dir, 'ledger-check.json'), `${verdictJson({ invariant: 'no-over-reservation', source: 'sandbox ledger replay', valid: overReserved.length === 0, overReservations: overReserved })}\n`);
+    await writeFile(
+      join(dir, 'ledger-check.json'),
+      `${verdictJson({ invariant: 'no-over-reservation', source: 'sandbox ledger replay', valid: overReserved.length === 0, overReservations: overReserved })}\n`,
+    );
 
     const serviceFee = (code: string) => BigInt(finals.find((f) => f.voucher === code)?.serviceFee ?? '0');
     const judged = judgeHistory({
       ops,
       finals,
-      initial: new Map(vouchers.map((v) => [v.code, { amount: moneyFromDecimal(v.amount), serviceFee: serviceFee(v.code) }])),
+      initial: new Map(
+        vouchers.map((v) => [v.code, { amount: moneyFromDecimal(v.amount), serviceFee: serviceFee(v.code) }]),
+      ),
       ledger,
       otpSource: run.otp !== 'none',
       fixedOtp: run.fixedOtp !== undefined,
@@ -380,19 +537,33 @@ export async function loadCommand(options: LoadOptions, io: CommandIo): Promise<
       () => dashboardPath,
       () => undefined,
     );
-    if (dashboard === undefined) io.err('load: k6 exported no dashboard.html (its web dashboard skips runs too short to chart)');
+    if (dashboard === undefined)
+      io.err('load: k6 exported no dashboard.html (its web dashboard skips runs too short to chart)');
     io.out(`history: ${ops.length} operations in ${historyPath}`);
-    if (run.bridge !== undefined) io.out(`OTP bridge: ${run.bridge.counts.answered} OTPs answered, ${run.bridge.counts.failed} not found by the ${fileTarget?.config.otp.source} source`);
+    if (run.bridge !== undefined)
+      io.out(
+        `OTP bridge: ${run.bridge.counts.answered} OTPs answered, ${run.bridge.counts.failed} not found by the ${fileTarget?.config.otp.source} source`,
+      );
 
     let invariantsHold = overReserved.length === 0;
-    for (const o of overReserved.slice(0, 5)) io.out(`  ledger: voucher ${o.voucher} reserved ${formatMoney(o.reserved)} of a remaining ${formatMoney(o.remaining)} after ledger entry ${o.seq} (claim ${o.claimId ?? '?'})`);
-    io.out(`ledger replay (no over-reservation): ${overReserved.length === 0 ? 'holds' : `broken at ${overReserved.length} point(s)`}`);
+    for (const o of overReserved.slice(0, 5))
+      io.out(
+        `  ledger: voucher ${o.voucher} reserved ${formatMoney(o.reserved)} of a remaining ${formatMoney(o.remaining)} after ledger entry ${o.seq} (claim ${o.claimId ?? '?'})`,
+      );
+    io.out(
+      `ledger replay (no over-reservation): ${overReserved.length === 0 ? 'holds' : `broken at ${overReserved.length} point(s)`}`,
+    );
     // 'unknown' (some op had no answer) is not a pass: a person has to look.
     invariantsHold &&= judged.verdict.valid === true;
     const answers = classifyAnswers(ops);
-    await writeFile(join(dir, 'verdict.json'), `${verdictJson({ signing: signing.report, ...judged.verdict, answers })}\n`);
+    await writeFile(
+      join(dir, 'verdict.json'),
+      `${verdictJson({ signing: signing.report, ...judged.verdict, answers })}\n`,
+    );
     await writeFile(join(dir, 'junit.xml'), judged.junit);
-    io.out(`history checker: ${judged.verdict.valid === true ? 'invariants hold' : judged.verdict.valid === 'unknown' ? 'undetermined (see verdict.json)' : `${judged.verdict.violations.length} violation(s)`}`);
+    io.out(
+      `history checker: ${judged.verdict.valid === true ? 'invariants hold' : judged.verdict.valid === 'unknown' ? 'undetermined (see verdict.json)' : `${judged.verdict.violations.length} violation(s)`}`,
+    );
     for (const v of judged.verdict.violations.slice(0, 10)) io.out(`  ${v.invariant} on ${v.voucher}: ${v.message}`);
     io.out(describeAnswers(answers));
     // 5xx and lost answers with no fault injected are held to the profile's failure rate, as
@@ -405,9 +576,15 @@ export async function loadCommand(options: LoadOptions, io: CommandIo): Promise<
       return EXIT.verdictFailed;
     }
     const thresholdsFailed = k6.exitCode === K6_THRESHOLDS_FAILED;
-    if (k6.exitCode !== 0 && !thresholdsFailed) throw new HarnessError('K6_FAILED', `k6 exited with ${k6.exitCode}: ${tail.slice(-3).join(' | ')}; what was gathered is in ${dir}`);
+    if (k6.exitCode !== 0 && !thresholdsFailed)
+      throw new HarnessError(
+        'K6_FAILED',
+        `k6 exited with ${k6.exitCode}: ${tail.slice(-3).join(' | ')}; what was gathered is in ${dir}`,
+      );
     const pass = !thresholdsFailed && invariantsHold && answersExplained;
-    io.out(`${pass ? 'PASS' : 'FAIL'}: thresholds ${thresholdsFailed ? 'failed' : 'passed'}; invariants ${invariantsHold ? 'hold' : 'broken'}; ${unexplained} of ${ops.length} operations failed with no fault injected (${answersExplained ? 'within' : 'beyond'} the profile's ${profile.maxFailedRate * 100}%); reports in ${dir}`);
+    io.out(
+      `${pass ? 'PASS' : 'FAIL'}: thresholds ${thresholdsFailed ? 'failed' : 'passed'}; invariants ${invariantsHold ? 'hold' : 'broken'}; ${unexplained} of ${ops.length} operations failed with no fault injected (${answersExplained ? 'within' : 'beyond'} the profile's ${profile.maxFailedRate * 100}%); reports in ${dir}`,
+    );
     return pass ? EXIT.ok : EXIT.verdictFailed;
   } finally {
     await run.close();

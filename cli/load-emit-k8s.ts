@@ -33,7 +33,11 @@ async function readJson(path: string, what: string): Promise<unknown> {
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new HarnessError('CONFIG_UNREADABLE', `cannot read ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
+    throw new HarnessError(
+      'CONFIG_UNREADABLE',
+      `cannot read ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      { cause: err },
+    );
   }
   try {
     return JSON.parse(text) as unknown;
@@ -44,15 +48,27 @@ async function readJson(path: string, what: string): Promise<unknown> {
 
 /** `[{"code": "…", "amount": "100.000000"}]`: the vouchers the runners claim, issued beforehand on the target. */
 export function parseVoucherList(json: unknown, path: string): VoucherSpec[] {
-  if (!Array.isArray(json) || json.length === 0) throw new HarnessError('INVALID_ARGUMENT', `--vouchers-file ${path} expected a non-empty JSON array of {"code": "…", "amount": "100.000000"}`);
+  if (!Array.isArray(json) || json.length === 0)
+    throw new HarnessError(
+      'INVALID_ARGUMENT',
+      `--vouchers-file ${path} expected a non-empty JSON array of {"code": "…", "amount": "100.000000"}`,
+    );
   return json.map((v: { code?: unknown; amount?: unknown } | null, i) => {
-    if (typeof v?.code !== 'string' || typeof v.amount !== 'string') throw new HarnessError('INVALID_ARGUMENT', `--vouchers-file ${path}: entry ${i} expected {"code": string, "amount": "decimal string"}`);
+    if (typeof v?.code !== 'string' || typeof v.amount !== 'string')
+      throw new HarnessError(
+        'INVALID_ARGUMENT',
+        `--vouchers-file ${path}: entry ${i} expected {"code": string, "amount": "decimal string"}`,
+      );
     return { code: v.code, amount: formatMoney(moneyFromDecimal(v.amount, `${path}[${i}].amount`)) };
   });
 }
 
 /** The settings every runner reads; the OTP outbox needs the sandbox admin URL (its token is a secret). */
-function runnerEnv(config: TargetConfig, vouchers: readonly VoucherSpec[], options: EmitK8sOptions): { env: Record<string, string>; outbox: boolean } {
+function runnerEnv(
+  config: TargetConfig,
+  vouchers: readonly VoucherSpec[],
+  options: EmitK8sOptions,
+): { env: Record<string, string>; outbox: boolean } {
   const outbox = config.otp.source === 'sandbox-outbox' && config.sandbox?.adminUrl !== undefined;
   const env: Record<string, string> = {
     [LOAD_ENV.baseUrl]: config.baseUrl,
@@ -73,31 +89,64 @@ function runnerEnv(config: TargetConfig, vouchers: readonly VoucherSpec[], optio
 const EMITTABLE = ['same-voucher-burst', 'idempotency-storm'];
 
 export async function emitK8sRun(options: EmitK8sOptions, io: CommandIo): Promise<number> {
-  if (!EMITTABLE.includes(options.scenario)) throw new HarnessError('INVALID_ARGUMENT', `--emit-k8s writes manifests for ${EMITTABLE.join(' and ')}; ${options.scenario} runs on this machine only`);
-  if (options.target === undefined) throw new HarnessError('INVALID_ARGUMENT', '--emit-k8s needs --target FILE: the manifests carry its base URL (the embedded sandbox lives on this machine only)');
-  if (options.vouchersFile === undefined) throw new HarnessError('INVALID_ARGUMENT', '--emit-k8s needs --vouchers-file FILE: [{"code": "…", "amount": "100.000000"}], vouchers issued on the target beforehand');
+  if (!EMITTABLE.includes(options.scenario))
+    throw new HarnessError(
+      'INVALID_ARGUMENT',
+      `--emit-k8s writes manifests for ${EMITTABLE.join(' and ')}; ${options.scenario} runs on this machine only`,
+    );
+  if (options.target === undefined)
+    throw new HarnessError(
+      'INVALID_ARGUMENT',
+      '--emit-k8s needs --target FILE: the manifests carry its base URL (the embedded sandbox lives on this machine only)',
+    );
+  if (options.vouchersFile === undefined)
+    throw new HarnessError(
+      'INVALID_ARGUMENT',
+      '--emit-k8s needs --vouchers-file FILE: [{"code": "…", "amount": "100.000000"}], vouchers issued on the target beforehand',
+    );
   const config = parseTargetConfig(await readJson(options.target, 'target file'), options.target);
-  if (config.profile !== 'merchant-v1') throw new HarnessError('CONFIG_INVALID', `"profile" in ${options.target} is ${config.profile}; the load scenarios speak merchant-v1`);
+  if (config.profile !== 'merchant-v1')
+    throw new HarnessError(
+      'CONFIG_INVALID',
+      `"profile" in ${options.target} is ${config.profile}; the load scenarios speak merchant-v1`,
+    );
   const vouchers = parseVoucherList(await readJson(options.vouchersFile, 'vouchers file'), options.vouchersFile);
   const { env, outbox } = runnerEnv(config, vouchers, options);
   const name = `omnivas-${options.scenario}`;
   const secretName = 'omnivas-load-secrets';
-  const manifests = buildK8sManifests({ name, scenario: options.scenario, script: await readFile(options.bundlePath, 'utf8'), parallelism: options.parallelism, env, secretName, image: `grafana/k6:${K6_VERSION.replace(/^v/, '')}` });
+  const manifests = buildK8sManifests({
+    name,
+    scenario: options.scenario,
+    script: await readFile(options.bundlePath, 'utf8'),
+    parallelism: options.parallelism,
+    env,
+    secretName,
+    image: `grafana/k6:${K6_VERSION.replace(/^v/, '')}`,
+  });
   const dir = resolve(options.dir);
   const files = await writeK8sManifests(dir, name, manifests);
-  io.out(`k8s: ${options.scenario}, ${options.vus} VUs over ${options.parallelism} runners, ${vouchers.length} vouchers, against ${config.baseUrl}`);
+  io.out(
+    `k8s: ${options.scenario}, ${options.vus} VUs over ${options.parallelism} runners, ${vouchers.length} vouchers, against ${config.baseUrl}`,
+  );
   for (const file of files) io.out(`  wrote ${file}`);
   io.out('next (load/README.md › Distributed runs):');
   // The values come from where the target file says, under the names the runners read.
   const { auth } = config;
   const sources = {
     [LOAD_ENV.apiKey]: { env: auth.apiKeyEnv },
-    [LOAD_ENV.privateKey]: auth.privateKeyFile === undefined ? { env: auth.privateKeyEnv ?? LOAD_ENV.privateKey } : { file: resolve(dirname(options.target), auth.privateKeyFile) },
-    ...(config.sandbox?.adminTokenEnv === undefined ? {} : { [LOAD_ENV.adminToken]: { env: config.sandbox.adminTokenEnv } }),
+    [LOAD_ENV.privateKey]:
+      auth.privateKeyFile === undefined
+        ? { env: auth.privateKeyEnv ?? LOAD_ENV.privateKey }
+        : { file: resolve(dirname(options.target), auth.privateKeyFile) },
+    ...(config.sandbox?.adminTokenEnv === undefined
+      ? {}
+      : { [LOAD_ENV.adminToken]: { env: config.sandbox.adminTokenEnv } }),
   };
   io.out(`  ${secretCommand(secretName, secretsNeeded(options.scenario, outbox), sources)}`);
   io.out(`  kubectl apply -f ${dir}`);
-  io.out(`  for p in $(kubectl get pods -l k6_cr=${name},runner=true -o name); do kubectl logs "$p" > "\${p#pod/}.log"; done`);
+  io.out(
+    `  for p in $(kubectl get pods -l k6_cr=${name},runner=true -o name); do kubectl logs "$p" > "\${p#pod/}.log"; done`,
+  );
   io.out('  omnivas-harness check-history --history *.log --finals finals.json [--ledger ledger.json]');
   return EXIT.ok;
 }

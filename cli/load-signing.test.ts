@@ -19,12 +19,27 @@ afterAll(async () => {
 });
 
 const key = generatePrivateKey('secp256k1');
-const slots = () => burstPlan({ vouchers: [{ code: '1000000000000001', amount: formatMoney(100_000_000n) }], vus: 4, seed: 1, fill: 1, flows: 0 });
+const slots = () =>
+  burstPlan({
+    vouchers: [{ code: '1000000000000001', amount: formatMoney(100_000_000n) }],
+    vus: 4,
+    seed: 1,
+    fill: 1,
+    flows: 0,
+  });
 
 async function prepare(mode: SigningMode, otp: OtpMode) {
   const dir = await mkdtemp(join(tmpdir(), 'omnivas-load-signing-'));
   dirs.push(dir);
-  const prepared = await prepareSigning({ scenario: 'same-voucher-burst', mode, otp, fixedOtp: otp === 'fixed' ? '111111' : undefined, slots, key, dir });
+  const prepared = await prepareSigning({
+    scenario: 'same-voucher-burst',
+    mode,
+    otp,
+    fixedOtp: otp === 'fixed' ? '111111' : undefined,
+    slots,
+    key,
+    dir,
+  });
   const corpus = await readFile(join(dir, CORPUS_FILE), 'utf8').catch(() => undefined);
   return { ...prepared, dir, corpus };
 }
@@ -38,8 +53,17 @@ describe('signingModeFor', () => {
   });
 
   it('refuses presigned for a scenario without a plan, and an unknown mode, naming the fix', () => {
-    expect(() => signingModeFor('idempotency-storm', 'presigned')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^--signing presigned: idempotency-storm has no corpus plan .*run it with --signing k6/) }));
-    expect(() => signingModeFor('same-voucher-burst', 'node')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: '--signing expected k6 or presigned, got "node"' }));
+    expect(() => signingModeFor('idempotency-storm', 'presigned')).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_ARGUMENT',
+        message: expect.stringMatching(
+          /^--signing presigned: idempotency-storm has no corpus plan .*run it with --signing k6/,
+        ),
+      }),
+    );
+    expect(() => signingModeFor('same-voucher-burst', 'node')).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', message: '--signing expected k6 or presigned, got "node"' }),
+    );
   });
 });
 
@@ -54,11 +78,17 @@ describe('prepareSigning', () => {
 
   it('presigned with outbox OTPs: the corpus holds the claims, k6 keeps the key for the redemptions', async () => {
     const run = await prepare('presigned', 'sandbox-outbox');
-    expect(run.env).toEqual({ [LOAD_ENV.signing]: 'presigned', [LOAD_ENV.corpusPath]: join(run.dir, CORPUS_FILE), [LOAD_ENV.privateKey]: exportPrivateKeyPem(key) });
+    expect(run.env).toEqual({
+      [LOAD_ENV.signing]: 'presigned',
+      [LOAD_ENV.corpusPath]: join(run.dir, CORPUS_FILE),
+      [LOAD_ENV.privateKey]: exportPrivateKeyPem(key),
+    });
     const entries = corpusEntries(run.corpus!, CORPUS_FILE);
     expect(entries).toHaveLength(4);
     expect(entries.every((e) => e.redeem === undefined)).toBe(true);
-    expect(run.description).toMatch(/^signing presigned \(claims pre-signed, redemptions in k6; 4 signed in Node in \d+ ms into corpus\.json\)$/);
+    expect(run.description).toMatch(
+      /^signing presigned \(claims pre-signed, redemptions in k6; 4 signed in Node in \d+ ms into corpus\.json\)$/,
+    );
   });
 
   it('presigned with a fixed OTP or none: everything is in the corpus and k6 gets no private key', async () => {

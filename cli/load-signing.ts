@@ -10,7 +10,14 @@ import { HarnessError } from '../lib/errors';
 import { exportPrivateKeyPem, type PrivateKey } from '../lib/keys';
 import { CORPUS_PLANS } from '../load/corpus-plans';
 import { LOAD_ENV, type OtpMode } from '../load/load-env';
-import { signingModeOf, signingReport, signsInK6, type CorpusSlot, type SigningMode, type SigningReport } from '../load/request-corpus';
+import {
+  signingModeOf,
+  signingReport,
+  signsInK6,
+  type CorpusSlot,
+  type SigningMode,
+  type SigningReport,
+} from '../load/request-corpus';
 
 /** The corpus file's name in the out dir. */
 export const CORPUS_FILE = 'corpus.json';
@@ -19,7 +26,10 @@ export const CORPUS_FILE = 'corpus.json';
 export function signingModeFor(scenario: string, text: string | undefined): SigningMode {
   const mode = signingModeOf(text);
   if (mode === 'presigned' && CORPUS_PLANS[scenario] === undefined) {
-    throw new HarnessError('INVALID_ARGUMENT', `--signing presigned: ${scenario} has no corpus plan (load/corpus-plans.ts); run it with --signing k6, or choose from ${Object.keys(CORPUS_PLANS).join(', ')}`);
+    throw new HarnessError(
+      'INVALID_ARGUMENT',
+      `--signing presigned: ${scenario} has no corpus plan (load/corpus-plans.ts); run it with --signing k6, or choose from ${Object.keys(CORPUS_PLANS).join(', ')}`,
+    );
   }
   return mode;
 }
@@ -45,11 +55,19 @@ export interface SigningInput {
 
 export async function prepareSigning(input: SigningInput): Promise<PreparedSigning> {
   const report = signingReport(input.mode, input.otp);
-  const keyEnv: Record<string, string> = signsInK6(report) ? { [LOAD_ENV.privateKey]: exportPrivateKeyPem(input.key) } : {};
+  const keyEnv: Record<string, string> = signsInK6(report)
+    ? { [LOAD_ENV.privateKey]: exportPrivateKeyPem(input.key) }
+    : {};
   const where = `claims ${report.claims === 'corpus' ? 'pre-signed' : 'in k6'}, redemptions ${report.redemptions === 'corpus' ? 'pre-signed' : report.redemptions === 'k6' ? 'in k6' : 'none'}`;
-  if (input.mode === 'k6') return { report, env: { [LOAD_ENV.signing]: 'k6', ...keyEnv }, description: `signing in k6 (${where})` };
+  if (input.mode === 'k6')
+    return { report, env: { [LOAD_ENV.signing]: 'k6', ...keyEnv }, description: `signing in k6 (${where})` };
   const path = join(input.dir, CORPUS_FILE);
-  const written = await writeRequestCorpus(path, { scenario: input.scenario, slots: input.slots(), key: input.key, ...(report.redemptions === 'corpus' && input.fixedOtp !== undefined ? { fixedOtp: input.fixedOtp } : {}) });
+  const written = await writeRequestCorpus(path, {
+    scenario: input.scenario,
+    slots: input.slots(),
+    key: input.key,
+    ...(report.redemptions === 'corpus' && input.fixedOtp !== undefined ? { fixedOtp: input.fixedOtp } : {}),
+  });
   return {
     report,
     env: { [LOAD_ENV.signing]: 'presigned', [LOAD_ENV.corpusPath]: path, ...keyEnv },

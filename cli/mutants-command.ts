@@ -30,7 +30,8 @@ export interface MutantsOptions {
 
 function progress(outcome: TaskOutcome): string {
   if (isRunError(outcome)) return `did not finish: ${outcome.error}`;
-  if ('scenario' in outcome) return `${outcome.exitCode === 0 ? 'passed' : 'failed'}, invariants ${outcome.invariants} (${formatSeconds(outcome.durationMs)})`;
+  if ('scenario' in outcome)
+    return `${outcome.exitCode === 0 ? 'passed' : 'failed'}, invariants ${outcome.invariants} (${formatSeconds(outcome.durationMs)})`;
   return `${outcome.blocking.length === 0 ? 'no required check failed' : `${outcome.blocking.length} required check(s) failed`}, ${outcome.passed}/${outcome.checks} passed (${formatSeconds(outcome.durationMs)})`;
 }
 
@@ -45,15 +46,22 @@ export async function mutantsCommand(options: MutantsOptions, io: CommandIo): Pr
 
   const startedAt = new Date();
   const tasks = planTasks(defects, seed, (subject, scenario) => join(dir, 'load', `${subject}.${scenario}`));
-  io.out(`mutants: ${defects.length} defect(s) and the correct sandbox; ${tasks.length} runs in ${jobs} worker(s); seed ${seed}`);
+  io.out(
+    `mutants: ${defects.length} defect(s) and the correct sandbox; ${tasks.length} runs in ${jobs} worker(s); seed ${seed}`,
+  );
   let finished = 0;
   const outcomes = await runGateTasks(tasks, {
     jobs,
-    onDone: (task, outcome) => io.out(`  [${++finished}/${tasks.length}] ${task.kind} ${task.defect ?? 'correct sandbox'}${task.kind === 'load' ? ` (${task.plan.scenario})` : ''}: ${progress(outcome)}`),
+    onDone: (task, outcome) =>
+      io.out(
+        `  [${++finished}/${tasks.length}] ${task.kind} ${task.defect ?? 'correct sandbox'}${task.kind === 'load' ? ` (${task.plan.scenario})` : ''}: ${progress(outcome)}`,
+      ),
   });
 
   const runsOf = (subject: string | undefined): SubjectRuns => {
-    const mine = tasks.map((task, i) => ({ task, outcome: outcomes[i]! })).filter(({ task }) => task.defect === subject);
+    const mine = tasks
+      .map((task, i) => ({ task, outcome: outcomes[i]! }))
+      .filter(({ task }) => task.defect === subject);
     const checks = mine.find(({ task }) => task.kind === 'checks')?.outcome as Ran<ChecksOutcome> | undefined;
     const loads = mine.filter(({ task }) => task.kind === 'load').map(({ outcome }) => outcome as Ran<LoadOutcome>);
     return checks === undefined ? { loads } : { checks, loads };
@@ -70,7 +78,14 @@ export async function mutantsCommand(options: MutantsOptions, io: CommandIo): Pr
     seed,
     jobs,
     verdict: verdict.pass ? 'pass' : 'fail',
-    defects: verdict.defects.map(({ defect, status, killedByChecks, killedByLoad, errors, runs }) => ({ ...defect, status, killedByChecks, killedByLoad, errors, runs })),
+    defects: verdict.defects.map(({ defect, status, killedByChecks, killedByLoad, errors, runs }) => ({
+      ...defect,
+      status,
+      killedByChecks,
+      killedByLoad,
+      errors,
+      runs,
+    })),
     correct: verdict.correct,
   };
   const file = join(dir, 'mutants.json');

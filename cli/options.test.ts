@@ -11,7 +11,12 @@ describe('wholeNumber', () => {
 
   it('refuses what is not a whole number in the range, naming the flag, the range and what was given', () => {
     for (const bad of ['', ' 5', '5 ', '-1', '2.0', '1e3', '0x10', 'eight', '11']) {
-      expect(() => wholeNumber(bad, '--vouchers', 1, 10)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: `--vouchers expected a whole number from 1 to 10, got ${JSON.stringify(bad)}` }));
+      expect(() => wholeNumber(bad, '--vouchers', 1, 10)).toThrow(
+        expect.objectContaining({
+          code: 'INVALID_ARGUMENT',
+          message: `--vouchers expected a whole number from 1 to 10, got ${JSON.stringify(bad)}`,
+        }),
+      );
     }
     expect(() => wholeNumber('0', '--vouchers', 1, 10)).toThrow(/from 1 to 10, got "0"/);
   });
@@ -20,7 +25,9 @@ describe('wholeNumber', () => {
 describe('seedOption', () => {
   it('takes a seed below 2^31, refuses one at it, and draws one when none is given', () => {
     expect(seedOption('2147483647')).toBe(2 ** 31 - 1);
-    expect(() => seedOption('2147483648')).toThrow(/^--seed expected a whole number from 0 to 2147483647, got "2147483648"$/);
+    expect(() => seedOption('2147483648')).toThrow(
+      /^--seed expected a whole number from 0 to 2147483647, got "2147483648"$/,
+    );
     const drawn = seedOption(undefined);
     expect(Number.isInteger(drawn) && drawn >= 0 && drawn < 2 ** 31).toBe(true);
   });

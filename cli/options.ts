@@ -9,7 +9,11 @@ export function wholeNumber(text: string, flag: string, min: number, max: number
 export function wholeNumber(text: string | undefined, flag: string, min: number, max: number): number | undefined;
 export function wholeNumber(text: string | undefined, flag: string, min: number, max: number): number | undefined {
   if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) throw new HarnessError('INVALID_ARGUMENT', `${flag} expected a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`);
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max)
+    throw new HarnessError(
+      'INVALID_ARGUMENT',
+      `${flag} expected a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`,
+    );
   return Number(text);
 }
 

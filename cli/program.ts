@@ -21,7 +21,9 @@ function buildProgram(io: CommandIo, exit: (code: number) => void): Command {
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .exitOverride()
     .version(HARNESS_VERSION)
-    .description('Conformance and load test harness for the OmniVAS voucher redemption API, with a reference sandbox on loopback.')
+    .description(
+      'Conformance and load test harness for the OmniVAS voucher redemption API, with a reference sandbox on loopback.',
+    )
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
       'after',
@@ -40,11 +42,26 @@ Examples:
   keys
     .command('generate')
     .description('Generate a private key (file mode 0600) and the public key to register in the portal.')
-    .addOption(new Option('--type <type>', 'key type: secp256k1 (merchant API v1.0) or ed25519 (portal-generated merchant keys, partner API)').choices(['secp256k1', 'ed25519']).makeOptionMandatory())
+    .addOption(
+      new Option(
+        '--type <type>',
+        'key type: secp256k1 (merchant API v1.0) or ed25519 (portal-generated merchant keys, partner API)',
+      )
+        .choices(['secp256k1', 'ed25519'])
+        .makeOptionMandatory(),
+    )
     .requiredOption('--out <dir>', 'directory to write the two PEM files into (must exist)')
-    .addOption(new Option('--format <format>', 'private key PEM format (default: sec1 for secp256k1, as openssl ecparam writes; pkcs8 for ed25519)').choices(['sec1', 'pkcs8']))
+    .addOption(
+      new Option(
+        '--format <format>',
+        'private key PEM format (default: sec1 for secp256k1, as openssl ecparam writes; pkcs8 for ed25519)',
+      ).choices(['sec1', 'pkcs8']),
+    )
     .option('--force', 'overwrite existing key files', false)
-    .addHelpText('after', '\nFiles: ec-secp256k1-priv-key.pem / ec-secp256k1-pub-key.pem (the API document\'s names), or ed25519-priv-key.pem / ed25519-pub-key.pem.')
+    .addHelpText(
+      'after',
+      "\nFiles: ec-secp256k1-priv-key.pem / ec-secp256k1-pub-key.pem (the API document's names), or ed25519-priv-key.pem / ed25519-pub-key.pem.",
+    )
     .action((options) => act(() => generateKeysCommand(options, io)));
 
   program
@@ -54,101 +71,193 @@ Examples:
     .option('--body <json>', 'the request body as JSON text')
     .option('--body-file <file>', 'a file holding the request body')
     .option('--json', 'print one JSON object instead of text', false)
-    .addHelpText('after', '\nThe signature is base64 of the raw IEEE-P1363 r||s (secp256k1) or Ed25519 signature. Send the printed payload byte for byte: notes on stderr say how your body differed from it.')
+    .addHelpText(
+      'after',
+      '\nThe signature is base64 of the raw IEEE-P1363 r||s (secp256k1) or Ed25519 signature. Send the printed payload byte for byte: notes on stderr say how your body differed from it.',
+    )
     .action((options) => act(() => signCommand(options, io)));
 
   program
     .command('verify')
-    .description('Check an x-signature the way the server does, and say why it fails: DER instead of P1363, base64url, a body signed in another serialisation, another key.')
+    .description(
+      'Check an x-signature the way the server does, and say why it fails: DER instead of P1363, base64url, a body signed in another serialisation, another key.',
+    )
     .requiredOption('--pub <file>', 'public key PEM (SPKI) — a private key file works too: its public half is used')
     .option('--body <json>', 'the request body as sent')
     .option('--body-file <file>', 'a file holding the request body as sent')
     .requiredOption('--signature <base64>', 'the x-signature value')
-    .option('--signed-over <text>', 'the exact string the client signed, when it differs from the body sent (finds keys re-ordered after signing)')
+    .option(
+      '--signed-over <text>',
+      'the exact string the client signed, when it differs from the body sent (finds keys re-ordered after signing)',
+    )
     .option('--json', 'print one JSON object instead of text', false)
     .addHelpText('after', '\nExit code 0 only when the signature is valid; 1 when it is not.')
     .action((options) => act(() => verifyCommand(options, io)));
 
   program
     .command('certify')
-    .description('Run the conformance suites against a target (the embedded sandbox by default) and write summary.json, junit.xml and report.html.')
+    .description(
+      'Run the conformance suites against a target (the embedded sandbox by default) and write summary.json, junit.xml and report.html.',
+    )
     .option('--target <file>', 'a target file (docs/target-config.md); default: start the embedded sandbox')
     .option('--out <dir>', 'where to write the reports', 'out/certify')
     .option('--only <area...>', `run only these areas: ${AREAS.join(', ')}`)
     .option('--baseline <file>', 'a JSON array of check ids whose failures are reported but do not fail the run')
-    .option('--seed <n>', 'seed for generated inputs and the embedded sandbox; the report names it so a run can be replayed')
+    .option(
+      '--seed <n>',
+      'seed for generated inputs and the embedded sandbox; the report names it so a run can be replayed',
+    )
     .option('--defect <name...>', 'switch on seeded defects in the embedded sandbox, to see the harness catch them')
-    .option('--slow', 'on a target without the sandbox clock, wait token expiry out in real time (adds about 5 minutes)', false)
-    .addHelpText('after', '\nExit code 0 only when every required check outside the baseline passed. Checks needing sandbox-only powers (admin, clock, faults, outbox) are skipped against other targets, and the report says so.')
+    .option(
+      '--slow',
+      'on a target without the sandbox clock, wait token expiry out in real time (adds about 5 minutes)',
+      false,
+    )
+    .addHelpText(
+      'after',
+      '\nExit code 0 only when every required check outside the baseline passed. Checks needing sandbox-only powers (admin, clock, faults, outbox) are skipped against other targets, and the report says so.',
+    )
     .action((options) => act(() => certifyCommand(options, io)));
 
   program
     .command('smoke')
-    .description("Run the API document's end-to-end flow once (login, test, initiate, detail, redeem, detail) and check each answer and the money; against the embedded sandbox unless --target is given.")
+    .description(
+      "Run the API document's end-to-end flow once (login, test, initiate, detail, redeem, detail) and check each answer and the money; against the embedded sandbox unless --target is given.",
+    )
     .option('--target <file>', 'a target file (docs/target-config.md); default: start the embedded sandbox')
     .option('--voucher <code>', 'the voucher to claim on a target (default: the first of fixtures.vouchers)')
     .option('--amount <decimal>', 'the amount to claim and redeem', '10')
     .option('--out <dir>', 'where to write transcript.json (secrets redacted)', 'out/smoke')
     .option('--defect <name...>', 'switch on seeded defects in the embedded sandbox (see sandbox/README.md)')
     .option('--seed <n>', 'seed for the embedded sandbox (OTPs, codes)')
-    .addHelpText('after', '\nOTPs come from the target file\'s "otp" source (the sandbox outbox for the embedded sandbox). Exit code 0 when every step conforms.')
+    .addHelpText(
+      'after',
+      '\nOTPs come from the target file\'s "otp" source (the sandbox outbox for the embedded sandbox). Exit code 0 when every step conforms.',
+    )
     .action((options) => act(() => smokeCommand(options, io)));
 
   program
     .command('load')
-    .description('Run a bundled k6 scenario (same-voucher-burst, idempotency-storm, steady-flow, soak, faults) against the embedded sandbox or a loopback target, then check the history it recorded against the invariants.')
-    .requiredOption('--scenario <name>', 'same-voucher-burst, idempotency-storm, steady-flow (full flows at the profile\'s arrival rate), soak (the steady flow under the soak profile) or faults (the steady flow while the sandbox injects faults)')
-    .option('--profile <name>', 'smoke, load, stress, soak or spike (k6.config.ts): bounds, thresholds, the flows\' rate and duration; default smoke (soak for --scenario soak)')
+    .description(
+      'Run a bundled k6 scenario (same-voucher-burst, idempotency-storm, steady-flow, soak, faults) against the embedded sandbox or a loopback target, then check the history it recorded against the invariants.',
+    )
+    .requiredOption(
+      '--scenario <name>',
+      "same-voucher-burst, idempotency-storm, steady-flow (full flows at the profile's arrival rate), soak (the steady flow under the soak profile) or faults (the steady flow while the sandbox injects faults)",
+    )
+    .option(
+      '--profile <name>',
+      "smoke, load, stress, soak or spike (k6.config.ts): bounds, thresholds, the flows' rate and duration; default smoke (soak for --scenario soak)",
+    )
     .option('--target <file>', 'a loopback target file with sandbox admin powers; default: start the embedded sandbox')
-    .option('--out <dir>', 'where to write summary.json, dashboard.html, history.jsonl, finals.json, verdict.json, junit.xml', 'out/load')
-    .option('--vus <n>', 'virtual users (at most 1000); default 50 for the burst, the profile\'s otherwise')
-    .option('--vouchers <n>', 'how many vouchers to provision (at most 100): one burst or storm each; the flows share them (default 10)')
-    .option('--duration <time>', 'flow scenarios: how long flows arrive, such as 90s or 10m (at most 30m), instead of the profile\'s')
-    .option('--renew-token-after <s>', 'flow scenarios: seconds after which each VU logs in again (1–240, default 240: tokens live 300 s); lower shows renewal in a short run')
+    .option(
+      '--out <dir>',
+      'where to write summary.json, dashboard.html, history.jsonl, finals.json, verdict.json, junit.xml',
+      'out/load',
+    )
+    .option('--vus <n>', "virtual users (at most 1000); default 50 for the burst, the profile's otherwise")
+    .option(
+      '--vouchers <n>',
+      'how many vouchers to provision (at most 100): one burst or storm each; the flows share them (default 10)',
+    )
+    .option(
+      '--duration <time>',
+      "flow scenarios: how long flows arrive, such as 90s or 10m (at most 30m), instead of the profile's",
+    )
+    .option(
+      '--renew-token-after <s>',
+      'flow scenarios: seconds after which each VU logs in again (1–240, default 240: tokens live 300 s); lower shows renewal in a short run',
+    )
     .option('--fill <x>', 'burst: the claims ask on average for this many times the balance (default 1)')
     .option('--seed <n>', 'seed for claim amounts and the embedded sandbox')
     .option('--defect <name...>', 'switch on seeded defects in the embedded sandbox (sandbox/README.md)')
     .addOption(
-      new Option('--signing <mode>', "where requests are signed. k6 (default): each VU signs as a merchant's client would, nothing made beforehand; the bursts sign before they sleep, so it does not slow them. presigned (the burst and the flow scenarios): claims (and redemptions, with a fixed OTP) are signed in Node into OUT/corpus.json before k6 starts, lifting k6's ~90 signs/s per process for rate-bound runs")
+      new Option(
+        '--signing <mode>',
+        "where requests are signed. k6 (default): each VU signs as a merchant's client would, nothing made beforehand; the bursts sign before they sleep, so it does not slow them. presigned (the burst and the flow scenarios): claims (and redemptions, with a fixed OTP) are signed in Node into OUT/corpus.json before k6 starts, lifting k6's ~90 signs/s per process for rate-bound runs",
+      )
         .choices(['k6', 'presigned'])
         .default('k6'),
     )
-    .option('--emit-k8s <dir>', 'run nothing: write a TestRun and the bundle as a ConfigMap for the k6 operator into DIR (load/README.md › Distributed runs); needs --target, whose base URL the manifests carry, and --vouchers-file')
+    .option(
+      '--emit-k8s <dir>',
+      'run nothing: write a TestRun and the bundle as a ConfigMap for the k6 operator into DIR (load/README.md › Distributed runs); needs --target, whose base URL the manifests carry, and --vouchers-file',
+    )
     .option('--parallelism <n>', 'with --emit-k8s: how many runner pods share the VUs (1–100, default 2)')
-    .option('--vouchers-file <file>', 'with --emit-k8s: [{"code": "…", "amount": "100.000000"}], vouchers issued on the target beforehand')
-    .addHelpText('after', '\nk6 comes from npm run k6:install. Runs go to loopback only and stop by themselves. --emit-k8s runs and contacts nothing: the manifests point whoever applies them at the target file\'s base URL, and name a Secret for the credentials (never written). Exit code 1 when a threshold or an invariant fails.')
+    .option(
+      '--vouchers-file <file>',
+      'with --emit-k8s: [{"code": "…", "amount": "100.000000"}], vouchers issued on the target beforehand',
+    )
+    .addHelpText(
+      'after',
+      "\nk6 comes from npm run k6:install. Runs go to loopback only and stop by themselves. --emit-k8s runs and contacts nothing: the manifests point whoever applies them at the target file's base URL, and name a Secret for the credentials (never written). Exit code 1 when a threshold or an invariant fails.",
+    )
     .action((options) => act(() => loadCommand(options, io)));
 
   program
     .command('check-history')
-    .description('Judge recorded load histories against the invariants: several runners\' logs (kubectl logs of each k6 operator pod) merged into one history, with the final voucher states and, from a sandbox, its ledger.')
-    .requiredOption('--history <file...>', 'the output of each runner: lines "OMNIVAS_OP {…}" among anything else; each runner name in one file only')
-    .requiredOption('--finals <file>', "the final voucher states: the load command's finals.json, or [{voucher, amount, remainingBalance, serviceFee, status}] in micro-units")
+    .description(
+      "Judge recorded load histories against the invariants: several runners' logs (kubectl logs of each k6 operator pod) merged into one history, with the final voucher states and, from a sandbox, its ledger.",
+    )
+    .requiredOption(
+      '--history <file...>',
+      'the output of each runner: lines "OMNIVAS_OP {…}" among anything else; each runner name in one file only',
+    )
+    .requiredOption(
+      '--finals <file>',
+      "the final voucher states: the load command's finals.json, or [{voucher, amount, remainingBalance, serviceFee, status}] in micro-units",
+    )
     .option('--ledger <file>', "the sandbox ledger: GET /admin/ledger's answer or the load command's ledger.json")
     .option('--out <dir>', 'where to write verdict.json and junit.xml', 'out/check-history')
-    .addHelpText('after', '\nExit code 0 when every invariant holds; 1 when one breaks or cannot be decided; 2 bad input.')
+    .addHelpText(
+      'after',
+      '\nExit code 0 when every invariant holds; 1 when one breaks or cannot be decided; 2 bad input.',
+    )
     .action((options) => act(() => checkHistoryCommand(options, io)));
 
   program
     .command('mutants')
-    .description("The mutation gate: certify's checks against the embedded sandbox with each seeded defect switched on alone (and the load scenario for the concurrency and idempotency defects), then against the correct sandbox; writes mutants.json and prints which checks killed each defect.")
-    .option('--out <dir>', 'where to write mutants.json and the load runs\' reports', 'out/mutants')
-    .option('--only <defect...>', 'only these seeded defects (sandbox/README.md lists them); the correct sandbox always runs')
+    .description(
+      "The mutation gate: certify's checks against the embedded sandbox with each seeded defect switched on alone (and the load scenario for the concurrency and idempotency defects), then against the correct sandbox; writes mutants.json and prints which checks killed each defect.",
+    )
+    .option('--out <dir>', "where to write mutants.json and the load runs' reports", 'out/mutants')
+    .option(
+      '--only <defect...>',
+      'only these seeded defects (sandbox/README.md lists them); the correct sandbox always runs',
+    )
     .option('--jobs <n>', 'worker processes running defects in parallel (default and maximum: the CPU count)')
     .option('--seed <n>', 'seed for generated inputs and the sandboxes; mutants.json names it so a run can be replayed')
-    .addHelpText('after', '\nNeeds the sources beside dist/ (the workers load them, as certify does) and k6 (npm run k6:install). Exit code 0 only when every defect is killed and the correct sandbox passes every check and every load scenario; 1 otherwise.')
+    .addHelpText(
+      'after',
+      '\nNeeds the sources beside dist/ (the workers load them, as certify does) and k6 (npm run k6:install). Exit code 0 only when every defect is killed and the correct sandbox passes every check and every load scenario; 1 otherwise.',
+    )
     .action((options) => act(() => mutantsCommand(options, io)));
 
   program
     .command('sandbox')
-    .description('Run the reference sandbox on 127.0.0.1 until SIGINT or SIGTERM; prints one JSON line with its URLs and admin token.')
+    .description(
+      'Run the reference sandbox on 127.0.0.1 until SIGINT or SIGTERM; prints one JSON line with its URLs and admin token.',
+    )
     .option('--port <n>', 'port to listen on (0 picks a free one)', '0')
     .option('--fixtures <file>', 'merchants, partner companies and vouchers to create at start (sandbox/README.md)')
     .option('--defect <name...>', 'seeded defects to switch on (sandbox/README.md lists them)')
     .option('--seed <n>', 'seed for OTPs, voucher codes and reference numbers')
-    .addHelpText('after', '\nThe admin API (merchants, vouchers, SMS outbox, clock, faults, defects) is documented in sandbox/README.md.')
+    .addHelpText(
+      'after',
+      '\nThe admin API (merchants, vouchers, SMS outbox, clock, faults, defects) is documented in sandbox/README.md.',
+    )
     .action((options: { port: string; fixtures?: string; defect?: string[]; seed?: string }) =>
-      act(() => serveSandbox({ port: wholeNumber(options.port, '--port', 0, 65_535), fixturesFile: options.fixtures, defects: options.defect ?? [], seed: wholeNumber(options.seed, '--seed', 0, 2 ** 32 - 1) }, io)),
+      act(() =>
+        serveSandbox(
+          {
+            port: wholeNumber(options.port, '--port', 0, 65_535),
+            fixturesFile: options.fixtures,
+            defects: options.defect ?? [],
+            seed: wholeNumber(options.seed, '--seed', 0, 2 ** 32 - 1),
+          },
+          io,
+        ),
+      ),
     );
 
   return program;

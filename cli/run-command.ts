@@ -25,7 +25,9 @@ export async function runCommand(io: CommandIo, body: () => Promise<number>): Pr
       io.err(`omnivas-harness: ${err.message} [${err.code}]`);
       return EXIT.usage;
     }
-    io.err(`omnivas-harness: internal error: ${err instanceof Error ? err.message : String(err)}; please report it with the command you ran`);
+    io.err(
+      `omnivas-harness: internal error: ${err instanceof Error ? err.message : String(err)}; please report it with the command you ran`,
+    );
     return EXIT.internal;
   }
 }

@@ -18,7 +18,10 @@ describe('omnivas-harness sandbox', () => {
     [['--port', '70000'], /--port expected a whole number/],
     [['--seed', '-1'], /--seed expected a whole number/],
     [['--verbose'], /unknown option '--verbose'/],
-    [['--defect', 'signature-not-chekced'], /unknown defect "signature-not-chekced"; valid names: signature-not-checked/],
+    [
+      ['--defect', 'signature-not-chekced'],
+      /unknown defect "signature-not-chekced"; valid names: signature-not-checked/,
+    ],
   ])('refuses %j with exit 2', async (argv, message) => {
     const r = await cli('sandbox', ...argv);
     expect(r.code).toBe(2);
@@ -26,7 +29,11 @@ describe('omnivas-harness sandbox', () => {
   });
 
   it('prints one JSON line, serves, and stops cleanly on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'sandbox', '--seed', '9', '--defect', 'otp-reusable'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', MAIN, 'sandbox', '--seed', '9', '--defect', 'otp-reusable'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     const lines = createInterface({ input: child.stdout! });
     const first = await new Promise<string>((resolve, reject) => {
       lines.once('line', resolve);
@@ -36,7 +43,9 @@ describe('omnivas-harness sandbox', () => {
     expect(Object.keys(started)).toEqual(['url', 'partnerUrl', 'adminUrl', 'adminToken', 'seed', 'defects']);
     expect(started).toMatchObject({ seed: 9, defects: ['otp-reusable'] });
     expect(started.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v1\/merchant\/client$/);
-    const answer = await fetch(`${String(started.adminUrl)}/clock`, { headers: { authorization: `Bearer ${String(started.adminToken)}` } });
+    const answer = await fetch(`${String(started.adminUrl)}/clock`, {
+      headers: { authorization: `Bearer ${String(started.adminToken)}` },
+    });
     expect(answer.status).toBe(200);
     const more: string[] = [];
     lines.on('line', (line) => more.push(line));

@@ -22,7 +22,8 @@ describe('omnivas-harness smoke', () => {
     expect(exchanges.length).toBe(6);
     // The login body's key and every x-api-token are redacted; nothing JWT-shaped is left.
     expect(transcript).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/);
-    for (const e of exchanges) if (e.requestHeaders['x-api-token'] !== undefined) expect(e.requestHeaders['x-api-token']).toMatch(/REDACTED/);
+    for (const e of exchanges)
+      if (e.requestHeaders['x-api-token'] !== undefined) expect(e.requestHeaders['x-api-token']).toMatch(/REDACTED/);
     expect(exchanges[0]!.requestBody).toMatch(/REDACTED/);
     expect(exchanges.filter((e) => e.requestHeaders['x-api-token'] !== undefined)).toHaveLength(5);
   });
@@ -31,7 +32,9 @@ describe('omnivas-harness smoke', () => {
     const dir = mkdtempSync(join(tmpdir(), 'omnivas-smoke-'));
     const r = await cli('smoke', '--out', dir, '--defect', 'fee-not-deducted');
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/FAIL 7\. balance after: remainingBalance is 40\.000000; 50\.000000 − 10\.000000 − fee 1\.000000 = 39\.000000/);
+    expect(r.out).toMatch(
+      /FAIL 7\. balance after: remainingBalance is 40\.000000; 50\.000000 − 10\.000000 − fee 1\.000000 = 39\.000000/,
+    );
   });
 
   it('refuses a bad amount, an unknown defect and a missing target file with exit 2', async () => {

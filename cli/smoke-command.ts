@@ -41,13 +41,20 @@ type Json = Record<string, unknown>;
 function successData(res: ApiResponse): Json {
   const body = res.json as Json | undefined;
   if (res.status !== 200 || body?.success !== true || body.statusCode !== 200) {
-    throw new HarnessError('TARGET_MALFORMED_RESPONSE', `expected HTTP 200 with success true and statusCode 200, got HTTP ${res.status}: ${res.text.slice(0, 200)}`);
+    throw new HarnessError(
+      'TARGET_MALFORMED_RESPONSE',
+      `expected HTTP 200 with success true and statusCode 200, got HTTP ${res.status}: ${res.text.slice(0, 200)}`,
+    );
   }
   return (body.data ?? {}) as Json;
 }
 
 function expectEqual(what: string, got: unknown, want: unknown): void {
-  if (got !== want) throw new HarnessError('TARGET_MALFORMED_RESPONSE', `${what}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
+  if (got !== want)
+    throw new HarnessError(
+      'TARGET_MALFORMED_RESPONSE',
+      `${what}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`,
+    );
 }
 
 async function voucherState(client: MerchantClient, code: string): Promise<VoucherBalance> {
@@ -72,12 +79,22 @@ function flowSteps(input: FlowInput): { name: string; run: () => Promise<string>
   let smsBefore = 0;
   return [
     { name: 'login', run: async () => (await client.login(), 'access token received') },
-    { name: 'POST /test', run: async () => (expectEqual('the /test answer', (await client.test()).text.replace(/\s/g, ''), '{"test":"successful"}'), '{"test":"successful"}') },
+    {
+      name: 'POST /test',
+      run: async () => (
+        expectEqual('the /test answer', (await client.test()).text.replace(/\s/g, ''), '{"test":"successful"}'),
+        '{"test":"successful"}'
+      ),
+    },
     {
       name: 'voucher detail',
       run: async () => {
         before = await voucherState(client, voucherCode);
-        if (before.remaining < amount + before.serviceFee) throw new HarnessError('INVALID_ARGUMENT', `voucher ${voucherCode} holds ${formatMoney(before.remaining)}, less than the claim ${formatMoney(amount)} plus the fee ${formatMoney(before.serviceFee)}; use --amount or another voucher`);
+        if (before.remaining < amount + before.serviceFee)
+          throw new HarnessError(
+            'INVALID_ARGUMENT',
+            `voucher ${voucherCode} holds ${formatMoney(before.remaining)}, less than the claim ${formatMoney(amount)} plus the fee ${formatMoney(before.serviceFee)}; use --amount or another voucher`,
+          );
         return `remainingBalance ${formatMoney(before.remaining)}, serviceFee ${formatMoney(before.serviceFee)}, status ${before.status}`;
       },
     },
@@ -86,7 +103,12 @@ function flowSteps(input: FlowInput): { name: string; run: () => Promise<string>
       run: async () => {
         smsBefore = await input.countSms();
         const key = newIdempotencyKey(random, 'smoke');
-        const data = successData(await client.initiateClaim({ voucherCode, amount, idempotencyKey: key, metadata: '{}' }, { path: input.initiatePath }));
+        const data = successData(
+          await client.initiateClaim(
+            { voucherCode, amount, idempotencyKey: key, metadata: '{}' },
+            { path: input.initiatePath },
+          ),
+        );
         expectEqual('data.idempotencyKey', data.idempotencyKey, key);
         expectEqual('data.metadata', data.metadata, '{}');
         return `claimed ${formatMoney(amount)}`;
@@ -105,9 +127,13 @@ function flowSteps(input: FlowInput): { name: string; run: () => Promise<string>
       run: async () => {
         if (otp === undefined) return 'skipped: no OTP';
         const key = newIdempotencyKey(random, 'smoke');
-        const data = successData(await client.redeemGift({ voucherCode, verificationCode: otp, idempotencyKey: key, metadata: '{}' }));
+        const data = successData(
+          await client.redeemGift({ voucherCode, verificationCode: otp, idempotencyKey: key, metadata: '{}' }),
+        );
         expectEqual('data.idempotencyKey', data.idempotencyKey, key);
-        for (const field of ['referenceNumber', 'omnivasReferenceNumber']) if (typeof data[field] !== 'string') throw new HarnessError('TARGET_MALFORMED_RESPONSE', `data.${field} is missing`);
+        for (const field of ['referenceNumber', 'omnivasReferenceNumber'])
+          if (typeof data[field] !== 'string')
+            throw new HarnessError('TARGET_MALFORMED_RESPONSE', `data.${field} is missing`);
         return `referenceNumber ${String(data.referenceNumber)}`;
       },
     },
@@ -116,7 +142,11 @@ function flowSteps(input: FlowInput): { name: string; run: () => Promise<string>
       run: async () => {
         const after = await voucherState(client, voucherCode);
         const expected = otp === undefined ? before.remaining : before.remaining - amount - before.serviceFee;
-        if (after.remaining !== expected) throw new HarnessError('TARGET_MALFORMED_RESPONSE', `remainingBalance is ${formatMoney(after.remaining)}; ${formatMoney(before.remaining)} − ${formatMoney(amount)} − fee ${formatMoney(before.serviceFee)} = ${formatMoney(expected)}`);
+        if (after.remaining !== expected)
+          throw new HarnessError(
+            'TARGET_MALFORMED_RESPONSE',
+            `remainingBalance is ${formatMoney(after.remaining)}; ${formatMoney(before.remaining)} − ${formatMoney(amount)} − fee ${formatMoney(before.serviceFee)} = ${formatMoney(expected)}`,
+          );
         return `remainingBalance ${formatMoney(after.remaining)} (exact), status ${after.status}`;
       },
     },
@@ -126,15 +156,34 @@ function flowSteps(input: FlowInput): { name: string; run: () => Promise<string>
 export async function smokeCommand(options: SmokeOptions, io: CommandIo): Promise<number> {
   const amount = moneyFromDecimal(options.amount, '--amount');
   const seed = options.seed === undefined ? undefined : Number(options.seed);
-  if (seed !== undefined && !Number.isSafeInteger(seed)) throw new HarnessError('INVALID_ARGUMENT', `--seed expected a whole number, got ${JSON.stringify(options.seed)}`);
-  const embedded = options.target === undefined ? await startEmbeddedSandbox({ defects: options.defect, seed, serviceFee: SANDBOX_FEE }) : undefined;
+  if (seed !== undefined && !Number.isSafeInteger(seed))
+    throw new HarnessError('INVALID_ARGUMENT', `--seed expected a whole number, got ${JSON.stringify(options.seed)}`);
+  const embedded =
+    options.target === undefined
+      ? await startEmbeddedSandbox({ defects: options.defect, seed, serviceFee: SANDBOX_FEE })
+      : undefined;
   try {
     const target: ResolvedTarget = embedded?.target ?? (await loadTargetFile(options.target!));
     for (const warning of target.warnings) io.err(warning);
-    const admin = embedded?.admin ?? (target.config.sandbox?.adminUrl && target.adminToken ? createSandboxAdminClient({ adminUrl: target.config.sandbox.adminUrl, adminToken: target.adminToken }) : undefined);
-    const voucherCode = embedded ? (await embedded.admin.createVoucher({ amount: SANDBOX_VOUCHER, ownerMsisdn: '251911000000' })).code : (options.voucher ?? target.config.fixtures.vouchers[0]?.code);
-    if (voucherCode === undefined) throw new HarnessError('CONFIG_INVALID', `no voucher to use: pass --voucher CODE or list one under "fixtures.vouchers" in ${options.target}`);
-    const client = createMerchantClient({ baseUrl: target.config.baseUrl, apiKey: target.apiKey, privateKey: target.privateKey, redactor: target.redactor });
+    const admin =
+      embedded?.admin ??
+      (target.config.sandbox?.adminUrl && target.adminToken
+        ? createSandboxAdminClient({ adminUrl: target.config.sandbox.adminUrl, adminToken: target.adminToken })
+        : undefined);
+    const voucherCode = embedded
+      ? (await embedded.admin.createVoucher({ amount: SANDBOX_VOUCHER, ownerMsisdn: '251911000000' })).code
+      : (options.voucher ?? target.config.fixtures.vouchers[0]?.code);
+    if (voucherCode === undefined)
+      throw new HarnessError(
+        'CONFIG_INVALID',
+        `no voucher to use: pass --voucher CODE or list one under "fixtures.vouchers" in ${options.target}`,
+      );
+    const client = createMerchantClient({
+      baseUrl: target.config.baseUrl,
+      apiKey: target.apiKey,
+      privateKey: target.privateKey,
+      redactor: target.redactor,
+    });
     const steps = flowSteps({
       client,
       voucherCode,
@@ -149,7 +198,9 @@ export async function smokeCommand(options: SmokeOptions, io: CommandIo): Promis
       try {
         io.out(`  ok   ${i + 1}. ${step.name}: ${target.redactor.redactText(await step.run())}`);
       } catch (err) {
-        io.out(`  FAIL ${i + 1}. ${step.name}: ${target.redactor.redactText(err instanceof Error ? err.message : String(err))}`);
+        io.out(
+          `  FAIL ${i + 1}. ${step.name}: ${target.redactor.redactText(err instanceof Error ? err.message : String(err))}`,
+        );
         failed = true;
         break; // later steps stand on this one
       }

@@ -8,7 +8,20 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { base64Encode, hexEncode, canonicalBody, exportPrivateKeyPem, exportPublicKeyPem, formatMoney, generatePrivateKey, initiateClaimBody, merchantRequest, redeemGiftBody, type KeyType, type PrivateKey } from '../lib';
+import {
+  base64Encode,
+  hexEncode,
+  canonicalBody,
+  exportPrivateKeyPem,
+  exportPublicKeyPem,
+  formatMoney,
+  generatePrivateKey,
+  initiateClaimBody,
+  merchantRequest,
+  redeemGiftBody,
+  type KeyType,
+  type PrivateKey,
+} from '../lib';
 import { burstPlan, type PlanInput } from '../load/corpus-plans';
 import { corpusEntries, type CorpusEntry, type SignedBody } from '../load/request-corpus';
 import { buildRequestCorpus, writeRequestCorpus } from './request-corpus';
@@ -29,7 +42,9 @@ function nodeVerifies(key: PrivateKey, signed: SignedBody): boolean {
   const signature = Buffer.from(signed.signature, 'base64');
   // The server verifies over JSON.stringify(JSON.parse(body)): the corpus body must already be that string.
   const message = Buffer.from(canonicalBody(signed.body));
-  return key.type === 'secp256k1' ? nodeVerify('sha256', message, { key: pub, dsaEncoding: 'ieee-p1363' }, signature) : nodeVerify(null, message, pub, signature);
+  return key.type === 'secp256k1'
+    ? nodeVerify('sha256', message, { key: pub, dsaEncoding: 'ieee-p1363' }, signature)
+    : nodeVerify(null, message, pub, signature);
 }
 
 const dirs: string[] = [];
@@ -49,7 +64,15 @@ describe.each<KeyType>(['secp256k1', 'ed25519'])('buildRequestCorpus with a %s k
       expect(entry).toMatchObject({ index: i, voucherCode: slot.voucherCode, amount: slot.amount!.toString() });
       expect(entry.claim.idempotencyKey.startsWith(`${slot.claimKeyPrefix}-`)).toBe(true);
       expect(nodeVerifies(key, entry.claim)).toBe(true);
-      const live = merchantRequest('initiate-claim', { accessToken: 't', key, body: initiateClaimBody({ voucherCode: slot.voucherCode, amount: slot.amount, idempotencyKey: entry.claim.idempotencyKey }) });
+      const live = merchantRequest('initiate-claim', {
+        accessToken: 't',
+        key,
+        body: initiateClaimBody({
+          voucherCode: slot.voucherCode,
+          amount: slot.amount,
+          idempotencyKey: entry.claim.idempotencyKey,
+        }),
+      });
       expect(entry.claim.body).toBe(live.body);
       // Both algorithms sign deterministically (RFC 6979, Ed25519), so the live signature is the corpus's.
       expect(entry.claim.signature).toBe(live.headers['x-signature']);
@@ -63,7 +86,13 @@ describe.each<KeyType>(['secp256k1', 'ed25519'])('buildRequestCorpus with a %s k
     for (const entry of entries) {
       const redeem = entry.redeem!;
       expect(redeem.otp).toBe('123456');
-      expect(redeem.body).toBe(redeemGiftBody({ voucherCode: entry.voucherCode, verificationCode: '123456', idempotencyKey: redeem.idempotencyKey }));
+      expect(redeem.body).toBe(
+        redeemGiftBody({
+          voucherCode: entry.voucherCode,
+          verificationCode: '123456',
+          idempotencyKey: redeem.idempotencyKey,
+        }),
+      );
       expect(nodeVerifies(key, redeem)).toBe(true);
       expect(redeem.idempotencyKey).not.toBe(entry.claim.idempotencyKey);
     }
@@ -76,21 +105,44 @@ describe('the corpus file', () => {
     dirs.push(dir);
     const key = generatePrivateKey('secp256k1');
     const path = join(dir, 'corpus.json');
-    const written = await writeRequestCorpus(path, { scenario: 'same-voucher-burst', slots: burstPlan(PLAN), key, fixedOtp: '654321' });
+    const written = await writeRequestCorpus(path, {
+      scenario: 'same-voucher-burst',
+      slots: burstPlan(PLAN),
+      key,
+      fixedOtp: '654321',
+    });
     expect(written.signatures).toBe(2 * PLAN.vouchers.length * PLAN.vus);
     const text = await readFile(path, 'utf8');
     const entries = corpusEntries(text, path);
     expect(entries).toHaveLength(PLAN.vouchers.length * PLAN.vus);
     expect(entries.every((e) => nodeVerifies(key, e.claim) && nodeVerifies(key, e.redeem!))).toBe(true);
-    const pemBody = exportPrivateKeyPem(key).split('\n').filter((line) => line !== '' && !line.startsWith('-----')).join('');
-    for (const secret of [pemBody, 'PRIVATE KEY', hexEncode(key.privateKey), base64Encode(key.privateKey), 'x-api-token', 'accessToken']) expect(text).not.toContain(secret);
+    const pemBody = exportPrivateKeyPem(key)
+      .split('\n')
+      .filter((line) => line !== '' && !line.startsWith('-----'))
+      .join('');
+    for (const secret of [
+      pemBody,
+      'PRIVATE KEY',
+      hexEncode(key.privateKey),
+      base64Encode(key.privateKey),
+      'x-api-token',
+      'accessToken',
+    ])
+      expect(text).not.toContain(secret);
   });
 
   it('refuses a plan out of index order, and a file that is not a corpus', () => {
     const key = generatePrivateKey('ed25519');
     const [first, second] = burstPlan(PLAN);
-    expect(() => buildRequestCorpus({ scenario: 's', slots: [second!, first!], key })).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
-    expect(() => corpusEntries('{"entries":[]}', 'c.json')).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringMatching(/^c\.json is not a omnivas-request-corpus\/1 corpus/) }));
+    expect(() => buildRequestCorpus({ scenario: 's', slots: [second!, first!], key })).toThrow(
+      expect.objectContaining({ code: 'INTERNAL' }),
+    );
+    expect(() => corpusEntries('{"entries":[]}', 'c.json')).toThrow(
+      expect.objectContaining({
+        code: 'CONFIG_INVALID',
+        message: expect.stringMatching(/^c\.json is not a omnivas-request-corpus\/1 corpus/),
+      }),
+    );
     expect(() => corpusEntries('not json', 'c.json')).toThrow(expect.objectContaining({ code: 'INVALID_JSON' }));
   });
 });

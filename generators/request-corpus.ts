@@ -8,8 +8,24 @@
  * carries the OTP and an outbox OTP exists only after the claim. Nothing secret is written.
  */
 import { writeFile } from 'node:fs/promises';
-import { cryptoRandom, HarnessError, initiateClaimBody, newIdempotencyKey, redeemGiftBody, signBody, type PrivateKey, type RandomSource } from '../lib';
-import { CORPUS_FORMAT, corpusAmount, type CorpusEntry, type CorpusSlot, type RequestCorpus, type SignedBody } from '../load/request-corpus';
+import {
+  cryptoRandom,
+  HarnessError,
+  initiateClaimBody,
+  newIdempotencyKey,
+  redeemGiftBody,
+  signBody,
+  type PrivateKey,
+  type RandomSource,
+} from '../lib';
+import {
+  CORPUS_FORMAT,
+  corpusAmount,
+  type CorpusEntry,
+  type CorpusSlot,
+  type RequestCorpus,
+  type SignedBody,
+} from '../load/request-corpus';
 
 export interface CorpusInput {
   readonly scenario: string;
@@ -29,19 +45,40 @@ export function buildRequestCorpus(input: CorpusInput): RequestCorpus {
   const { key, fixedOtp, random = cryptoRandom() } = input;
   const entries = input.slots.map((slot, position): CorpusEntry => {
     // k6 finds a slot's entry by index alone: a plan out of order would send other slots' requests.
-    if (slot.index !== position) throw new HarnessError('INTERNAL', `corpus plan of ${input.scenario}: slot ${slot.index} is at position ${position}; a plan lists its slots by index from 0`);
+    if (slot.index !== position)
+      throw new HarnessError(
+        'INTERNAL',
+        `corpus plan of ${input.scenario}: slot ${slot.index} is at position ${position}; a plan lists its slots by index from 0`,
+      );
     const claimKey = newIdempotencyKey(random, slot.claimKeyPrefix);
-    const claim = signed(key, claimKey, initiateClaimBody({ voucherCode: slot.voucherCode, amount: slot.amount, idempotencyKey: claimKey }));
+    const claim = signed(
+      key,
+      claimKey,
+      initiateClaimBody({ voucherCode: slot.voucherCode, amount: slot.amount, idempotencyKey: claimKey }),
+    );
     const base = { index: slot.index, voucherCode: slot.voucherCode, amount: corpusAmount(slot.amount), claim };
     if (fixedOtp === undefined || slot.redeemKeyPrefix === undefined) return base;
     const redeemKey = newIdempotencyKey(random, slot.redeemKeyPrefix);
-    return { ...base, redeem: { ...signed(key, redeemKey, redeemGiftBody({ voucherCode: slot.voucherCode, verificationCode: fixedOtp, idempotencyKey: redeemKey })), otp: fixedOtp } };
+    return {
+      ...base,
+      redeem: {
+        ...signed(
+          key,
+          redeemKey,
+          redeemGiftBody({ voucherCode: slot.voucherCode, verificationCode: fixedOtp, idempotencyKey: redeemKey }),
+        ),
+        otp: fixedOtp,
+      },
+    };
   });
   return { format: CORPUS_FORMAT, scenario: input.scenario, entries };
 }
 
 /** Writes the corpus to `path` and says how many requests it signed, and how long that took. */
-export async function writeRequestCorpus(path: string, input: CorpusInput): Promise<{ signatures: number; ms: number }> {
+export async function writeRequestCorpus(
+  path: string,
+  input: CorpusInput,
+): Promise<{ signatures: number; ms: number }> {
   const start = performance.now();
   const corpus = buildRequestCorpus(input);
   const ms = performance.now() - start;

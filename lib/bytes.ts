@@ -130,7 +130,8 @@ export function hexEncode(bytes: Uint8Array): string {
 }
 
 export function hexDecode(hex: string, field = 'value'): Uint8Array {
-  if (!/^(?:[0-9a-fA-F]{2})*$/.test(hex)) throw new HarnessError('INVALID_ARGUMENT', `"${field}" expected an even-length hex string`);
+  if (!/^(?:[0-9a-fA-F]{2})*$/.test(hex))
+    throw new HarnessError('INVALID_ARGUMENT', `"${field}" expected an even-length hex string`);
   const out = new Uint8Array(hex.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
   return out;

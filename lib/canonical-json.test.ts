@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalBody, canonicalize, describeFinding, diagnoseBody, diagnoseSignedString, type BodyFinding } from './canonical-json';
+import {
+  canonicalBody,
+  canonicalize,
+  describeFinding,
+  diagnoseBody,
+  diagnoseSignedString,
+  type BodyFinding,
+} from './canonical-json';
 import { childPath } from './json-scan';
 import { seededRandom, type RandomSource } from './random';
 import { thrownHarnessError } from './testing/thrown-harness-error';
@@ -21,13 +28,15 @@ const pretty = (v: unknown): string => JSON.stringify(v, null, 2);
  * above 0x7e becomes a lowercase \uXXXX, a surrogate pair two of them. Numbers are written as
  * JavaScript does, so the only deviation from JSON.stringify is the escaping.
  */
-const pythonDump = (v: unknown): string => compact(v).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const pythonDump = (v: unknown): string =>
+  compact(v).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 const texts = fc.oneof(fc.json(), values.map(compact), values.map(pretty), values.map(pythonDump));
 
 /** Comparable identity of a finding: kind, path and key. */
 const idOf = (kind: string, path = '', key = ''): string => JSON.stringify([kind, path, key]);
-const ids = (findings: readonly BodyFinding[]): Set<string> => new Set(findings.map((f) => idOf(f.kind, 'path' in f ? f.path : '', 'key' in f ? f.key : '')));
+const ids = (findings: readonly BodyFinding[]): Set<string> =>
+  new Set(findings.map((f) => idOf(f.kind, 'path' in f ? f.path : '', 'key' in f ? f.key : '')));
 
 /** The same number with its digits shifted into the exponent: an exact respelling, never JSON.stringify's. */
 function exactRespelling(canonical: string, zeros: number, upperE: boolean): string {
@@ -38,7 +47,8 @@ function exactRespelling(canonical: string, zeros: number, upperE: boolean): str
 }
 
 /** The same double with digits past what a double keeps: JSON.parse rounds them away. */
-const withLostDigits = (canonical: string): string => canonical.replace(/^(-?\d+)(\.\d+)?/, (_, int: string, frac = '.') => `${int}${frac}${'0'.repeat(20)}1`);
+const withLostDigits = (canonical: string): string =>
+  canonical.replace(/^(-?\d+)(\.\d+)?/, (_, int: string, frac = '.') => `${int}${frac}${'0'.repeat(20)}1`);
 
 type Deviation = 'whitespace' | 'escape' | 'number' | 'duplicate' | 'shuffle';
 const ALL_DEVIATIONS: ReadonlySet<Deviation> = new Set(['whitespace', 'escape', 'number', 'duplicate', 'shuffle']);
@@ -83,7 +93,8 @@ class Respeller {
   private value(v: unknown, path: string): string {
     if (typeof v === 'string') return this.string(v, path);
     if (typeof v === 'number') return this.number(v, path);
-    if (Array.isArray(v)) return `[${v.map((x, i) => this.ws() + this.value(x, childPath(path, i)) + this.ws()).join(',')}]`;
+    if (Array.isArray(v))
+      return `[${v.map((x, i) => this.ws() + this.value(x, childPath(path, i)) + this.ws()).join(',')}]`;
     if (typeof v === 'object' && v !== null) return this.object(v as Record<string, unknown>, path);
     return compact(v);
   }
@@ -101,12 +112,17 @@ class Respeller {
         written.push(key);
         this.expected.add(idOf('duplicate-key', path, key));
       }
-      members.push(`${this.ws()}${this.string(key, member)}${this.ws()}:${this.ws()}${this.value(o[key], member)}${this.ws()}`);
+      members.push(
+        `${this.ws()}${this.string(key, member)}${this.ws()}:${this.ws()}${this.value(o[key], member)}${this.ws()}`,
+      );
       written.push(key);
     }
     // JSON.parse orders members by first occurrence, except that array-index keys go first, ascending.
     const firstSeen = [...new Set(written)];
-    const parsedOrder = [...firstSeen.filter(isArrayIndex).sort((a, b) => Number(a) - Number(b)), ...firstSeen.filter((k) => !isArrayIndex(k))];
+    const parsedOrder = [
+      ...firstSeen.filter(isArrayIndex).sort((a, b) => Number(a) - Number(b)),
+      ...firstSeen.filter((k) => !isArrayIndex(k)),
+    ];
     if (firstSeen.some((k, i) => parsedOrder[i] !== k)) this.expected.add(idOf('key-order', path));
     if (firstSeen.some((k, i) => keys[i] !== k)) this.reordered.add(path);
     return `{${members.join(',')}}`;
@@ -118,7 +134,10 @@ class Respeller {
       const canonical = compact(ch).slice(1, -1);
       const escapes = [unicodeEscape(ch, false), unicodeEscape(ch, true), ch === '/' ? '\\/' : canonical];
       const spelled = this.chance('escape', 5) ? this.pick(escapes) : canonical;
-      if (spelled !== canonical) this.expected.add(idOf(ch.codePointAt(0)! >= 0x7f && canonical === ch ? 'escaped-unicode' : 'escaped-other', path));
+      if (spelled !== canonical)
+        this.expected.add(
+          idOf(ch.codePointAt(0)! >= 0x7f && canonical === ch ? 'escaped-unicode' : 'escaped-other', path),
+        );
       out += spelled;
     }
     return `"${out}"`;
@@ -129,7 +148,13 @@ class Respeller {
     if (!this.chance('number', 2)) return canonical;
     const variants: [string, string][] = [
       ['number-spelling', exactRespelling(canonical, this.rng.nextUint32() % 3, this.chance('number', 2))],
-      ...(canonical === '0' ? [['negative-zero', '-0'], ['negative-zero', '-0.0'], ['number-spelling', '0.0']] as [string, string][] : [['precision-loss', withLostDigits(canonical)] as [string, string]]),
+      ...(canonical === '0'
+        ? ([
+            ['negative-zero', '-0'],
+            ['negative-zero', '-0.0'],
+            ['number-spelling', '0.0'],
+          ] as [string, string][])
+        : [['precision-loss', withLostDigits(canonical)] as [string, string]]),
       ...(/^-?\d+$/.test(canonical) ? [['number-spelling', `${canonical}.0`] as [string, string]] : []),
     ];
     const [kind, spelled] = this.pick(variants);
@@ -141,7 +166,10 @@ class Respeller {
 const isArrayIndex = (key: string): boolean => /^(?:0|[1-9]\d*)$/.test(key) && Number(key) < 2 ** 32 - 1;
 
 const unicodeEscape = (ch: string, upper: boolean): string =>
-  [...Array(ch.length).keys()].map((i) => `\\u${ch.charCodeAt(i).toString(16).padStart(4, '0')}`).map((e) => (upper ? e.toUpperCase().replace('\\U', '\\u') : e)).join('');
+  [...Array(ch.length).keys()]
+    .map((i) => `\\u${ch.charCodeAt(i).toString(16).padStart(4, '0')}`)
+    .map((e) => (upper ? e.toUpperCase().replace('\\U', '\\u') : e))
+    .join('');
 
 function shuffle<T>(items: readonly T[], rng: RandomSource): T[] {
   const out = [...items];
@@ -209,18 +237,30 @@ describe('canonicalBody', () => {
 describe('canonicalize', () => {
   it('is JSON.stringify for values that round-trip', () => {
     fc.assert(
-      fc.property(values.map((v) => JSON.parse(compact(v)) as unknown), (v) => {
-        const text = canonicalize(v);
-        expect(text).toBe(compact(v));
-        expect(JSON.parse(text)).toEqual(v);
-      }),
+      fc.property(
+        values.map((v) => JSON.parse(compact(v)) as unknown),
+        (v) => {
+          const text = canonicalize(v);
+          expect(text).toBe(compact(v));
+          expect(JSON.parse(text)).toEqual(v);
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('writes the documented claim body as JSON.stringify does, zeros and all', () => {
-    const claim = { voucherCode: '3225118500682251', amount: 500, idempotencyKey: 'unique-key-123', metadata: '{}', zeros: [0, 0.0, -1.5, 1e21], nothing: null };
-    expect(canonicalize(claim)).toBe('{"voucherCode":"3225118500682251","amount":500,"idempotencyKey":"unique-key-123","metadata":"{}","zeros":[0,0,-1.5,1e+21],"nothing":null}');
+    const claim = {
+      voucherCode: '3225118500682251',
+      amount: 500,
+      idempotencyKey: 'unique-key-123',
+      metadata: '{}',
+      zeros: [0, 0.0, -1.5, 1e21],
+      nothing: null,
+    };
+    expect(canonicalize(claim)).toBe(
+      '{"voucherCode":"3225118500682251","amount":500,"idempotencyKey":"unique-key-123","metadata":"{}","zeros":[0,0,-1.5,1e+21],"nothing":null}',
+    );
   });
 
   class Voucher {
@@ -296,7 +336,11 @@ describe('diagnoseBody', () => {
         const printed = JSON.stringify(v, null, indent);
         const nonTrivial = typeof v === 'object' && v !== null && Object.keys(v).length > 0;
         expect(printed !== compact(v)).toBe(nonTrivial);
-        expect(diagnoseBody(printed)).toEqual({ canonical: compact(v), isCanonical: !nonTrivial, findings: nonTrivial ? [{ kind: 'whitespace' }] : [] });
+        expect(diagnoseBody(printed)).toEqual({
+          canonical: compact(v),
+          isCanonical: !nonTrivial,
+          findings: nonTrivial ? [{ kind: 'whitespace' }] : [],
+        });
       }),
       { numRuns: 100 },
     );
@@ -311,8 +355,12 @@ describe('diagnoseBody', () => {
       }),
       { numRuns: 300 },
     );
-    expect(diagnoseBody(pythonDump({ name: 'Café 😀' })).findings).toEqual([{ kind: 'escaped-unicode', path: '$.name', sample: '\\u00e9' }]);
-    expect(diagnoseBody(pythonDump({ items: [{ name: '😀' }] })).findings).toEqual([{ kind: 'escaped-unicode', path: '$.items[0].name', sample: '\\ud83d\\ude00' }]);
+    expect(diagnoseBody(pythonDump({ name: 'Café 😀' })).findings).toEqual([
+      { kind: 'escaped-unicode', path: '$.name', sample: '\\u00e9' },
+    ]);
+    expect(diagnoseBody(pythonDump({ items: [{ name: '😀' }] })).findings).toEqual([
+      { kind: 'escaped-unicode', path: '$.items[0].name', sample: '\\ud83d\\ude00' },
+    ]);
   });
 
   it.each([
@@ -329,7 +377,10 @@ describe('diagnoseBody', () => {
     ['[0.0]', { kind: 'number-spelling', path: '$[0]', sent: '0.0', canonical: '0' }],
     ['{"amount":1e400}', { kind: 'precision-loss', path: '$.amount', sent: '1e400', canonical: 'null' }],
     ['[-1e-400]', { kind: 'precision-loss', path: '$[0]', sent: '-1e-400', canonical: '0' }],
-    ['{"amount":9007199254740993}', { kind: 'precision-loss', path: '$.amount', sent: '9007199254740993', canonical: '9007199254740992' }],
+    [
+      '{"amount":9007199254740993}',
+      { kind: 'precision-loss', path: '$.amount', sent: '9007199254740993', canonical: '9007199254740992' },
+    ],
     ['[0.30000000000000001]', { kind: 'precision-loss', path: '$[0]', sent: '0.30000000000000001', canonical: '0.3' }],
   ])('%s → %o', (sent, finding) => {
     const diagnosis = diagnoseBody(sent);
@@ -343,11 +394,18 @@ describe('diagnoseBody', () => {
 
   it('reports any other exact spelling of a double as number-spelling', () => {
     fc.assert(
-      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.nat({ max: 3 }), fc.boolean(), (d, zeros, upperE) => {
-        const canonical = compact(d);
-        const sent = exactRespelling(canonical, zeros, upperE);
-        expect(diagnoseBody(`[${sent}]`).findings).toEqual(sent === canonical ? [] : [{ kind: 'number-spelling', path: '$[0]', sent, canonical }]);
-      }),
+      fc.property(
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        fc.nat({ max: 3 }),
+        fc.boolean(),
+        (d, zeros, upperE) => {
+          const canonical = compact(d);
+          const sent = exactRespelling(canonical, zeros, upperE);
+          expect(diagnoseBody(`[${sent}]`).findings).toEqual(
+            sent === canonical ? [] : [{ kind: 'number-spelling', path: '$[0]', sent, canonical }],
+          );
+        },
+      ),
     );
   });
 
@@ -356,7 +414,9 @@ describe('diagnoseBody', () => {
       fc.property(fc.bigInt({ min: 2n ** 53n + 1n, max: 10n ** 21n - 1n }), (n) => {
         const sent = String(n);
         const canonical = compact(Number(sent));
-        expect(diagnoseBody(sent).findings).toEqual(canonical === sent ? [] : [{ kind: 'precision-loss', path: '$', sent, canonical }]);
+        expect(diagnoseBody(sent).findings).toEqual(
+          canonical === sent ? [] : [{ kind: 'precision-loss', path: '$', sent, canonical }],
+        );
       }),
     );
   });
@@ -365,13 +425,24 @@ describe('diagnoseBody', () => {
     ['{"a":1,"a":2}', '{"a":2}', [{ kind: 'duplicate-key', path: '$', key: 'a' }]],
     ['{"a":1,"b":2,"a":3}', '{"a":3,"b":2}', [{ kind: 'duplicate-key', path: '$', key: 'a' }]],
     ['{"m":{"a":"\\u00e9","a":2}}', '{"m":{"a":2}}', [{ kind: 'duplicate-key', path: '$.m', key: 'a' }]], // the dropped escape is not reported
-    ['{"a":1,"\\u0061":2}', '{"a":2}', [{ kind: 'duplicate-key', path: '$', key: 'a' }, { kind: 'escaped-other', path: '$.a', sample: '\\u0061' }]],
+    [
+      '{"a":1,"\\u0061":2}',
+      '{"a":2}',
+      [
+        { kind: 'duplicate-key', path: '$', key: 'a' },
+        { kind: 'escaped-other', path: '$.a', sample: '\\u0061' },
+      ],
+    ],
   ])('%s → duplicate keys, canonical %s', (sent, canonical, findings) => {
     expect(diagnoseBody(sent)).toEqual({ canonical, isCanonical: false, findings });
   });
 
   it('reports integer-like keys, which JSON.parse moves to the front, as key-order', () => {
-    expect(diagnoseBody('{"b":1,"1":2}')).toEqual({ canonical: '{"1":2,"b":1}', isCanonical: false, findings: [{ kind: 'key-order', path: '$' }] });
+    expect(diagnoseBody('{"b":1,"1":2}')).toEqual({
+      canonical: '{"1":2,"b":1}',
+      isCanonical: false,
+      findings: [{ kind: 'key-order', path: '$' }],
+    });
     expect(diagnoseBody('{"10":1,"9":2}').findings).toEqual([{ kind: 'key-order', path: '$' }]);
     expect(diagnoseBody('{"01":1,"1":2}').findings).toEqual([{ kind: 'key-order', path: '$' }]); // "1" is an array index, "01" is not
     expect(diagnoseBody('{"b":1,"01":2,"-1":3,"1.0":4,"4294967295":5}').findings).toEqual([]); // none of these is
@@ -395,13 +466,22 @@ describe('diagnoseBody', () => {
     expect(diagnoseBody(sent).findings).toEqual([finding]);
   });
 
-  it.each(['["\\ud800"]', '["\\udfff"]', '["\\n\\t\\"\\\\"]', '["\\u001f"]', '["é😀\u2028"]', '["\\ud800\\ud800"]'])('%s is canonical (lone surrogates are written \\udXXX)', (sent) => {
-    expect(diagnoseBody(sent)).toEqual({ canonical: sent, isCanonical: true, findings: [] });
-  });
+  it.each(['["\\ud800"]', '["\\udfff"]', '["\\n\\t\\"\\\\"]', '["\\u001f"]', '["é😀\u2028"]', '["\\ud800\\ud800"]'])(
+    '%s is canonical (lone surrogates are written \\udXXX)',
+    (sent) => {
+      expect(diagnoseBody(sent)).toEqual({ canonical: sent, isCanonical: true, findings: [] });
+    },
+  );
 
   it('turns bad JSON into a not-json finding instead of throwing', () => {
-    expect(diagnoseBody('{"a":')).toEqual({ canonical: undefined, isCanonical: false, findings: [{ kind: 'not-json', message: expect.stringContaining('offset 5') }] });
-    expect(diagnoseBody(deep).findings).toEqual([{ kind: 'not-json', message: expect.stringContaining('nested too deeply') }]);
+    expect(diagnoseBody('{"a":')).toEqual({
+      canonical: undefined,
+      isCanonical: false,
+      findings: [{ kind: 'not-json', message: expect.stringContaining('offset 5') }],
+    });
+    expect(diagnoseBody(deep).findings).toEqual([
+      { kind: 'not-json', message: expect.stringContaining('nested too deeply') },
+    ]);
     expect(thrownHarnessError(() => diagnoseBody(undefined as unknown as string)).code).toBe('INVALID_ARGUMENT');
   });
 });
@@ -409,7 +489,12 @@ describe('diagnoseBody', () => {
 // ── diagnoseSignedString ────────────────────────────────────────────────────────────────────
 
 describe('diagnoseSignedString', () => {
-  const claim = { voucherCode: '3225118500682251', amount: 500, idempotencyKey: 'unique-key-123', metadata: '{"note":"café"}' };
+  const claim = {
+    voucherCode: '3225118500682251',
+    amount: 500,
+    idempotencyKey: 'unique-key-123',
+    metadata: '{"note":"café"}',
+  };
 
   it('finds nothing when the client signed what the server verifies', () => {
     expect(diagnoseSignedString(compact(claim), compact(claim))).toEqual([]);
@@ -445,7 +530,9 @@ describe('diagnoseSignedString', () => {
   });
 
   it("reports a Python client's ensure_ascii escapes", () => {
-    expect(diagnoseSignedString(compact(claim), pythonDump(claim))).toEqual([{ kind: 'escaped-unicode', path: '$.metadata', sample: '\\u00e9' }]);
+    expect(diagnoseSignedString(compact(claim), pythonDump(claim))).toEqual([
+      { kind: 'escaped-unicode', path: '$.metadata', sample: '\\u00e9' },
+    ]);
     fc.assert(
       fc.property(values, (v) => {
         expect(diagnoseSignedString(compact(v), pythonDump(v))).toEqual(diagnoseBody(pythonDump(v)).findings);
@@ -455,20 +542,32 @@ describe('diagnoseSignedString', () => {
   });
 
   it('reports different-content where the signed value differs', () => {
-    expect(diagnoseSignedString(compact(claim), compact({ ...claim, amount: 50 }))).toEqual([{ kind: 'different-content', path: '$.amount' }]);
-    expect(diagnoseSignedString('{"items":[1,2]}', '{"items":[1,2,3]}')).toEqual([{ kind: 'different-content', path: '$.items' }]);
+    expect(diagnoseSignedString(compact(claim), compact({ ...claim, amount: 50 }))).toEqual([
+      { kind: 'different-content', path: '$.amount' },
+    ]);
+    expect(diagnoseSignedString('{"items":[1,2]}', '{"items":[1,2,3]}')).toEqual([
+      { kind: 'different-content', path: '$.items' },
+    ]);
     expect(diagnoseSignedString('{"a":1}', '{"b":1}')).toEqual([{ kind: 'different-content', path: '$' }]);
     expect(diagnoseSignedString('{"a":[1]}', '{"a":{"0":1}}')).toEqual([{ kind: 'different-content', path: '$.a' }]);
     expect(diagnoseSignedString('{"a":0}', '{"a":-0}')).toEqual([{ kind: 'negative-zero', path: '$.a' }]); // the server writes both as 0
   });
 
   it('finds nothing exactly when the signed string is canonicalBody(sent)', () => {
-    const pair = fc.tuple(values, values, fc.integer()).chain(([v, w, seed]) =>
-      fc.tuple(
-        fc.constantFrom(compact(v), pretty(v)),
-        fc.constantFrom(compact(v), pretty(v), pythonDump(v), compact(w), new Respeller(seededRandom(seed)).document(v)),
-      ),
-    );
+    const pair = fc
+      .tuple(values, values, fc.integer())
+      .chain(([v, w, seed]) =>
+        fc.tuple(
+          fc.constantFrom(compact(v), pretty(v)),
+          fc.constantFrom(
+            compact(v),
+            pretty(v),
+            pythonDump(v),
+            compact(w),
+            new Respeller(seededRandom(seed)).document(v),
+          ),
+        ),
+      );
     fc.assert(
       fc.property(pair, ([sent, signedOver]) => {
         expect(diagnoseSignedString(sent, signedOver).length === 0).toBe(signedOver === canonicalBody(sent));
@@ -478,8 +577,12 @@ describe('diagnoseSignedString', () => {
   });
 
   it('reports a side that is not JSON as not-json, naming it', () => {
-    expect(diagnoseSignedString('{"a":', '{}')).toEqual([{ kind: 'not-json', message: expect.stringMatching(/^"sent" is not valid JSON/) }]);
-    expect(diagnoseSignedString('{}', 'x-signature')).toEqual([{ kind: 'not-json', message: expect.stringMatching(/^"signedOver" is not valid JSON/) }]);
+    expect(diagnoseSignedString('{"a":', '{}')).toEqual([
+      { kind: 'not-json', message: expect.stringMatching(/^"sent" is not valid JSON/) },
+    ]);
+    expect(diagnoseSignedString('{}', 'x-signature')).toEqual([
+      { kind: 'not-json', message: expect.stringMatching(/^"signedOver" is not valid JSON/) },
+    ]);
   });
 });
 
@@ -488,15 +591,27 @@ describe('diagnoseSignedString', () => {
 describe('describeFinding', () => {
   const examples: Record<BodyFinding['kind'], [BodyFinding, string[]]> = {
     whitespace: [{ kind: 'whitespace' }, ['whitespace', 'separators']],
-    'escaped-unicode': [{ kind: 'escaped-unicode', path: '$.name', sample: '\\u00e9' }, ['$.name: "\\u00e9" is escaped', 'U+00E9 "é"', 'ensure_ascii=False']],
+    'escaped-unicode': [
+      { kind: 'escaped-unicode', path: '$.name', sample: '\\u00e9' },
+      ['$.name: "\\u00e9" is escaped', 'U+00E9 "é"', 'ensure_ascii=False'],
+    ],
     'escaped-other': [{ kind: 'escaped-other', path: '$.url', sample: '\\/' }, ['$.url', '"\\/"', '"/"']],
-    'number-spelling': [{ kind: 'number-spelling', path: '$.amount', sent: '500.0', canonical: '500' }, ['$.amount', '500.0', 'send 500']],
+    'number-spelling': [
+      { kind: 'number-spelling', path: '$.amount', sent: '500.0', canonical: '500' },
+      ['$.amount', '500.0', 'send 500'],
+    ],
     'negative-zero': [{ kind: 'negative-zero', path: '$.amount' }, ['$.amount', '-0']],
-    'precision-loss': [{ kind: 'precision-loss', path: '$.id', sent: '9007199254740993', canonical: '9007199254740992' }, ['$.id', '9007199254740993', '9007199254740992']],
+    'precision-loss': [
+      { kind: 'precision-loss', path: '$.id', sent: '9007199254740993', canonical: '9007199254740992' },
+      ['$.id', '9007199254740993', '9007199254740992'],
+    ],
     'duplicate-key': [{ kind: 'duplicate-key', path: '$', key: 'amount' }, ['$:', '"amount"', 'last']],
     'key-order': [{ kind: 'key-order', path: '$.metadata' }, ['$.metadata', 'order']],
     'different-content': [{ kind: 'different-content', path: '$.amount' }, ['$.amount', 'different value']],
-    'not-json': [{ kind: 'not-json', message: '"sent" is not valid JSON: expected a value at line 1 column 6 (offset 5)' }, ['"sent" is not valid JSON', 'offset 5']],
+    'not-json': [
+      { kind: 'not-json', message: '"sent" is not valid JSON: expected a value at line 1 column 6 (offset 5)' },
+      ['"sent" is not valid JSON', 'offset 5'],
+    ],
   };
 
   it.each(Object.entries(examples))('%s → a sentence naming what and where', (_kind, [finding, mentions]) => {

@@ -8,7 +8,15 @@
  * duplicate keys, key order.
  */
 import { HarnessError, describeValue, isHarnessError } from './errors';
-import { childPath, scanJson, stringUnits, type JsonMember, type JsonNode, type JsonObjectNode, type Span } from './json-scan';
+import {
+  childPath,
+  scanJson,
+  stringUnits,
+  type JsonMember,
+  type JsonNode,
+  type JsonObjectNode,
+  type Span,
+} from './json-scan';
 
 export type BodyFinding =
   | { kind: 'whitespace' }
@@ -35,7 +43,8 @@ interface Reserialised {
 }
 
 function requireString(value: unknown, field: string): asserts value is string {
-  if (typeof value !== 'string') throw new HarnessError('INVALID_ARGUMENT', `"${field}" expected a string, got ${describeValue(value)}`);
+  if (typeof value !== 'string')
+    throw new HarnessError('INVALID_ARGUMENT', `"${field}" expected a string, got ${describeValue(value)}`);
 }
 
 /** What the server does to a body: parse, then stringify; HarnessErrors instead of SyntaxError and RangeError. */
@@ -51,7 +60,11 @@ function reserialise(text: string, field: string): Reserialised {
     return { value, canonical: JSON.stringify(value) };
   } catch (err) {
     // JSON.parse takes nesting far deeper than the recursive JSON.stringify does.
-    throw new HarnessError('INVALID_ARGUMENT', `"${field}" is nested too deeply for JSON.stringify to re-serialise, so no server can verify a signature over it`, { cause: err });
+    throw new HarnessError(
+      'INVALID_ARGUMENT',
+      `"${field}" is nested too deeply for JSON.stringify to re-serialise, so no server can verify a signature over it`,
+      { cause: err },
+    );
   }
 }
 
@@ -99,9 +112,11 @@ function assertRoundTrips(value: unknown, path: string, ancestors: Set<object>):
   const loss = roundTripLoss(value);
   if (loss !== undefined) throw new HarnessError('INVALID_ARGUMENT', `"${path}" ${loss}`);
   if (typeof value !== 'object' || value === null) return;
-  if (ancestors.has(value)) throw new HarnessError('INVALID_ARGUMENT', `"${path}" refers back to an enclosing value; JSON cannot hold a cycle`);
+  if (ancestors.has(value))
+    throw new HarnessError('INVALID_ARGUMENT', `"${path}" refers back to an enclosing value; JSON cannot hold a cycle`);
   ancestors.add(value);
-  if (Array.isArray(value)) for (let i = 0; i < value.length; i++) assertRoundTrips(value[i], childPath(path, i), ancestors);
+  if (Array.isArray(value))
+    for (let i = 0; i < value.length; i++) assertRoundTrips(value[i], childPath(path, i), ancestors);
   else for (const [key, child] of Object.entries(value)) assertRoundTrips(child, childPath(path, key), ancestors);
   ancestors.delete(value);
 }
@@ -124,7 +139,8 @@ function escapeFindings(text: string, token: Span, path: string): BodyFinding[] 
     const canonical = pairsBefore || pairsAfter ? literal : JSON.stringify(literal).slice(1, -1);
     if (text.slice(start, end) === canonical) return;
     const kind = unit >= 0x7f && canonical === literal ? 'escaped-unicode' : 'escaped-other';
-    if (!found.has(kind)) found.set(kind, text.slice(pairsBefore ? units[i - 1]!.start : start, pairsAfter ? units[i + 1]!.end : end));
+    if (!found.has(kind))
+      found.set(kind, text.slice(pairsBefore ? units[i - 1]!.start : start, pairsAfter ? units[i + 1]!.end : end));
   });
   return [...found].map(([kind, sample]) => ({ kind, path, sample }));
 }
@@ -134,7 +150,8 @@ const isLow = (unit: number | undefined): boolean => unit !== undefined && unit 
 
 /** A JSON number's exact decimal value as digits and exponent, so 500.0, 5e2 and 500 compare equal. */
 function exactDecimal(spelling: string): string {
-  const [, sign = '', int = '', frac = '', exp = '0'] = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(spelling) ?? [];
+  const [, sign = '', int = '', frac = '', exp = '0'] =
+    /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(spelling) ?? [];
   const digits = (int + frac).replace(/^0+/, '');
   if (digits === '') return '0'; // every zero, -0 included: the sign of zero is its own finding
   const trimmed = digits.replace(/0+$/, '');
@@ -145,7 +162,8 @@ function numberFindings(sent: string, path: string): BodyFinding[] {
   const value = Number(sent); // the same correctly rounded double JSON.parse makes
   const canonical = JSON.stringify(value); // "null" for 1e400, which overflows to Infinity
   if (canonical === sent) return [];
-  if (canonical === 'null' || exactDecimal(sent) !== exactDecimal(canonical)) return [{ kind: 'precision-loss', path, sent, canonical }];
+  if (canonical === 'null' || exactDecimal(sent) !== exactDecimal(canonical))
+    return [{ kind: 'precision-loss', path, sent, canonical }];
   return [Object.is(value, -0) ? { kind: 'negative-zero', path } : { kind: 'number-spelling', path, sent, canonical }];
 }
 
@@ -158,7 +176,9 @@ function keptMembers(node: JsonObjectNode): JsonMember[] {
 function objectFindings(node: JsonObjectNode): BodyFinding[] {
   const counts = new Map<string, number>();
   for (const { key } of node.members) counts.set(key, (counts.get(key) ?? 0) + 1);
-  const findings: BodyFinding[] = [...counts].filter(([, n]) => n > 1).map(([key]) => ({ kind: 'duplicate-key', path: node.path, key }));
+  const findings: BodyFinding[] = [...counts]
+    .filter(([, n]) => n > 1)
+    .map(([key]) => ({ kind: 'duplicate-key', path: node.path, key }));
   // Objects list integer-like keys ("1", "42") first, ascending: let the engine say the order.
   const keys = [...counts.keys()];
   const engineOrder = Object.keys(Object.fromEntries(keys.map((k) => [k, true])));
@@ -202,10 +222,15 @@ export function diagnoseBody(sent: string): BodyDiagnosis {
   requireString(sent, 'sent');
   const parsed = tryReserialise(sent, 'sent');
   if ('kind' in parsed) return { canonical: undefined, isCanonical: false, findings: [parsed] };
-  return { canonical: parsed.canonical, isCanonical: parsed.canonical === sent, findings: spellingFindings(sent, 'sent') };
+  return {
+    canonical: parsed.canonical,
+    isCanonical: parsed.canonical === sent,
+    findings: spellingFindings(sent, 'sent'),
+  };
 }
 
-const shapeOf = (v: unknown): 'array' | 'object' | 'scalar' => (Array.isArray(v) ? 'array' : typeof v === 'object' && v !== null ? 'object' : 'scalar');
+const shapeOf = (v: unknown): 'array' | 'object' | 'scalar' =>
+  Array.isArray(v) ? 'array' : typeof v === 'object' && v !== null ? 'object' : 'scalar';
 
 /** Where two parsed values differ: key-order for the same members in another order, different-content otherwise. */
 function valueDifferences(signed: unknown, sent: unknown): BodyFinding[] {
@@ -226,7 +251,11 @@ function valueDifferences(signed: unknown, sent: unknown): BodyFinding[] {
         if (ka.some((k, i) => kb[i] !== k)) findings.push({ kind: 'key-order', path });
         for (let i = kb.length - 1; i >= 0; i--) {
           const k = kb[i]!;
-          pending.push([(a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], childPath(path, shape === 'array' ? i : k)]);
+          pending.push([
+            (a as Record<string, unknown>)[k],
+            (b as Record<string, unknown>)[k],
+            childPath(path, shape === 'array' ? i : k),
+          ]);
         }
       }
     }
@@ -251,7 +280,8 @@ export function diagnoseSignedString(sent: string, signedOver: string): BodyFind
   return dedupe([...spellingFindings(signedOver, 'signedOver'), ...valueDifferences(signed.value, body.value)]);
 }
 
-const codePoint = (text: string): string => `U+${(text.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+const codePoint = (text: string): string =>
+  `U+${(text.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
 /** A sample as it can be printed: a raw lone surrogate does not print, so it shows as <U+D800>. */
 const shown = (sample: string): string => `"${sample.replace(/[\ud800-\udfff]/g, (c) => `<${codePoint(c)}>`)}"`;
 const decoded = (sample: string): string => JSON.parse(`"${sample}"`) as string;

@@ -27,7 +27,8 @@ import { HarnessError, isHarnessError } from './errors';
 
 // The reader throws whatever the caller's factory builds: this one tags the reason so tests can see it.
 const fail: DerFail = (reason) => new HarnessError('SIGNATURE_MALFORMED', `test: ${reason}`);
-const malformed = (reason: RegExp) => expect.objectContaining({ code: 'SIGNATURE_MALFORMED', message: expect.stringMatching(reason) });
+const malformed = (reason: RegExp) =>
+  expect.objectContaining({ code: 'SIGNATURE_MALFORMED', message: expect.stringMatching(reason) });
 
 describe('readTlv', () => {
   it('reads short and long definite lengths and reports where the element ends', () => {
@@ -79,7 +80,11 @@ describe('readWhole, readChildren, readSequence, expectTag', () => {
   });
 
   it('splits a SEQUENCE into its children', () => {
-    const seq = encodeSequence(encodeInteger(5n), encodeTlv(TAG.NULL, new Uint8Array()), encodeTlv(contextTag(1), encodeBitString(hexDecode('01'))));
+    const seq = encodeSequence(
+      encodeInteger(5n),
+      encodeTlv(TAG.NULL, new Uint8Array()),
+      encodeTlv(contextTag(1), encodeBitString(hexDecode('01'))),
+    );
     expect(readSequence(seq, fail).map((t) => t.tag)).toEqual([TAG.INTEGER, TAG.NULL, 0xa1]);
     expect(readChildren(new Uint8Array(), fail)).toEqual([]);
   });
@@ -159,7 +164,11 @@ describe('OBJECT IDENTIFIER', () => {
 
   it('round-trips any OID, arcs beyond 2^53 included', () => {
     const oid = fc
-      .tuple(fc.integer({ min: 0, max: 2 }), fc.bigInt({ min: 0n, max: 39n }), fc.array(fc.bigInt({ min: 0n, max: 2n ** 128n }), { maxLength: 8 }))
+      .tuple(
+        fc.integer({ min: 0, max: 2 }),
+        fc.bigInt({ min: 0n, max: 39n }),
+        fc.array(fc.bigInt({ min: 0n, max: 2n ** 128n }), { maxLength: 8 }),
+      )
       .map(([top, second, rest]) => [top, top === 2 ? second * 1000n : second, ...rest].join('.'));
     fc.assert(
       fc.property(oid, (dotted) => {
@@ -202,7 +211,9 @@ describe('requireBytes', () => {
 
   it('refuses anything else, naming the field', () => {
     for (const value of ['00', [1, 2], new Uint16Array(2), null]) {
-      expect(() => requireBytes(value, 'sig')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('"sig"') }));
+      expect(() => requireBytes(value, 'sig')).toThrow(
+        expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('"sig"') }),
+      );
     }
   });
 });

@@ -7,7 +7,14 @@
 import { concatBytes } from './bytes';
 import { HarnessError } from './errors';
 
-export const TAG = { INTEGER: 0x02, BIT_STRING: 0x03, OCTET_STRING: 0x04, NULL: 0x05, OID: 0x06, SEQUENCE: 0x30 } as const;
+export const TAG = {
+  INTEGER: 0x02,
+  BIT_STRING: 0x03,
+  OCTET_STRING: 0x04,
+  NULL: 0x05,
+  OID: 0x06,
+  SEQUENCE: 0x30,
+} as const;
 
 /** Context-specific tag [n]: constructed for EXPLICIT fields (SEC1 [0]/[1]), primitive for IMPLICIT ones. */
 export function contextTag(n: number, constructed = true): number {
@@ -27,7 +34,8 @@ export interface Tlv {
 /** Checks a byte argument; matched by shape too, as noble does, since a Uint8Array from another realm (a vm context) fails instanceof. */
 export function requireBytes(value: unknown, field: string): Uint8Array {
   const isBytes = value instanceof Uint8Array || (ArrayBuffer.isView(value) && value.constructor.name === 'Uint8Array');
-  if (!isBytes) throw new HarnessError('INVALID_ARGUMENT', `"${field}" expected a Uint8Array, got type=${typeof value}`);
+  if (!isBytes)
+    throw new HarnessError('INVALID_ARGUMENT', `"${field}" expected a Uint8Array, got type=${typeof value}`);
   return value as Uint8Array;
 }
 
@@ -62,7 +70,7 @@ export function readWhole(bytes: Uint8Array, fail: DerFail): Tlv {
 /** The children of a constructed value, which must tile it exactly. */
 export function readChildren(value: Uint8Array, fail: DerFail): Tlv[] {
   const children: Tlv[] = [];
-  for (let pos = 0; pos < value.length; ) {
+  for (let pos = 0; pos < value.length;) {
     const child = readTlv(value, pos, fail);
     children.push(child);
     pos = child.end;
@@ -146,7 +154,11 @@ export function encodeInteger(n: bigint): Uint8Array {
 }
 
 export function encodeOid(dotted: string): Uint8Array {
-  if (!/^[0-2]\.\d+(\.\d+)*$/.test(dotted)) throw new HarnessError('INVALID_ARGUMENT', `"oid" expected dotted decimal like 1.3.132.0.10, got ${JSON.stringify(dotted)}`);
+  if (!/^[0-2]\.\d+(\.\d+)*$/.test(dotted))
+    throw new HarnessError(
+      'INVALID_ARGUMENT',
+      `"oid" expected dotted decimal like 1.3.132.0.10, got ${JSON.stringify(dotted)}`,
+    );
   const [top, second, ...rest] = dotted.split('.').map(BigInt);
   const out: number[] = [];
   for (const arc of [top! * 40n + second!, ...rest]) {

@@ -5,7 +5,11 @@ import { concatBytes, hexDecode, hexEncode } from './bytes';
 import { derToP1363, looksLikeDer, p1363ToDer } from './ecdsa-signature';
 import { isHarnessError } from './errors';
 
-const malformed = (message?: RegExp) => expect.objectContaining({ code: 'SIGNATURE_MALFORMED', ...(message ? { message: expect.stringMatching(message) } : {}) });
+const malformed = (message?: RegExp) =>
+  expect.objectContaining({
+    code: 'SIGNATURE_MALFORMED',
+    ...(message ? { message: expect.stringMatching(message) } : {}),
+  });
 
 /** 32-byte integers biased to the encodings that need care: leading zero bytes and the high bit set. */
 const scalar32 = fc
@@ -19,8 +23,10 @@ const scalar32 = fc
 
 const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'secp256k1' });
 const messages = Array.from({ length: 200 }, (_, i) => randomBytes(1 + (i % 97)));
-const sign = (msg: Uint8Array, dsaEncoding: 'der' | 'ieee-p1363') => new Uint8Array(nodeSign('sha256', msg, { key: privateKey, dsaEncoding }));
-const verify = (msg: Uint8Array, sig: Uint8Array, dsaEncoding: 'der' | 'ieee-p1363') => nodeVerify('sha256', msg, { key: publicKey, dsaEncoding }, sig);
+const sign = (msg: Uint8Array, dsaEncoding: 'der' | 'ieee-p1363') =>
+  new Uint8Array(nodeSign('sha256', msg, { key: privateKey, dsaEncoding }));
+const verify = (msg: Uint8Array, sig: Uint8Array, dsaEncoding: 'der' | 'ieee-p1363') =>
+  nodeVerify('sha256', msg, { key: publicKey, dsaEncoding }, sig);
 
 describe('p1363ToDer and derToP1363', () => {
   it('are inverse for any r and s, leading zeros and high bits included', () => {
@@ -88,7 +94,9 @@ describe('derToP1363 is strict', () => {
       out[at % out.length]! ^= xor;
       return out;
     });
-    const shaped = fc.tuple(fc.nat(80), fc.uint8Array({ maxLength: 80 })).map(([n, rest]) => concatBytes(Uint8Array.of(0x30, n), rest));
+    const shaped = fc
+      .tuple(fc.nat(80), fc.uint8Array({ maxLength: 80 }))
+      .map(([n, rest]) => concatBytes(Uint8Array.of(0x30, n), rest));
     fc.assert(
       fc.property(fc.oneof(fc.uint8Array({ maxLength: 80 }), mutated, shaped), (bytes) => {
         try {
@@ -102,7 +110,9 @@ describe('derToP1363 is strict', () => {
   });
 
   it('refuses a non-byte argument with INVALID_ARGUMENT', () => {
-    expect(() => derToP1363('MEUCIQ==' as unknown as Uint8Array)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => derToP1363('MEUCIQ==' as unknown as Uint8Array)).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+    );
   });
 });
 

@@ -5,15 +5,29 @@
  * client sent.
  */
 import { concatBytes } from './bytes';
-import { bigintToBytes, bytesToBigint, encodeInteger, encodeSequence, expectTag, readInteger, readSequence, requireBytes, TAG, type DerFail, type Tlv } from './der';
+import {
+  bigintToBytes,
+  bytesToBigint,
+  encodeInteger,
+  encodeSequence,
+  expectTag,
+  readInteger,
+  readSequence,
+  requireBytes,
+  TAG,
+  type DerFail,
+  type Tlv,
+} from './der';
 import { HarnessError, isHarnessError } from './errors';
 
-const malformed: DerFail = (reason) => new HarnessError('SIGNATURE_MALFORMED', `"signature" is not a strict DER ECDSA signature: ${reason}`);
+const malformed: DerFail = (reason) =>
+  new HarnessError('SIGNATURE_MALFORMED', `"signature" is not a strict DER ECDSA signature: ${reason}`);
 
 /** DER SEQUENCE { r INTEGER, s INTEGER } to r||s, each `size` bytes. Strict: no BER leniency, no negatives. */
 export function derToP1363(der: Uint8Array, size = 32): Uint8Array {
   requireBytes(der, 'signature');
-  if (!Number.isInteger(size) || size < 1) throw new HarnessError('INVALID_ARGUMENT', `"size" expected a positive integer, got ${size}`);
+  if (!Number.isInteger(size) || size < 1)
+    throw new HarnessError('INVALID_ARGUMENT', `"size" expected a positive integer, got ${size}`);
   const [r, s, ...extra] = readSequence(der, malformed);
   if (extra.length > 0) throw malformed('it holds more than two elements');
   return concatBytes(fixedWidth(r, 'r', size), fixedWidth(s, 's', size));
@@ -23,10 +37,16 @@ export function derToP1363(der: Uint8Array, size = 32): Uint8Array {
 export function p1363ToDer(sig: Uint8Array): Uint8Array {
   requireBytes(sig, 'signature');
   if (sig.length === 0 || sig.length % 2 !== 0) {
-    throw new HarnessError('SIGNATURE_MALFORMED', `"signature" expected IEEE-P1363 r||s in two equal halves (64 bytes for secp256k1), got ${sig.length} bytes`);
+    throw new HarnessError(
+      'SIGNATURE_MALFORMED',
+      `"signature" expected IEEE-P1363 r||s in two equal halves (64 bytes for secp256k1), got ${sig.length} bytes`,
+    );
   }
   const half = sig.length / 2;
-  return encodeSequence(encodeInteger(bytesToBigint(sig.subarray(0, half))), encodeInteger(bytesToBigint(sig.subarray(half))));
+  return encodeSequence(
+    encodeInteger(bytesToBigint(sig.subarray(0, half))),
+    encodeInteger(bytesToBigint(sig.subarray(half))),
+  );
 }
 
 /**

@@ -33,45 +33,108 @@ export interface Endpoint {
 
 const initiateBody: readonly BodyField[] = [
   { name: 'voucherCode', type: 'string', required: true, description: 'Voucher code to claim' },
-  { name: 'amount', type: 'number', required: false, description: 'Amount to redeem (defaults to full voucher balance if not specified)' },
+  {
+    name: 'amount',
+    type: 'number',
+    required: false,
+    description: 'Amount to redeem (defaults to full voucher balance if not specified)',
+  },
   { name: 'idempotencyKey', type: 'string', required: true, description: 'Unique key ensuring request idempotency' },
-  { name: 'metadata', type: 'string', required: false, description: 'Optional JSON string containing additional contextual data' },
+  {
+    name: 'metadata',
+    type: 'string',
+    required: false,
+    description: 'Optional JSON string containing additional contextual data',
+  },
 ];
 
 const signedHeaders = ['content-type', 'x-api-token', 'x-signature'] as const;
 
 export const ENDPOINTS: Readonly<Record<EndpointId, Endpoint>> = {
   login: {
-    id: 'login', method: 'POST', path: '/auth/login', needsToken: false, signed: false,
-    headers: ['content-type'], body: [{ name: 'key', type: 'string', required: true, description: 'The API key from the Manage API page' }],
+    id: 'login',
+    method: 'POST',
+    path: '/auth/login',
+    needsToken: false,
+    signed: false,
+    headers: ['content-type'],
+    body: [{ name: 'key', type: 'string', required: true, description: 'The API key from the Manage API page' }],
     section: 'Authentication › Step 4: Obtain Access Token',
   },
   test: {
-    id: 'test', method: 'POST', path: '/test', needsToken: true, signed: false,
-    headers: ['x-api-token'], body: [], section: 'Authentication › Step 5: Verify Configuration',
+    id: 'test',
+    method: 'POST',
+    path: '/test',
+    needsToken: true,
+    signed: false,
+    headers: ['x-api-token'],
+    body: [],
+    section: 'Authentication › Step 5: Verify Configuration',
   },
   'initiate-claim': {
-    id: 'initiate-claim', method: 'POST', path: '/topup-transactions/initiate-claim', needsToken: true, signed: true,
-    headers: signedHeaders, body: initiateBody, section: 'Gift Voucher Redemption › 1. Initiate Claim',
+    id: 'initiate-claim',
+    method: 'POST',
+    path: '/topup-transactions/initiate-claim',
+    needsToken: true,
+    signed: true,
+    headers: signedHeaders,
+    body: initiateBody,
+    section: 'Gift Voucher Redemption › 1. Initiate Claim',
   },
   'initiate-redeem': {
-    id: 'initiate-redeem', method: 'POST', path: '/topup-transactions/initiate-redeem', needsToken: true, signed: true,
-    headers: signedHeaders, body: initiateBody, section: 'End-to-End Example (Single Snippet)',
+    id: 'initiate-redeem',
+    method: 'POST',
+    path: '/topup-transactions/initiate-redeem',
+    needsToken: true,
+    signed: true,
+    headers: signedHeaders,
+    body: initiateBody,
+    section: 'End-to-End Example (Single Snippet)',
     note: 'The end-to-end example calls initiate-redeem; the endpoint reference says initiate-claim.',
   },
   'voucher-detail': {
-    id: 'voucher-detail', method: 'GET', path: '/topup-transactions/:voucherCode', needsToken: true, signed: false,
-    headers: ['x-api-token'], body: [], section: 'Gift Voucher Redemption › 2. Get Voucher Detail Information',
+    id: 'voucher-detail',
+    method: 'GET',
+    path: '/topup-transactions/:voucherCode',
+    needsToken: true,
+    signed: false,
+    headers: ['x-api-token'],
+    body: [],
+    section: 'Gift Voucher Redemption › 2. Get Voucher Detail Information',
   },
   'redeem-gift': {
-    id: 'redeem-gift', method: 'POST', path: '/topup-transactions/redeem-gift', needsToken: true, signed: true,
+    id: 'redeem-gift',
+    method: 'POST',
+    path: '/topup-transactions/redeem-gift',
+    needsToken: true,
+    signed: true,
     headers: signedHeaders,
     body: [
       { name: 'voucherCode', type: 'string', required: true, description: 'Voucher code to redeem' },
-      { name: 'verificationCode', type: 'string', required: true, description: 'SMS verification code received by voucher owner' },
-      { name: 'msisdn', type: 'string', required: false, description: 'Phone number of client (defaults to voucher owner)' },
-      { name: 'idempotencyKey', type: 'string', required: true, description: 'Unique key ensuring request idempotency' },
-      { name: 'metadata', type: 'string', required: false, description: 'Optional JSON string containing additional contextual data' },
+      {
+        name: 'verificationCode',
+        type: 'string',
+        required: true,
+        description: 'SMS verification code received by voucher owner',
+      },
+      {
+        name: 'msisdn',
+        type: 'string',
+        required: false,
+        description: 'Phone number of client (defaults to voucher owner)',
+      },
+      {
+        name: 'idempotencyKey',
+        type: 'string',
+        required: true,
+        description: 'Unique key ensuring request idempotency',
+      },
+      {
+        name: 'metadata',
+        type: 'string',
+        required: false,
+        description: 'Optional JSON string containing additional contextual data',
+      },
     ],
     section: 'Gift Voucher Redemption › 3. Redeem Gift',
   },
@@ -84,7 +147,8 @@ export const MERCHANT_BASE_PATH = '/api/v1/merchant/client';
 export function endpointPath(id: EndpointId, params: { voucherCode?: string } = {}): string {
   const { path } = ENDPOINTS[id];
   if (!path.includes(':voucherCode')) return path;
-  if (params.voucherCode === undefined) throw new HarnessError('INVALID_ARGUMENT', `"voucherCode" is required to build the path of "${id}"`);
+  if (params.voucherCode === undefined)
+    throw new HarnessError('INVALID_ARGUMENT', `"voucherCode" is required to build the path of "${id}"`);
   return path.replace(':voucherCode', encodeURIComponent(params.voucherCode));
 }
 

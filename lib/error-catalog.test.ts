@@ -1,12 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { API_ERRORS, apiError, canProvokeFromOutside, documentedPairs, envelopeProblem, errorEnvelope, httpStatusOf, isApiErrorCode, messageOf } from './error-catalog';
+import {
+  API_ERRORS,
+  apiError,
+  canProvokeFromOutside,
+  documentedPairs,
+  envelopeProblem,
+  errorEnvelope,
+  httpStatusOf,
+  isApiErrorCode,
+  messageOf,
+} from './error-catalog';
 
 describe('error catalog', () => {
   it('holds the 22 distinct codes and 26 endpoint/code pairs of the API document', () => {
     expect(new Set(API_ERRORS.map((e) => e.code)).size).toBe(22);
     expect(API_ERRORS).toHaveLength(22);
     expect(documentedPairs()).toHaveLength(26);
-    expect(documentedPairs().filter((p) => p.endpoint === 'initiate-claim').map((p) => p.code)).toEqual([4041, 4042, 4091, 5001, 5002, 5004]);
+    expect(
+      documentedPairs()
+        .filter((p) => p.endpoint === 'initiate-claim')
+        .map((p) => p.code),
+    ).toEqual([4041, 4042, 4091, 5001, 5002, 5004]);
   });
 
   it('marks exactly the codes DESIGN.md lists as fault-only', () => {

@@ -34,7 +34,8 @@ describe('isHarnessError', () => {
   });
 
   it('knows every code in the table', () => {
-    for (const code of Object.keys(HARNESS_ERROR_CODES)) expect(isHarnessError({ name: 'HarnessError', code })).toBe(true);
+    for (const code of Object.keys(HARNESS_ERROR_CODES))
+      expect(isHarnessError({ name: 'HarnessError', code })).toBe(true);
   });
 });
 

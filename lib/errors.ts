@@ -39,7 +39,8 @@ export const HARNESS_ERROR_CODES = {
   K6_MISSING: 'k6 at the pinned version is neither in .tools/bin nor on PATH',
   K6_FAILED: 'k6 could not run a bundled scenario, or printed no result',
   // conformance runs
-  CHECK_NOT_APPLICABLE: 'the target cannot give what a check needs (a fresh voucher, an OTP, a sandbox power): the check is skipped, with this as its reason',
+  CHECK_NOT_APPLICABLE:
+    'the target cannot give what a check needs (a fresh voucher, an OTP, a sandbox power): the check is skipped, with this as its reason',
   // generic
   NOT_LOOPBACK: 'a load or stress run was pointed at an address that is not on this machine',
   INTERNAL: 'a bug in the harness itself',
@@ -70,7 +71,8 @@ export function isHarnessError(err: unknown): err is HarnessError {
 
 /** Describes a value for an error message without echoing long or secret-looking input in full. */
 export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
+  if (typeof value === 'string')
+    return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'bigint') return `${value}n`;

@@ -3,8 +3,19 @@ import { HISTORY_LINE_PREFIX, formatHistoryLine, parseHistoryLine } from './hist
 import type { HistoryOp } from './history';
 
 const op: HistoryOp = {
-  runner: 'k6-1', vu: 3, iteration: 7, op: 'redeem', voucher: '3225118500682251', amount: '12500000', idempotencyKey: 'idem-1',
-  claimKey: 'idem-0', otp: '735191', invokeMs: 1_766_100_000_000, completeMs: 1_766_100_000_042, outcome: 'info', status: 0,
+  runner: 'k6-1',
+  vu: 3,
+  iteration: 7,
+  op: 'redeem',
+  voucher: '3225118500682251',
+  amount: '12500000',
+  idempotencyKey: 'idem-1',
+  claimKey: 'idem-0',
+  otp: '735191',
+  invokeMs: 1_766_100_000_000,
+  completeMs: 1_766_100_000_042,
+  outcome: 'info',
+  status: 0,
 };
 
 describe('history lines', () => {
@@ -19,7 +30,10 @@ describe('history lines', () => {
   it('read back the op, at the start of a line or after what k6 prints before it', () => {
     expect(parseHistoryLine(formatHistoryLine(op))).toEqual(op);
     expect(parseHistoryLine(`time="2026-01-01" level=info ${formatHistoryLine(op)}`)).toEqual(op);
-    expect(parseHistoryLine(`INFO[0001] ${formatHistoryLine({ ...op, amount: null })}`)).toEqual({ ...op, amount: null });
+    expect(parseHistoryLine(`INFO[0001] ${formatHistoryLine({ ...op, amount: null })}`)).toEqual({
+      ...op,
+      amount: null,
+    });
   });
 
   it('leave every other line alone', () => {

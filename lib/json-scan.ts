@@ -54,7 +54,16 @@ export interface StringUnit extends Span {
 }
 
 const WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
-const SHORT_ESCAPES = new Map([['"', 0x22], ['\\', 0x5c], ['/', 0x2f], ['b', 0x08], ['f', 0x0c], ['n', 0x0a], ['r', 0x0d], ['t', 0x09]]);
+const SHORT_ESCAPES = new Map([
+  ['"', 0x22],
+  ['\\', 0x5c],
+  ['/', 0x2f],
+  ['b', 0x08],
+  ['f', 0x0c],
+  ['n', 0x0a],
+  ['r', 0x0d],
+  ['t', 0x09],
+]);
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const LITERALS = ['true', 'false', 'null'];
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -101,7 +110,10 @@ class Cursor {
   fail(what: string, at = this.pos): never {
     const before = this.text.slice(0, at);
     const place = `line ${before.split('\n').length} column ${at - before.lastIndexOf('\n')} (offset ${at})`;
-    const detail = at >= this.text.length ? `${what}, but the input ends at ${place}` : `${what} at ${place}, near ${JSON.stringify(this.text.slice(at, at + 40))}`;
+    const detail =
+      at >= this.text.length
+        ? `${what}, but the input ends at ${place}`
+        : `${what} at ${place}, near ${JSON.stringify(this.text.slice(at, at + 40))}`;
     throw new HarnessError('INVALID_JSON', `"${this.field}" is not valid JSON: ${detail}`);
   }
 
@@ -112,8 +124,12 @@ class Cursor {
     for (;;) {
       const c = this.text.charCodeAt(pos);
       if (c === 0x22) break;
-      if (Number.isNaN(c)) this.fail('expected \'"\' to close the string', pos);
-      if (c < 0x20) this.fail(`a control character (U+${c.toString(16).padStart(4, '0').toUpperCase()}) must be escaped in a string`, pos);
+      if (Number.isNaN(c)) this.fail("expected '\"' to close the string", pos);
+      if (c < 0x20)
+        this.fail(
+          `a control character (U+${c.toString(16).padStart(4, '0').toUpperCase()}) must be escaped in a string`,
+          pos,
+        );
       const unit = c === 0x5c ? this.readEscape(pos) : { unit: c, start: pos, end: pos + 1 };
       onUnit?.(unit);
       pos = unit.end;
@@ -127,7 +143,8 @@ class Cursor {
     const short = SHORT_ESCAPES.get(letter);
     if (short !== undefined) return { unit: short, start: at, end: at + 2 };
     const hex = this.text.slice(at + 2, at + 6);
-    if (letter !== 'u' || !/^[0-9a-fA-F]{4}$/.test(hex)) this.fail('expected an escape (\\" \\\\ \\/ \\b \\f \\n \\r \\t or \\u and 4 hex digits)', at);
+    if (letter !== 'u' || !/^[0-9a-fA-F]{4}$/.test(hex))
+      this.fail('expected an escape (\\" \\\\ \\/ \\b \\f \\n \\r \\t or \\u and 4 hex digits)', at);
     return { unit: parseInt(hex, 16), start: at, end: at + 6 };
   }
 
@@ -136,7 +153,10 @@ class Cursor {
     const start = this.pos;
     const open = this.peek();
     if (open === '{' || open === '[') {
-      const node: Frame['node'] = open === '{' ? { type: 'object', path, start, end: -1, members: [] } : { type: 'array', path, start, end: -1, items: [] };
+      const node: Frame['node'] =
+        open === '{'
+          ? { type: 'object', path, start, end: -1, members: [] }
+          : { type: 'array', path, start, end: -1, items: [] };
       this.pos++;
       this.skipWhitespace();
       if (this.peek() !== (open === '{' ? '}' : ']')) {
@@ -163,7 +183,8 @@ class Cursor {
   beginChild(frame: Frame): string {
     const { node } = frame;
     if (node.type === 'array') return childPath(node.path, node.items.length);
-    if (this.peek() !== '"') this.fail(node.members.length === 0 ? 'expected a string key or \'}\'' : 'expected a string key');
+    if (this.peek() !== '"')
+      this.fail(node.members.length === 0 ? "expected a string key or '}'" : 'expected a string key');
     let key = '';
     const keySpan = this.readString(({ unit }) => (key += String.fromCharCode(unit)));
     this.skipWhitespace();

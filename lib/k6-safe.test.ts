@@ -12,7 +12,11 @@ const LIB = resolve(import.meta.dirname);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') ? [join(dir, e.name)] : [],
+    e.isDirectory()
+      ? sourceFiles(join(dir, e.name))
+      : e.name.endsWith('.ts') && !e.name.endsWith('.test.ts')
+        ? [join(dir, e.name)]
+        : [],
   );
 }
 
@@ -43,7 +47,12 @@ describe('lib/ boundaries', () => {
     expect(code).not.toMatch(/\brequire\(|from\s*["']node:/);
 
     // Only what k6's VM offers: the language itself, console, and WebCrypto's getRandomValues.
-    const bare = createContext({ console, crypto: { getRandomValues: <T extends ArrayBufferView<ArrayBuffer>>(a: T) => globalThis.crypto.getRandomValues(a) } });
+    const bare = createContext({
+      console,
+      crypto: {
+        getRandomValues: <T extends ArrayBufferView<ArrayBuffer>>(a: T) => globalThis.crypto.getRandomValues(a),
+      },
+    });
     runInContext(`${code};globalThis.lib = lib;`, bare);
     const probe = runInContext(
       `(() => {

@@ -65,7 +65,11 @@ const OTHER_ALGORITHMS: Readonly<Record<string, string>> = {
   '1.3.101.111': 'an X448 key',
   '1.3.101.113': 'an Ed448 key',
 };
-const OTHER_LABELS: Readonly<Record<string, string>> = { 'RSA PRIVATE KEY': 'an RSA key', 'RSA PUBLIC KEY': 'an RSA key', 'DSA PRIVATE KEY': 'a DSA key' };
+const OTHER_LABELS: Readonly<Record<string, string>> = {
+  'RSA PRIVATE KEY': 'an RSA key',
+  'RSA PUBLIC KEY': 'an RSA key',
+  'DSA PRIVATE KEY': 'a DSA key',
+};
 
 const PUBOUT_COMMAND = 'openssl pkey -in KEY -pubout -out pub.pem';
 const SECP256K1_COMMAND = 'openssl ecparam -name secp256k1 -genkey -noout -out key.pem';
@@ -75,7 +79,10 @@ const GENERATE_HINT = `generate one with: ${SECP256K1_COMMAND} (merchant API) or
 export function importPrivateKeyPem(pem: string, field = 'key'): PrivateKey {
   const block = keyBlock(pem, field);
   if (block.label === 'PUBLIC KEY') {
-    throw new HarnessError('KEY_PUBLIC_NOT_PRIVATE', `"${field}" is a public key; signing needs the private key file it was made from (BEGIN EC PRIVATE KEY or BEGIN PRIVATE KEY)`);
+    throw new HarnessError(
+      'KEY_PUBLIC_NOT_PRIVATE',
+      `"${field}" is a public key; signing needs the private key file it was made from (BEGIN EC PRIVATE KEY or BEGIN PRIVATE KEY)`,
+    );
   }
   return decodePrivate(block, field);
 }
@@ -92,7 +99,10 @@ export function importPublicKeyPem(pem: string, field = 'key'): PublicKey {
 export function importPublicKeyPemStrict(pem: string, field = 'key'): PublicKey {
   const block = keyBlock(pem, field);
   if (block.label.includes('PRIVATE KEY')) {
-    throw new HarnessError('KEY_PRIVATE_NOT_PUBLIC', `"${field}" is a private key; give the public key instead: ${PUBOUT_COMMAND}`);
+    throw new HarnessError(
+      'KEY_PRIVATE_NOT_PUBLIC',
+      `"${field}" is a private key; give the public key instead: ${PUBOUT_COMMAND}`,
+    );
   }
   return decodePublic(block, field);
 }
@@ -101,9 +111,11 @@ export function importPublicKeyPemStrict(pem: string, field = 'key'): PublicKey 
 export function exportPrivateKeyPem(key: PrivateKey, format?: 'sec1' | 'pkcs8'): string {
   const checked = privateKeyFromBytes(requireKey(key).type, requireBytes(key.privateKey, 'key.privateKey'));
   const chosen = format ?? (checked.type === 'secp256k1' ? 'sec1' : 'pkcs8');
-  if (chosen !== 'sec1' && chosen !== 'pkcs8') throw new HarnessError('INVALID_ARGUMENT', `"format" expected "sec1" or "pkcs8", got ${describeValue(format)}`);
+  if (chosen !== 'sec1' && chosen !== 'pkcs8')
+    throw new HarnessError('INVALID_ARGUMENT', `"format" expected "sec1" or "pkcs8", got ${describeValue(format)}`);
   if (checked.type === 'ed25519') {
-    if (chosen === 'sec1') throw new HarnessError('INVALID_ARGUMENT', '"format" sec1 is for EC keys only; write Ed25519 keys as "pkcs8"');
+    if (chosen === 'sec1')
+      throw new HarnessError('INVALID_ARGUMENT', '"format" sec1 is for EC keys only; write Ed25519 keys as "pkcs8"');
     return encodePem('PRIVATE KEY', pkcs8(checked, encodeTlv(TAG.OCTET_STRING, checked.privateKey)));
   }
   // As OpenSSL writes them: SEC1 names the curve in [0]; inside PKCS#8 the AlgorithmIdentifier does.
@@ -114,13 +126,16 @@ export function exportPrivateKeyPem(key: PrivateKey, format?: 'sec1' | 'pkcs8'):
       ...(withCurve ? [encodeTlv(contextTag(0), encodeOid(OID.SECP256K1))] : []),
       encodeTlv(contextTag(1), encodeBitString(uncompressedPoint(checked))),
     );
-  return chosen === 'sec1' ? encodePem('EC PRIVATE KEY', sec1(true)) : encodePem('PRIVATE KEY', pkcs8(checked, sec1(false)));
+  return chosen === 'sec1'
+    ? encodePem('EC PRIVATE KEY', sec1(true))
+    : encodePem('PRIVATE KEY', pkcs8(checked, sec1(false)));
 }
 
 /** SPKI PEM; a secp256k1 point is written uncompressed, as OpenSSL and Node write it. */
 export function exportPublicKeyPem(key: PublicKey | PrivateKey): string {
   const { type, publicKey } = requireKey(key);
-  const raw = type === 'secp256k1' ? uncompressedPoint({ type, publicKey }) : publicFromBytes(type, publicKey, 'key.publicKey');
+  const raw =
+    type === 'secp256k1' ? uncompressedPoint({ type, publicKey }) : publicFromBytes(type, publicKey, 'key.publicKey');
   return encodePem('PUBLIC KEY', encodeSequence(algorithmIdentifier(type), encodeBitString(raw)));
 }
 
@@ -138,7 +153,11 @@ export function privateKeyFromBytes(type: KeyType, bytes: Uint8Array): PrivateKe
 /** 65-byte 04||x||y: what Node's crypto and JWK (x, y) interop need. */
 export function uncompressedPoint(key: PublicKey): Uint8Array {
   const { type, publicKey } = requireKey(key);
-  if (type !== 'secp256k1') throw new HarnessError('INVALID_ARGUMENT', `"key" expected a secp256k1 key, got ${type}: only EC points have an uncompressed form`);
+  if (type !== 'secp256k1')
+    throw new HarnessError(
+      'INVALID_ARGUMENT',
+      `"key" expected a secp256k1 key, got ${type}: only EC points have an uncompressed form`,
+    );
   return pointFromBytes(publicKey, 'key.publicKey').toBytes(false);
 }
 
@@ -147,8 +166,13 @@ function keyBlock(pem: string, field: string): PemBlock {
   // `openssl ecparam -genkey` without -noout writes an EC PARAMETERS block before the key.
   const blocks = parsePem(pem, field).filter((block) => block.label !== 'EC PARAMETERS');
   const [block] = blocks;
-  if (block === undefined) throw keyGarbage(field, 'it holds only EC PARAMETERS, no key; generate the key with -genkey');
-  if (blocks.length > 1) throw keyGarbage(field, `it holds ${blocks.length} PEM blocks (${blocks.map((b) => b.label).join(', ')}); give one key per file`);
+  if (block === undefined)
+    throw keyGarbage(field, 'it holds only EC PARAMETERS, no key; generate the key with -genkey');
+  if (blocks.length > 1)
+    throw keyGarbage(
+      field,
+      `it holds ${blocks.length} PEM blocks (${blocks.map((b) => b.label).join(', ')}); give one key per file`,
+    );
   return block;
 }
 
@@ -170,7 +194,8 @@ function decodePublic(block: PemBlock, field: string): PublicKey {
 function decodeSec1(der: Uint8Array, outerCurve: string | undefined, field: string): PrivateKey {
   const fail = failWith(field);
   const [version, secret, ...optional] = readSequence(der, fail);
-  if (readInteger(expectTag(version, TAG.INTEGER, 'a version INTEGER', fail), fail) !== 1n) throw fail('its EC private key version is not 1');
+  if (readInteger(expectTag(version, TAG.INTEGER, 'a version INTEGER', fail), fail) !== 1n)
+    throw fail('its EC private key version is not 1');
   const scalar = expectTag(secret, TAG.OCTET_STRING, 'the private key OCTET STRING', fail);
   const params = optional.find((t) => t.tag === contextTag(0));
   const curve = params ? readCurve(readWhole(params.value, fail), field) : outerCurve;
@@ -182,7 +207,11 @@ function decodeSec1(der: Uint8Array, outerCurve: string | undefined, field: stri
   padded.set(scalar, 32 - scalar.length);
   const key = keyFromSecret('secp256k1', padded, field);
   const embedded = optional.find((t) => t.tag === contextTag(1));
-  checkEmbeddedPublic(key, embedded && expectTag(readWhole(embedded.value, fail), TAG.BIT_STRING, 'a public key BIT STRING', fail), field);
+  checkEmbeddedPublic(
+    key,
+    embedded && expectTag(readWhole(embedded.value, fail), TAG.BIT_STRING, 'a public key BIT STRING', fail),
+    field,
+  );
   return key;
 }
 
@@ -196,7 +225,11 @@ function decodePkcs8(der: Uint8Array, field: string): PrivateKey {
   const inner = expectTag(secret, TAG.OCTET_STRING, 'the private key OCTET STRING', fail);
   if (type === 'secp256k1') return decodeSec1(inner, OID.SECP256K1, field);
   // RFC 8410 §7: the Ed25519 seed is itself an OCTET STRING; a v2 key may add the public key as [1] IMPLICIT BIT STRING.
-  const key = keyFromSecret('ed25519', expectTag(readWhole(inner, fail), TAG.OCTET_STRING, 'the Ed25519 seed OCTET STRING', fail), field);
+  const key = keyFromSecret(
+    'ed25519',
+    expectTag(readWhole(inner, fail), TAG.OCTET_STRING, 'the Ed25519 seed OCTET STRING', fail),
+    field,
+  );
   checkEmbeddedPublic(key, optional.find((t) => t.tag === contextTag(1, false))?.value, field);
   return key;
 }
@@ -207,13 +240,19 @@ function decodeSpki(der: Uint8Array, field: string): PublicKey {
   const [algorithm, bits, ...extra] = readSequence(der, fail);
   if (extra.length > 0) throw fail('its public key structure has extra fields');
   const type = keyTypeOf(algorithm, field);
-  return { type, publicKey: publicFromBytes(type, readBitString(expectTag(bits, TAG.BIT_STRING, 'a BIT STRING', fail), fail), field) };
+  return {
+    type,
+    publicKey: publicFromBytes(type, readBitString(expectTag(bits, TAG.BIT_STRING, 'a BIT STRING', fail), fail), field),
+  };
 }
 
 /** The key type an AlgorithmIdentifier names, refusing other curves and algorithms by name. */
 function keyTypeOf(algorithm: Tlv | undefined, field: string): KeyType {
   const fail = failWith(field);
-  const [oidTlv, params] = readChildren(expectTag(algorithm, TAG.SEQUENCE, 'an AlgorithmIdentifier SEQUENCE', fail), fail);
+  const [oidTlv, params] = readChildren(
+    expectTag(algorithm, TAG.SEQUENCE, 'an AlgorithmIdentifier SEQUENCE', fail),
+    fail,
+  );
   const oid = readOid(expectTag(oidTlv, TAG.OID, 'an algorithm OBJECT IDENTIFIER', fail), fail);
   if (oid === OID.ED25519) return 'ed25519';
   if (oid === OID.EC_PUBLIC_KEY) {
@@ -221,14 +260,20 @@ function keyTypeOf(algorithm: Tlv | undefined, field: string): KeyType {
     requireSecp256k1(readCurve(params, field), field);
     return 'secp256k1';
   }
-  throw unsupported(field, `is ${OTHER_ALGORITHMS[oid] ?? `a key of an algorithm this harness does not know (OID ${oid})`}`);
+  throw unsupported(
+    field,
+    `is ${OTHER_ALGORITHMS[oid] ?? `a key of an algorithm this harness does not know (OID ${oid})`}`,
+  );
 }
 
 /** The named curve of SEC1 ECParameters; explicit parameters are refused with the conversion command. */
 function readCurve(params: Tlv, field: string): string {
   if (params.tag === TAG.SEQUENCE) {
     const convert = 'openssl ec -in KEY -param_enc named_curve -out named.pem';
-    throw new HarnessError('KEY_UNSUPPORTED_TYPE', `"${field}" spells out its curve parameters instead of naming the curve; convert it: ${convert}`);
+    throw new HarnessError(
+      'KEY_UNSUPPORTED_TYPE',
+      `"${field}" spells out its curve parameters instead of naming the curve; convert it: ${convert}`,
+    );
   }
   const fail = failWith(field);
   return readOid(expectTag(params, TAG.OID, 'a named-curve OBJECT IDENTIFIER', fail), fail);
@@ -237,14 +282,20 @@ function readCurve(params: Tlv, field: string): string {
 function requireSecp256k1(curveOid: string, field: string): void {
   if (curveOid === OID.SECP256K1) return;
   const name = OTHER_CURVES[curveOid] ?? `the curve with OID ${curveOid}`;
-  throw new HarnessError('KEY_WRONG_CURVE', `"${field}" is an EC key on ${name}; the API needs secp256k1: generate one with: ${SECP256K1_COMMAND}`);
+  throw new HarnessError(
+    'KEY_WRONG_CURVE',
+    `"${field}" is an EC key on ${name}; the API needs secp256k1: generate one with: ${SECP256K1_COMMAND}`,
+  );
 }
 
 /** A private key whose public half is derived here, never taken from the file, so the two cannot disagree. */
 function keyFromSecret(type: KeyType, secret: Uint8Array, field: string): PrivateKey {
   if (secret.length !== 32) throw keyGarbage(field, `its private key is ${secret.length} bytes; expected 32`);
   if (type === 'secp256k1' && !secp256k1.utils.isValidSecretKey(secret)) {
-    throw keyGarbage(field, 'its private scalar is out of range for secp256k1 (zero, or not below the group order); the file is damaged or was not made for secp256k1');
+    throw keyGarbage(
+      field,
+      'its private scalar is out of range for secp256k1 (zero, or not below the group order); the file is damaged or was not made for secp256k1',
+    );
   }
   const privateKey = secret.slice();
   const publicKey = type === 'secp256k1' ? secp256k1.getPublicKey(privateKey, true) : ed.getPublicKey(privateKey);
@@ -259,7 +310,10 @@ function publicFromBytes(type: KeyType, bytes: Uint8Array, field: string): Uint8
   try {
     ed.Point.fromBytes(bytes);
   } catch {
-    throw keyGarbage(field, `its public key is not a valid Ed25519 point; export it again from the private key: ${PUBOUT_COMMAND}`);
+    throw keyGarbage(
+      field,
+      `its public key is not a valid Ed25519 point; export it again from the private key: ${PUBOUT_COMMAND}`,
+    );
   }
   return bytes.slice();
 }
@@ -268,7 +322,10 @@ function pointFromBytes(bytes: Uint8Array, field: string): ReturnType<typeof sec
   try {
     return secp256k1.Point.fromBytes(bytes);
   } catch {
-    throw keyGarbage(field, `its public key is not a point on secp256k1; export it again from the private key: ${PUBOUT_COMMAND}`);
+    throw keyGarbage(
+      field,
+      `its public key is not a point on secp256k1; export it again from the private key: ${PUBOUT_COMMAND}`,
+    );
   }
 }
 
@@ -276,24 +333,35 @@ function pointFromBytes(bytes: Uint8Array, field: string): ReturnType<typeof sec
 function checkEmbeddedPublic(key: PrivateKey, bitString: Uint8Array | undefined, field: string): void {
   if (bitString === undefined) return;
   const fail = failWith(field);
-  if (!bytesEqual(publicFromBytes(key.type, readBitString(bitString, fail), field), key.publicKey)) throw fail('its embedded public key does not match its private key');
+  if (!bytesEqual(publicFromBytes(key.type, readBitString(bitString, fail), field), key.publicKey))
+    throw fail('its embedded public key does not match its private key');
 }
 
 function algorithmIdentifier(type: KeyType): Uint8Array {
-  return type === 'secp256k1' ? encodeSequence(encodeOid(OID.EC_PUBLIC_KEY), encodeOid(OID.SECP256K1)) : encodeSequence(encodeOid(OID.ED25519));
+  return type === 'secp256k1'
+    ? encodeSequence(encodeOid(OID.EC_PUBLIC_KEY), encodeOid(OID.SECP256K1))
+    : encodeSequence(encodeOid(OID.ED25519));
 }
 
 function pkcs8(key: PrivateKey, privateKeyContent: Uint8Array): Uint8Array {
-  return encodeSequence(encodeInteger(0n), algorithmIdentifier(key.type), encodeTlv(TAG.OCTET_STRING, privateKeyContent));
+  return encodeSequence(
+    encodeInteger(0n),
+    algorithmIdentifier(key.type),
+    encodeTlv(TAG.OCTET_STRING, privateKeyContent),
+  );
 }
 
 function requireKeyType(type: unknown, field: string): KeyType {
   if (type === 'secp256k1' || type === 'ed25519') return type;
-  throw new HarnessError('INVALID_ARGUMENT', `"${field}" expected "secp256k1" or "ed25519", got ${describeValue(type)}`);
+  throw new HarnessError(
+    'INVALID_ARGUMENT',
+    `"${field}" expected "secp256k1" or "ed25519", got ${describeValue(type)}`,
+  );
 }
 
 function requireKey<K extends PublicKey>(key: K): K {
-  if (typeof key !== 'object' || key === null) throw new HarnessError('INVALID_ARGUMENT', `"key" expected a key object, got ${describeValue(key)}`);
+  if (typeof key !== 'object' || key === null)
+    throw new HarnessError('INVALID_ARGUMENT', `"key" expected a key object, got ${describeValue(key)}`);
   requireKeyType(key.type, 'key.type');
   requireBytes(key.publicKey, 'key.publicKey');
   return key;
@@ -305,5 +373,8 @@ function failWith(field: string): DerFail {
 }
 
 function unsupported(field: string, what: string): HarnessError {
-  return new HarnessError('KEY_UNSUPPORTED_TYPE', `"${field}" ${what}; the API needs an EC secp256k1 or an Ed25519 key: ${GENERATE_HINT}`);
+  return new HarnessError(
+    'KEY_UNSUPPORTED_TYPE',
+    `"${field}" ${what}; the API needs an EC secp256k1 or an Ed25519 key: ${GENERATE_HINT}`,
+  );
 }

@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { thrownHarnessError } from './testing/thrown-harness-error';
-import { formatMoney, moneyFromDecimal, moneyFromJson, moneyFromJsonNumber, moneyToDecimalLiteral, moneyToJsonNumber } from './money';
+import {
+  formatMoney,
+  moneyFromDecimal,
+  moneyFromJson,
+  moneyFromJsonNumber,
+  moneyToDecimalLiteral,
+  moneyToJsonNumber,
+} from './money';
 
 const code = (f: () => unknown): string => thrownHarnessError(f).code;
 
@@ -39,7 +46,9 @@ describe('money', () => {
   });
 
   it('names the field and the value in its message', () => {
-    expect(() => moneyFromDecimal('12.3456789', 'remainingBalance')).toThrow(/"remainingBalance" expected .* at most 6 places, got "12.3456789"/);
+    expect(() => moneyFromDecimal('12.3456789', 'remainingBalance')).toThrow(
+      /"remainingBalance" expected .* at most 6 places, got "12.3456789"/,
+    );
   });
 
   it('formats back to 6 places', () => {
@@ -53,7 +62,9 @@ describe('money', () => {
   });
 
   it('round-trips any micro amount through the 6-place string', () => {
-    fc.assert(fc.property(fc.bigInt({ min: 0n, max: 10n ** 24n }), (micro) => moneyFromDecimal(formatMoney(micro)) === micro));
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: 10n ** 24n }), (micro) => moneyFromDecimal(formatMoney(micro)) === micro),
+    );
   });
 
   it('round-trips amounts with at most 15 significant digits through a JSON number', () => {
@@ -96,12 +107,20 @@ describe('money refusals name the field and the reason', () => {
     expect(refusal(() => moneyFromJsonNumber(-1, 'fee'))).toMatch(/^MONEY_INVALID: "fee" /);
     expect(refusal(() => moneyFromJson('1.2345678', 'fee'))).toMatch(/^MONEY_INVALID: "fee" /);
     expect(refusal(() => moneyFromJson(1e-7, 'fee'))).toMatch(/^MONEY_INVALID: "fee" /);
-    expect(refusal(() => moneyToJsonNumber(-5n, 'fee'))).toMatch(/^MONEY_UNSAFE_INTEGER: "fee" -0.000005 cannot travel/);
-    expect(refusal(() => moneyFromJsonNumber(2 ** 53, 'fee'))).toMatch(/^MONEY_UNSAFE_INTEGER: "fee" is 9007199254740992, beyond 2\^53-1/);
+    expect(refusal(() => moneyToJsonNumber(-5n, 'fee'))).toMatch(
+      /^MONEY_UNSAFE_INTEGER: "fee" -0.000005 cannot travel/,
+    );
+    expect(refusal(() => moneyFromJsonNumber(2 ** 53, 'fee'))).toMatch(
+      /^MONEY_UNSAFE_INTEGER: "fee" is 9007199254740992, beyond 2\^53-1/,
+    );
   });
 
   it.each([
-    ['a number where a decimal string belongs', () => moneyFromDecimal(12 as unknown as string), 'got 12: not a string'],
+    [
+      'a number where a decimal string belongs',
+      () => moneyFromDecimal(12 as unknown as string),
+      'got 12: not a string',
+    ],
     ['a signed decimal', () => moneyFromDecimal('-1.00'), 'got "-1.00": not a plain decimal number'],
     ['a 7th decimal place', () => moneyFromDecimal('1.0000001'), 'more than 6 decimal places'],
     ['a string where a number belongs', () => moneyFromJsonNumber('12' as unknown as number), 'got "12": not a number'],
@@ -110,7 +129,11 @@ describe('money refusals name the field and the reason', () => {
     ['a negative number', () => moneyFromJsonNumber(-0.5), 'got -0.5: negative'],
     // Below 1e-6 String() spells the number with an exponent: still a fraction that is too fine.
     ['1e-7, spelled with an exponent', () => moneyFromJsonNumber(1e-7), 'got 1e-7: more than 6 decimal places'],
-    ['1.5e-7, spelled with an exponent and a fraction', () => moneyFromJsonNumber(1.5e-7), 'got 1.5e-7: more than 6 decimal places'],
+    [
+      '1.5e-7, spelled with an exponent and a fraction',
+      () => moneyFromJsonNumber(1.5e-7),
+      'got 1.5e-7: more than 6 decimal places',
+    ],
     ['a boolean', () => moneyFromJson(true), 'got type=boolean: neither a number nor a decimal string'],
   ])('refuses %s, saying why', (_, f, reason) => {
     expect(refusal(f)).toMatch(/^MONEY_INVALID: /);
@@ -129,7 +152,9 @@ describe('money refusals name the field and the reason', () => {
   });
 
   it('formatMoney refuses a non-bigint with INVALID_ARGUMENT instead of a TypeError', () => {
-    expect(refusal(() => formatMoney(5 as unknown as bigint))).toBe('INVALID_ARGUMENT: "micro" expected a bigint, got 5');
+    expect(refusal(() => formatMoney(5 as unknown as bigint))).toBe(
+      'INVALID_ARGUMENT: "micro" expected a bigint, got 5',
+    );
   });
 
   it('keeps significant zeros when trimming a decimal literal', () => {

@@ -14,7 +14,10 @@ const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
 const EXPONENT = /^(\d+)(?:\.(\d+))?e([+-]?\d+)$/i;
 
 function invalid(field: string, got: unknown, why: string): HarnessError {
-  return new HarnessError('MONEY_INVALID', `"${field}" expected a non-negative decimal with at most 6 places, got ${describeValue(got)}: ${why}`);
+  return new HarnessError(
+    'MONEY_INVALID',
+    `"${field}" expected a non-negative decimal with at most 6 places, got ${describeValue(got)}: ${why}`,
+  );
 }
 
 /** Digits and a power-of-ten shift to micro-units, refusing fractions finer than a micro-unit. */
@@ -45,7 +48,10 @@ export function moneyFromJsonNumber(value: number, field = 'amount'): Micro {
   if (!Number.isFinite(value)) throw invalid(field, value, 'not finite');
   if (value < 0) throw invalid(field, value, 'negative');
   if (Math.trunc(value) > Number.MAX_SAFE_INTEGER) {
-    throw new HarnessError('MONEY_UNSAFE_INTEGER', `"${field}" is ${describeValue(value)}, beyond 2^53-1: a JSON number cannot carry it exactly`);
+    throw new HarnessError(
+      'MONEY_UNSAFE_INTEGER',
+      `"${field}" is ${describeValue(value)}, beyond 2^53-1: a JSON number cannot carry it exactly`,
+    );
   }
   const spelled = String(Math.abs(value)); // -0 is zero, not a negative amount
   const m = DECIMAL.exec(spelled) ?? EXPONENT.exec(spelled);
@@ -62,7 +68,8 @@ export function moneyFromJson(value: unknown, field = 'amount'): Micro {
 
 /** Formats micro-units as the API's 6-place decimal string: 50_000_000n → "50.000000". */
 export function formatMoney(micro: Micro): string {
-  if (typeof micro !== 'bigint') throw new HarnessError('INVALID_ARGUMENT', `"micro" expected a bigint, got ${describeValue(micro)}`);
+  if (typeof micro !== 'bigint')
+    throw new HarnessError('INVALID_ARGUMENT', `"micro" expected a bigint, got ${describeValue(micro)}`);
   const sign = micro < 0n ? '-' : '';
   const abs = micro < 0n ? -micro : micro;
   return `${sign}${abs / MICRO_PER_UNIT}.${(abs % MICRO_PER_UNIT).toString().padStart(MONEY_DECIMALS, '0')}`;
@@ -82,7 +89,10 @@ export function moneyToJsonNumber(micro: Micro, field = 'amount'): number {
   const literal = moneyToDecimalLiteral(micro);
   const n = Number(literal);
   if (micro < 0n || String(n) !== literal) {
-    throw new HarnessError('MONEY_UNSAFE_INTEGER', `"${field}" ${literal} cannot travel as a JSON number without rounding; use at most 15 significant digits`);
+    throw new HarnessError(
+      'MONEY_UNSAFE_INTEGER',
+      `"${field}" ${literal} cannot travel as a JSON number without rounding; use at most 15 significant digits`,
+    );
   }
   return n;
 }

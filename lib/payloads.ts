@@ -73,17 +73,25 @@ export interface PreparedRequest {
  * signed endpoints (Authentication › Step 3), no signature on GETs. `signature`: one made earlier
  * over this very body (a pre-signed corpus), sent instead of signing with `key`.
  */
-export function merchantRequest(endpoint: EndpointId, options: { accessToken?: string; key?: PrivateKey; signature?: string; body?: string; voucherCode?: string }): PreparedRequest {
+export function merchantRequest(
+  endpoint: EndpointId,
+  options: { accessToken?: string; key?: PrivateKey; signature?: string; body?: string; voucherCode?: string },
+): PreparedRequest {
   const spec = ENDPOINTS[endpoint];
   const headers: Record<string, string> = {};
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (spec.needsToken) {
-    if (options.accessToken === undefined) throw new HarnessError('INVALID_ARGUMENT', `"accessToken" is required for ${spec.method} ${spec.path}`);
+    if (options.accessToken === undefined)
+      throw new HarnessError('INVALID_ARGUMENT', `"accessToken" is required for ${spec.method} ${spec.path}`);
     headers['x-api-token'] = options.accessToken;
   }
   if (spec.signed) {
     const { key, signature, body } = options;
-    if ((key === undefined && signature === undefined) || body === undefined) throw new HarnessError('INVALID_ARGUMENT', `"key" and "body" are required to sign ${spec.method} ${spec.path} (or "signature", made earlier over the body, in place of "key")`);
+    if ((key === undefined && signature === undefined) || body === undefined)
+      throw new HarnessError(
+        'INVALID_ARGUMENT',
+        `"key" and "body" are required to sign ${spec.method} ${spec.path} (or "signature", made earlier over the body, in place of "key")`,
+      );
     headers['x-signature'] = signature ?? signBody(key!, body).signature;
   }
   const voucherCode = options.voucherCode === undefined ? {} : { voucherCode: options.voucherCode };
@@ -105,7 +113,11 @@ export interface PartnerSigningInput {
 
 /** X-API-Key, X-Timestamp (Unix seconds), X-Signature (base64 Ed25519 over the template), Idempotency-Key. */
 export function partnerHeaders(input: PartnerSigningInput): Record<string, string> {
-  if (!Number.isSafeInteger(input.timestampSeconds)) throw new HarnessError('INVALID_ARGUMENT', `"timestampSeconds" expected whole Unix seconds, got ${input.timestampSeconds}`);
+  if (!Number.isSafeInteger(input.timestampSeconds))
+    throw new HarnessError(
+      'INVALID_ARGUMENT',
+      `"timestampSeconds" expected whole Unix seconds, got ${input.timestampSeconds}`,
+    );
   const timestamp = String(input.timestampSeconds);
   const stringToSign = renderSigningTemplate(input.template, {
     timestamp,

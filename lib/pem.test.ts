@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { base64Encode } from './bytes';
 import { encodePem, parsePem } from './pem';
 
-const code = (c: string, message?: RegExp) => expect.objectContaining({ code: c, ...(message ? { message: expect.stringMatching(message) } : {}) });
+const code = (c: string, message?: RegExp) =>
+  expect.objectContaining({ code: c, ...(message ? { message: expect.stringMatching(message) } : {}) });
 const DER = Uint8Array.from({ length: 100 }, (_, i) => (i * 37) & 0xff);
 const PEM = encodePem('PRIVATE KEY', DER);
 
@@ -21,8 +22,16 @@ describe('encodePem', () => {
   it('writes exactly what Node writes for the same DER', () => {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'secp256k1' });
     for (const [label, der, pem] of [
-      ['EC PRIVATE KEY', privateKey.export({ type: 'sec1', format: 'der' }), privateKey.export({ type: 'sec1', format: 'pem' })],
-      ['PUBLIC KEY', publicKey.export({ type: 'spki', format: 'der' }), publicKey.export({ type: 'spki', format: 'pem' })],
+      [
+        'EC PRIVATE KEY',
+        privateKey.export({ type: 'sec1', format: 'der' }),
+        privateKey.export({ type: 'sec1', format: 'pem' }),
+      ],
+      [
+        'PUBLIC KEY',
+        publicKey.export({ type: 'spki', format: 'der' }),
+        publicKey.export({ type: 'spki', format: 'pem' }),
+      ],
     ] as const) {
       expect(encodePem(label, new Uint8Array(der))).toBe(pem);
     }
@@ -30,9 +39,13 @@ describe('encodePem', () => {
 
   it('round-trips through parsePem for any bytes', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 1, maxLength: 300 }), fc.constantFrom('PUBLIC KEY', 'EC PRIVATE KEY', 'X509 CRL'), (der, label) => {
-        expect(parsePem(encodePem(label, der))).toEqual([{ label, headers: {}, der }]);
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 1, maxLength: 300 }),
+        fc.constantFrom('PUBLIC KEY', 'EC PRIVATE KEY', 'X509 CRL'),
+        (der, label) => {
+          expect(parsePem(encodePem(label, der))).toEqual([{ label, headers: {}, der }]);
+        },
+      ),
     );
   });
 });
@@ -60,7 +73,10 @@ describe('parsePem tolerates what real key files carry', () => {
 
 describe('parsePem refuses', () => {
   it('a legacy encrypted block (Proc-Type: 4,ENCRYPTED) and PKCS#8 ENCRYPTED PRIVATE KEY, with the decrypt command', () => {
-    const legacy = PEM.replace('PRIVATE KEY-----\n', 'PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-256-CBC,00112233445566778899AABBCCDDEEFF\n\n');
+    const legacy = PEM.replace(
+      'PRIVATE KEY-----\n',
+      'PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-256-CBC,00112233445566778899AABBCCDDEEFF\n\n',
+    );
     expect(() => parsePem(legacy)).toThrow(code('KEY_ENCRYPTED', /openssl pkey -in KEY -out plain\.pem/));
     expect(() => parsePem(encodePem('ENCRYPTED PRIVATE KEY', DER))).toThrow(code('KEY_ENCRYPTED', /decrypt it first/));
   });
@@ -81,7 +97,9 @@ describe('parsePem refuses', () => {
   });
 
   it('names the field it was given in every message', () => {
-    expect(() => parsePem('nope', 'merchant.privateKeyFile')).toThrow(code('KEY_GARBAGE', /^"merchant\.privateKeyFile"/));
+    expect(() => parsePem('nope', 'merchant.privateKeyFile')).toThrow(
+      code('KEY_GARBAGE', /^"merchant\.privateKeyFile"/),
+    );
   });
 
   it('a non-string with INVALID_ARGUMENT', () => {

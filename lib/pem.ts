@@ -22,20 +22,31 @@ export function keyGarbage(field: string, reason: string): HarnessError {
 
 /** Every PEM block in `text`, in order. Throws KEY_GARBAGE if there is none or one is damaged. */
 export function parsePem(text: string, field = 'key'): PemBlock[] {
-  if (typeof text !== 'string') throw new HarnessError('INVALID_ARGUMENT', `"${field}" expected PEM text, got ${describeValue(text)}`);
+  if (typeof text !== 'string')
+    throw new HarnessError('INVALID_ARGUMENT', `"${field}" expected PEM text, got ${describeValue(text)}`);
   const blocks = [...text.matchAll(BLOCK)].map(([, label, body, endLabel]) => {
-    if (label !== endLabel) throw keyGarbage(field, `a BEGIN ${label} line is closed by END ${endLabel} (two files pasted together?)`);
+    if (label !== endLabel)
+      throw keyGarbage(field, `a BEGIN ${label} line is closed by END ${endLabel} (two files pasted together?)`);
     return parseBlock(label!, body!, field);
   });
   if (blocks.length === 0) {
-    throw keyGarbage(field, text.includes('-----BEGIN ') ? 'a BEGIN line has no matching END line (truncated?)' : 'expected PEM text starting with a "-----BEGIN ...-----" line');
+    throw keyGarbage(
+      field,
+      text.includes('-----BEGIN ')
+        ? 'a BEGIN line has no matching END line (truncated?)'
+        : 'expected PEM text starting with a "-----BEGIN ...-----" line',
+    );
   }
-  if (text.split('-----BEGIN ').length - 1 !== blocks.length) throw keyGarbage(field, 'a BEGIN line has no matching END line (truncated?)');
+  if (text.split('-----BEGIN ').length - 1 !== blocks.length)
+    throw keyGarbage(field, 'a BEGIN line has no matching END line (truncated?)');
   return blocks;
 }
 
 function parseBlock(label: string, body: string, field: string): PemBlock {
-  const lines = body.split(/\r\n|\r|\n/).map((line) => line.trim()).filter((line) => line !== '');
+  const lines = body
+    .split(/\r\n|\r|\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
   const headers: Record<string, string> = {};
   // RFC 1421 §4.6: "Name: value" lines precede the base64; base64 never contains a colon.
   while (lines[0]?.includes(':')) {

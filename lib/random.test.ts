@@ -4,16 +4,25 @@ import { cryptoRandom, randomBelow, randomDigits, randomString, seededRandom } f
 
 describe('random sources', () => {
   it('replay from a seed and differ across seeds', () => {
-    const draw = (seed: number) => Array.from({ length: 8 }, ((r) => () => r.nextUint32())(seededRandom(seed)));
+    const draw = (seed: number) =>
+      Array.from(
+        { length: 8 },
+        (
+          (r) => () =>
+            r.nextUint32()
+        )(seededRandom(seed)),
+      );
     expect(draw(1)).toEqual(draw(1));
     expect(draw(1)).not.toEqual(draw(2));
   });
 
   it('randomBelow stays in range for any bound', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 2 ** 32 }), fc.integer(), (bound, seed) => {
-      const x = randomBelow(seededRandom(seed), bound);
-      return Number.isInteger(x) && x >= 0 && x < bound;
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 32 }), fc.integer(), (bound, seed) => {
+        const x = randomBelow(seededRandom(seed), bound);
+        return Number.isInteger(x) && x >= 0 && x < bound;
+      }),
+    );
   });
 
   it('spreads digits roughly evenly (every digit appears in 1,000 draws)', () => {
@@ -31,7 +40,14 @@ describe('random sources, exactly', () => {
 
   it('seededRandom is mulberry32: a recorded seed replays on any version of the harness', () => {
     // Known answers from the reference mulberry32 (bryc), computed independently of this code.
-    const draw = (seed: number) => Array.from({ length: 4 }, ((r) => () => r.nextUint32())(seededRandom(seed)));
+    const draw = (seed: number) =>
+      Array.from(
+        { length: 4 },
+        (
+          (r) => () =>
+            r.nextUint32()
+        )(seededRandom(seed)),
+      );
     expect(draw(1)).toEqual([2693262067, 11749833, 2265367787, 4213581821]);
     expect(draw(0)).toEqual([1144304738, 1416247, 958946056, 627933444]);
     expect(draw(2 ** 32 - 1)).toEqual([3850105811, 813802916, 3073704848, 4054706436]);
@@ -48,12 +64,14 @@ describe('random sources, exactly', () => {
 
   it('cryptoRandom hands out getRandomValues words in order and refills every 64', () => {
     let fills = 0;
-    const spy = vi.spyOn(globalThis.crypto, 'getRandomValues').mockImplementation(<T extends ArrayBufferView | null>(buf: T): T => {
-      const words = buf as unknown as Uint32Array;
-      for (let i = 0; i < words.length; i++) words[i] = fills * 1000 + i;
-      fills++;
-      return buf;
-    });
+    const spy = vi
+      .spyOn(globalThis.crypto, 'getRandomValues')
+      .mockImplementation(<T extends ArrayBufferView | null>(buf: T): T => {
+        const words = buf as unknown as Uint32Array;
+        for (let i = 0; i < words.length; i++) words[i] = fills * 1000 + i;
+        fills++;
+        return buf;
+      });
     try {
       const r = cryptoRandom();
       expect(fills).toBe(0); // nothing drawn yet

@@ -4,7 +4,8 @@ import { exportPrivateKeyPem, generatePrivateKey } from './keys';
 import { createRedactor, MIN_SUBSTRING_SECRET_LENGTH, redactionMarker, registerPrivateKey } from './redact';
 
 /** A secret that is part of a marker's own text cannot be told apart from the marker; real keys never are. */
-const MARKER_TEXT = '[REDACTED:api-key][REDACTED:access-token][REDACTED:private-key][REDACTED:jwt][REDACTED:authorization][REDACTED:cookie][REDACTED:admin-token][REDACTED:password][REDACTED:secret][REDACTED]';
+const MARKER_TEXT =
+  '[REDACTED:api-key][REDACTED:access-token][REDACTED:private-key][REDACTED:jwt][REDACTED:authorization][REDACTED:cookie][REDACTED:admin-token][REDACTED:password][REDACTED:secret][REDACTED]';
 
 const secretArb = fc
   .oneof(
@@ -16,7 +17,17 @@ const secretArb = fc
 
 /** Random text with the secrets spliced in at random places (and as JSON-escaped and URL-encoded). */
 const textWithSecrets = (secrets: string[]) =>
-  fc.array(fc.oneof(fc.string(), fc.constantFrom(...secrets), fc.constantFrom(...secrets.map((s) => JSON.stringify(s))), fc.constantFrom(...secrets.map((s) => JSON.stringify({ note: s })))), { maxLength: 12 }).map((parts) => parts.join(''));
+  fc
+    .array(
+      fc.oneof(
+        fc.string(),
+        fc.constantFrom(...secrets),
+        fc.constantFrom(...secrets.map((s) => JSON.stringify(s))),
+        fc.constantFrom(...secrets.map((s) => JSON.stringify({ note: s }))),
+      ),
+      { maxLength: 12 },
+    )
+    .map((parts) => parts.join(''));
 
 const containsAny = (text: string, secrets: string[]) => secrets.some((s) => text.includes(s));
 
@@ -24,7 +35,9 @@ describe('createRedactor', () => {
   it('leaves no registered secret in text, wherever and however often it is embedded', () => {
     fc.assert(
       fc.property(
-        fc.uniqueArray(secretArb, { minLength: 1, maxLength: 4 }).chain((secrets) => fc.tuple(fc.constant(secrets), textWithSecrets(secrets))),
+        fc
+          .uniqueArray(secretArb, { minLength: 1, maxLength: 4 })
+          .chain((secrets) => fc.tuple(fc.constant(secrets), textWithSecrets(secrets))),
         ([secrets, text]) => !containsAny(createRedactor(secrets).redactText(text), secrets),
       ),
       { numRuns: 500 },
@@ -34,11 +47,20 @@ describe('createRedactor', () => {
   it('leaves no registered secret in keys or values of nested objects and arrays', () => {
     const json = (secrets: string[]) =>
       fc.letrec<{ node: unknown }>((tie) => ({
-        node: fc.oneof({ depthSize: 'small' }, fc.string(), fc.constantFrom(...secrets), fc.integer(), fc.array(tie('node'), { maxLength: 4 }), fc.dictionary(fc.oneof(fc.string(), fc.constantFrom(...secrets)), tie('node'), { maxKeys: 4 })),
+        node: fc.oneof(
+          { depthSize: 'small' },
+          fc.string(),
+          fc.constantFrom(...secrets),
+          fc.integer(),
+          fc.array(tie('node'), { maxLength: 4 }),
+          fc.dictionary(fc.oneof(fc.string(), fc.constantFrom(...secrets)), tie('node'), { maxKeys: 4 }),
+        ),
       })).node;
     fc.assert(
       fc.property(
-        fc.uniqueArray(secretArb, { minLength: 1, maxLength: 3 }).chain((secrets) => fc.tuple(fc.constant(secrets), json(secrets))),
+        fc
+          .uniqueArray(secretArb, { minLength: 1, maxLength: 3 })
+          .chain((secrets) => fc.tuple(fc.constant(secrets), json(secrets))),
         ([secrets, value]) => !containsAny(JSON.stringify(createRedactor(secrets).redactValue(value)) ?? '', secrets),
       ),
       { numRuns: 300 },
@@ -48,14 +70,18 @@ describe('createRedactor', () => {
   it('marks what it removed with the secret kind, and keeps the surrounding text', () => {
     const r = createRedactor();
     r.add('sk_test_4eC39HqLyjWDarjtT1zdp7dc', 'api-key');
-    expect(r.redactText('login with sk_test_4eC39HqLyjWDarjtT1zdp7dc failed')).toBe('login with [REDACTED:api-key] failed');
+    expect(r.redactText('login with sk_test_4eC39HqLyjWDarjtT1zdp7dc failed')).toBe(
+      'login with [REDACTED:api-key] failed',
+    );
     expect(r.redactText('url?k=sk_test_4eC39HqLyjWDarjtT1zdp7dc&x=1')).toBe('url?k=[REDACTED:api-key]&x=1');
   });
 
   it('redacts JWT-looking values and PEM private key blocks even when nobody registered them', () => {
     const r = createRedactor();
     const jwt = 'eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCJ9.eyJleHAiOjF9.c2ln';
-    expect(r.redactText(`{"accessToken":"x","other":"${jwt}"}`)).toBe('{"accessToken":"[REDACTED:access-token]","other":"[REDACTED:jwt]"}');
+    expect(r.redactText(`{"accessToken":"x","other":"${jwt}"}`)).toBe(
+      '{"accessToken":"[REDACTED:access-token]","other":"[REDACTED:jwt]"}',
+    );
     const pem = exportPrivateKeyPem(generatePrivateKey('secp256k1'));
     expect(r.redactText(`key:\n${pem}end`)).toBe('key:\n[REDACTED:private-key]\nend');
   });
@@ -66,7 +92,12 @@ describe('createRedactor', () => {
     const r = createRedactor();
     registerPrivateKey(r, key, pem);
     const bodyLines = pem.split('\n').filter((l) => l !== '' && !l.startsWith('-----'));
-    const leaked = [JSON.stringify({ pem }), bodyLines.join(''), bodyLines.join('\r\n'), `first line only: ${bodyLines[0]}`];
+    const leaked = [
+      JSON.stringify({ pem }),
+      bodyLines.join(''),
+      bodyLines.join('\r\n'),
+      `first line only: ${bodyLines[0]}`,
+    ];
     for (const text of leaked) {
       const out = r.redactText(text);
       for (const line of bodyLines) expect(out).not.toContain(line);
@@ -78,12 +109,25 @@ describe('createRedactor', () => {
     expect(r.redactText('abc')).toBe(redactionMarker());
     expect(r.redactText('the abc of it')).toBe('the abc of it');
     expect(r.redactHeaders({ 'x-custom': 'abc' })).toEqual({ 'x-custom': '[REDACTED]' });
-    expect(r.redactValue({ note: 'abc', list: ['abc', 'abcd'] })).toEqual({ note: '[REDACTED]', list: ['[REDACTED]', 'abcd'] });
+    expect(r.redactValue({ note: 'abc', list: ['abc', 'abcd'] })).toEqual({
+      note: '[REDACTED]',
+      list: ['[REDACTED]', 'abcd'],
+    });
   });
 
   it('always redacts credential headers, whatever their value and case, and joins repeated headers', () => {
     const r = createRedactor();
-    expect(r.redactHeaders({ 'X-API-Token': 't', 'x-api-key': 'k', Authorization: 'Bearer z', 'x-signature': 'c2ln', accept: ['a', 'b'], gone: undefined, 'content-length': 12 })).toEqual({
+    expect(
+      r.redactHeaders({
+        'X-API-Token': 't',
+        'x-api-key': 'k',
+        Authorization: 'Bearer z',
+        'x-signature': 'c2ln',
+        accept: ['a', 'b'],
+        gone: undefined,
+        'content-length': 12,
+      }),
+    ).toEqual({
       'X-API-Token': '[REDACTED:access-token]',
       'x-api-key': '[REDACTED:api-key]',
       Authorization: '[REDACTED:authorization]',
@@ -97,7 +141,10 @@ describe('createRedactor', () => {
     const r = createRedactor();
     expect(r.redactText('{"key":"k1","x":1}')).toBe('{"key":"[REDACTED:api-key]","x":1}');
     expect(r.redactText('{ "key" : "a\\"b" }')).toBe('{ "key" : "[REDACTED:api-key]" }');
-    expect(r.redactValue({ key: 'k1', nested: { privateKey: new Uint8Array([1]) } })).toEqual({ key: '[REDACTED:api-key]', nested: { privateKey: '[REDACTED:private-key]' } });
+    expect(r.redactValue({ key: 'k1', nested: { privateKey: new Uint8Array([1]) } })).toEqual({
+      key: '[REDACTED:api-key]',
+      nested: { privateKey: '[REDACTED:private-key]' },
+    });
   });
 
   it('is not fooled by names that live on Object.prototype (found by the property above)', () => {
@@ -127,7 +174,9 @@ describe('createRedactor', () => {
   });
 
   it('refuses a label that would break the marker', () => {
-    expect(() => createRedactor().add('secret-value', 'API KEY]')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => createRedactor().add('secret-value', 'API KEY]')).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+    );
   });
 });
 
@@ -142,7 +191,9 @@ describe('createRedactor, exactly', () => {
     const r = createRedactor();
     r.add('abcdef', 'short');
     r.add('abcdefghij', 'long');
-    expect(r.redactText('x abcdefghij y abcdef z abcdefghij')).toBe('x [REDACTED:long] y [REDACTED:short] z [REDACTED:long]');
+    expect(r.redactText('x abcdefghij y abcdef z abcdefghij')).toBe(
+      'x [REDACTED:long] y [REDACTED:short] z [REDACTED:long]',
+    );
   });
 
   it('replaces a secret inside JSON text between its quotes, escapes included', () => {
@@ -165,13 +216,19 @@ describe('createRedactor, exactly', () => {
   });
 
   it('refuses a non-string secret with INVALID_ARGUMENT', () => {
-    expect(() => createRedactor().add(42 as unknown as string)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: '"secret" expected a string, got type=number' }));
+    expect(() => createRedactor().add(42 as unknown as string)).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', message: '"secret" expected a string, got type=number' }),
+    );
   });
 
   it('redactValue returns class instances as they are and replaces only string or byte values of secret fields', () => {
     const when = new Date(0);
     const r = createRedactor();
     expect(r.redactValue({ when }).when).toBe(when);
-    expect(r.redactValue({ token: { kind: 'bearer' }, privateKey: new Uint8Array(32), apiKey: 7 })).toEqual({ token: { kind: 'bearer' }, privateKey: '[REDACTED:private-key]', apiKey: 7 });
+    expect(r.redactValue({ token: { kind: 'bearer' }, privateKey: new Uint8Array(32), apiKey: 7 })).toEqual({
+      token: { kind: 'bearer' },
+      privateKey: '[REDACTED:private-key]',
+      apiKey: 7,
+    });
   });
 });

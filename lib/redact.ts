@@ -55,7 +55,10 @@ function setOwn(target: Record<string, unknown>, key: string, value: unknown): v
 
 const JWT = 'eyJ[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*';
 const PEM_PRIVATE_BLOCK = '-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\\s\\S]*?-----END [A-Z0-9 ]*PRIVATE KEY-----';
-const SECRET_FIELD_IN_JSON = new RegExp(`"(${[...SECRET_FIELDS.keys()].join('|')})"(\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, 'g');
+const SECRET_FIELD_IN_JSON = new RegExp(
+  `"(${[...SECRET_FIELDS.keys()].join('|')})"(\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`,
+  'g',
+);
 const LABEL = /^[a-z0-9-]+$/;
 
 export type HeaderValue = string | number | readonly string[] | undefined;
@@ -104,8 +107,13 @@ export function createRedactor(secrets: Iterable<string> = []): Redactor {
   let pattern: RegExp | undefined;
 
   function add(secret: string, label?: string): void {
-    if (typeof secret !== 'string') throw new HarnessError('INVALID_ARGUMENT', `"secret" expected a string, got type=${typeof secret}`);
-    if (label !== undefined && !LABEL.test(label)) throw new HarnessError('INVALID_ARGUMENT', `"label" expected lower-case letters, digits and dashes, got ${JSON.stringify(label)}`);
+    if (typeof secret !== 'string')
+      throw new HarnessError('INVALID_ARGUMENT', `"secret" expected a string, got type=${typeof secret}`);
+    if (label !== undefined && !LABEL.test(label))
+      throw new HarnessError(
+        'INVALID_ARGUMENT',
+        `"label" expected lower-case letters, digits and dashes, got ${JSON.stringify(label)}`,
+      );
     if (secret === '') return;
     whole.set(secret, label);
     for (const spelling of [...spellings(secret), ...pemParts(secret)]) {
@@ -128,7 +136,10 @@ export function createRedactor(secrets: Iterable<string> = []): Redactor {
   function redactText(text: string): string {
     if (whole.has(text)) return redactionMarker(whole.get(text));
     const out = text
-      .replace(SECRET_FIELD_IN_JSON, (_, field: string, colon: string) => `"${field}"${colon}"${redactionMarker(SECRET_FIELDS.get(field))}"`)
+      .replace(
+        SECRET_FIELD_IN_JSON,
+        (_, field: string, colon: string) => `"${field}"${colon}"${redactionMarker(SECRET_FIELDS.get(field))}"`,
+      )
       .replace(scanner(), (match: string, pem: string | undefined, jwt: string | undefined) => {
         if (pem !== undefined) return redactionMarker('private-key');
         return redactionMarker(jwt === undefined ? substrings.get(match) : 'jwt');
@@ -167,7 +178,13 @@ export function createRedactor(secrets: Iterable<string> = []): Redactor {
       copies.set(v, copy);
       for (const [key, item] of Object.entries(v)) {
         const label = SECRET_FIELDS.get(key);
-        setOwn(copy, redactText(key), label !== undefined && (typeof item === 'string' || item instanceof Uint8Array) ? redactionMarker(label) : walk(item));
+        setOwn(
+          copy,
+          redactText(key),
+          label !== undefined && (typeof item === 'string' || item instanceof Uint8Array)
+            ? redactionMarker(label)
+            : walk(item),
+        );
       }
       return copy;
     };

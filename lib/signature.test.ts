@@ -1,9 +1,21 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign as nodeSign,
+  verify as nodeVerify,
+} from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { base64Decode, base64Encode } from './bytes';
 import { p1363ToDer } from './ecdsa-signature';
-import { exportPrivateKeyPem, exportPublicKeyPem, generatePrivateKey, importPrivateKeyPem, importPublicKeyPem } from './keys';
+import {
+  exportPrivateKeyPem,
+  exportPublicKeyPem,
+  generatePrivateKey,
+  importPrivateKeyPem,
+  importPublicKeyPem,
+} from './keys';
 import type { KeyType } from './keys';
 import { diagnoseSignature, signBody, signMessage, verifyMessage } from './signature';
 
@@ -19,7 +31,12 @@ describe.each(['secp256k1', 'ed25519'] as const)('%s cross-verification with Nod
         const key = generatePrivateKey(type);
         const signature = signMessage(key, message);
         const pub = createPublicKey(exportPublicKeyPem(key));
-        return nodeVerify(nodeDigest(type), Buffer.from(message, 'utf8'), { key: pub, dsaEncoding: 'ieee-p1363' }, Buffer.from(signature, 'base64'));
+        return nodeVerify(
+          nodeDigest(type),
+          Buffer.from(message, 'utf8'),
+          { key: pub, dsaEncoding: 'ieee-p1363' },
+          Buffer.from(signature, 'base64'),
+        );
       }),
       { numRuns: CROSS_RUNS },
     );
@@ -28,8 +45,14 @@ describe.each(['secp256k1', 'ed25519'] as const)('%s cross-verification with Nod
   it(`Node signs, lib verifies: ${CROSS_RUNS} random keys and messages`, () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (message) => {
-        const pair = type === 'secp256k1' ? generateKeyPairSync('ec', { namedCurve: 'secp256k1' }) : generateKeyPairSync('ed25519');
-        const signature = nodeSign(nodeDigest(type), Buffer.from(message, 'utf8'), { key: pair.privateKey, dsaEncoding: 'ieee-p1363' });
+        const pair =
+          type === 'secp256k1'
+            ? generateKeyPairSync('ec', { namedCurve: 'secp256k1' })
+            : generateKeyPairSync('ed25519');
+        const signature = nodeSign(nodeDigest(type), Buffer.from(message, 'utf8'), {
+          key: pair.privateKey,
+          dsaEncoding: 'ieee-p1363',
+        });
         const pub = importPublicKeyPem(pair.publicKey.export({ type: 'spki', format: 'pem' }) as string);
         // `=== true`: fast-check takes a predicate's undefined as a pass, so a verifier that
         // returned nothing would pass (mutation testing found it).
@@ -61,7 +84,8 @@ describe('secp256k1 specifics', () => {
   // Made with the API document's Python snippet: cryptography's DER signature over
   // json.dumps(payload, separators=(',', ':')), converted to r||s. Its s is high.
   const PYTHON_VECTOR = {
-    publicKeyPem: '-----BEGIN PUBLIC KEY-----\nMFYwEAYHKoZIzj0CAQYFK4EEAAoDQgAEI5DGT7hrEaNH2/uQkOYxW9Y7IRizVfmG\nBktuTsBA5fAbwCJ2tUrxUocjsAzYN8bfKr8Jj5TlwnEbAiENZ0B8yQ==\n-----END PUBLIC KEY-----\n',
+    publicKeyPem:
+      '-----BEGIN PUBLIC KEY-----\nMFYwEAYHKoZIzj0CAQYFK4EEAAoDQgAEI5DGT7hrEaNH2/uQkOYxW9Y7IRizVfmG\nBktuTsBA5fAbwCJ2tUrxUocjsAzYN8bfKr8Jj5TlwnEbAiENZ0B8yQ==\n-----END PUBLIC KEY-----\n',
     payload: '{"voucherCode":"3225118500682251","amount":500,"idempotencyKey":"unique-key-123","metadata":"{}"}',
     signature: '+EPtv3V57IQebSWT66SN/C5S86/e915JV4LtcgGd5CuC3AhjxhhehuRHCW4AtdBn/5DJNLETxgb6cCQihaTgeg==',
   };
@@ -72,8 +96,18 @@ describe('secp256k1 specifics', () => {
     expect(s > SECP256K1_N / 2n).toBe(true);
     expect(verifyMessage(pub, PYTHON_VECTOR.payload, PYTHON_VECTOR.signature)).toBe(true);
     // The same body pretty-printed: the server re-serialises, so the signature still holds.
-    expect(diagnoseSignature(pub, JSON.stringify(JSON.parse(PYTHON_VECTOR.payload), null, 2), PYTHON_VECTOR.signature).verdict).toBe('valid');
-    expect(nodeVerify('sha256', Buffer.from(PYTHON_VECTOR.payload), { key: createPublicKey(PYTHON_VECTOR.publicKeyPem), dsaEncoding: 'ieee-p1363' }, Buffer.from(PYTHON_VECTOR.signature, 'base64'))).toBe(true);
+    expect(
+      diagnoseSignature(pub, JSON.stringify(JSON.parse(PYTHON_VECTOR.payload), null, 2), PYTHON_VECTOR.signature)
+        .verdict,
+    ).toBe('valid');
+    expect(
+      nodeVerify(
+        'sha256',
+        Buffer.from(PYTHON_VECTOR.payload),
+        { key: createPublicKey(PYTHON_VECTOR.publicKeyPem), dsaEncoding: 'ieee-p1363' },
+        Buffer.from(PYTHON_VECTOR.signature, 'base64'),
+      ),
+    ).toBe(true);
   });
 
   it('accepts the high-S twin of every valid signature, as Node crypto does', () => {
@@ -86,7 +120,12 @@ describe('secp256k1 specifics', () => {
         twin.set(sig.slice(0, 32));
         twin.set(Buffer.from((SECP256K1_N - s).toString(16).padStart(64, '0'), 'hex'), 32);
         const twinB64 = base64Encode(twin);
-        const node = nodeVerify('sha256', Buffer.from(message), { key: createPublicKey(exportPublicKeyPem(key)), dsaEncoding: 'ieee-p1363' }, Buffer.from(twin));
+        const node = nodeVerify(
+          'sha256',
+          Buffer.from(message),
+          { key: createPublicKey(exportPublicKeyPem(key)), dsaEncoding: 'ieee-p1363' },
+          Buffer.from(twin),
+        );
         return node && verifyMessage(key, message, twinB64);
       }),
       { numRuns: 50 },
@@ -129,7 +168,14 @@ describe('signBody', () => {
     const body = '{ "voucherCode" : "3225118500682251", "amount": 500.0, "metadata": "{\\"shop\\":\\"caf\\u00e9\\"}" }';
     const { canonical, signature } = signBody(key, body);
     expect(canonical).toBe(JSON.stringify(JSON.parse(body)));
-    expect(nodeVerify('sha256', Buffer.from(canonical), { key: createPublicKey(exportPublicKeyPem(key)), dsaEncoding: 'ieee-p1363' }, Buffer.from(signature, 'base64'))).toBe(true);
+    expect(
+      nodeVerify(
+        'sha256',
+        Buffer.from(canonical),
+        { key: createPublicKey(exportPublicKeyPem(key)), dsaEncoding: 'ieee-p1363' },
+        Buffer.from(signature, 'base64'),
+      ),
+    ).toBe(true);
   });
 });
 
@@ -138,7 +184,10 @@ describe('diagnoseSignature', () => {
   const body = '{"voucherCode":"3225118500682251","amount":500,"idempotencyKey":"k","metadata":"{}"}';
 
   it('calls a correct signature valid', () => {
-    expect(diagnoseSignature(key, body, signBody(key, body).signature)).toMatchObject({ verdict: 'valid', reasons: [] });
+    expect(diagnoseSignature(key, body, signBody(key, body).signature)).toMatchObject({
+      verdict: 'valid',
+      reasons: [],
+    });
   });
 
   it('names DER sent instead of P1363', () => {
@@ -159,8 +208,16 @@ describe('diagnoseSignature', () => {
   });
 
   it('names a body signed in a serialisation other than the server re-serialisation', () => {
-    const pythonStyle = '{"voucherCode":"3225118500682251","amount":500.0,"idempotencyKey":"k","metadata":"caf\\u00e9"}';
-    const signature = base64Encode(Buffer.from(nodeSign('sha256', Buffer.from(pythonStyle), { key: createPrivateKey(exportPrivateKeyPem(key, 'pkcs8')), dsaEncoding: 'ieee-p1363' })));
+    const pythonStyle =
+      '{"voucherCode":"3225118500682251","amount":500.0,"idempotencyKey":"k","metadata":"caf\\u00e9"}';
+    const signature = base64Encode(
+      Buffer.from(
+        nodeSign('sha256', Buffer.from(pythonStyle), {
+          key: createPrivateKey(exportPrivateKeyPem(key, 'pkcs8')),
+          dsaEncoding: 'ieee-p1363',
+        }),
+      ),
+    );
     const d = diagnoseSignature(key, pythonStyle, signature);
     expect(d.verdict).toBe('signed-other-serialisation');
     expect(d.reasons.join('\n')).toMatch(/\$\.amount/);
@@ -175,7 +232,9 @@ describe('diagnoseSignature', () => {
   });
 
   it('says another key or body otherwise, and refuses non-base64 and wrong lengths', () => {
-    expect(diagnoseSignature(key, body, signBody(generatePrivateKey('secp256k1'), body).signature).verdict).toBe('other-key-or-body');
+    expect(diagnoseSignature(key, body, signBody(generatePrivateKey('secp256k1'), body).signature).verdict).toBe(
+      'other-key-or-body',
+    );
     expect(diagnoseSignature(key, body, 'not base64 at all!').verdict).toBe('not-base64');
     expect(diagnoseSignature(key, body, base64Encode(new Uint8Array(63))).verdict).toBe('wrong-length');
   });

@@ -14,7 +14,13 @@ type Message = string | Uint8Array;
 
 const toBytes = (message: Message): Uint8Array => (typeof message === 'string' ? utf8Encode(message) : message);
 
-const SIGNERS: Record<KeyType, { sign(secret: Uint8Array, msg: Uint8Array): Uint8Array; verify(pub: Uint8Array, msg: Uint8Array, sig: Uint8Array): boolean }> = {
+const SIGNERS: Record<
+  KeyType,
+  {
+    sign(secret: Uint8Array, msg: Uint8Array): Uint8Array;
+    verify(pub: Uint8Array, msg: Uint8Array, sig: Uint8Array): boolean;
+  }
+> = {
   secp256k1: { sign: signSecp256k1, verify: verifySecp256k1 },
   ed25519: { sign: signEd25519, verify: verifyEd25519 },
 };
@@ -73,7 +79,12 @@ function verifiesOverCanonical(key: PublicKey, canonical: string | undefined, si
  * P1363, base64url, and a signature made over the bytes sent (pretty-printed, ensure_ascii,
  * re-ordered keys, `500.0`) rather than over the server's re-serialisation.
  */
-export function diagnoseSignature(key: PublicKey, sentBody: string, signatureText: string, signedOver?: string): SignatureDiagnosis {
+export function diagnoseSignature(
+  key: PublicKey,
+  sentBody: string,
+  signatureText: string,
+  signedOver?: string,
+): SignatureDiagnosis {
   let canonical: string | undefined;
   try {
     canonical = canonicalBody(sentBody);
@@ -82,16 +93,33 @@ export function diagnoseSignature(key: PublicKey, sentBody: string, signatureTex
   }
   const flavour = base64Flavour(signatureText.trim());
   const raw = flavour === 'invalid' ? undefined : base64DecodeLenient(signatureText.trim());
-  const result = (verdict: SignatureVerdict, ...reasons: string[]): SignatureDiagnosis => ({ verdict, reasons, canonical });
-  if (raw === undefined) return result('not-base64', 'the signature is not base64: send standard base64 (A-Z a-z 0-9 + / with = padding) of the raw signature bytes');
+  const result = (verdict: SignatureVerdict, ...reasons: string[]): SignatureDiagnosis => ({
+    verdict,
+    reasons,
+    canonical,
+  });
+  if (raw === undefined)
+    return result(
+      'not-base64',
+      'the signature is not base64: send standard base64 (A-Z a-z 0-9 + / with = padding) of the raw signature bytes',
+    );
 
   const asP1363 = key.type === 'secp256k1' && looksLikeDer(raw) ? safeDerToP1363(raw) : undefined;
   const candidate = asP1363 ?? raw;
   const fixes: string[] = [];
-  if (asP1363) fixes.push('the signature is DER-encoded (ASN.1 SEQUENCE of r and s): the API wants IEEE-P1363, the 64 bytes r||s; in Node pass dsaEncoding: "ieee-p1363", in Python convert with decode_dss_signature');
-  if (flavour === 'base64url' && signatureText.trim() !== base64Encode(raw)) fixes.push('the signature is base64url (- and _ or no padding): send standard base64 with + / and = padding');
+  if (asP1363)
+    fixes.push(
+      'the signature is DER-encoded (ASN.1 SEQUENCE of r and s): the API wants IEEE-P1363, the 64 bytes r||s; in Node pass dsaEncoding: "ieee-p1363", in Python convert with decode_dss_signature',
+    );
+  if (flavour === 'base64url' && signatureText.trim() !== base64Encode(raw))
+    fixes.push('the signature is base64url (- and _ or no padding): send standard base64 with + / and = padding');
 
-  if (candidate.length !== SIGNATURE_BYTES) return result('wrong-length', `the signature decodes to ${candidate.length} bytes; a ${key.type} signature is ${SIGNATURE_BYTES} bytes`, ...fixes);
+  if (candidate.length !== SIGNATURE_BYTES)
+    return result(
+      'wrong-length',
+      `the signature decodes to ${candidate.length} bytes; a ${key.type} signature is ${SIGNATURE_BYTES} bytes`,
+      ...fixes,
+    );
   if (verifiesOverCanonical(key, canonical, candidate)) {
     if (fixes.length === 0) return result('valid');
     return result(asP1363 ? 'der-instead-of-p1363' : 'base64url', ...fixes);
@@ -99,9 +127,18 @@ export function diagnoseSignature(key: PublicKey, sentBody: string, signatureTex
   const signedString = signedOver ?? sentBody;
   if (canonical !== undefined && verifyMessageBytes(key, signedString, candidate)) {
     const findings = diagnoseSignedString(sentBody, signedString).map(describeFinding);
-    return result('signed-other-serialisation', 'the signature is over a different serialisation than the one the server verifies (JSON.stringify of the parsed body); sign exactly the compact JSON you send', ...findings, ...fixes);
+    return result(
+      'signed-other-serialisation',
+      'the signature is over a different serialisation than the one the server verifies (JSON.stringify of the parsed body); sign exactly the compact JSON you send',
+      ...findings,
+      ...fixes,
+    );
   }
-  return result('other-key-or-body', 'the signature does not verify with this public key over this body: it was made with another key, or over other content', ...fixes);
+  return result(
+    'other-key-or-body',
+    'the signature does not verify with this public key over this body: it was made with another key, or over other content',
+    ...fixes,
+  );
 }
 
 function safeDerToP1363(raw: Uint8Array): Uint8Array | undefined {

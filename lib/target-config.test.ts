@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SIGNING_TEMPLATE } from './signing-template';
-import { defaultSandboxTarget, EXPECTATIONS, isLoopbackUrl, parseTargetConfig, SANDBOX_SECRET_ENV } from './target-config';
+import {
+  defaultSandboxTarget,
+  EXPECTATIONS,
+  isLoopbackUrl,
+  parseTargetConfig,
+  SANDBOX_SECRET_ENV,
+} from './target-config';
 
 const MINIMAL_MERCHANT = {
   name: 'acme on test',
@@ -64,7 +70,11 @@ describe('parseTargetConfig', () => {
   it('defaults a partner target to Ed25519 and the default signing template, and strips a trailing slash', () => {
     const config = parseTargetConfig(PARTNER);
     expect(config.profile === 'partner' && config.signingTemplate).toBe(DEFAULT_SIGNING_TEMPLATE);
-    expect(config.auth).toEqual({ apiKeyEnv: 'PARTNER_API_KEY', privateKeyEnv: 'PARTNER_PRIVATE_KEY', keyType: 'ed25519' });
+    expect(config.auth).toEqual({
+      apiKeyEnv: 'PARTNER_API_KEY',
+      privateKeyEnv: 'PARTNER_PRIVATE_KEY',
+      keyType: 'ed25519',
+    });
     expect(config.baseUrl).toBe('https://partner.example.com');
   });
 
@@ -82,14 +92,31 @@ describe('parseTargetConfig', () => {
     expect(config.initiatePath).toBe('initiate-redeem');
     expect(config.otp).toEqual({ source: 'command', command: ['./otp.sh', ''] });
     // Long digit runs (voucher codes) next to letters are not mistaken for hex keys.
-    expect(parseTargetConfig({ ...MINIMAL_MERCHANT, name: `vouchers 32251185006822513225118500682251322511850068 and more` }).name).toContain('vouchers');
-    expect(config.fixtures.vouchers).toEqual([{ code: '3225118500682251', msisdn: '+251911000000' }, { code: '2585771156933526' }]);
-    expect(config.expectations).toMatchObject({ inFlightStatus: 'wait', idempotencyConflictStatus: 409, amountFormat: 'number', tokenLifetimeSeconds: 300 });
+    expect(
+      parseTargetConfig({ ...MINIMAL_MERCHANT, name: `vouchers 32251185006822513225118500682251322511850068 and more` })
+        .name,
+    ).toContain('vouchers');
+    expect(config.fixtures.vouchers).toEqual([
+      { code: '3225118500682251', msisdn: '+251911000000' },
+      { code: '2585771156933526' },
+    ]);
+    expect(config.expectations).toMatchObject({
+      inFlightStatus: 'wait',
+      idempotencyConflictStatus: 409,
+      amountFormat: 'number',
+      tokenLifetimeSeconds: 300,
+    });
     expect(config.sandbox).toEqual({ adminUrl: 'http://127.0.0.1:9001', adminTokenEnv: 'SANDBOX_ADMIN' });
   });
 
   it('takes OTPs from the sandbox outbox by default when the target is a sandbox', () => {
-    expect(parseTargetConfig({ ...MINIMAL_MERCHANT, baseUrl: 'http://127.0.0.1:8080/api/v1/merchant/client', sandbox: { adminUrl: 'http://127.0.0.1:8081' } }).otp).toEqual({ source: 'sandbox-outbox' });
+    expect(
+      parseTargetConfig({
+        ...MINIMAL_MERCHANT,
+        baseUrl: 'http://127.0.0.1:8080/api/v1/merchant/client',
+        sandbox: { adminUrl: 'http://127.0.0.1:8081' },
+      }).otp,
+    ).toEqual({ source: 'sandbox-outbox' });
   });
 
   // Each bad config and the text its message must hold: the field path, and what to do.
@@ -98,56 +125,218 @@ describe('parseTargetConfig', () => {
     ['a typo at the top level', { ...MINIMAL_MERCHANT, baseURL: 'x' }, ['"baseURL"', 'did you mean "baseUrl"']],
     ['an unknown field far from any', { ...MINIMAL_MERCHANT, colour: 'red' }, ['"colour"', 'allowed here']],
     ['an inline API key at the top level', { ...MINIMAL_MERCHANT, apiKey: 'x' }, ['"apiKey"', 'environment variable']],
-    ['an inline key in auth', withField(MINIMAL_MERCHANT, 'auth.privateKey', 'x'), ['"auth.privateKey"', 'never written']],
+    [
+      'an inline key in auth',
+      withField(MINIMAL_MERCHANT, 'auth.privateKey', 'x'),
+      ['"auth.privateKey"', 'never written'],
+    ],
     ['a token in auth', withField(MINIMAL_MERCHANT, 'auth.token', 'x'), ['"auth.token"']],
     ['missing name', withField(MINIMAL_MERCHANT, 'name', undefined), ['"name"', 'missing']],
     ['missing profile', withField(MINIMAL_MERCHANT, 'profile', undefined), ['"profile"', '"merchant-v1", "partner"']],
-    ['a misspelt profile', withField(MINIMAL_MERCHANT, 'profile', 'merchant'), ['"profile"', 'did you mean "merchant-v1"']],
+    [
+      'a misspelt profile',
+      withField(MINIMAL_MERCHANT, 'profile', 'merchant'),
+      ['"profile"', 'did you mean "merchant-v1"'],
+    ],
     ['a relative base URL', withField(MINIMAL_MERCHANT, 'baseUrl', 'tapi.telesend.et'), ['"baseUrl"', 'https://']],
     ['an ftp base URL', withField(MINIMAL_MERCHANT, 'baseUrl', 'ftp://tapi.telesend.et/x'), ['"baseUrl"']],
-    ['a merchant base URL without the base path', withField(MINIMAL_MERCHANT, 'baseUrl', 'https://tapi.telesend.et'), ['"baseUrl"', '/api/v1/merchant/client']],
-    ['plain http to a remote host', withField(MINIMAL_MERCHANT, 'baseUrl', 'http://tapi.telesend.et/api/v1/merchant/client'), ['"baseUrl"', 'use https://']],
-    ['credentials in the URL', withField(MINIMAL_MERCHANT, 'baseUrl', 'https://u:p@tapi.telesend.et/api'), ['"baseUrl"', 'user name or password']],
-    ['a query in the base URL', withField(MINIMAL_MERCHANT, 'baseUrl', 'https://tapi.telesend.et/api?x=1'), ['"baseUrl"', '?query']],
+    [
+      'a merchant base URL without the base path',
+      withField(MINIMAL_MERCHANT, 'baseUrl', 'https://tapi.telesend.et'),
+      ['"baseUrl"', '/api/v1/merchant/client'],
+    ],
+    [
+      'plain http to a remote host',
+      withField(MINIMAL_MERCHANT, 'baseUrl', 'http://tapi.telesend.et/api/v1/merchant/client'),
+      ['"baseUrl"', 'use https://'],
+    ],
+    [
+      'credentials in the URL',
+      withField(MINIMAL_MERCHANT, 'baseUrl', 'https://u:p@tapi.telesend.et/api'),
+      ['"baseUrl"', 'user name or password'],
+    ],
+    [
+      'a query in the base URL',
+      withField(MINIMAL_MERCHANT, 'baseUrl', 'https://tapi.telesend.et/api?x=1'),
+      ['"baseUrl"', '?query'],
+    ],
     ['a port out of range', withField(MINIMAL_MERCHANT, 'baseUrl', 'http://127.0.0.1:70000/api'), ['"baseUrl"']],
     ['missing auth', withField(MINIMAL_MERCHANT, 'auth', undefined), ['"auth"', 'JSON object']],
-    ['the API key itself in apiKeyEnv', withField(MINIMAL_MERCHANT, 'auth.apiKeyEnv', API_KEY_LIKE), ['"auth.apiKeyEnv"', 'NAME of an environment variable', 'looks like a key']],
-    ['a JWT in apiKeyEnv', withField(MINIMAL_MERCHANT, 'auth.apiKeyEnv', 'eyJhbGciOiJFUzI1NiJ9.eyJleHAiOjF9.c2ln'), ['"auth.apiKeyEnv"', 'looks like a key']],
-    ['a bad variable name', withField(MINIMAL_MERCHANT, 'auth.apiKeyEnv', 'OMNIVAS-KEY'), ['"auth.apiKeyEnv"', 'letters, digits and _']],
+    [
+      'the API key itself in apiKeyEnv',
+      withField(MINIMAL_MERCHANT, 'auth.apiKeyEnv', API_KEY_LIKE),
+      ['"auth.apiKeyEnv"', 'NAME of an environment variable', 'looks like a key'],
+    ],
+    [
+      'a JWT in apiKeyEnv',
+      withField(MINIMAL_MERCHANT, 'auth.apiKeyEnv', 'eyJhbGciOiJFUzI1NiJ9.eyJleHAiOjF9.c2ln'),
+      ['"auth.apiKeyEnv"', 'looks like a key'],
+    ],
+    [
+      'a bad variable name',
+      withField(MINIMAL_MERCHANT, 'auth.apiKeyEnv', 'OMNIVAS-KEY'),
+      ['"auth.apiKeyEnv"', 'letters, digits and _'],
+    ],
     ['both key sources', withField(MINIMAL_MERCHANT, 'auth.privateKeyEnv', 'PK'), ['"auth"', 'exactly one', 'both']],
-    ['no key source', withField(MINIMAL_MERCHANT, 'auth.privateKeyFile', undefined), ['"auth"', 'exactly one', 'neither']],
-    ['a PEM as the key file', withField(MINIMAL_MERCHANT, 'auth.privateKeyFile', PEM_LIKE), ['"auth.privateKeyFile"', 'PATH of a PEM key file']],
-    ['a PEM as the key variable', withField(PARTNER, 'auth.privateKeyEnv', PEM_LIKE), ['"auth.privateKeyEnv"', 'looks like a key']],
-    ['an unknown key type', withField(MINIMAL_MERCHANT, 'auth.keyType', 'p256'), ['"auth.keyType"', '"secp256k1", "ed25519"']],
+    [
+      'no key source',
+      withField(MINIMAL_MERCHANT, 'auth.privateKeyFile', undefined),
+      ['"auth"', 'exactly one', 'neither'],
+    ],
+    [
+      'a PEM as the key file',
+      withField(MINIMAL_MERCHANT, 'auth.privateKeyFile', PEM_LIKE),
+      ['"auth.privateKeyFile"', 'PATH of a PEM key file'],
+    ],
+    [
+      'a PEM as the key variable',
+      withField(PARTNER, 'auth.privateKeyEnv', PEM_LIKE),
+      ['"auth.privateKeyEnv"', 'looks like a key'],
+    ],
+    [
+      'an unknown key type',
+      withField(MINIMAL_MERCHANT, 'auth.keyType', 'p256'),
+      ['"auth.keyType"', '"secp256k1", "ed25519"'],
+    ],
     ['a secp256k1 partner', withField(PARTNER, 'auth.keyType', 'secp256k1'), ['"auth.keyType"', 'ed25519']],
-    ['a signing template on merchant-v1', { ...MINIMAL_MERCHANT, signingTemplate: DEFAULT_SIGNING_TEMPLATE }, ['"signingTemplate"', 'partner profile only']],
-    ['a template with an unknown placeholder', { ...PARTNER, signingTemplate: '{timestamp}.{verb}.{body}' }, ['"signingTemplate"', '{verb}']],
-    ['a template without the body', { ...PARTNER, signingTemplate: '{timestamp}.{method}' }, ['"signingTemplate"', '{body}']],
-    ['an unknown initiate path', { ...MINIMAL_MERCHANT, initiatePath: '/topup-transactions/initiate-claim' }, ['"initiatePath"', '"initiate-claim", "initiate-redeem"']],
+    [
+      'a signing template on merchant-v1',
+      { ...MINIMAL_MERCHANT, signingTemplate: DEFAULT_SIGNING_TEMPLATE },
+      ['"signingTemplate"', 'partner profile only'],
+    ],
+    [
+      'a template with an unknown placeholder',
+      { ...PARTNER, signingTemplate: '{timestamp}.{verb}.{body}' },
+      ['"signingTemplate"', '{verb}'],
+    ],
+    [
+      'a template without the body',
+      { ...PARTNER, signingTemplate: '{timestamp}.{method}' },
+      ['"signingTemplate"', '{body}'],
+    ],
+    [
+      'an unknown initiate path',
+      { ...MINIMAL_MERCHANT, initiatePath: '/topup-transactions/initiate-claim' },
+      ['"initiatePath"', '"initiate-claim", "initiate-redeem"'],
+    ],
     ['an unknown OTP source', { ...MINIMAL_MERCHANT, otp: { source: 'sms' } }, ['"otp.source"', '"sandbox-outbox"']],
-    ['a five-digit fixed OTP', { ...MINIMAL_MERCHANT, otp: { source: 'fixed', code: '12345' } }, ['"otp.code"', 'six-digit']],
-    ['a numeric fixed OTP', { ...MINIMAL_MERCHANT, otp: { source: 'fixed', code: 123456 } }, ['"otp.code"', 'as a string']],
-    ['an OTP URL that is not a URL', { ...MINIMAL_MERCHANT, otp: { source: 'http', url: 'otp-service' } }, ['"otp.url"']],
-    ['an OTP command as one string', { ...MINIMAL_MERCHANT, otp: { source: 'command', command: './otp.sh --x' } }, ['"otp.command"', 'array of strings']],
-    ['an OTP command with a number', { ...MINIMAL_MERCHANT, otp: { source: 'command', command: ['./otp.sh', 3] } }, ['"otp.command[1]"']],
-    ['a field of another OTP source', { ...MINIMAL_MERCHANT, otp: { source: 'none', code: '123456' } }, ['"otp.code"', 'not a known field']],
-    ['the outbox without a sandbox', { ...MINIMAL_MERCHANT, otp: { source: 'sandbox-outbox' } }, ['"otp.source"', 'sandbox.adminUrl']],
-    ['vouchers not in an array', { ...MINIMAL_MERCHANT, fixtures: { vouchers: { code: '1' } } }, ['"fixtures.vouchers"', 'array']],
-    ['a voucher code as a number', { ...MINIMAL_MERCHANT, fixtures: { vouchers: [{ code: '1' }, { code: 3225118500682251 }] } }, ['"fixtures.vouchers[1].code"', 'as a string']],
-    ['a bad msisdn', { ...MINIMAL_MERCHANT, fixtures: { vouchers: [{ code: '1', msisdn: '09-11' }] } }, ['"fixtures.vouchers[0].msisdn"', 'phone number']],
-    ['a typo in a voucher', { ...MINIMAL_MERCHANT, fixtures: { vouchers: [{ cod: '1' }] } }, ['"fixtures.vouchers[0].cod"', 'did you mean "code"']],
-    ['a status out of range', { ...MINIMAL_MERCHANT, expectations: { idempotencyConflictStatus: 42 } }, ['"expectations.idempotencyConflictStatus"', '100 to 599']],
-    ['an in-flight choice that is neither', { ...MINIMAL_MERCHANT, expectations: { inFlightStatus: 'block' } }, ['"expectations.inFlightStatus"', '"wait"']],
-    ['a window of zero seconds', { ...MINIMAL_MERCHANT, expectations: { replayWindowSeconds: 0 } }, ['"expectations.replayWindowSeconds"', 'seconds']],
-    ['a fractional lifetime', { ...MINIMAL_MERCHANT, expectations: { tokenLifetimeSeconds: 299.5 } }, ['"expectations.tokenLifetimeSeconds"']],
-    ['an unknown amount format', { ...MINIMAL_MERCHANT, expectations: { amountFormat: 'decimal6' } }, ['"expectations.amountFormat"', 'did you mean "decimal-6"']],
-    ['a misspelt expectation', { ...MINIMAL_MERCHANT, expectations: { tokenLifetimeSecond: 300 } }, ['"expectations.tokenLifetimeSecond"', 'did you mean "tokenLifetimeSeconds"']],
+    [
+      'a five-digit fixed OTP',
+      { ...MINIMAL_MERCHANT, otp: { source: 'fixed', code: '12345' } },
+      ['"otp.code"', 'six-digit'],
+    ],
+    [
+      'a numeric fixed OTP',
+      { ...MINIMAL_MERCHANT, otp: { source: 'fixed', code: 123456 } },
+      ['"otp.code"', 'as a string'],
+    ],
+    [
+      'an OTP URL that is not a URL',
+      { ...MINIMAL_MERCHANT, otp: { source: 'http', url: 'otp-service' } },
+      ['"otp.url"'],
+    ],
+    [
+      'an OTP command as one string',
+      { ...MINIMAL_MERCHANT, otp: { source: 'command', command: './otp.sh --x' } },
+      ['"otp.command"', 'array of strings'],
+    ],
+    [
+      'an OTP command with a number',
+      { ...MINIMAL_MERCHANT, otp: { source: 'command', command: ['./otp.sh', 3] } },
+      ['"otp.command[1]"'],
+    ],
+    [
+      'a field of another OTP source',
+      { ...MINIMAL_MERCHANT, otp: { source: 'none', code: '123456' } },
+      ['"otp.code"', 'not a known field'],
+    ],
+    [
+      'the outbox without a sandbox',
+      { ...MINIMAL_MERCHANT, otp: { source: 'sandbox-outbox' } },
+      ['"otp.source"', 'sandbox.adminUrl'],
+    ],
+    [
+      'vouchers not in an array',
+      { ...MINIMAL_MERCHANT, fixtures: { vouchers: { code: '1' } } },
+      ['"fixtures.vouchers"', 'array'],
+    ],
+    [
+      'a voucher code as a number',
+      { ...MINIMAL_MERCHANT, fixtures: { vouchers: [{ code: '1' }, { code: 3225118500682251 }] } },
+      ['"fixtures.vouchers[1].code"', 'as a string'],
+    ],
+    [
+      'a bad msisdn',
+      { ...MINIMAL_MERCHANT, fixtures: { vouchers: [{ code: '1', msisdn: '09-11' }] } },
+      ['"fixtures.vouchers[0].msisdn"', 'phone number'],
+    ],
+    [
+      'a typo in a voucher',
+      { ...MINIMAL_MERCHANT, fixtures: { vouchers: [{ cod: '1' }] } },
+      ['"fixtures.vouchers[0].cod"', 'did you mean "code"'],
+    ],
+    [
+      'a status out of range',
+      { ...MINIMAL_MERCHANT, expectations: { idempotencyConflictStatus: 42 } },
+      ['"expectations.idempotencyConflictStatus"', '100 to 599'],
+    ],
+    [
+      'an in-flight choice that is neither',
+      { ...MINIMAL_MERCHANT, expectations: { inFlightStatus: 'block' } },
+      ['"expectations.inFlightStatus"', '"wait"'],
+    ],
+    [
+      'a window of zero seconds',
+      { ...MINIMAL_MERCHANT, expectations: { replayWindowSeconds: 0 } },
+      ['"expectations.replayWindowSeconds"', 'seconds'],
+    ],
+    [
+      'a fractional lifetime',
+      { ...MINIMAL_MERCHANT, expectations: { tokenLifetimeSeconds: 299.5 } },
+      ['"expectations.tokenLifetimeSeconds"'],
+    ],
+    [
+      'an unknown amount format',
+      { ...MINIMAL_MERCHANT, expectations: { amountFormat: 'decimal6' } },
+      ['"expectations.amountFormat"', 'did you mean "decimal-6"'],
+    ],
+    [
+      'a misspelt expectation',
+      { ...MINIMAL_MERCHANT, expectations: { tokenLifetimeSecond: 300 } },
+      ['"expectations.tokenLifetimeSecond"', 'did you mean "tokenLifetimeSeconds"'],
+    ],
     ['a bad admin URL', { ...MINIMAL_MERCHANT, sandbox: { adminUrl: 'localhost:9' } }, ['"sandbox.adminUrl"']],
-    ['an admin token inline', { ...MINIMAL_MERCHANT, sandbox: { adminToken: 'x' } }, ['"sandbox.adminToken"', 'environment variable']],
-    ['a JWT hidden in the name', { ...MINIMAL_MERCHANT, name: 'eyJhbGciOiJFUzI1NiJ9.eyJleHAiOjF9.c2ln' }, ['"name"', 'looks like a secret']],
-    ['a key hidden in a voucher code', { ...MINIMAL_MERCHANT, fixtures: { vouchers: [{ code: API_KEY_LIKE }] } }, ['"fixtures.vouchers[0].code"', 'looks like a secret']],
-    ['a hex key in a command', { ...MINIMAL_MERCHANT, otp: { source: 'command', command: ['./otp.sh', '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08'] } }, ['"otp.command[1]"', 'a long hex string']],
-    ['a key in the OTP URL query', { ...MINIMAL_MERCHANT, otp: { source: 'http', url: `https://otp.example.com/otp?token=${API_KEY_LIKE}` } }, ['"otp.url"', 'looks like a secret']],
+    [
+      'an admin token inline',
+      { ...MINIMAL_MERCHANT, sandbox: { adminToken: 'x' } },
+      ['"sandbox.adminToken"', 'environment variable'],
+    ],
+    [
+      'a JWT hidden in the name',
+      { ...MINIMAL_MERCHANT, name: 'eyJhbGciOiJFUzI1NiJ9.eyJleHAiOjF9.c2ln' },
+      ['"name"', 'looks like a secret'],
+    ],
+    [
+      'a key hidden in a voucher code',
+      { ...MINIMAL_MERCHANT, fixtures: { vouchers: [{ code: API_KEY_LIKE }] } },
+      ['"fixtures.vouchers[0].code"', 'looks like a secret'],
+    ],
+    [
+      'a hex key in a command',
+      {
+        ...MINIMAL_MERCHANT,
+        otp: {
+          source: 'command',
+          command: ['./otp.sh', '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08'],
+        },
+      },
+      ['"otp.command[1]"', 'a long hex string'],
+    ],
+    [
+      'a key in the OTP URL query',
+      { ...MINIMAL_MERCHANT, otp: { source: 'http', url: `https://otp.example.com/otp?token=${API_KEY_LIKE}` } },
+      ['"otp.url"', 'looks like a secret'],
+    ],
   ];
 
   it.each(BAD)('refuses %s with CONFIG_INVALID naming the field and the fix', (_, config, fragments) => {
@@ -164,8 +353,15 @@ describe('parseTargetConfig', () => {
   });
 
   it('never echoes what looks like a secret in its messages', () => {
-    for (const config of [withField(MINIMAL_MERCHANT, 'auth.apiKeyEnv', API_KEY_LIKE), { ...MINIMAL_MERCHANT, initiatePath: API_KEY_LIKE }, withField(PARTNER, 'auth.privateKeyEnv', PEM_LIKE), { ...MINIMAL_MERCHANT, fixtures: { vouchers: [{ code: API_KEY_LIKE }] } }]) {
-      expect(() => parseTargetConfig(config)).toThrow(expect.objectContaining({ message: expect.not.stringMatching(/4eC39HqLy|MHQCAQEEIIm1/) }));
+    for (const config of [
+      withField(MINIMAL_MERCHANT, 'auth.apiKeyEnv', API_KEY_LIKE),
+      { ...MINIMAL_MERCHANT, initiatePath: API_KEY_LIKE },
+      withField(PARTNER, 'auth.privateKeyEnv', PEM_LIKE),
+      { ...MINIMAL_MERCHANT, fixtures: { vouchers: [{ code: API_KEY_LIKE }] } },
+    ]) {
+      expect(() => parseTargetConfig(config)).toThrow(
+        expect.objectContaining({ message: expect.not.stringMatching(/4eC39HqLy|MHQCAQEEIIm1/) }),
+      );
     }
   });
 
@@ -180,7 +376,9 @@ describe('parseTargetConfig', () => {
 describe('docs/target-config.md', () => {
   it('shows examples that parse, one per profile', () => {
     const doc = readFileSync(new URL('../docs/target-config.md', import.meta.url), 'utf8');
-    const examples = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => parseTargetConfig(JSON.parse(m[1]!), 'docs/target-config.md'));
+    const examples = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) =>
+      parseTargetConfig(JSON.parse(m[1]!), 'docs/target-config.md'),
+    );
     expect(examples.map((c) => c.profile)).toEqual(['merchant-v1', 'partner']);
   });
 });
@@ -232,10 +430,19 @@ describe('defaultSandboxTarget', () => {
     expect(config).toMatchObject({
       profile: 'merchant-v1',
       baseUrl: 'http://127.0.0.1:41001/api/v1/merchant/client',
-      auth: { apiKeyEnv: SANDBOX_SECRET_ENV.apiKey, privateKeyEnv: SANDBOX_SECRET_ENV.privateKey, keyType: 'secp256k1' },
+      auth: {
+        apiKeyEnv: SANDBOX_SECRET_ENV.apiKey,
+        privateKeyEnv: SANDBOX_SECRET_ENV.privateKey,
+        keyType: 'secp256k1',
+      },
       otp: { source: 'sandbox-outbox' },
       sandbox: { adminUrl: 'http://127.0.0.1:41002' },
     });
-    expect(defaultSandboxTarget({ url: 'http://127.0.0.1:41001/api/v1/merchant/client/', adminUrl: 'http://127.0.0.1:41002' }).baseUrl).toBe('http://127.0.0.1:41001/api/v1/merchant/client');
+    expect(
+      defaultSandboxTarget({
+        url: 'http://127.0.0.1:41001/api/v1/merchant/client/',
+        adminUrl: 'http://127.0.0.1:41002',
+      }).baseUrl,
+    ).toBe('http://127.0.0.1:41001/api/v1/merchant/client');
   });
 });

@@ -108,7 +108,10 @@ export interface ExpectationSpec<V> {
 }
 
 /** Environment variable names the embedded sandbox target reads its credentials from. */
-export const SANDBOX_SECRET_ENV = { apiKey: 'OMNIVAS_SANDBOX_API_KEY', privateKey: 'OMNIVAS_SANDBOX_PRIVATE_KEY' } as const;
+export const SANDBOX_SECRET_ENV = {
+  apiKey: 'OMNIVAS_SANDBOX_API_KEY',
+  privateKey: 'OMNIVAS_SANDBOX_PRIVATE_KEY',
+} as const;
 
 // ---- the error every check throws -------------------------------------------------------------
 
@@ -130,22 +133,35 @@ function got(value: unknown): string {
 
 /** The type only, for fields that may hold a secret by mistake. */
 const typeName = (value: unknown): string =>
-  value === undefined ? 'nothing (the field is missing)' : value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+  value === undefined
+    ? 'nothing (the field is missing)'
+    : value === null
+      ? 'null'
+      : Array.isArray(value)
+        ? 'an array'
+        : typeof value === 'object'
+          ? 'an object'
+          : `a ${typeof value}`;
 
 function object(value: unknown, path: string): Json {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(path, `expected a JSON object, got ${typeName(value)}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw invalid(path, `expected a JSON object, got ${typeName(value)}`);
   return value as Json;
 }
 
 function string(value: unknown, path: string, what = 'a non-empty string'): string {
-  if (typeof value !== 'string' || value.trim() === '') throw invalid(path, `expected ${what}, got ${typeof value === 'string' ? 'an empty string' : typeName(value)}`);
+  if (typeof value !== 'string' || value.trim() === '')
+    throw invalid(path, `expected ${what}, got ${typeof value === 'string' ? 'an empty string' : typeName(value)}`);
   return value;
 }
 
 function oneOf<const V extends string>(value: unknown, path: string, choices: readonly V[]): V {
   if ((choices as readonly unknown[]).includes(value)) return value as V;
   const hint = typeof value === 'string' ? closest(value, choices) : undefined;
-  throw invalid(path, `expected one of ${choices.map((c) => JSON.stringify(c)).join(', ')}, got ${got(value)}${hint ? `; did you mean "${hint}"?` : ''}`);
+  throw invalid(
+    path,
+    `expected one of ${choices.map((c) => JSON.stringify(c)).join(', ')}, got ${got(value)}${hint ? `; did you mean "${hint}"?` : ''}`,
+  );
 }
 
 function httpStatus(value: unknown, path: string): number {
@@ -159,7 +175,19 @@ function seconds(value: unknown, path: string): number {
 }
 
 /** Field names (lower-cased) that can only mean a secret written where its variable's name belongs. */
-const INLINE_SECRET_FIELDS = ['apikey', 'api_key', 'key', 'privatekey', 'private_key', 'privatekeypem', 'token', 'accesstoken', 'secret', 'password', 'admintoken'];
+const INLINE_SECRET_FIELDS = [
+  'apikey',
+  'api_key',
+  'key',
+  'privatekey',
+  'private_key',
+  'privatekeypem',
+  'token',
+  'accesstoken',
+  'secret',
+  'password',
+  'admintoken',
+];
 
 /** Refuses fields not in `allowed`, with a did-you-mean, and a pointed message for inline secrets. */
 function onlyKnownFields(obj: Json, prefix: string, allowed: readonly string[]): void {
@@ -167,10 +195,16 @@ function onlyKnownFields(obj: Json, prefix: string, allowed: readonly string[]):
     if (allowed.includes(key)) continue;
     const path = prefix === '' ? key : `${prefix}.${key}`;
     if (INLINE_SECRET_FIELDS.includes(key.toLowerCase())) {
-      throw invalid(path, `would hold a secret inline; secrets are never written in the target file: put it in an environment variable and name the variable (auth.apiKeyEnv, auth.privateKeyEnv) or give a key file (auth.privateKeyFile)`);
+      throw invalid(
+        path,
+        `would hold a secret inline; secrets are never written in the target file: put it in an environment variable and name the variable (auth.apiKeyEnv, auth.privateKeyEnv) or give a key file (auth.privateKeyFile)`,
+      );
     }
     const hint = closest(key, allowed);
-    throw invalid(path, `is not a known field${hint ? `; did you mean "${hint}"?` : ''} (allowed here: ${allowed.join(', ')})`);
+    throw invalid(
+      path,
+      `is not a known field${hint ? `; did you mean "${hint}"?` : ''} (allowed here: ${allowed.join(', ')})`,
+    );
   }
 }
 
@@ -179,7 +213,8 @@ function closest(name: string, allowed: readonly string[]): string | undefined {
   let best: { candidate: string; distance: number } | undefined;
   const lower = name.toLowerCase();
   for (const candidate of allowed) {
-    const distance = lower.length >= 3 && candidate.toLowerCase().startsWith(lower) ? 1 : editDistance(lower, candidate.toLowerCase());
+    const distance =
+      lower.length >= 3 && candidate.toLowerCase().startsWith(lower) ? 1 : editDistance(lower, candidate.toLowerCase());
     if (distance <= 2 && (best === undefined || distance < best.distance)) best = { candidate, distance };
   }
   return best?.candidate;
@@ -189,7 +224,8 @@ function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
-    for (let j = 1; j <= b.length; j++) row.push(Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    for (let j = 1; j <= b.length; j++)
+      row.push(Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
     previous = row;
   }
   return previous[b.length]!;
@@ -215,7 +251,11 @@ function inlineSecretKind(text: string): string | undefined {
 function refuseInlineSecrets(value: unknown, path: string): void {
   if (typeof value === 'string') {
     const kind = inlineSecretKind(value);
-    if (kind !== undefined) throw invalid(path, `holds what looks like a secret (${kind}); secrets are never written in the target file: put it in an environment variable and name the variable (auth.apiKeyEnv, auth.privateKeyEnv, sandbox.adminTokenEnv)`);
+    if (kind !== undefined)
+      throw invalid(
+        path,
+        `holds what looks like a secret (${kind}); secrets are never written in the target file: put it in an environment variable and name the variable (auth.apiKeyEnv, auth.privateKeyEnv, sandbox.adminTokenEnv)`,
+      );
   } else if (Array.isArray(value)) {
     value.forEach((item, i) => refuseInlineSecrets(item, `${path}[${i}]`));
   } else if (typeof value === 'object' && value !== null) {
@@ -228,12 +268,21 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 /** An environment variable name; a value that is a secret is refused without being echoed. */
 function envName(value: unknown, path: string, holds: string): string {
   const what = `the NAME of an environment variable holding ${holds} (secrets are never written inline)`;
-  if (typeof value !== 'string' || value === '') throw invalid(path, `expected ${what}, got ${typeof value === 'string' ? 'an empty string' : typeName(value)}`);
+  if (typeof value !== 'string' || value === '')
+    throw invalid(path, `expected ${what}, got ${typeof value === 'string' ? 'an empty string' : typeName(value)}`);
   const kind = inlineSecretKind(value);
   // Conventional names are upper case; a long mixed-case run with digits is a key pasted in.
   const looksLikeKey = kind !== undefined || (value.length >= 20 && /[a-z]/.test(value) && /[0-9]/.test(value));
-  if (looksLikeKey) throw invalid(path, `expected ${what}, got a string that looks like a key; put the key in a variable (export OMNIVAS_API_KEY=…) and write its name here`);
-  if (!ENV_NAME.test(value)) throw invalid(path, `expected ${what}: letters, digits and _ only, not starting with a digit, such as "OMNIVAS_API_KEY"`);
+  if (looksLikeKey)
+    throw invalid(
+      path,
+      `expected ${what}, got a string that looks like a key; put the key in a variable (export OMNIVAS_API_KEY=…) and write its name here`,
+    );
+  if (!ENV_NAME.test(value))
+    throw invalid(
+      path,
+      `expected ${what}: letters, digits and _ only, not starting with a digit, such as "OMNIVAS_API_KEY"`,
+    );
   return value;
 }
 
@@ -249,7 +298,8 @@ interface HttpUrl {
   readonly fragment: string;
 }
 
-const HTTP_URL = /^(https?):\/\/(?:([^@/?#\s]*)@)?(\[[0-9A-Fa-f:.]+\]|[^\s/?#:[\]@]+)(?::(\d{1,5}))?(\/[^?#\s]*)?(\?[^#\s]*)?(#\S*)?$/i;
+const HTTP_URL =
+  /^(https?):\/\/(?:([^@/?#\s]*)@)?(\[[0-9A-Fa-f:.]+\]|[^\s/?#:[\]@]+)(?::(\d{1,5}))?(\/[^?#\s]*)?(\?[^#\s]*)?(#\S*)?$/i;
 
 function parseHttpUrl(text: string): HttpUrl | undefined {
   const m = HTTP_URL.exec(text);
@@ -284,18 +334,42 @@ export function isLoopbackUrl(url: string): boolean {
 function httpUrl(value: unknown, path: string, options: { query: boolean }): string {
   const text = string(value, path, 'an http:// or https:// URL');
   const url = parseHttpUrl(text);
-  if (url === undefined) throw invalid(path, `expected an http:// or https:// URL such as "https://tapi.telesend.et${MERCHANT_BASE_PATH}", got ${got(text)}`);
-  if (url.userinfo) throw invalid(path, 'must not carry a user name or password; credentials come from environment variables (auth.apiKeyEnv)');
+  if (url === undefined)
+    throw invalid(
+      path,
+      `expected an http:// or https:// URL such as "https://tapi.telesend.et${MERCHANT_BASE_PATH}", got ${got(text)}`,
+    );
+  if (url.userinfo)
+    throw invalid(
+      path,
+      'must not carry a user name or password; credentials come from environment variables (auth.apiKeyEnv)',
+    );
   if (url.fragment !== '') throw invalid(path, 'must not have a #fragment');
-  if (!options.query && url.query !== '') throw invalid(path, 'must not have a ?query; give the base URL the endpoint paths are appended to');
+  if (!options.query && url.query !== '')
+    throw invalid(path, 'must not have a ?query; give the base URL the endpoint paths are appended to');
   // The API key and tokens would cross the network in clear text (merchant API v1.0 › Security Best Practices).
-  if (url.scheme === 'http' && !isLoopbackHost(url.host)) throw invalid(path, `uses http:// to ${url.host}, which is not this machine: credentials would travel unencrypted; use https://`);
+  if (url.scheme === 'http' && !isLoopbackHost(url.host))
+    throw invalid(
+      path,
+      `uses http:// to ${url.host}, which is not this machine: credentials would travel unencrypted; use https://`,
+    );
   return text;
 }
 
 // ---- sections -----------------------------------------------------------------------------------
 
-const TOP_LEVEL = ['name', 'baseUrl', 'profile', 'auth', 'signingTemplate', 'initiatePath', 'otp', 'fixtures', 'expectations', 'sandbox'] as const;
+const TOP_LEVEL = [
+  'name',
+  'baseUrl',
+  'profile',
+  'auth',
+  'signingTemplate',
+  'initiatePath',
+  'otp',
+  'fixtures',
+  'expectations',
+  'sandbox',
+] as const;
 const PROFILES = ['merchant-v1', 'partner'] as const;
 const KEY_TYPES = ['secp256k1', 'ed25519'] as const;
 const INITIATE_PATHS = ['initiate-claim', 'initiate-redeem'] as const;
@@ -304,7 +378,10 @@ function readBaseUrl(value: unknown, profile: TargetProfile): string {
   const text = httpUrl(value, 'baseUrl', { query: false }).replace(/\/+$/, '');
   const { path } = parseHttpUrl(text)!;
   if (profile === 'merchant-v1' && path === '') {
-    throw invalid('baseUrl', `has no path; the merchant API's base URL includes ${MERCHANT_BASE_PATH} (merchant API v1.0 › Base URLs): write "${text}${MERCHANT_BASE_PATH}"`);
+    throw invalid(
+      'baseUrl',
+      `has no path; the merchant API's base URL includes ${MERCHANT_BASE_PATH} (merchant API v1.0 › Base URLs): write "${text}${MERCHANT_BASE_PATH}"`,
+    );
   }
   return text;
 }
@@ -314,23 +391,47 @@ function readAuth(value: unknown, profile: TargetProfile): TargetAuth {
   onlyKnownFields(auth, 'auth', ['apiKeyEnv', 'privateKeyFile', 'privateKeyEnv', 'keyType']);
   const apiKeyEnv = envName(auth.apiKeyEnv, 'auth.apiKeyEnv', 'the API key');
   // The merchant API reference generates secp256k1 keys; partner keys are Ed25519 (onboarding › API Access Setup).
-  const keyType = auth.keyType === undefined ? (profile === 'partner' ? 'ed25519' : 'secp256k1') : oneOf(auth.keyType, 'auth.keyType', KEY_TYPES);
-  if (profile === 'partner' && keyType !== 'ed25519') throw invalid('auth.keyType', 'must be "ed25519" for the partner profile: X-Signature is an Ed25519 signature (onboarding › Request Authentication)');
+  const keyType =
+    auth.keyType === undefined
+      ? profile === 'partner'
+        ? 'ed25519'
+        : 'secp256k1'
+      : oneOf(auth.keyType, 'auth.keyType', KEY_TYPES);
+  if (profile === 'partner' && keyType !== 'ed25519')
+    throw invalid(
+      'auth.keyType',
+      'must be "ed25519" for the partner profile: X-Signature is an Ed25519 signature (onboarding › Request Authentication)',
+    );
   const hasFile = auth.privateKeyFile !== undefined;
   if (hasFile === (auth.privateKeyEnv !== undefined)) {
-    throw invalid('auth', `expected exactly one of "privateKeyFile" (path of the PEM key file) and "privateKeyEnv" (name of a variable holding the PEM), got ${hasFile ? 'both' : 'neither'}`);
+    throw invalid(
+      'auth',
+      `expected exactly one of "privateKeyFile" (path of the PEM key file) and "privateKeyEnv" (name of a variable holding the PEM), got ${hasFile ? 'both' : 'neither'}`,
+    );
   }
-  if (!hasFile) return { apiKeyEnv, privateKeyEnv: envName(auth.privateKeyEnv, 'auth.privateKeyEnv', 'the PEM private key'), keyType };
+  if (!hasFile)
+    return {
+      apiKeyEnv,
+      privateKeyEnv: envName(auth.privateKeyEnv, 'auth.privateKeyEnv', 'the PEM private key'),
+      keyType,
+    };
   const file = string(auth.privateKeyFile, 'auth.privateKeyFile', 'the path of a PEM private key file');
   if (inlineSecretKind(file) !== undefined) {
-    throw invalid('auth.privateKeyFile', 'expected the PATH of a PEM key file, got what looks like the key itself (secrets are never written inline): save the key to a file, chmod 600 it, and give its path');
+    throw invalid(
+      'auth.privateKeyFile',
+      'expected the PATH of a PEM key file, got what looks like the key itself (secrets are never written inline): save the key to a file, chmod 600 it, and give its path',
+    );
   }
   return { apiKeyEnv, privateKeyFile: file, keyType };
 }
 
 function readSigningTemplate(value: unknown, profile: TargetProfile): string | undefined {
   if (profile !== 'partner') {
-    if (value !== undefined) throw invalid('signingTemplate', 'applies to the partner profile only; the merchant-v1 profile signs the JSON body (merchant API v1.0 › Authentication › Step 3): remove it');
+    if (value !== undefined)
+      throw invalid(
+        'signingTemplate',
+        'applies to the partner profile only; the merchant-v1 profile signs the JSON body (merchant API v1.0 › Authentication › Step 3): remove it',
+      );
     return undefined;
   }
   if (value === undefined) return DEFAULT_SIGNING_TEMPLATE;
@@ -351,12 +452,14 @@ function readOtp(value: unknown, sandbox: SandboxAdmin | undefined): OtpSource {
   switch (source) {
     case 'sandbox-outbox':
       onlyKnownFields(otp, 'otp', ['source']);
-      if (sandbox?.adminUrl === undefined) throw invalid('otp.source', '"sandbox-outbox" reads the sandbox\'s SMS outbox: set "sandbox.adminUrl" too');
+      if (sandbox?.adminUrl === undefined)
+        throw invalid('otp.source', '"sandbox-outbox" reads the sandbox\'s SMS outbox: set "sandbox.adminUrl" too');
       return { source };
     case 'fixed': {
       onlyKnownFields(otp, 'otp', ['source', 'code']);
       const code = otp.code;
-      if (typeof code !== 'string' || !/^\d{6}$/.test(code)) throw invalid('otp.code', `expected the six-digit OTP as a string such as "735191", got ${got(code)}`);
+      if (typeof code !== 'string' || !/^\d{6}$/.test(code))
+        throw invalid('otp.code', `expected the six-digit OTP as a string such as "735191", got ${got(code)}`);
       return { source, code };
     }
     case 'http':
@@ -365,11 +468,18 @@ function readOtp(value: unknown, sandbox: SandboxAdmin | undefined): OtpSource {
     case 'command': {
       onlyKnownFields(otp, 'otp', ['source', 'command']);
       const command: unknown = otp.command;
-      if (!Array.isArray(command) || command.length === 0) throw invalid('otp.command', `expected the program and its arguments as an array of strings such as ["./get-otp.sh", "--voucher"], got ${typeName(command)}`);
+      if (!Array.isArray(command) || command.length === 0)
+        throw invalid(
+          'otp.command',
+          `expected the program and its arguments as an array of strings such as ["./get-otp.sh", "--voucher"], got ${typeName(command)}`,
+        );
       command.forEach((arg: unknown, i) => {
         if (typeof arg !== 'string') throw invalid(`otp.command[${i}]`, `expected a string, got ${typeName(arg)}`);
       });
-      return { source, command: [string(command[0], 'otp.command[0]', 'the program to run'), ...(command.slice(1) as string[])] };
+      return {
+        source,
+        command: [string(command[0], 'otp.command[0]', 'the program to run'), ...(command.slice(1) as string[])],
+      };
     }
     case 'none':
       onlyKnownFields(otp, 'otp', ['source']);
@@ -382,16 +492,28 @@ function readFixtures(value: unknown): Fixtures {
   const fixtures = object(value, 'fixtures');
   onlyKnownFields(fixtures, 'fixtures', ['vouchers']);
   if (fixtures.vouchers === undefined) return { vouchers: [] };
-  if (!Array.isArray(fixtures.vouchers)) throw invalid('fixtures.vouchers', `expected an array of { "code": "…", "msisdn": "…" }, got ${typeName(fixtures.vouchers)}`);
+  if (!Array.isArray(fixtures.vouchers))
+    throw invalid(
+      'fixtures.vouchers',
+      `expected an array of { "code": "…", "msisdn": "…" }, got ${typeName(fixtures.vouchers)}`,
+    );
   return {
     vouchers: fixtures.vouchers.map((item, i) => {
       const path = `fixtures.vouchers[${i}]`;
       const voucher = object(item, path);
       onlyKnownFields(voucher, path, ['code', 'msisdn']);
-      const code = string(voucher.code, `${path}.code`, 'the voucher code as a string (codes such as "3225118500682251" exceed what a JSON number holds exactly)');
+      const code = string(
+        voucher.code,
+        `${path}.code`,
+        'the voucher code as a string (codes such as "3225118500682251" exceed what a JSON number holds exactly)',
+      );
       if (voucher.msisdn === undefined) return { code };
       const msisdn = voucher.msisdn;
-      if (typeof msisdn !== 'string' || !/^\+?\d{6,15}$/.test(msisdn)) throw invalid(`${path}.msisdn`, `expected a phone number of 6 to 15 digits, optionally starting with +, got ${got(msisdn)}`);
+      if (typeof msisdn !== 'string' || !/^\+?\d{6,15}$/.test(msisdn))
+        throw invalid(
+          `${path}.msisdn`,
+          `expected a phone number of 6 to 15 digits, optionally starting with +, got ${got(msisdn)}`,
+        );
       return { code, msisdn };
     }),
   };
@@ -402,20 +524,61 @@ function readFixtures(value: unknown): Fixtures {
  * rest on an assumption (DESIGN.md › Behaviour where the seeds are silent).
  */
 export const EXPECTATIONS: { readonly [K in keyof Expectations]: ExpectationSpec<Expectations[K]> } = {
-  idempotencyConflictStatus: { default: 422, basis: 'assumption', source: 'DESIGN.md › Idempotency: same key, different body', read: httpStatus },
+  idempotencyConflictStatus: {
+    default: 422,
+    basis: 'assumption',
+    source: 'DESIGN.md › Idempotency: same key, different body',
+    read: httpStatus,
+  },
   inFlightStatus: {
     default: 409,
     basis: 'assumption',
     source: 'DESIGN.md › Idempotency: a key whose first request is still in flight',
-    read: (value, path) => (value === 'wait' ? 'wait' : typeof value === 'number' ? httpStatus(value, path) : oneOf(value, path, ['wait'])),
+    read: (value, path) =>
+      value === 'wait' ? 'wait' : typeof value === 'number' ? httpStatus(value, path) : oneOf(value, path, ['wait']),
   },
-  missingIdempotencyKeyStatus: { default: 400, basis: 'assumption', source: 'DESIGN.md › Idempotency: a request without a key', read: httpStatus },
-  invalidTokenStatus: { default: 401, basis: 'assumption', source: 'DESIGN.md › Authentication failures: missing, malformed or expired token', read: httpStatus },
-  invalidSignatureStatus: { default: 403, basis: 'assumption', source: 'DESIGN.md › Authentication failures: missing or invalid signature', read: httpStatus },
-  validationErrorStatus: { default: 400, basis: 'assumption', source: 'DESIGN.md › Authentication failures: validation errors', read: httpStatus },
-  replayWindowSeconds: { default: 300, basis: 'document', source: 'onboarding › Request Authentication: X-Timestamp, <= 5 minutes clock skew', read: seconds },
-  tokenLifetimeSeconds: { default: 300, basis: 'document', source: 'merchant API v1.0 › Authentication › Step 4: tokens valid 300 seconds', read: seconds },
-  otpLifetimeSeconds: { default: 300, basis: 'assumption', source: 'DESIGN.md › Balance reservation: OTP valid 300 s', read: seconds },
+  missingIdempotencyKeyStatus: {
+    default: 400,
+    basis: 'assumption',
+    source: 'DESIGN.md › Idempotency: a request without a key',
+    read: httpStatus,
+  },
+  invalidTokenStatus: {
+    default: 401,
+    basis: 'assumption',
+    source: 'DESIGN.md › Authentication failures: missing, malformed or expired token',
+    read: httpStatus,
+  },
+  invalidSignatureStatus: {
+    default: 403,
+    basis: 'assumption',
+    source: 'DESIGN.md › Authentication failures: missing or invalid signature',
+    read: httpStatus,
+  },
+  validationErrorStatus: {
+    default: 400,
+    basis: 'assumption',
+    source: 'DESIGN.md › Authentication failures: validation errors',
+    read: httpStatus,
+  },
+  replayWindowSeconds: {
+    default: 300,
+    basis: 'document',
+    source: 'onboarding › Request Authentication: X-Timestamp, <= 5 minutes clock skew',
+    read: seconds,
+  },
+  tokenLifetimeSeconds: {
+    default: 300,
+    basis: 'document',
+    source: 'merchant API v1.0 › Authentication › Step 4: tokens valid 300 seconds',
+    read: seconds,
+  },
+  otpLifetimeSeconds: {
+    default: 300,
+    basis: 'assumption',
+    source: 'DESIGN.md › Balance reservation: OTP valid 300 s',
+    read: seconds,
+  },
   amountFormat: {
     default: 'decimal-6',
     basis: 'document',
@@ -429,7 +592,9 @@ function readExpectations(value: unknown): Expectations {
   const names = Object.keys(EXPECTATIONS) as (keyof Expectations)[];
   onlyKnownFields(given, 'expectations', names);
   const read = <K extends keyof Expectations>(name: K): Expectations[K] =>
-    given[name] === undefined ? EXPECTATIONS[name].default : EXPECTATIONS[name].read(given[name], `expectations.${name}`);
+    given[name] === undefined
+      ? EXPECTATIONS[name].default
+      : EXPECTATIONS[name].read(given[name], `expectations.${name}`);
   return Object.fromEntries(names.map((name) => [name, read(name)])) as unknown as Expectations;
 }
 
@@ -438,8 +603,12 @@ function readSandbox(value: unknown): SandboxAdmin | undefined {
   const sandbox = object(value, 'sandbox');
   onlyKnownFields(sandbox, 'sandbox', ['adminUrl', 'adminTokenEnv']);
   return {
-    ...(sandbox.adminUrl === undefined ? {} : { adminUrl: httpUrl(sandbox.adminUrl, 'sandbox.adminUrl', { query: false }).replace(/\/+$/, '') }),
-    ...(sandbox.adminTokenEnv === undefined ? {} : { adminTokenEnv: envName(sandbox.adminTokenEnv, 'sandbox.adminTokenEnv', 'the sandbox admin token') }),
+    ...(sandbox.adminUrl === undefined
+      ? {}
+      : { adminUrl: httpUrl(sandbox.adminUrl, 'sandbox.adminUrl', { query: false }).replace(/\/+$/, '') }),
+    ...(sandbox.adminTokenEnv === undefined
+      ? {}
+      : { adminTokenEnv: envName(sandbox.adminTokenEnv, 'sandbox.adminTokenEnv', 'the sandbox admin token') }),
   };
 }
 
@@ -466,7 +635,8 @@ export function parseTargetConfig(json: unknown, origin?: string): TargetConfig 
       name: string(raw.name, 'name', 'a non-empty name for reports'),
       baseUrl: readBaseUrl(raw.baseUrl, profile),
       auth: readAuth(raw.auth, profile),
-      initiatePath: raw.initiatePath === undefined ? 'initiate-claim' : oneOf(raw.initiatePath, 'initiatePath', INITIATE_PATHS),
+      initiatePath:
+        raw.initiatePath === undefined ? 'initiate-claim' : oneOf(raw.initiatePath, 'initiatePath', INITIATE_PATHS),
       otp: readOtp(raw.otp, sandbox),
       fixtures: readFixtures(raw.fixtures),
       expectations: readExpectations(raw.expectations),
@@ -474,10 +644,14 @@ export function parseTargetConfig(json: unknown, origin?: string): TargetConfig 
     } as const;
     const signingTemplate = readSigningTemplate(raw.signingTemplate, profile);
     refuseInlineSecrets(raw, '');
-    const config: TargetConfig = signingTemplate === undefined ? { ...base, profile: 'merchant-v1' } : { ...base, profile: 'partner', signingTemplate };
+    const config: TargetConfig =
+      signingTemplate === undefined
+        ? { ...base, profile: 'merchant-v1' }
+        : { ...base, profile: 'partner', signingTemplate };
     return deepFreeze(config);
   } catch (err) {
-    if (origin !== undefined && isHarnessError(err)) throw new HarnessError(err.code, `${origin}: ${err.message}`, { cause: err });
+    if (origin !== undefined && isHarnessError(err))
+      throw new HarnessError(err.code, `${origin}: ${err.message}`, { cause: err });
     throw err;
   }
 }
@@ -494,7 +668,11 @@ export function defaultSandboxTarget(urls: { url: string; adminUrl: string }): T
       name: 'embedded sandbox',
       baseUrl: bare ? `${urls.url.replace(/\/+$/, '')}${MERCHANT_BASE_PATH}` : urls.url,
       profile: 'merchant-v1',
-      auth: { apiKeyEnv: SANDBOX_SECRET_ENV.apiKey, privateKeyEnv: SANDBOX_SECRET_ENV.privateKey, keyType: 'secp256k1' },
+      auth: {
+        apiKeyEnv: SANDBOX_SECRET_ENV.apiKey,
+        privateKeyEnv: SANDBOX_SECRET_ENV.privateKey,
+        keyType: 'secp256k1',
+      },
       otp: { source: 'sandbox-outbox' },
       sandbox: { adminUrl: urls.adminUrl },
     },

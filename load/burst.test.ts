@@ -15,14 +15,28 @@ import type { OverReservation } from './ledger-replay';
 
 const dirs: string[] = [];
 
-async function burst(extra: { defect?: string[]; fill?: string }): Promise<{ code: number; out: string[]; dir: string; ops: HistoryOp[]; overReserved: OverReservation[]; verdict: { valid: boolean | string; violations: { invariant: string }[] } | undefined }> {
+async function burst(extra: { defect?: string[]; fill?: string }): Promise<{
+  code: number;
+  out: string[];
+  dir: string;
+  ops: HistoryOp[];
+  overReserved: OverReservation[];
+  verdict: { valid: boolean | string; violations: { invariant: string }[] } | undefined;
+}> {
   const dir = await mkdtemp(join(tmpdir(), 'omnivas-burst-'));
   dirs.push(dir);
   const out: string[] = [];
   const io = { out: (line: string) => out.push(line), err: () => undefined };
-  const code = await loadCommand({ scenario: 'same-voucher-burst', vus: '20', vouchers: '2', seed: '7', out: dir, ...extra }, io);
-  const ops = (await readFile(join(dir, 'history.jsonl'), 'utf8')).split('\n').flatMap((line) => parseHistoryLine(line) ?? []);
-  const overReserved = (JSON.parse(await readFile(join(dir, 'ledger-check.json'), 'utf8')) as { overReservations: OverReservation[] }).overReservations;
+  const code = await loadCommand(
+    { scenario: 'same-voucher-burst', vus: '20', vouchers: '2', seed: '7', out: dir, ...extra },
+    io,
+  );
+  const ops = (await readFile(join(dir, 'history.jsonl'), 'utf8'))
+    .split('\n')
+    .flatMap((line) => parseHistoryLine(line) ?? []);
+  const overReserved = (
+    JSON.parse(await readFile(join(dir, 'ledger-check.json'), 'utf8')) as { overReservations: OverReservation[] }
+  ).overReservations;
   const verdict = await readFile(join(dir, 'verdict.json'), 'utf8').then(
     (text) => JSON.parse(text) as { valid: boolean | string; violations: { invariant: string }[] },
     () => undefined,
@@ -52,7 +66,8 @@ describe('same-voucher burst through the load command', () => {
     // fill 5: a few claims fill the voucher, so any two that race past the check together over-reserve.
     const run = await burst({ fill: '5', defect: ['reservation-check-then-act'] });
     expect(run.overReserved.length).toBeGreaterThan(0);
-    if (run.verdict !== undefined) expect(run.verdict.violations.map((v) => v.invariant)).toContain('no-over-reservation');
+    if (run.verdict !== undefined)
+      expect(run.verdict.violations.map((v) => v.invariant)).toContain('no-over-reservation');
     expect(run.out.join('\n')).toMatch(/ledger: voucher \d+ reserved [\d.]+ of a remaining [\d.]+/);
     expect(run.code).toBe(1);
   });

@@ -25,7 +25,12 @@ const accepted = new Rate('claims_accepted');
 
 export const options: Options = {
   scenarios: {
-    claims: { executor: 'shared-iterations', vus: VUS, iterations: throughputClaims(settings.vouchers), maxDuration: `${MAX_SECONDS}s` },
+    claims: {
+      executor: 'shared-iterations',
+      vus: VUS,
+      iterations: throughputClaims(settings.vouchers),
+      maxDuration: `${MAX_SECONDS}s`,
+    },
   },
   setupTimeout: '30s',
 };
@@ -40,7 +45,11 @@ export function setup(): SetupData {
 
 export default function claim(data: SetupData): void {
   const slot = throughputSlot(settings.vouchers, exec.scenario.iterationInTest);
-  const sent = send(settings.baseUrl, settings.initiateEndpoint, SIGNER.claim(slot, currentToken(settings, data.login)).request);
+  const sent = send(
+    settings.baseUrl,
+    settings.initiateEndpoint,
+    SIGNER.claim(slot, currentToken(settings, data.login)).request,
+  );
   accepted.add(sent.status === 200);
 }
 

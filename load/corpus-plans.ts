@@ -36,7 +36,9 @@ export function burstSlot(input: PlanInput, round: number, vu: number): CorpusSl
 }
 
 export function burstPlan(input: PlanInput): CorpusSlot[] {
-  return input.vouchers.flatMap((_, round) => Array.from({ length: input.vus }, (_v, i) => burstSlot(input, round, i + 1)));
+  return input.vouchers.flatMap((_, round) =>
+    Array.from({ length: input.vus }, (_v, i) => burstSlot(input, round, i + 1)),
+  );
 }
 
 /**
@@ -44,7 +46,13 @@ export function burstPlan(input: PlanInput): CorpusSlot[] {
  * runners): voucher index mod N, and an amount unique in the run so its OTP SMS is found by it.
  */
 export function flowSlot(vouchers: readonly VoucherSpec[], index: number): CorpusSlot & { readonly amount: Micro } {
-  return { index, voucherCode: vouchers[index % vouchers.length]!.code, amount: flowAmount(index), claimKeyPrefix: `flow-${index}`, redeemKeyPrefix: `redeem-${index}` };
+  return {
+    index,
+    voucherCode: vouchers[index % vouchers.length]!.code,
+    amount: flowAmount(index),
+    claimKeyPrefix: `flow-${index}`,
+    redeemKeyPrefix: `redeem-${index}`,
+  };
 }
 
 /** Every flow the run can start: `flows` is rate × (duration + 1 s), as k6's constant-arrival-rate may start one more than rate × duration (9 at 2/s over 4 s). */
@@ -62,7 +70,12 @@ export function throughputClaims(vouchers: readonly VoucherSpec[]): number {
 
 /** The claim throughput bench (load/claim-throughput.scenario.ts): claim `index` goes to the vouchers in turn; no redemptions. */
 export function throughputSlot(vouchers: readonly VoucherSpec[], index: number): CorpusSlot {
-  return { index, voucherCode: vouchers[index % vouchers.length]!.code, amount: THROUGHPUT_CLAIM, claimKeyPrefix: `tp-${index}` };
+  return {
+    index,
+    voucherCode: vouchers[index % vouchers.length]!.code,
+    amount: THROUGHPUT_CLAIM,
+    claimKeyPrefix: `tp-${index}`,
+  };
 }
 
 export function throughputPlan(vouchers: readonly VoucherSpec[]): CorpusSlot[] {

@@ -25,7 +25,10 @@ function fakeAdmin(fail = false) {
   return { admin, calls };
 }
 
-async function windowsOf(seed: number, count: number): Promise<{ windows: FaultWindow[]; calls: (FaultInput | 'clear')[] }> {
+async function windowsOf(
+  seed: number,
+  count: number,
+): Promise<{ windows: FaultWindow[]; calls: (FaultInput | 'clear')[] }> {
   const { admin, calls } = fakeAdmin();
   const schedule = scheduleFaults(admin, seed, { windowMs: 1, gapMs: 1 });
   schedule.start();
@@ -67,10 +70,33 @@ describe('scheduleFaults', () => {
 
 describe('markFaultedOps', () => {
   const window: FaultWindow = { endpoint: 'redeem-gift', kind: 'reset', count: 1, fromMs: 100, toMs: 200 };
-  const op = (kind: HistoryOp['op'], invokeMs: number, completeMs: number): HistoryOp => ({ runner: 'k6-0', vu: 1, iteration: 0, op: kind, voucher: 'V', amount: null, idempotencyKey: 'k', invokeMs, completeMs, outcome: 'info', status: 0 });
+  const op = (kind: HistoryOp['op'], invokeMs: number, completeMs: number): HistoryOp => ({
+    runner: 'k6-0',
+    vu: 1,
+    iteration: 0,
+    op: kind,
+    voucher: 'V',
+    amount: null,
+    idempotencyKey: 'k',
+    invokeMs,
+    completeMs,
+    outcome: 'info',
+    status: 0,
+  });
 
   it('marks the ops on the window endpoint whose time overlaps it, and only those', () => {
-    const marked = markFaultedOps([op('redeem', 50, 100), op('redeem', 150, 160), op('redeem', 200, 300), op('redeem', 50, 99), op('redeem', 201, 250), op('claim', 150, 160), op('detail', 150, 160)], [window]);
+    const marked = markFaultedOps(
+      [
+        op('redeem', 50, 100),
+        op('redeem', 150, 160),
+        op('redeem', 200, 300),
+        op('redeem', 50, 99),
+        op('redeem', 201, 250),
+        op('claim', 150, 160),
+        op('detail', 150, 160),
+      ],
+      [window],
+    );
     expect(marked.map((o) => o.faultInjected)).toEqual([true, true, true, false, false, false, false]);
   });
 });

@@ -16,9 +16,17 @@ import { randomBelow, seededRandom, type RandomSource } from '../lib/random';
 
 type FaultedEndpoint = 'initiate-claim' | 'voucher-detail' | 'redeem-gift';
 
-const ENDPOINT_OF: Record<OpKind, FaultedEndpoint> = { claim: 'initiate-claim', detail: 'voucher-detail', redeem: 'redeem-gift' };
+const ENDPOINT_OF: Record<OpKind, FaultedEndpoint> = {
+  claim: 'initiate-claim',
+  detail: 'voucher-detail',
+  redeem: 'redeem-gift',
+};
 
-export type FaultWindow = FaultInput & { readonly endpoint: FaultedEndpoint; readonly fromMs: number; readonly toMs: number };
+export type FaultWindow = FaultInput & {
+  readonly endpoint: FaultedEndpoint;
+  readonly fromMs: number;
+  readonly toMs: number;
+};
 
 export interface FaultTiming {
   /** How long each fault stays queued before it is cleared. */
@@ -32,7 +40,9 @@ export const DEFAULT_FAULT_TIMING: FaultTiming = { windowMs: 1500, gapMs: 500 };
 
 /** The documented 5xxx codes an endpoint's error table lists (lib/error-catalog.ts, provocation "fault"); detail has none. */
 function documentedFaultCodes(endpoint: FaultedEndpoint): number[] {
-  return API_ERRORS.filter((e) => e.provocation === 'fault' && (e.endpoints as readonly string[]).includes(endpoint)).map((e) => e.code);
+  return API_ERRORS.filter(
+    (e) => e.provocation === 'fault' && (e.endpoints as readonly string[]).includes(endpoint),
+  ).map((e) => e.code);
 }
 
 /** The n-th fault of a seeded schedule: an endpoint, then an error its table documents, a delay or a reset. */
@@ -61,7 +71,11 @@ export interface FaultSchedule {
 }
 
 /** Injects faults one window after another from start() until stop(). */
-export function scheduleFaults(admin: SandboxAdminClient, seed: number, timing: FaultTiming = DEFAULT_FAULT_TIMING): FaultSchedule {
+export function scheduleFaults(
+  admin: SandboxAdminClient,
+  seed: number,
+  timing: FaultTiming = DEFAULT_FAULT_TIMING,
+): FaultSchedule {
   const random = seededRandom(seed >>> 0);
   const windows: FaultWindow[] = [];
   const stopping = new AbortController();
@@ -101,5 +115,10 @@ export function scheduleFaults(admin: SandboxAdminClient, seed: number, timing: 
 
 /** The ops with faultInjected set: true when a window on their endpoint overlaps their time, false otherwise. */
 export function markFaultedOps(ops: readonly HistoryOp[], windows: readonly FaultWindow[]): HistoryOp[] {
-  return ops.map((op) => ({ ...op, faultInjected: windows.some((w) => w.endpoint === ENDPOINT_OF[op.op] && op.invokeMs <= w.toMs && op.completeMs >= w.fromMs) }));
+  return ops.map((op) => ({
+    ...op,
+    faultInjected: windows.some(
+      (w) => w.endpoint === ENDPOINT_OF[op.op] && op.invokeMs <= w.toMs && op.completeMs >= w.fromMs,
+    ),
+  }));
 }

@@ -21,9 +21,24 @@ async function faults(defect?: string) {
   const dir = await mkdtemp(join(tmpdir(), 'omnivas-faults-'));
   dirs.push(dir);
   const lines: string[] = [];
-  const code = await loadCommand({ scenario: 'faults', duration: '12s', seed: '21', out: dir, ...(defect === undefined ? {} : { defect: [defect] }) }, { out: (l) => lines.push(l), err: (l) => lines.push(l) });
-  const ops = (await readFile(join(dir, 'history.jsonl'), 'utf8')).split('\n').flatMap((line) => parseHistoryLine(line) ?? []);
-  const verdict = JSON.parse(await readFile(join(dir, 'verdict.json'), 'utf8')) as { valid: boolean | string; violations: { invariant: string }[]; answers: Record<'injected' | 'server' | 'harness', { count: number }> };
+  const code = await loadCommand(
+    {
+      scenario: 'faults',
+      duration: '12s',
+      seed: '21',
+      out: dir,
+      ...(defect === undefined ? {} : { defect: [defect] }),
+    },
+    { out: (l) => lines.push(l), err: (l) => lines.push(l) },
+  );
+  const ops = (await readFile(join(dir, 'history.jsonl'), 'utf8'))
+    .split('\n')
+    .flatMap((line) => parseHistoryLine(line) ?? []);
+  const verdict = JSON.parse(await readFile(join(dir, 'verdict.json'), 'utf8')) as {
+    valid: boolean | string;
+    violations: { invariant: string }[];
+    answers: Record<'injected' | 'server' | 'harness', { count: number }>;
+  };
   const windows = (JSON.parse(await readFile(join(dir, 'faults.json'), 'utf8')) as { windows: unknown[] }).windows;
   return { code, output: lines.join('\n'), ops, verdict, windows };
 }

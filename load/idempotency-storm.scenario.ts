@@ -14,8 +14,27 @@
 import { check } from 'k6';
 import type { Options } from 'k6/options';
 import { boundedMaxDuration, boundedVus, profileNamed, thresholdsFor } from '../k6.config';
-import { cryptoRandom, initiateClaimBody, merchantRequest, newIdempotencyKey, redeemGiftBody, type PreparedRequest } from '../lib';
-import { currentToken, login, otpFor, readPrivateKey, readSettings, record, send, sleepUntil, sleepUntilWarm, summaryFiles, type Sent } from './k6-merchant';
+import {
+  cryptoRandom,
+  initiateClaimBody,
+  merchantRequest,
+  newIdempotencyKey,
+  redeemGiftBody,
+  type PreparedRequest,
+} from '../lib';
+import {
+  currentToken,
+  login,
+  otpFor,
+  readPrivateKey,
+  readSettings,
+  record,
+  send,
+  sleepUntil,
+  sleepUntilWarm,
+  summaryFiles,
+  type Sent,
+} from './k6-merchant';
 import { leadMs, LOAD_ENV, roundGapMs } from './load-env';
 
 const settings = readSettings();
@@ -32,7 +51,12 @@ const STORM_AMOUNT = 10_000_000n;
 
 export const options: Options = {
   scenarios: {
-    storm: { executor: 'per-vu-iterations', vus: VUS, iterations: settings.vouchers.length, maxDuration: boundedMaxDuration(profile, (LEAD_MS + GAP_MS * settings.vouchers.length) / 1000 + 60) },
+    storm: {
+      executor: 'per-vu-iterations',
+      vus: VUS,
+      iterations: settings.vouchers.length,
+      maxDuration: boundedMaxDuration(profile, (LEAD_MS + GAP_MS * settings.vouchers.length) / 1000 + 60),
+    },
   },
   thresholds: thresholdsFor(profile, { abort: false }) as Options['thresholds'],
   setupTimeout: '60s',
@@ -58,7 +82,11 @@ export function setup(): SetupData {
   const storms = settings.vouchers.map((v, round) => {
     const key = newIdempotencyKey(random, `storm-${round}`);
     const body = initiateClaimBody({ voucherCode: v.code, amount: STORM_AMOUNT, idempotencyKey: key });
-    return { voucher: v.code, key, request: merchantRequest(settings.initiateEndpoint, { accessToken: session.token, key: KEY, body }) };
+    return {
+      voucher: v.code,
+      key,
+      request: merchantRequest(settings.initiateEndpoint, { accessToken: session.token, key: KEY, body }),
+    };
   });
   // Tokens live 300 s: the storms must all leave within the setup token's life.
   return { login: session, secondLogin: login(settings, LOAD_ENV.secondApiKey), startMs: Date.now() + LEAD_MS, storms };
@@ -66,7 +94,9 @@ export function setup(): SetupData {
 
 /** A replay of the first answer (200) or "still in flight" (409 without a documented code) are the two correct answers. */
 function checkStormAnswer(sent: Sent): void {
-  check(sent, { 'storm: the first answer again, or 409 in flight': (s) => s.status === 200 || (s.status === 409 && s.code !== 4091) });
+  check(sent, {
+    'storm: the first answer again, or 409 in flight': (s) => s.status === 200 || (s.status === 409 && s.code !== 4091),
+  });
 }
 
 export default function storm(data: SetupData): void {
@@ -84,16 +114,36 @@ export default function storm(data: SetupData): void {
   sleepUntil(instant + GAP_MS / 2);
   const token = currentToken(settings, data.login);
   const other = STORM_AMOUNT + 1_000_000n;
-  const probe = send(settings.baseUrl, settings.initiateEndpoint, merchantRequest(settings.initiateEndpoint, { accessToken: token, key: KEY, body: initiateClaimBody({ voucherCode: s.voucher, amount: other, idempotencyKey: s.key }) }), [422]);
+  const probe = send(
+    settings.baseUrl,
+    settings.initiateEndpoint,
+    merchantRequest(settings.initiateEndpoint, {
+      accessToken: token,
+      key: KEY,
+      body: initiateClaimBody({ voucherCode: s.voucher, amount: other, idempotencyKey: s.key }),
+    }),
+    [422],
+  );
   record(settings, { op: 'claim', voucher: s.voucher, amount: other, idempotencyKey: s.key }, probe);
   check(probe, { 'same key, another body: 422': (p) => p.status === 422 });
 
   const otp = otpFor(settings, s.voucher, STORM_AMOUNT);
   if (otp === undefined) return;
-  const redeem = merchantRequest('redeem-gift', { accessToken: token, key: KEY, body: redeemGiftBody({ voucherCode: s.voucher, verificationCode: otp, idempotencyKey: s.key }) });
+  const redeem = merchantRequest('redeem-gift', {
+    accessToken: token,
+    key: KEY,
+    body: redeemGiftBody({ voucherCode: s.voucher, verificationCode: otp, idempotencyKey: s.key }),
+  });
   const redeemed = send(settings.baseUrl, 'redeem-gift', redeem);
-  record(settings, { op: 'redeem', voucher: s.voucher, amount: STORM_AMOUNT, idempotencyKey: s.key, claimKey: s.key, otp }, redeemed);
-  check(redeemed, { "redeem with the claim's key: a redemption": (r) => r.status === 200 && typeof r.data?.omnivasReferenceNumber === 'string' });
+  record(
+    settings,
+    { op: 'redeem', voucher: s.voucher, amount: STORM_AMOUNT, idempotencyKey: s.key, claimKey: s.key, otp },
+    redeemed,
+  );
+  check(redeemed, {
+    "redeem with the claim's key: a redemption": (r) =>
+      r.status === 200 && typeof r.data?.omnivasReferenceNumber === 'string',
+  });
   secondMerchantClaims(data, s);
 }
 
@@ -105,17 +155,44 @@ export default function storm(data: SetupData): void {
 function secondMerchantClaims(data: SetupData, s: Storm): void {
   const token = currentToken(settings, data.secondLogin, LOAD_ENV.secondApiKey);
   const body = initiateClaimBody({ voucherCode: s.voucher, amount: STORM_AMOUNT, idempotencyKey: s.key });
-  const claimed = send(settings.baseUrl, settings.initiateEndpoint, merchantRequest(settings.initiateEndpoint, { accessToken: token, key: SECOND_KEY, body }));
-  record(settings, { op: 'claim', voucher: s.voucher, amount: STORM_AMOUNT, idempotencyKey: s.key, merchant: SECOND_MERCHANT }, claimed);
+  const claimed = send(
+    settings.baseUrl,
+    settings.initiateEndpoint,
+    merchantRequest(settings.initiateEndpoint, { accessToken: token, key: SECOND_KEY, body }),
+  );
+  record(
+    settings,
+    { op: 'claim', voucher: s.voucher, amount: STORM_AMOUNT, idempotencyKey: s.key, merchant: SECOND_MERCHANT },
+    claimed,
+  );
   check(claimed, { 'second merchant, same key: a claim of its own (200)': (c) => c.status === 200 });
   // Its SMS is the newest for this amount: the first merchant's claim was texted (and redeemed) before.
   const otp = otpFor(settings, s.voucher, STORM_AMOUNT);
   if (claimed.status !== 200 || otp === undefined) return;
   const redeemKey = `${s.key}-second`;
-  const redeem = merchantRequest('redeem-gift', { accessToken: token, key: SECOND_KEY, body: redeemGiftBody({ voucherCode: s.voucher, verificationCode: otp, idempotencyKey: redeemKey }) });
+  const redeem = merchantRequest('redeem-gift', {
+    accessToken: token,
+    key: SECOND_KEY,
+    body: redeemGiftBody({ voucherCode: s.voucher, verificationCode: otp, idempotencyKey: redeemKey }),
+  });
   const redeemed = send(settings.baseUrl, 'redeem-gift', redeem);
-  record(settings, { op: 'redeem', voucher: s.voucher, amount: STORM_AMOUNT, idempotencyKey: redeemKey, claimKey: s.key, otp, merchant: SECOND_MERCHANT }, redeemed);
-  check(redeemed, { 'second merchant redeems its own claim': (r) => r.status === 200 && typeof r.data?.omnivasReferenceNumber === 'string' });
+  record(
+    settings,
+    {
+      op: 'redeem',
+      voucher: s.voucher,
+      amount: STORM_AMOUNT,
+      idempotencyKey: redeemKey,
+      claimKey: s.key,
+      otp,
+      merchant: SECOND_MERCHANT,
+    },
+    redeemed,
+  );
+  check(redeemed, {
+    'second merchant redeems its own claim': (r) =>
+      r.status === 200 && typeof r.data?.omnivasReferenceNumber === 'string',
+  });
 }
 
 export function handleSummary(data: unknown): Record<string, string> {

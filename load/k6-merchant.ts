@@ -40,7 +40,11 @@ function env(name: string): string | undefined {
 
 function required(name: string, what: string): string {
   const value = env(name);
-  if (value === undefined) throw new HarnessError('CONFIG_INVALID', `${name} is not set: ${what}; run scenarios through omnivas-harness load, which sets it`);
+  if (value === undefined)
+    throw new HarnessError(
+      'CONFIG_INVALID',
+      `${name} is not set: ${what}; run scenarios through omnivas-harness load, which sets it`,
+    );
   return value;
 }
 
@@ -60,11 +64,19 @@ function parseVouchers(text: string): VoucherSpec[] {
   try {
     json = JSON.parse(text);
   } catch {
-    throw new HarnessError('INVALID_JSON', `${LOAD_ENV.vouchers} is not JSON; expected [{"code": "…", "amount": "100.000000"}]`);
+    throw new HarnessError(
+      'INVALID_JSON',
+      `${LOAD_ENV.vouchers} is not JSON; expected [{"code": "…", "amount": "100.000000"}]`,
+    );
   }
-  if (!Array.isArray(json) || json.length === 0) throw new HarnessError('CONFIG_INVALID', `${LOAD_ENV.vouchers} expected a non-empty array of {code, amount}`);
+  if (!Array.isArray(json) || json.length === 0)
+    throw new HarnessError('CONFIG_INVALID', `${LOAD_ENV.vouchers} expected a non-empty array of {code, amount}`);
   return json.map((v: { code?: unknown; amount?: unknown }, i) => {
-    if (typeof v?.code !== 'string' || typeof v.amount !== 'string') throw new HarnessError('CONFIG_INVALID', `${LOAD_ENV.vouchers}[${i}] expected {"code": string, "amount": "decimal string"}`);
+    if (typeof v?.code !== 'string' || typeof v.amount !== 'string')
+      throw new HarnessError(
+        'CONFIG_INVALID',
+        `${LOAD_ENV.vouchers}[${i}] expected {"code": string, "amount": "decimal string"}`,
+      );
     moneyFromDecimal(v.amount, `${LOAD_ENV.vouchers}[${i}].amount`);
     return { code: v.code, amount: v.amount };
   });
@@ -73,11 +85,20 @@ function parseVouchers(text: string): VoucherSpec[] {
 /** Read in the init context, so a bad value stops k6 before any request. */
 export function readSettings(): MerchantSettings {
   const otp = (env(LOAD_ENV.otp) ?? 'none') as OtpMode;
-  if (!['sandbox-outbox', 'fixed', 'bridge', 'none'].includes(otp)) throw new HarnessError('CONFIG_INVALID', `${LOAD_ENV.otp} expected sandbox-outbox, fixed, bridge or none, got ${JSON.stringify(otp)}`);
+  if (!['sandbox-outbox', 'fixed', 'bridge', 'none'].includes(otp))
+    throw new HarnessError(
+      'CONFIG_INVALID',
+      `${LOAD_ENV.otp} expected sandbox-outbox, fixed, bridge or none, got ${JSON.stringify(otp)}`,
+    );
   const seed = Number(env(LOAD_ENV.seed) ?? '1');
-  if (!Number.isInteger(seed) || seed < 0) throw new HarnessError('INVALID_ARGUMENT', `${LOAD_ENV.seed} expected a whole number, got ${JSON.stringify(env(LOAD_ENV.seed))}`);
+  if (!Number.isInteger(seed) || seed < 0)
+    throw new HarnessError(
+      'INVALID_ARGUMENT',
+      `${LOAD_ENV.seed} expected a whole number, got ${JSON.stringify(env(LOAD_ENV.seed))}`,
+    );
   const initiate = env(LOAD_ENV.initiatePath) ?? 'initiate-claim';
-  if (initiate !== 'initiate-claim' && initiate !== 'initiate-redeem') throw new HarnessError('CONFIG_INVALID', `${LOAD_ENV.initiatePath} expected initiate-claim or initiate-redeem`);
+  if (initiate !== 'initiate-claim' && initiate !== 'initiate-redeem')
+    throw new HarnessError('CONFIG_INVALID', `${LOAD_ENV.initiatePath} expected initiate-claim or initiate-redeem`);
   return {
     baseUrl: required(LOAD_ENV.baseUrl, 'the merchant API base URL'),
     adminUrl: env(LOAD_ENV.adminUrl),
@@ -118,7 +139,11 @@ const WARM_LEAD_MS = 1000;
  */
 export function sleepUntilWarm(settings: MerchantSettings, at: number): void {
   sleepUntil(at - WARM_LEAD_MS);
-  if (Date.now() < at) http.get(`${settings.baseUrl}/`, { tags: { endpoint: 'keep-alive' }, responseCallback: http.expectedStatuses({ min: 200, max: 499 }) });
+  if (Date.now() < at)
+    http.get(`${settings.baseUrl}/`, {
+      tags: { endpoint: 'keep-alive' },
+      responseCallback: http.expectedStatuses({ min: 200, max: 499 }),
+    });
   sleepUntil(at);
 }
 
@@ -155,7 +180,12 @@ export interface Sent {
 }
 
 /** `expected`: the statuses this one request should get when they differ from the scenario's (a probe expecting 422, say). */
-export function send(baseUrl: string, endpoint: EndpointId, request: PreparedRequest, expected?: readonly number[]): Sent {
+export function send(
+  baseUrl: string,
+  endpoint: EndpointId,
+  request: PreparedRequest,
+  expected?: readonly number[],
+): Sent {
   const params = {
     headers: request.headers,
     tags: { endpoint: endpoint === 'initiate-redeem' ? 'initiate-claim' : endpoint },
@@ -163,18 +193,35 @@ export function send(baseUrl: string, endpoint: EndpointId, request: PreparedReq
     ...(expected === undefined ? {} : { responseCallback: http.expectedStatuses(...expected) }),
   };
   const invokeMs = Date.now();
-  const res = request.method === 'POST' ? http.post(`${baseUrl}${request.path}`, request.body ?? null, params) : http.get(`${baseUrl}${request.path}`, params);
+  const res =
+    request.method === 'POST'
+      ? http.post(`${baseUrl}${request.path}`, request.body ?? null, params)
+      : http.get(`${baseUrl}${request.path}`, params);
   const completeMs = Date.now();
   const envelope = envelopeOf(res);
-  return { status: res.status, code: typeof envelope?.statusCode === 'number' ? envelope.statusCode : undefined, data: envelope?.data ?? undefined, accessToken: typeof envelope?.accessToken === 'string' ? envelope.accessToken : undefined, invokeMs, completeMs };
+  return {
+    status: res.status,
+    code: typeof envelope?.statusCode === 'number' ? envelope.statusCode : undefined,
+    data: envelope?.data ?? undefined,
+    accessToken: typeof envelope?.accessToken === 'string' ? envelope.accessToken : undefined,
+    invokeMs,
+    completeMs,
+  };
 }
 
 /** `apiKeyName`: the variable holding the API key (the storm's second merchant has its own). */
-export function login(settings: MerchantSettings, apiKeyName: string = LOAD_ENV.apiKey): { token: string; atMs: number } {
+export function login(
+  settings: MerchantSettings,
+  apiKeyName: string = LOAD_ENV.apiKey,
+): { token: string; atMs: number } {
   const apiKey = required(apiKeyName, 'the merchant API key');
   const sent = send(settings.baseUrl, 'login', merchantRequest('login', { body: loginBody(apiKey) }));
   const token = sent.accessToken;
-  if (sent.status !== 200 || token === undefined) throw new HarnessError('LOGIN_FAILED', `login answered HTTP ${sent.status}${sent.code === undefined ? '' : ` (${sent.code})`}; check the API key`);
+  if (sent.status !== 200 || token === undefined)
+    throw new HarnessError(
+      'LOGIN_FAILED',
+      `login answered HTTP ${sent.status}${sent.code === undefined ? '' : ` (${sent.code})`}; check the API key`,
+    );
   return { token, atMs: sent.completeMs };
 }
 
@@ -182,7 +229,9 @@ export function login(settings: MerchantSettings, apiKeyName: string = LOAD_ENV.
  * Tokens live 300 s (Authentication › Step 4); renew after 240 s so none expires mid-flight.
  * OMNIVAS_TOKEN_RENEW_S may only shorten that, so a short run can show renewal.
  */
-const TOKEN_RENEW_MS = wholeSetting(env(LOAD_ENV.tokenRenewSeconds), LOAD_ENV.tokenRenewSeconds, TOKEN_RENEW_MAX_S, TOKEN_RENEW_MAX_S) * 1000;
+const TOKEN_RENEW_MS =
+  wholeSetting(env(LOAD_ENV.tokenRenewSeconds), LOAD_ENV.tokenRenewSeconds, TOKEN_RENEW_MAX_S, TOKEN_RENEW_MAX_S) *
+  1000;
 /** Logins that replaced a token past its renewal age: the renewals a run made. */
 const renewals = new Counter('token_renewals');
 
@@ -190,7 +239,11 @@ const renewals = new Counter('token_renewals');
 const ownTokens = new Map<string, { token: string; atMs: number }>();
 
 /** The token from setup() while fresh (if there is one), then one per VU, renewed before it expires. */
-export function currentToken(settings: MerchantSettings, shared: { token: string; atMs: number } | undefined, apiKeyName: string = LOAD_ENV.apiKey): string {
+export function currentToken(
+  settings: MerchantSettings,
+  shared: { token: string; atMs: number } | undefined,
+  apiKeyName: string = LOAD_ENV.apiKey,
+): string {
   const fresh = (t: { atMs: number } | undefined) => t !== undefined && Date.now() - t.atMs < TOKEN_RENEW_MS;
   if (shared !== undefined && fresh(shared)) return shared.token;
   let own = ownTokens.get(apiKeyName);
@@ -231,8 +284,13 @@ export function record(settings: MerchantSettings, what: OpRecord, sent: Sent): 
     outcome: outcomeOf(sent.status),
     status: sent.status,
     ...(sent.code === undefined ? {} : { code: sent.code }),
-    ...(what.op === 'detail' && typeof (sent.data?.voucher as Record<string, unknown> | undefined)?.remainingBalance === 'string'
-      ? { remainingBalance: moneyFromDecimal((sent.data!.voucher as { remainingBalance: string }).remainingBalance).toString() }
+    ...(what.op === 'detail' &&
+    typeof (sent.data?.voucher as Record<string, unknown> | undefined)?.remainingBalance === 'string'
+      ? {
+          remainingBalance: moneyFromDecimal(
+            (sent.data!.voucher as { remainingBalance: string }).remainingBalance,
+          ).toString(),
+        }
       : {}),
     ...(what.faultInjected === undefined ? {} : { faultInjected: what.faultInjected }),
   };
@@ -248,7 +306,11 @@ export function checkClaim(sent: Sent): void {
 export function checkRedeem(sent: Sent): void {
   // 4096 (amount + fee above the balance) and 4032 (already redeemed) are correct refusals once others redeemed first.
   check(sent, {
-    'redeem: a redemption, 4096 or 4032': (s) => (s.status === 200 && typeof s.data?.omnivasReferenceNumber === 'string') || s.code === 4096 || s.code === 4032 || s.code === 4044,
+    'redeem: a redemption, 4096 or 4032': (s) =>
+      (s.status === 200 && typeof s.data?.omnivasReferenceNumber === 'string') ||
+      s.code === 4096 ||
+      s.code === 4032 ||
+      s.code === 4044,
   });
 }
 
@@ -258,11 +320,20 @@ export function otpFor(settings: MerchantSettings, voucher: string, amount: Micr
   if (settings.otp === 'fixed') return settings.fixedOtp;
   if (settings.otp === 'bridge') return bridgedOtp(voucher);
   const adminToken = required(LOAD_ENV.adminToken, 'the sandbox admin token (for the SMS outbox)');
-  if (settings.adminUrl === undefined) throw new HarnessError('CONFIG_INVALID', `${LOAD_ENV.adminUrl} is needed to read the sandbox outbox`);
+  if (settings.adminUrl === undefined)
+    throw new HarnessError('CONFIG_INVALID', `${LOAD_ENV.adminUrl} is needed to read the sandbox outbox`);
   // The claim answer names no claim; the SMS names its amount, which the scenarios make unique per voucher.
   const wanted = ` ${formatMoney(amount)} from voucher ${voucher}`;
-  const res = http.get(`${settings.adminUrl}/sms?voucherCode=${encodeURIComponent(voucher)}`, { headers: { authorization: `Bearer ${adminToken}` }, tags: { endpoint: 'admin-sms' } });
-  const messages = (JSON.parse(typeof res.body === 'string' ? res.body : '{"messages":[]}') as { messages?: { otp?: string; text?: string }[] }).messages ?? [];
+  const res = http.get(`${settings.adminUrl}/sms?voucherCode=${encodeURIComponent(voucher)}`, {
+    headers: { authorization: `Bearer ${adminToken}` },
+    tags: { endpoint: 'admin-sms' },
+  });
+  const messages =
+    (
+      JSON.parse(typeof res.body === 'string' ? res.body : '{"messages":[]}') as {
+        messages?: { otp?: string; text?: string }[];
+      }
+    ).messages ?? [];
   return messages.filter((m) => m.text?.includes(wanted)).at(-1)?.otp;
 }
 
@@ -270,7 +341,11 @@ export function otpFor(settings: MerchantSettings, voucher: string, amount: Micr
 function bridgedOtp(voucher: string): string | undefined {
   const url = required(LOAD_ENV.otpBridgeUrl, 'the OTP bridge URL');
   const token = required(LOAD_ENV.otpBridgeToken, 'the OTP bridge token');
-  const res = http.get(`${url}/otp?voucherCode=${encodeURIComponent(voucher)}`, { headers: { authorization: `Bearer ${token}` }, tags: { endpoint: 'otp-bridge' }, timeout: '130s' });
+  const res = http.get(`${url}/otp?voucherCode=${encodeURIComponent(voucher)}`, {
+    headers: { authorization: `Bearer ${token}` },
+    tags: { endpoint: 'otp-bridge' },
+    timeout: '130s',
+  });
   const otp = res.status === 200 ? (envelopeOf(res) as { otp?: unknown } | undefined)?.otp : undefined;
   return typeof otp === 'string' ? otp : undefined;
 }
@@ -278,7 +353,10 @@ function bridgedOtp(voucher: string): string | undefined {
 /** handleSummary's answer: the end-of-test data as JSON where the load command asked for it (OMNIVAS_SUMMARY_PATH), saying which signing mode ran. */
 export function summaryFiles(data: unknown): Record<string, string> {
   const path = env(LOAD_ENV.summaryPath);
-  const signing = signingReport(signingModeOf(env(LOAD_ENV.signing), LOAD_ENV.signing), (env(LOAD_ENV.otp) ?? 'none') as OtpMode);
+  const signing = signingReport(
+    signingModeOf(env(LOAD_ENV.signing), LOAD_ENV.signing),
+    (env(LOAD_ENV.otp) ?? 'none') as OtpMode,
+  );
   return path === undefined ? {} : { [path]: JSON.stringify({ signing, ...(data as object) }, null, 2) };
 }
 

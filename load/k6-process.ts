@@ -31,7 +31,10 @@ export const K6_THRESHOLDS_FAILED = 99;
 
 export async function streamK6(options: StreamK6Options): Promise<StreamedK6Run> {
   const k6 = await findK6();
-  const child = spawn(k6, [...options.args], { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(k6, [...options.args], {
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let historyLines = 0;
   let interrupted = false;
   const onLine = (line: string) => {
@@ -40,7 +43,9 @@ export async function streamK6(options: StreamK6Options): Promise<StreamedK6Run>
       options.onHistoryLine(line);
     } else if (line.trim() !== '') options.onOtherLine(line);
   };
-  const streams = [child.stdout, child.stderr].map((stream) => new Promise<void>((done) => createInterface({ input: stream }).on('line', onLine).on('close', done)));
+  const streams = [child.stdout, child.stderr].map(
+    (stream) => new Promise<void>((done) => createInterface({ input: stream }).on('line', onLine).on('close', done)),
+  );
   // Ctrl-C: pass it on once so k6 ends its run cleanly (summary included); keep this process alive to write what was gathered.
   const stop = (signal: NodeJS.Signals) => {
     interrupted = true;

@@ -13,7 +13,11 @@ import { runCli } from '../cli/program';
 import { exportPrivateKeyPem, generatePrivateKey } from '../lib/keys';
 import { buildK8sManifests, CONFIG_MAP_MAX_BYTES, secretCommand, SECRET_ENV } from './k8s-manifest';
 
-const SECRETS = { K8S_TEST_API_KEY: 'api-key-marker-7Qz', K8S_TEST_ADMIN: 'admin-token-marker-9Wx', K8S_TEST_PEM: exportPrivateKeyPem(generatePrivateKey('secp256k1')) };
+const SECRETS = {
+  K8S_TEST_API_KEY: 'api-key-marker-7Qz',
+  K8S_TEST_ADMIN: 'admin-token-marker-9Wx',
+  K8S_TEST_PEM: exportPrivateKeyPem(generatePrivateKey('secp256k1')),
+};
 
 afterEach(() => {
   for (const name of Object.keys(SECRETS)) delete process.env[name];
@@ -34,7 +38,13 @@ function inputs(): { dir: string; target: string; vouchers: string } {
     }),
   );
   const vouchers = join(dir, 'vouchers.json');
-  writeFileSync(vouchers, JSON.stringify([{ code: '3225118500682251', amount: '100' }, { code: '3225118500682252', amount: '50.5' }]));
+  writeFileSync(
+    vouchers,
+    JSON.stringify([
+      { code: '3225118500682251', amount: '100' },
+      { code: '3225118500682252', amount: '50.5' },
+    ]),
+  );
   return { dir, target, vouchers };
 }
 
@@ -57,7 +67,12 @@ interface Manifest {
   kind: string;
   metadata: { name: string };
   data: Record<string, string>;
-  spec: { parallelism: number; arguments: string; script: { configMap: { name: string; file: string } }; runner: { env: EnvVar[]; envFrom: unknown } };
+  spec: {
+    parallelism: number;
+    arguments: string;
+    script: { configMap: { name: string; file: string } };
+    runner: { env: EnvVar[]; envFrom: unknown };
+  };
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -67,7 +82,25 @@ describe('load --emit-k8s', () => {
     Object.assign(process.env, SECRETS);
     const { dir, target, vouchers } = inputs();
     const out = join(dir, 'k8s');
-    const run = await cli('load', '--scenario', 'same-voucher-burst', '--emit-k8s', out, '--target', target, '--vouchers-file', vouchers, '--parallelism', '4', '--vus', '200', '--seed', '5', '--fill', '3');
+    const run = await cli(
+      'load',
+      '--scenario',
+      'same-voucher-burst',
+      '--emit-k8s',
+      out,
+      '--target',
+      target,
+      '--vouchers-file',
+      vouchers,
+      '--parallelism',
+      '4',
+      '--vus',
+      '200',
+      '--seed',
+      '5',
+      '--fill',
+      '3',
+    );
     expect(run.code, run.out + run.err).toBe(0);
 
     const names = readdirSync(out).sort();
@@ -92,9 +125,15 @@ describe('load --emit-k8s', () => {
     expect(value('OMNIVAS_BASE_URL')).toBe('https://omnivas-sandbox.load.svc:8443/api/v1/merchant/client');
     expect(value('OMNIVAS_OTP_SOURCE')).toBe('sandbox-outbox');
     expect([value('VUS'), value('SEED'), value('FILL')]).toEqual(['200', '5', '3']);
-    expect(JSON.parse(value('VOUCHERS')!)).toEqual([{ code: '3225118500682251', amount: '100.000000' }, { code: '3225118500682252', amount: '50.500000' }]);
+    expect(JSON.parse(value('VOUCHERS')!)).toEqual([
+      { code: '3225118500682251', amount: '100.000000' },
+      { code: '3225118500682252', amount: '50.500000' },
+    ]);
     // Each runner pod names itself: its history lines carry a runner of their own.
-    expect(env.find((e) => e.name === 'RUNNER')).toEqual({ name: 'RUNNER', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } });
+    expect(env.find((e) => e.name === 'RUNNER')).toEqual({
+      name: 'RUNNER',
+      valueFrom: { fieldRef: { fieldPath: 'metadata.name' } },
+    });
     expect(new Set(env.map((e) => e.name)).size).toBe(env.length);
 
     // Credentials: by reference to a Secret, never in a manifest or in what was printed.
@@ -105,7 +144,9 @@ describe('load --emit-k8s', () => {
       // The bundle's PEM reader names "PRIVATE KEY"; the key itself is its base64 body.
       expect(text).not.toContain(SECRETS.K8S_TEST_PEM.split('\n')[1]);
     }
-    expect(run.out).toContain('kubectl create secret generic omnivas-load-secrets --from-file=OMNIVAS_API_KEY=<(printf %s "$K8S_TEST_API_KEY")');
+    expect(run.out).toContain(
+      'kubectl create secret generic omnivas-load-secrets --from-file=OMNIVAS_API_KEY=<(printf %s "$K8S_TEST_API_KEY")',
+    );
     expect(run.out).toContain('kubectl get pods -l k6_cr=omnivas-same-voucher-burst,runner=true');
   });
 
@@ -114,8 +155,20 @@ describe('load --emit-k8s', () => {
     const base = ['load', '--scenario', 'same-voucher-burst', '--emit-k8s', join(dir, 'k8s')];
     expect((await cli(...base, '--vouchers-file', vouchers)).err).toMatch(/--emit-k8s needs --target FILE/);
     expect((await cli(...base, '--target', target)).err).toMatch(/--emit-k8s needs --vouchers-file FILE/);
-    const flow = await cli('load', '--scenario', 'steady-flow', '--emit-k8s', join(dir, 'k8s'), '--target', target, '--vouchers-file', vouchers);
-    expect(flow.err).toMatch(/--emit-k8s writes manifests for same-voucher-burst and idempotency-storm; steady-flow runs on this machine only/);
+    const flow = await cli(
+      'load',
+      '--scenario',
+      'steady-flow',
+      '--emit-k8s',
+      join(dir, 'k8s'),
+      '--target',
+      target,
+      '--vouchers-file',
+      vouchers,
+    );
+    expect(flow.err).toMatch(
+      /--emit-k8s writes manifests for same-voucher-burst and idempotency-storm; steady-flow runs on this machine only/,
+    );
     const bad = await cli(...base, '--target', target, '--vouchers-file', vouchers, '--parallelism', '0');
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/--parallelism expected a whole number from 1 to 100/);
@@ -123,18 +176,37 @@ describe('load --emit-k8s', () => {
 });
 
 describe('buildK8sManifests', () => {
-  const spec = { name: 'omnivas-x', scenario: 'same-voucher-burst', script: 'export default function () {}', parallelism: 2, env: { VUS: '10' }, secretName: 'omnivas-load-secrets', image: 'grafana/k6:2.2.0' };
+  const spec = {
+    name: 'omnivas-x',
+    scenario: 'same-voucher-burst',
+    script: 'export default function () {}',
+    parallelism: 2,
+    env: { VUS: '10' },
+    secretName: 'omnivas-load-secrets',
+    image: 'grafana/k6:2.2.0',
+  };
 
   it('refuses to carry a secret variable or RUNNER in the manifest', () => {
-    for (const name of [...SECRET_ENV, 'RUNNER']) expect(() => buildK8sManifests({ ...spec, env: { [name]: 'x' } })).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
+    for (const name of [...SECRET_ENV, 'RUNNER'])
+      expect(() => buildK8sManifests({ ...spec, env: { [name]: 'x' } })).toThrow(
+        expect.objectContaining({ code: 'INTERNAL' }),
+      );
   });
 
   it('refuses names Kubernetes would refuse, and a bundle too big for a ConfigMap', () => {
-    expect(() => buildK8sManifests({ ...spec, name: 'Omnivas_X' })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
-    expect(() => buildK8sManifests({ ...spec, script: 'x'.repeat(CONFIG_MAP_MAX_BYTES + 1) })).toThrow(/above the 1048576 a ConfigMap holds/);
+    expect(() => buildK8sManifests({ ...spec, name: 'Omnivas_X' })).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+    );
+    expect(() => buildK8sManifests({ ...spec, script: 'x'.repeat(CONFIG_MAP_MAX_BYTES + 1) })).toThrow(
+      /above the 1048576 a ConfigMap holds/,
+    );
   });
 
   it('makes the Secret from files and environment variables, never a value on the command line', () => {
-    expect(secretCommand('s', ['OMNIVAS_API_KEY', 'OMNIVAS_PRIVATE_KEY'], { OMNIVAS_PRIVATE_KEY: { file: 'keys/p.pem' } })).toBe('kubectl create secret generic s --from-file=OMNIVAS_API_KEY=<(printf %s "$OMNIVAS_API_KEY") --from-file=OMNIVAS_PRIVATE_KEY=keys/p.pem');
+    expect(
+      secretCommand('s', ['OMNIVAS_API_KEY', 'OMNIVAS_PRIVATE_KEY'], { OMNIVAS_PRIVATE_KEY: { file: 'keys/p.pem' } }),
+    ).toBe(
+      'kubectl create secret generic s --from-file=OMNIVAS_API_KEY=<(printf %s "$OMNIVAS_API_KEY") --from-file=OMNIVAS_PRIVATE_KEY=keys/p.pem',
+    );
   });
 });

@@ -18,7 +18,13 @@ import { LOAD_ENV } from './load-env';
 export const CONFIG_MAP_MAX_BYTES = 1_048_576;
 
 /** The variables that hold secrets: they come from the Secret, never from the manifest. */
-export const SECRET_ENV = [LOAD_ENV.apiKey, LOAD_ENV.privateKey, LOAD_ENV.adminToken, LOAD_ENV.secondApiKey, LOAD_ENV.secondPrivateKey] as const;
+export const SECRET_ENV = [
+  LOAD_ENV.apiKey,
+  LOAD_ENV.privateKey,
+  LOAD_ENV.adminToken,
+  LOAD_ENV.secondApiKey,
+  LOAD_ENV.secondPrivateKey,
+] as const;
 
 export interface K8sRunSpec {
   /** The TestRun's name, a DNS-1123 label; the ConfigMap is `<name>-script`. */
@@ -43,14 +49,35 @@ export interface K8sManifests {
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 function validate(spec: K8sRunSpec): void {
-  for (const [field, value] of [['name', spec.name], ['secretName', spec.secretName]] as const) {
-    if (!DNS_LABEL.test(value)) throw new HarnessError('INVALID_ARGUMENT', `"${field}" ${JSON.stringify(value)} is not a Kubernetes name: use lower-case letters, digits and '-', at most 63, starting and ending with a letter or digit`);
+  for (const [field, value] of [
+    ['name', spec.name],
+    ['secretName', spec.secretName],
+  ] as const) {
+    if (!DNS_LABEL.test(value))
+      throw new HarnessError(
+        'INVALID_ARGUMENT',
+        `"${field}" ${JSON.stringify(value)} is not a Kubernetes name: use lower-case letters, digits and '-', at most 63, starting and ending with a letter or digit`,
+      );
   }
-  if (!Number.isInteger(spec.parallelism) || spec.parallelism < 1 || spec.parallelism > 100) throw new HarnessError('INVALID_ARGUMENT', `"parallelism" expected a whole number from 1 to 100, got ${spec.parallelism}`);
-  const secret = Object.keys(spec.env).find((name) => (SECRET_ENV as readonly string[]).includes(name) || name === LOAD_ENV.runner);
-  if (secret !== undefined) throw new HarnessError('INTERNAL', `"env" names ${secret}, which the manifest must not carry (secrets come from the Secret, ${LOAD_ENV.runner} from the pod name)`);
+  if (!Number.isInteger(spec.parallelism) || spec.parallelism < 1 || spec.parallelism > 100)
+    throw new HarnessError(
+      'INVALID_ARGUMENT',
+      `"parallelism" expected a whole number from 1 to 100, got ${spec.parallelism}`,
+    );
+  const secret = Object.keys(spec.env).find(
+    (name) => (SECRET_ENV as readonly string[]).includes(name) || name === LOAD_ENV.runner,
+  );
+  if (secret !== undefined)
+    throw new HarnessError(
+      'INTERNAL',
+      `"env" names ${secret}, which the manifest must not carry (secrets come from the Secret, ${LOAD_ENV.runner} from the pod name)`,
+    );
   const bytes = new TextEncoder().encode(spec.script).length;
-  if (bytes > CONFIG_MAP_MAX_BYTES) throw new HarnessError('INVALID_ARGUMENT', `the ${spec.scenario} bundle is ${bytes} bytes, above the ${CONFIG_MAP_MAX_BYTES} a ConfigMap holds; serve it from a volumeClaim instead`);
+  if (bytes > CONFIG_MAP_MAX_BYTES)
+    throw new HarnessError(
+      'INVALID_ARGUMENT',
+      `the ${spec.scenario} bundle is ${bytes} bytes, above the ${CONFIG_MAP_MAX_BYTES} a ConfigMap holds; serve it from a volumeClaim instead`,
+    );
 }
 
 export function buildK8sManifests(spec: K8sRunSpec): K8sManifests {
@@ -59,7 +86,12 @@ export function buildK8sManifests(spec: K8sRunSpec): K8sManifests {
   const scriptName = `${spec.name}-script`;
   const labels = { 'app.kubernetes.io/name': 'omnivas-harness', 'omnivas-harness/scenario': spec.scenario };
   return {
-    configMap: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: scriptName, labels }, data: { [file]: spec.script } },
+    configMap: {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: scriptName, labels },
+      data: { [file]: spec.script },
+    },
     testRun: {
       apiVersion: 'k6.io/v1alpha1',
       kind: 'TestRun',
@@ -85,14 +117,23 @@ export function buildK8sManifests(spec: K8sRunSpec): K8sManifests {
 
 /** The secret variables a scenario's runners read, for the `kubectl create secret` line. */
 export function secretsNeeded(scenario: string, otpFromOutbox: boolean): string[] {
-  return [LOAD_ENV.apiKey, LOAD_ENV.privateKey, ...(otpFromOutbox ? [LOAD_ENV.adminToken] : []), ...(scenario === 'idempotency-storm' ? [LOAD_ENV.secondApiKey, LOAD_ENV.secondPrivateKey] : [])];
+  return [
+    LOAD_ENV.apiKey,
+    LOAD_ENV.privateKey,
+    ...(otpFromOutbox ? [LOAD_ENV.adminToken] : []),
+    ...(scenario === 'idempotency-storm' ? [LOAD_ENV.secondApiKey, LOAD_ENV.secondPrivateKey] : []),
+  ];
 }
 
 /**
  * How to make the Secret without a value on any command line: each variable comes from a file, or
  * from an environment variable through a process substitution (printf is a shell builtin).
  */
-export function secretCommand(secretName: string, names: readonly string[], sources: Readonly<Record<string, { file: string } | { env: string }>> = {}): string {
+export function secretCommand(
+  secretName: string,
+  names: readonly string[],
+  sources: Readonly<Record<string, { file: string } | { env: string }>> = {},
+): string {
   const args = names.map((name) => {
     const source = sources[name] ?? { env: name };
     return `--from-file=${name}=${'file' in source ? source.file : `<(printf %s "$${source.env}")`}`;

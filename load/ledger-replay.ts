@@ -36,14 +36,17 @@ export function overReservations(entries: readonly LedgerEntry[]): OverReservati
     const code = entry.voucherCode;
     if (code === undefined) continue;
     const account = `voucher:${code}`;
-    const amount = moneyFromDecimal(entry.amount.replace(/^-/, ''), `ledger[${entry.seq}].amount`) * (entry.amount.startsWith('-') ? -1n : 1n);
+    const amount =
+      moneyFromDecimal(entry.amount.replace(/^-/, ''), `ledger[${entry.seq}].amount`) *
+      (entry.amount.startsWith('-') ? -1n : 1n);
     if (entry.kind === 'claim-reserved') add(reserved, code, amount);
     else if (entry.kind === 'claim-released') add(reserved, code, -amount);
     else if (entry.to === account) add(remaining, code, amount);
     else if (entry.from === account) add(remaining, code, -amount);
     const r = reserved.get(code) ?? 0n;
     const balance = remaining.get(code) ?? 0n;
-    if ((entry.kind === 'claim-reserved' && r > balance) || balance < 0n) found.push({ voucher: code, seq: entry.seq, claimId: entry.claimId, reserved: r, remaining: balance });
+    if ((entry.kind === 'claim-reserved' && r > balance) || balance < 0n)
+      found.push({ voucher: code, seq: entry.seq, claimId: entry.claimId, reserved: r, remaining: balance });
   }
   return found;
 }

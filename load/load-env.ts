@@ -70,9 +70,20 @@ export function leadMs(vus: number): number {
  * (at fill 1, Σ exceeds the balance in about half the bursts), plus `vu` micro-units so that every
  * claim of a burst has its own amount (the OTP SMS is found by it). Replays exactly for one seed.
  */
-export function burstAmount(options: { seed: number; round: number; vu: number; vus: number; balance: Micro; fill: number }): Micro {
+export function burstAmount(options: {
+  seed: number;
+  round: number;
+  vu: number;
+  vus: number;
+  balance: Micro;
+  fill: number;
+}): Micro {
   const { seed, round, vu, vus, balance, fill } = options;
-  if (!(fill > 0 && fill <= 100)) throw new HarnessError('INVALID_ARGUMENT', `"${LOAD_ENV.fill}" expected a number above 0 and at most 100, got ${fill}`);
+  if (!(fill > 0 && fill <= 100))
+    throw new HarnessError(
+      'INVALID_ARGUMENT',
+      `"${LOAD_ENV.fill}" expected a number above 0 and at most 100, got ${fill}`,
+    );
   const units = Number(balance / 1_000_000n);
   const maxUnits = Math.max(1, Math.floor((2 * fill * units) / vus));
   const random = seededRandom((seed * 7919 + round * 104_729 + vu * 1_299_709) >>> 0);
@@ -103,7 +114,11 @@ export interface FlowPlan {
 export function flowPlan(options: { rate: number; durationSeconds: number; vouchers: number }): FlowPlan {
   const { rate, durationSeconds, vouchers } = options;
   const iterations = rate * (durationSeconds + 1);
-  if (!(iterations < MAX_FLOWS)) throw new HarnessError('INVALID_ARGUMENT', `a steady flow of ${rate}/s for ${durationSeconds} s starts ${iterations} flows, above ${MAX_FLOWS}; shorten --duration`);
+  if (!(iterations < MAX_FLOWS))
+    throw new HarnessError(
+      'INVALID_ARGUMENT',
+      `a steady flow of ${rate}/s for ${durationSeconds} s starts ${iterations} flows, above ${MAX_FLOWS}; shorten --duration`,
+    );
   const flowsPerVoucher = Math.ceil(iterations / vouchers);
   return { iterations, flowsPerVoucher, voucherAmount: BigInt(flowsPerVoucher) * FLOW_ALLOWANCE };
 }

@@ -16,7 +16,17 @@ import type { Options } from 'k6/options';
 import { boundedVus, durationSeconds, MAX_RUN_SECONDS, profileNamed, thresholdsFor, wholeSetting } from '../k6.config';
 import { merchantRequest } from '../lib';
 import { flowSlot } from './corpus-plans';
-import { checkClaim, checkRedeem, currentToken, otpFor, readSettings, record, send, summaryFiles, type Sent } from './k6-merchant';
+import {
+  checkClaim,
+  checkRedeem,
+  currentToken,
+  otpFor,
+  readSettings,
+  record,
+  send,
+  summaryFiles,
+  type Sent,
+} from './k6-merchant';
 import { LOAD_ENV } from './load-env';
 import { openRequestSigner } from './signed-requests';
 
@@ -26,7 +36,12 @@ const VUS = boundedVus(__ENV[LOAD_ENV.vus], profile.vus);
 const SIGNER = openRequestSigner(settings);
 
 const RATE = wholeSetting(__ENV[LOAD_ENV.rate], LOAD_ENV.rate, 1000, profile.rate);
-const DURATION_S = wholeSetting(__ENV[LOAD_ENV.durationSeconds], LOAD_ENV.durationSeconds, MAX_RUN_SECONDS, durationSeconds(profile.duration));
+const DURATION_S = wholeSetting(
+  __ENV[LOAD_ENV.durationSeconds],
+  LOAD_ENV.durationSeconds,
+  MAX_RUN_SECONDS,
+  durationSeconds(profile.duration),
+);
 
 /** Flows broken off by an exception (a failed login, a bad setting): no history line tells of them, so they are counted, and fail the run. */
 const harnessErrors = new Counter('harness_errors');
@@ -37,16 +52,31 @@ function faultAnswer(sent: Sent): boolean {
 }
 
 /** The k6 options and the iteration of a flow scenario; `injectedFaults`: the sandbox injects faults during the run. */
-export function flowScenario(injectedFaults: boolean): { options: Options; flow: () => void; handleSummary: (data: unknown) => Record<string, string> } {
+export function flowScenario(injectedFaults: boolean): {
+  options: Options;
+  flow: () => void;
+  handleSummary: (data: unknown) => Record<string, string>;
+} {
   const judged = (sent: Sent, judge: (s: Sent) => void) => {
     if (!(injectedFaults && faultAnswer(sent))) judge(sent);
   };
   const options: Options = {
     scenarios: {
       // gracefulStop bounds the flows still running when the duration ends.
-      flow: { executor: 'constant-arrival-rate', rate: RATE, timeUnit: '1s', duration: `${DURATION_S}s`, preAllocatedVUs: VUS, maxVUs: VUS, gracefulStop: '30s' },
+      flow: {
+        executor: 'constant-arrival-rate',
+        rate: RATE,
+        timeUnit: '1s',
+        duration: `${DURATION_S}s`,
+        preAllocatedVUs: VUS,
+        maxVUs: VUS,
+        gracefulStop: '30s',
+      },
     },
-    thresholds: { ...thresholdsFor(profile, { abort: false, injectedFaults }), harness_errors: ['count==0'] } as Options['thresholds'],
+    thresholds: {
+      ...thresholdsFor(profile, { abort: false, injectedFaults }),
+      harness_errors: ['count==0'],
+    } as Options['thresholds'],
     summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'],
   };
 
@@ -68,7 +98,11 @@ export function flowScenario(injectedFaults: boolean): { options: Options; flow:
     judged(claimed, checkClaim);
     if (claimed.status !== 200) return;
 
-    const detail = send(settings.baseUrl, 'voucher-detail', merchantRequest('voucher-detail', { accessToken: currentToken(settings, undefined), voucherCode: voucher }));
+    const detail = send(
+      settings.baseUrl,
+      'voucher-detail',
+      merchantRequest('voucher-detail', { accessToken: currentToken(settings, undefined), voucherCode: voucher }),
+    );
     record(settings, { op: 'detail', voucher, amount: null, idempotencyKey: `detail-${i}` }, detail);
     judged(detail, (d) => check(d, { 'detail: 200': (s) => s.status === 200 }));
 
@@ -77,7 +111,11 @@ export function flowScenario(injectedFaults: boolean): { options: Options; flow:
     if (otp === undefined) return;
     const redeem = SIGNER.redeem(slot, otp, currentToken(settings, undefined));
     const redeemed = send(settings.baseUrl, 'redeem-gift', redeem.request);
-    record(settings, { op: 'redeem', voucher, amount, idempotencyKey: redeem.idempotencyKey, claimKey: claim.idempotencyKey, otp }, redeemed);
+    record(
+      settings,
+      { op: 'redeem', voucher, amount, idempotencyKey: redeem.idempotencyKey, claimKey: claim.idempotencyKey, otp },
+      redeemed,
+    );
     judged(redeemed, checkRedeem);
   }
 

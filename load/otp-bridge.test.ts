@@ -44,7 +44,11 @@ describe('OTP bridge', () => {
       redact: (text) => text.replaceAll('secret-value', '[redacted]'),
     });
     try {
-      const ask = (voucher: string, authorization?: string) => fetch(`${bridge.url}/otp?voucherCode=${voucher}`, authorization === undefined ? {} : { headers: { authorization } });
+      const ask = (voucher: string, authorization?: string) =>
+        fetch(
+          `${bridge.url}/otp?voucherCode=${voucher}`,
+          authorization === undefined ? {} : { headers: { authorization } },
+        );
       expect((await ask('V1')).status).toBe(401);
       expect((await ask('V1', 'Bearer the-tokeN')).status).toBe(401);
       const ok = await ask('V1', 'Bearer the-token');
@@ -67,14 +71,24 @@ describe('OTP sources of a target file through the load command', () => {
   let sandbox: EmbeddedSandbox;
   let otpServer: Server;
   let otpUrl: string;
-  const env = { OMNIVAS_BRIDGE_TEST_KEY: '', OMNIVAS_BRIDGE_TEST_PEM: '', OMNIVAS_BRIDGE_TEST_ADMIN: '', OMNIVAS_BRIDGE_TEST_ADMIN_URL: '' };
+  const env = {
+    OMNIVAS_BRIDGE_TEST_KEY: '',
+    OMNIVAS_BRIDGE_TEST_PEM: '',
+    OMNIVAS_BRIDGE_TEST_ADMIN: '',
+    OMNIVAS_BRIDGE_TEST_ADMIN_URL: '',
+  };
 
   /** The latest OTP the sandbox sent for the voucher, as a relay a tester runs would give it. */
   const latestOtp = async (voucher: string) => (await sandbox.admin.sms({ voucherCode: voucher })).at(-1)?.otp ?? '';
 
   beforeAll(async () => {
     sandbox = await startEmbeddedSandbox({ seed: 3, serviceFee: SERVICE_FEE });
-    Object.assign(env, { OMNIVAS_BRIDGE_TEST_KEY: sandbox.target.apiKey, OMNIVAS_BRIDGE_TEST_PEM: sandbox.secretsEnv['OMNIVAS_SANDBOX_PRIVATE_KEY'], OMNIVAS_BRIDGE_TEST_ADMIN: sandbox.access.adminToken, OMNIVAS_BRIDGE_TEST_ADMIN_URL: sandbox.access.adminUrl });
+    Object.assign(env, {
+      OMNIVAS_BRIDGE_TEST_KEY: sandbox.target.apiKey,
+      OMNIVAS_BRIDGE_TEST_PEM: sandbox.secretsEnv['OMNIVAS_SANDBOX_PRIVATE_KEY'],
+      OMNIVAS_BRIDGE_TEST_ADMIN: sandbox.access.adminToken,
+      OMNIVAS_BRIDGE_TEST_ADMIN_URL: sandbox.access.adminUrl,
+    });
     Object.assign(process.env, env);
     otpServer = createServer((req, res) => {
       const voucher = new URL(req.url ?? '/', 'http://relay').searchParams.get('voucher') ?? '';
@@ -93,14 +107,32 @@ describe('OTP sources of a target file through the load command', () => {
     const dir = await mkdtemp(join(tmpdir(), 'omnivas-bridge-'));
     dirs.push(dir);
     const target = join(dir, 'target.json');
-    await writeFile(target, JSON.stringify({ name: 'loopback sandbox', baseUrl: sandbox.target.config.baseUrl, profile: 'merchant-v1', auth: { apiKeyEnv: 'OMNIVAS_BRIDGE_TEST_KEY', privateKeyEnv: 'OMNIVAS_BRIDGE_TEST_PEM', keyType: 'secp256k1' }, otp, sandbox: { adminUrl: sandbox.access.adminUrl, adminTokenEnv: 'OMNIVAS_BRIDGE_TEST_ADMIN' } }));
+    await writeFile(
+      target,
+      JSON.stringify({
+        name: 'loopback sandbox',
+        baseUrl: sandbox.target.config.baseUrl,
+        profile: 'merchant-v1',
+        auth: { apiKeyEnv: 'OMNIVAS_BRIDGE_TEST_KEY', privateKeyEnv: 'OMNIVAS_BRIDGE_TEST_PEM', keyType: 'secp256k1' },
+        otp,
+        sandbox: { adminUrl: sandbox.access.adminUrl, adminTokenEnv: 'OMNIVAS_BRIDGE_TEST_ADMIN' },
+      }),
+    );
     const out = join(dir, 'out');
     const lines: string[] = [];
     // These sources answer by voucher only: ten vouchers keep one voucher's flows from overlapping (load/README.md).
-    const code = await loadCommand({ scenario: 'steady-flow', duration: '3s', vouchers: '10', seed: '4', target, out }, { out: (l) => lines.push(l), err: (l) => lines.push(l) });
-    const ops = (await readFile(join(out, 'history.jsonl'), 'utf8')).split('\n').flatMap((line) => parseHistoryLine(line) ?? []);
+    const code = await loadCommand(
+      { scenario: 'steady-flow', duration: '3s', vouchers: '10', seed: '4', target, out },
+      { out: (l) => lines.push(l), err: (l) => lines.push(l) },
+    );
+    const ops = (await readFile(join(out, 'history.jsonl'), 'utf8'))
+      .split('\n')
+      .flatMap((line) => parseHistoryLine(line) ?? []);
     const written = await Promise.all((await readdir(out)).map((f) => readFile(join(out, f), 'utf8')));
-    const verdict = JSON.parse(await readFile(join(out, 'verdict.json'), 'utf8')) as { valid: boolean | string; otpSource: boolean };
+    const verdict = JSON.parse(await readFile(join(out, 'verdict.json'), 'utf8')) as {
+      valid: boolean | string;
+      otpSource: boolean;
+    };
     return { code, output: lines.join('\n'), ops, verdict, everything: [lines.join('\n'), ...written].join('\n') };
   }
 
@@ -111,7 +143,8 @@ describe('OTP sources of a target file through the load command', () => {
     expect(redeems.length).toBeGreaterThan(0);
     expect(redeems.map((op) => `${op.voucher} ${op.status}`)).toEqual(redeems.map((op) => `${op.voucher} 200`));
     expect(redeems).toHaveLength(run.ops.filter((op) => op.op === 'claim').length);
-    for (const secret of [KNOWN_TOKEN, env.OMNIVAS_BRIDGE_TEST_KEY, env.OMNIVAS_BRIDGE_TEST_ADMIN, 'PRIVATE KEY']) expect(run.everything).not.toContain(secret);
+    for (const secret of [KNOWN_TOKEN, env.OMNIVAS_BRIDGE_TEST_KEY, env.OMNIVAS_BRIDGE_TEST_ADMIN, 'PRIVATE KEY'])
+      expect(run.everything).not.toContain(secret);
     expect(run.code, run.output).toBe(0);
   }
 

@@ -52,8 +52,10 @@ export async function startOtpBridge(options: OtpBridgeOptions): Promise<OtpBrid
   const counts = { answered: 0, failed: 0 };
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://bridge');
-    if (req.method !== 'GET' || url.pathname !== '/otp') return answer(res, 404, { message: 'the OTP bridge answers GET /otp?voucherCode=… only' });
-    if (!authorized(req.headers.authorization, token)) return answer(res, 401, { message: 'the OTP bridge needs its bearer token' });
+    if (req.method !== 'GET' || url.pathname !== '/otp')
+      return answer(res, 404, { message: 'the OTP bridge answers GET /otp?voucherCode=… only' });
+    if (!authorized(req.headers.authorization, token))
+      return answer(res, 401, { message: 'the OTP bridge needs its bearer token' });
     const voucherCode = url.searchParams.get('voucherCode');
     if (!voucherCode) return answer(res, 400, { message: '"voucherCode" is missing from the query' });
     options.fetchOtp(voucherCode).then(
@@ -62,14 +64,18 @@ export async function startOtpBridge(options: OtpBridgeOptions): Promise<OtpBrid
         answer(res, 200, { otp });
       },
       (err: unknown) => {
-        const message = options.redact(`the OTP source gave nothing for voucher ${voucherCode}: ${(err as Error).message}`);
+        const message = options.redact(
+          `the OTP source gave nothing for voucher ${voucherCode}: ${(err as Error).message}`,
+        );
         if (counts.failed++ < REPORTED_FAILURES) options.onFailure(message);
         answer(res, 502, { message });
       },
     );
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (err) => reject(new HarnessError('INTERNAL', `the OTP bridge cannot listen on 127.0.0.1: ${err.message}`, { cause: err })));
+    server.once('error', (err) =>
+      reject(new HarnessError('INTERNAL', `the OTP bridge cannot listen on 127.0.0.1: ${err.message}`, { cause: err })),
+    );
     server.listen(0, '127.0.0.1', resolve);
   });
   const { port } = server.address() as AddressInfo;

@@ -14,7 +14,10 @@ export type SigningMode = (typeof SIGNING_MODES)[number];
 export function signingModeOf(text: string | undefined, field = '--signing'): SigningMode {
   if (text === undefined || text === '') return 'k6';
   if ((SIGNING_MODES as readonly string[]).includes(text)) return text as SigningMode;
-  throw new HarnessError('INVALID_ARGUMENT', `${field} expected ${SIGNING_MODES.join(' or ')}, got ${JSON.stringify(text)}`);
+  throw new HarnessError(
+    'INVALID_ARGUMENT',
+    `${field} expected ${SIGNING_MODES.join(' or ')}, got ${JSON.stringify(text)}`,
+  );
 }
 
 /**
@@ -90,8 +93,15 @@ export function corpusEntries(text: string, path: string): readonly CorpusEntry[
   try {
     json = JSON.parse(text) as Partial<RequestCorpus>;
   } catch {
-    throw new HarnessError('INVALID_JSON', `${path} is not JSON; let omnivas-harness load --signing presigned write the corpus`);
+    throw new HarnessError(
+      'INVALID_JSON',
+      `${path} is not JSON; let omnivas-harness load --signing presigned write the corpus`,
+    );
   }
-  if (json.format !== CORPUS_FORMAT || !Array.isArray(json.entries)) throw new HarnessError('CONFIG_INVALID', `${path} is not a ${CORPUS_FORMAT} corpus; let omnivas-harness load --signing presigned write it`);
+  if (json.format !== CORPUS_FORMAT || !Array.isArray(json.entries))
+    throw new HarnessError(
+      'CONFIG_INVALID',
+      `${path} is not a ${CORPUS_FORMAT} corpus; let omnivas-harness load --signing presigned write it`,
+    );
   return json.entries;
 }

@@ -10,7 +10,14 @@ import { parseSigningSpeedReport, type SigningSpeedReport } from './signing-spee
 export async function runSigningSpeed(bundle: string, iterations?: number): Promise<SigningSpeedReport> {
   // --log-format=raw makes console.log print the bare JSON line rather than a logfmt record.
   const env = iterations === undefined ? [] : ['-e', `SIGNING_ITERATIONS=${iterations}`];
-  const { exitCode, stdout, stderr } = await runK6(['run', '--quiet', '--summary-mode=disabled', '--log-format=raw', ...env, bundle]);
+  const { exitCode, stdout, stderr } = await runK6([
+    'run',
+    '--quiet',
+    '--summary-mode=disabled',
+    '--log-format=raw',
+    ...env,
+    bundle,
+  ]);
   if (exitCode !== 0) {
     const tail = stderr.trim().split('\n').slice(-3).join(' | ');
     throw new HarnessError('K6_FAILED', `k6 run ${bundle} exited with ${exitCode}: ${tail}`);

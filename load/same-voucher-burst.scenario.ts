@@ -15,7 +15,18 @@ import { Trend } from 'k6/metrics';
 import type { Options } from 'k6/options';
 import { boundedMaxDuration, boundedVus, profileNamed, thresholdsFor } from '../k6.config';
 import { burstSlot, type PlanInput } from './corpus-plans';
-import { checkClaim, checkRedeem, currentToken, login, otpFor, readSettings, record, send, sleepUntilWarm, summaryFiles } from './k6-merchant';
+import {
+  checkClaim,
+  checkRedeem,
+  currentToken,
+  login,
+  otpFor,
+  readSettings,
+  record,
+  send,
+  sleepUntilWarm,
+  summaryFiles,
+} from './k6-merchant';
 import { leadMs, LOAD_ENV, roundGapMs } from './load-env';
 import { openRequestSigner } from './signed-requests';
 
@@ -77,7 +88,18 @@ export default function burst(data: SetupData): void {
   if (otp === undefined) return;
   const redeem = SIGNER.redeem(slot, otp, currentToken(settings, data.login));
   const redeemed = send(settings.baseUrl, 'redeem-gift', redeem.request);
-  record(settings, { op: 'redeem', voucher: voucher.code, amount, idempotencyKey: redeem.idempotencyKey, claimKey: claim.idempotencyKey, otp }, redeemed);
+  record(
+    settings,
+    {
+      op: 'redeem',
+      voucher: voucher.code,
+      amount,
+      idempotencyKey: redeem.idempotencyKey,
+      claimKey: claim.idempotencyKey,
+      otp,
+    },
+    redeemed,
+  );
   checkRedeem(redeemed);
 }
 

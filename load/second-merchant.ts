@@ -11,10 +11,19 @@ import { registerPrivateKey, type Redactor } from '../lib/redact';
 import type { SandboxAdminClient } from '../lib/node/sandbox-admin-client';
 import { LOAD_ENV } from './load-env';
 
-export async function provisionSecondMerchant(admin: SandboxAdminClient, serviceFee: Micro, redactor: Redactor): Promise<Record<string, string>> {
+export async function provisionSecondMerchant(
+  admin: SandboxAdminClient,
+  serviceFee: Micro,
+  redactor: Redactor,
+): Promise<Record<string, string>> {
   const key = generatePrivateKey('secp256k1');
   const pem = exportPrivateKeyPem(key);
-  const merchant = await admin.createMerchant({ publicKeyPem: exportPublicKeyPem(key), keyType: 'secp256k1', name: 'harness second merchant', serviceFee });
+  const merchant = await admin.createMerchant({
+    publicKeyPem: exportPublicKeyPem(key),
+    keyType: 'secp256k1',
+    name: 'harness second merchant',
+    serviceFee,
+  });
   redactor.add(merchant.apiKey, 'api-key');
   registerPrivateKey(redactor, key, pem);
   return { [LOAD_ENV.secondApiKey]: merchant.apiKey, [LOAD_ENV.secondPrivateKey]: pem };

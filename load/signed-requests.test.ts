@@ -31,10 +31,27 @@ async function burst(signing: 'k6' | 'presigned', vus: number, vouchers: number,
   const dir = await mkdtemp(join(tmpdir(), `omnivas-signing-${signing}-`));
   dirs.push(dir);
   const out: string[] = [];
-  const code = await loadCommand({ scenario: 'same-voucher-burst', vus: String(vus), vouchers: String(vouchers), seed: '5', fill: '2', out: dir, signing, ...(target === undefined ? {} : { target }) }, { out: (l) => out.push(l), err: () => undefined });
-  const ops = (await readFile(join(dir, 'history.jsonl'), 'utf8')).split('\n').flatMap((line) => parseHistoryLine(line) ?? []);
+  const code = await loadCommand(
+    {
+      scenario: 'same-voucher-burst',
+      vus: String(vus),
+      vouchers: String(vouchers),
+      seed: '5',
+      fill: '2',
+      out: dir,
+      signing,
+      ...(target === undefined ? {} : { target }),
+    },
+    { out: (l) => out.push(l), err: () => undefined },
+  );
+  const ops = (await readFile(join(dir, 'history.jsonl'), 'utf8'))
+    .split('\n')
+    .flatMap((line) => parseHistoryLine(line) ?? []);
   const summary = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as Summary;
-  const verdict = JSON.parse(await readFile(join(dir, 'verdict.json'), 'utf8')) as { signing: unknown; valid: boolean | string };
+  const verdict = JSON.parse(await readFile(join(dir, 'verdict.json'), 'utf8')) as {
+    signing: unknown;
+    valid: boolean | string;
+  };
   const count = (metric: string) => summary.metrics[metric]?.values?.count ?? 0;
   return { code, out: out.join('\n'), dir, ops, summary, verdict, count };
 }
@@ -48,7 +65,8 @@ describe('signing modes of the same-voucher burst', () => {
     expect(claims).toHaveLength(40);
     // The keys were made in Node by the generator: a claim carrying one was sent from the corpus.
     const byKey = new Map(corpus.map((e) => [e.claim.idempotencyKey, e]));
-    for (const claim of claims) expect(byKey.get(claim.idempotencyKey)).toMatchObject({ voucherCode: claim.voucher, amount: claim.amount });
+    for (const claim of claims)
+      expect(byKey.get(claim.idempotencyKey)).toMatchObject({ voucherCode: claim.voucher, amount: claim.amount });
     const redemptions = run.ops.filter((op) => op.op === 'redeem');
     expect(redemptions.length).toBeGreaterThan(0);
     expect(run.count('presigned_requests')).toBe(40);
@@ -78,11 +96,27 @@ describe('signing modes of the same-voucher burst', () => {
   it('presigned with a fixed OTP: redemptions come from the corpus too, and k6 signs nothing (it has no private key)', async () => {
     const OTP = '246810';
     const sandbox = await startSandbox({ fixtures: { fixedOtp: OTP } });
-    const names = { apiKey: 'OMNIVAS_SIGNING_TEST_KEY', pem: 'OMNIVAS_SIGNING_TEST_PEM', admin: 'OMNIVAS_SIGNING_TEST_ADMIN' };
+    const names = {
+      apiKey: 'OMNIVAS_SIGNING_TEST_KEY',
+      pem: 'OMNIVAS_SIGNING_TEST_PEM',
+      admin: 'OMNIVAS_SIGNING_TEST_ADMIN',
+    };
     try {
       const key = generatePrivateKey('secp256k1');
-      const merchant = await createSandboxAdminClient({ adminUrl: sandbox.adminUrl, adminToken: sandbox.adminToken }).createMerchant({ publicKeyPem: exportPublicKeyPem(key), keyType: 'secp256k1', name: 'signing test', serviceFee: 1_000_000n });
-      Object.assign(process.env, { [names.apiKey]: merchant.apiKey, [names.pem]: exportPrivateKeyPem(key), [names.admin]: sandbox.adminToken });
+      const merchant = await createSandboxAdminClient({
+        adminUrl: sandbox.adminUrl,
+        adminToken: sandbox.adminToken,
+      }).createMerchant({
+        publicKeyPem: exportPublicKeyPem(key),
+        keyType: 'secp256k1',
+        name: 'signing test',
+        serviceFee: 1_000_000n,
+      });
+      Object.assign(process.env, {
+        [names.apiKey]: merchant.apiKey,
+        [names.pem]: exportPrivateKeyPem(key),
+        [names.admin]: sandbox.adminToken,
+      });
       const dir = await mkdtemp(join(tmpdir(), 'omnivas-signing-target-'));
       dirs.push(dir);
       const target = join(dir, 'target.json');

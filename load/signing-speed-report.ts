@@ -46,10 +46,19 @@ export function parseSigningSpeedReport(output: string): SigningSpeedReport {
     }
     if (isReport(value)) return value;
   }
-  throw new HarnessError('K6_FAILED', `k6 printed no ${SIGNING_SPEED_KIND} line; its output began: ${JSON.stringify(output.slice(0, 300))}`);
+  throw new HarnessError(
+    'K6_FAILED',
+    `k6 printed no ${SIGNING_SPEED_KIND} line; its output began: ${JSON.stringify(output.slice(0, 300))}`,
+  );
 }
 
 function isReport(value: unknown): value is SigningSpeedReport {
   const v = value as Partial<SigningSpeedReport> | null;
-  return typeof v === 'object' && v !== null && v.kind === SIGNING_SPEED_KIND && Array.isArray(v.timings) && Array.isArray(v.samples);
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    v.kind === SIGNING_SPEED_KIND &&
+    Array.isArray(v.timings) &&
+    Array.isArray(v.samples)
+  );
 }

@@ -20,7 +20,12 @@ import {
   verifyMessageBytes,
   type KeyType,
 } from '../lib';
-import { SIGNING_SPEED_KIND, type SigningSample, type SigningSpeedReport, type SigningTiming } from './signing-speed-report';
+import {
+  SIGNING_SPEED_KIND,
+  type SigningSample,
+  type SigningSpeedReport,
+  type SigningTiming,
+} from './signing-speed-report';
 
 export const options: Options = { vus: 1, iterations: 1 };
 
@@ -30,14 +35,23 @@ function iterationCount(): number {
   const raw = __ENV.SIGNING_ITERATIONS;
   if (raw === undefined) return DEFAULT_ITERATIONS;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new HarnessError('INVALID_ARGUMENT', `"SIGNING_ITERATIONS" expected a positive integer, got ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new HarnessError(
+      'INVALID_ARGUMENT',
+      `"SIGNING_ITERATIONS" expected a positive integer, got ${JSON.stringify(raw)}`,
+    );
   return n;
 }
 
 // Read in the init context, so a bad value stops k6 with a non-zero exit instead of failing an iteration.
 const ITERATIONS = iterationCount();
 
-function timed(algorithm: KeyType, operation: SigningTiming['operation'], iterations: number, op: () => unknown): SigningTiming {
+function timed(
+  algorithm: KeyType,
+  operation: SigningTiming['operation'],
+  iterations: number,
+  op: () => unknown,
+): SigningTiming {
   const start = Date.now();
   for (let i = 0; i < iterations; i++) op();
   return { algorithm, operation, iterations, elapsedMs: Date.now() - start };
@@ -45,7 +59,12 @@ function timed(algorithm: KeyType, operation: SigningTiming['operation'], iterat
 
 export default function signingSpeed(): void {
   // A body as the scenarios sign it: an initiate-claim with a fresh idempotency key, so every run signs new bytes.
-  const message = initiateClaimBody({ voucherCode: '3225118500682251', amount: moneyFromDecimal('500'), idempotencyKey: newIdempotencyKey(cryptoRandom()), metadata: '{}' });
+  const message = initiateClaimBody({
+    voucherCode: '3225118500682251',
+    amount: moneyFromDecimal('500'),
+    idempotencyKey: newIdempotencyKey(cryptoRandom()),
+    metadata: '{}',
+  });
   const bytes = utf8Encode(message);
   const timings: SigningTiming[] = [];
   const samples: SigningSample[] = [];
@@ -53,7 +72,8 @@ export default function signingSpeed(): void {
     const key = generatePrivateKey(algorithm);
     // The sample Node checks, made and verified here before timing; it also warms noble's precomputed tables, as a long run would have them.
     const signature = signMessageBytes(key, bytes);
-    if (!verifyMessageBytes(key, bytes, signature)) throw new HarnessError('INTERNAL', `${algorithm}: lib/ did not verify its own signature inside k6`);
+    if (!verifyMessageBytes(key, bytes, signature))
+      throw new HarnessError('INTERNAL', `${algorithm}: lib/ did not verify its own signature inside k6`);
     samples.push({ algorithm, publicKeyPem: exportPublicKeyPem(key), message, signature: base64Encode(signature) });
     timings.push(timed(algorithm, 'sign', ITERATIONS, () => signMessageBytes(key, bytes)));
     timings.push(timed(algorithm, 'verify', ITERATIONS, () => verifyMessageBytes(key, bytes, signature)));

@@ -11,14 +11,24 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildLoadBundles, scenarioEntries } from '../scripts/build-load';
 import { runSigningSpeed } from './run-signing-speed';
-import { opsPerSecondOf, parseSigningSpeedReport, type SigningSample, type SigningSpeedReport } from './signing-speed-report';
+import {
+  opsPerSecondOf,
+  parseSigningSpeedReport,
+  type SigningSample,
+  type SigningSpeedReport,
+} from './signing-speed-report';
 
 const ITERATIONS = 2;
 
 function nodeVerifies(sample: SigningSample, message: string): boolean {
   // secp256k1 is ECDSA over SHA-256 with P1363 r||s (merchant API, Authentication › Step 3); Ed25519 takes no digest.
   const digest = sample.algorithm === 'secp256k1' ? 'sha256' : null;
-  return verify(digest, Buffer.from(message), { key: createPublicKey(sample.publicKeyPem), dsaEncoding: 'ieee-p1363' }, Buffer.from(sample.signature, 'base64'));
+  return verify(
+    digest,
+    Buffer.from(message),
+    { key: createPublicKey(sample.publicKeyPem), dsaEncoding: 'ieee-p1363' },
+    Buffer.from(sample.signature, 'base64'),
+  );
 }
 
 describe('signing-speed scenario in k6', () => {
@@ -51,13 +61,21 @@ describe('signing-speed scenario in k6', () => {
       expect(JSON.parse(sample.message)).toMatchObject({ voucherCode: '3225118500682251', amount: 500 });
       expect(nodeVerifies(sample, sample.message), `${sample.algorithm} signature made in k6`).toBe(true);
       // The same check refuses a body changed by one character, so the pass above means something.
-      expect(nodeVerifies(sample, sample.message.replace('500', '501')), `${sample.algorithm} over an altered body`).toBe(false);
+      expect(
+        nodeVerifies(sample, sample.message.replace('500', '501')),
+        `${sample.algorithm} over an altered body`,
+      ).toBe(false);
     }
   });
 
   it('times sign and verify for both algorithms with the requested iteration count', async () => {
     const report = await signingSpeedInK6();
-    expect(report.timings.map((t) => `${t.algorithm}/${t.operation}`)).toEqual(['secp256k1/sign', 'secp256k1/verify', 'ed25519/sign', 'ed25519/verify']);
+    expect(report.timings.map((t) => `${t.algorithm}/${t.operation}`)).toEqual([
+      'secp256k1/sign',
+      'secp256k1/verify',
+      'ed25519/sign',
+      'ed25519/verify',
+    ]);
     for (const timing of report.timings) {
       expect(timing.iterations).toBe(ITERATIONS);
       expect(timing.elapsedMs).toBeGreaterThanOrEqual(0);

@@ -18,8 +18,20 @@ async function storm(defect?: string) {
   dirs.push(dir);
   const out: string[] = [];
   const err: string[] = [];
-  const code = await loadCommand({ scenario: 'idempotency-storm', vus: '20', vouchers: '1', seed: '3', out: dir, ...(defect === undefined ? {} : { defect: [defect] }) }, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  const ops = (await readFile(join(dir, 'history.jsonl'), 'utf8')).split('\n').flatMap((line) => parseHistoryLine(line) ?? []);
+  const code = await loadCommand(
+    {
+      scenario: 'idempotency-storm',
+      vus: '20',
+      vouchers: '1',
+      seed: '3',
+      out: dir,
+      ...(defect === undefined ? {} : { defect: [defect] }),
+    },
+    { out: (l) => out.push(l), err: (l) => err.push(l) },
+  );
+  const ops = (await readFile(join(dir, 'history.jsonl'), 'utf8'))
+    .split('\n')
+    .flatMap((line) => parseHistoryLine(line) ?? []);
   const verdict = await readFile(join(dir, 'verdict.json'), 'utf8').then(
     (text) => JSON.parse(text) as { valid: boolean | string; violations: { invariant: string; message: string }[] },
     () => undefined,
@@ -41,7 +53,10 @@ describe('idempotency storm through the load command', () => {
     expect(claims.find((op) => op.amount === '11000000')?.status).toBe(422);
     // The second merchant's same key is its own: a claim it can redeem with its own OTP.
     const second = run.ops.filter((op) => op.merchant === 'merchant-2');
-    expect(second.map((op) => [op.op, op.status])).toEqual([['claim', 200], ['redeem', 200]]);
+    expect(second.map((op) => [op.op, op.status])).toEqual([
+      ['claim', 200],
+      ['redeem', 200],
+    ]);
     const firstRedeem = run.ops.find((op) => op.op === 'redeem' && op.merchant === undefined);
     expect(firstRedeem?.status).toBe(200);
     expect(second[1]?.otp).not.toBe(firstRedeem?.otp);
@@ -54,7 +69,10 @@ describe('idempotency storm through the load command', () => {
     expect(run.code).toBe(1);
     expect(run.err).toMatch(/thresholds on metrics '.*checks.*' have been crossed/);
     // The replayed 200 texts no OTP: the second merchant's redemption finds no claim of its own.
-    expect(run.ops.filter((op) => op.merchant === 'merchant-2').map((op) => [op.op, op.outcome])).toEqual([['claim', 'ok'], ['redeem', 'fail']]);
+    expect(run.ops.filter((op) => op.merchant === 'merchant-2').map((op) => [op.op, op.outcome])).toEqual([
+      ['claim', 'ok'],
+      ['redeem', 'fail'],
+    ]);
     const named = run.verdict?.violations.find((v) => v.invariant === 'acknowledged-present');
     expect(named?.message).toMatch(/@merchant-2 was acknowledged, but the ledger has no claim entry/);
   });
@@ -65,7 +83,8 @@ describe('idempotency storm through the load command', () => {
       expect(run.code).toBe(1);
       // The k6 checks see it (thresholds on checks fail) and the checker names one-effect-per-key.
       expect(run.err).toMatch(/thresholds on metrics '.*checks.*' have been crossed/);
-      if (run.verdict !== undefined) expect(run.verdict.violations.map((v) => v.invariant)).toContain('one-effect-per-key');
+      if (run.verdict !== undefined)
+        expect(run.verdict.violations.map((v) => v.invariant)).toContain('one-effect-per-key');
     });
   }
 });

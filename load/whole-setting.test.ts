@@ -10,7 +10,12 @@ describe('wholeSetting', () => {
   });
 
   it.each(['0', '1001', '2.5', 'ten', '-3'])('refuses %j, naming the setting and the range', (raw) => {
-    expect(() => wholeSetting(raw, 'RATE', 1000, 7)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: `"RATE" expected a whole number from 1 to 1000, got ${JSON.stringify(raw)}` }));
+    expect(() => wholeSetting(raw, 'RATE', 1000, 7)).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_ARGUMENT',
+        message: `"RATE" expected a whole number from 1 to 1000, got ${JSON.stringify(raw)}`,
+      }),
+    );
   });
 
   it('bounds VUs at MAX_VUS, fallback included', () => {

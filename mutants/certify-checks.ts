@@ -26,7 +26,11 @@ export interface CertifyChecksRun {
  * idempotency keys for 24 hours and queues faults, and the same seed draws the same keys again.
  * Every sandbox power is there, so no check is skipped for want of one.
  */
-export async function runCertifyChecks(options: { defects: readonly string[]; seed: number; checks?: readonly CheckDefinition<CertifyContext>[] }): Promise<CertifyChecksRun> {
+export async function runCertifyChecks(options: {
+  defects: readonly string[];
+  seed: number;
+  checks?: readonly CheckDefinition<CertifyContext>[];
+}): Promise<CertifyChecksRun> {
   const checks = options.checks ?? registry.all();
   const { seed } = options;
   const embedded = await startEmbeddedSandbox({ defects: options.defects, seed, serviceFee: SERVICE_FEE });

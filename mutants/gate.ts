@@ -51,10 +51,14 @@ function runErrors(runs: SubjectRuns): string[] {
 }
 
 export function judgeDefect(defect: DefectInfo, runs: SubjectRuns): DefectVerdict {
-  const killedByChecks = runs.checks === undefined || isRunError(runs.checks) ? [] : runs.checks.blocking.map((c) => c.id);
-  const killedByLoad = runs.loads.filter((l): l is LoadOutcome => !isRunError(l) && l.exitCode !== 0).map((l) => ({ scenario: l.scenario, invariants: l.invariants }));
+  const killedByChecks =
+    runs.checks === undefined || isRunError(runs.checks) ? [] : runs.checks.blocking.map((c) => c.id);
+  const killedByLoad = runs.loads
+    .filter((l): l is LoadOutcome => !isRunError(l) && l.exitCode !== 0)
+    .map((l) => ({ scenario: l.scenario, invariants: l.invariants }));
   const errors = runErrors(runs);
-  const status: DefectStatus = killedByChecks.length > 0 || killedByLoad.length > 0 ? 'killed' : errors.length > 0 ? 'error' : 'survived';
+  const status: DefectStatus =
+    killedByChecks.length > 0 || killedByLoad.length > 0 ? 'killed' : errors.length > 0 ? 'error' : 'survived';
   return { defect, status, killedByChecks, killedByLoad, errors, runs };
 }
 
@@ -62,18 +66,29 @@ export function judgeCorrect(runs: SubjectRuns): CorrectVerdict {
   const problems = runErrors(runs);
   const { checks } = runs;
   if (checks !== undefined && !isRunError(checks)) {
-    if (checks.notPassing.length > 0) problems.push(`${checks.notPassing.length} of ${checks.checks} checks did not pass: ${checks.notPassing.map((c) => `${c.id} (${c.status})`).join(', ')}`);
+    if (checks.notPassing.length > 0)
+      problems.push(
+        `${checks.notPassing.length} of ${checks.checks} checks did not pass: ${checks.notPassing.map((c) => `${c.id} (${c.status})`).join(', ')}`,
+      );
     const { coverage } = checks;
-    if (coverage.codesVerified < coverage.codesDocumented) problems.push(`error codes verified ${coverage.codesVerified}/${coverage.codesDocumented}; not verified: ${coverage.notVerified.join(', ')}`);
+    if (coverage.codesVerified < coverage.codesDocumented)
+      problems.push(
+        `error codes verified ${coverage.codesVerified}/${coverage.codesDocumented}; not verified: ${coverage.notVerified.join(', ')}`,
+      );
   }
   for (const load of runs.loads) {
     if (isRunError(load) || load.exitCode === 0) continue;
-    problems.push(`load ${load.scenario} failed: invariants ${load.invariants}${load.violations.length > 0 ? ` (${load.violations.join('; ')})` : ''}; see ${load.out}`);
+    problems.push(
+      `load ${load.scenario} failed: invariants ${load.invariants}${load.violations.length > 0 ? ` (${load.violations.join('; ')})` : ''}; see ${load.out}`,
+    );
   }
   return { pass: problems.length === 0, problems, runs };
 }
 
-export function judgeGate(defects: readonly DefectInfo[], runsOf: (subject: string | undefined) => SubjectRuns): GateVerdict {
+export function judgeGate(
+  defects: readonly DefectInfo[],
+  runsOf: (subject: string | undefined) => SubjectRuns,
+): GateVerdict {
   const verdicts = defects.map((d) => judgeDefect(d, runsOf(d.name)));
   const correct = judgeCorrect(runsOf(undefined));
   return { pass: correct.pass && verdicts.every((v) => v.status === 'killed'), defects: verdicts, correct };

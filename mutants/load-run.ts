@@ -21,7 +21,12 @@ const readJson = async (path: string): Promise<VerdictFile | undefined> =>
     () => undefined,
   );
 
-export async function runLoad(options: { plan: LoadPlan; defect: string | undefined; seed: number; out: string }): Promise<LoadOutcome> {
+export async function runLoad(options: {
+  plan: LoadPlan;
+  defect: string | undefined;
+  seed: number;
+  out: string;
+}): Promise<LoadOutcome> {
   const { plan, out } = options;
   const started = performance.now();
   await mkdir(out, { recursive: true });
@@ -30,14 +35,28 @@ export async function runLoad(options: { plan: LoadPlan; defect: string | undefi
   const { vus, vouchers, fill } = plan.settings;
   try {
     const exitCode = await loadCommand(
-      { scenario: plan.scenario, out, vus: String(vus), vouchers: String(vouchers), seed: String(options.seed), ...(fill === undefined ? {} : { fill: String(fill) }), defect: options.defect === undefined ? [] : [options.defect] },
+      {
+        scenario: plan.scenario,
+        out,
+        vus: String(vus),
+        vouchers: String(vouchers),
+        seed: String(options.seed),
+        ...(fill === undefined ? {} : { fill: String(fill) }),
+        defect: options.defect === undefined ? [] : [options.defect],
+      },
       io,
     );
     const verdict = await readJson(join(out, 'verdict.json'));
     const ledger = await readJson(join(out, 'ledger-check.json'));
-    const invariants: Invariants = verdict?.valid === false || ledger?.valid === false ? 'broken' : verdict?.valid === true && ledger?.valid === true ? 'hold' : 'undetermined';
+    const invariants: Invariants =
+      verdict?.valid === false || ledger?.valid === false
+        ? 'broken'
+        : verdict?.valid === true && ledger?.valid === true
+          ? 'hold'
+          : 'undetermined';
     const violations = (verdict?.violations ?? []).slice(0, 3).map((v) => `${v.invariant ?? '?'}: ${v.message ?? ''}`);
-    if (ledger?.valid === false) violations.push('no-over-reservation: the sandbox ledger replay found reservations above the balance');
+    if (ledger?.valid === false)
+      violations.push('no-over-reservation: the sandbox ledger replay found reservations above the balance');
     return { scenario: plan.scenario, exitCode, invariants, violations, out, durationMs: performance.now() - started };
   } finally {
     // The load command's own lines (k6's already redacted by it); kept for a person to look at.

@@ -54,9 +54,14 @@ export interface RunError {
 
 export type Ran<T> = T | RunError;
 
-export const isRunError = (ran: Ran<unknown>): ran is RunError => typeof ran === 'object' && ran !== null && 'error' in ran;
+export const isRunError = (ran: Ran<unknown>): ran is RunError =>
+  typeof ran === 'object' && ran !== null && 'error' in ran;
 
-export function summarizeChecks(results: readonly CheckResult[], redact: (text: string) => string, durationMs: number): ChecksOutcome {
+export function summarizeChecks(
+  results: readonly CheckResult[],
+  redact: (text: string) => string,
+  durationMs: number,
+): ChecksOutcome {
   const note = (r: CheckResult): CheckNote => {
     const text = r.message ?? r.reason;
     return text === undefined ? { id: r.id, status: r.status } : { id: r.id, status: r.status, message: redact(text) };
@@ -65,7 +70,9 @@ export function summarizeChecks(results: readonly CheckResult[], redact: (text: 
   return {
     checks: results.length,
     passed: results.filter((r) => r.status === 'pass').length,
-    blocking: results.filter((r) => isRequired(r, new Set()) && (r.status === 'fail' || r.status === 'error')).map(note),
+    blocking: results
+      .filter((r) => isRequired(r, new Set()) && (r.status === 'fail' || r.status === 'error'))
+      .map(note),
     notPassing: results.filter((r) => r.status !== 'pass').map(note),
     coverage: {
       codesVerified: coverage.codesVerified,

@@ -7,7 +7,7 @@ const dir = (subject: string, scenario: string) => `/out/load/${subject}.${scena
 describe('planTasks', () => {
   const tasks = planTasks(listDefects(), 42, dir);
 
-  it('runs certify\'s checks once per defect and once against the correct sandbox', () => {
+  it("runs certify's checks once per defect and once against the correct sandbox", () => {
     const checks = tasks.filter((t) => t.kind === 'checks');
     expect(checks.map((t) => t.defect)).toEqual([...listDefects().map((d) => d.name), undefined]);
     expect(tasks.every((t) => t.seed === 42)).toBe(true);
@@ -17,7 +17,11 @@ describe('planTasks', () => {
     const loads = tasks.flatMap((t) => (t.kind === 'load' ? [[t.defect ?? 'correct', t.plan.scenario, t.out]] : []));
     expect(loads).toEqual([
       ['idempotency-ignored', 'idempotency-storm', '/out/load/idempotency-ignored.idempotency-storm'],
-      ['idempotency-different-body-accepted', 'idempotency-storm', '/out/load/idempotency-different-body-accepted.idempotency-storm'],
+      [
+        'idempotency-different-body-accepted',
+        'idempotency-storm',
+        '/out/load/idempotency-different-body-accepted.idempotency-storm',
+      ],
       ['idempotency-keys-global', 'idempotency-storm', '/out/load/idempotency-keys-global.idempotency-storm'],
       ['reservation-check-then-act', 'same-voucher-burst', '/out/load/reservation-check-then-act.same-voucher-burst'],
       ['correct', 'same-voucher-burst', '/out/load/correct.same-voucher-burst'],
@@ -37,10 +41,18 @@ describe('planTasks', () => {
 describe('selectDefects', () => {
   it('takes all defects by default, and the named ones in the catalog order', () => {
     expect(selectDefects(undefined)).toHaveLength(35);
-    expect(selectDefects(['otp-reusable', 'signature-not-checked']).map((d) => d.name)).toEqual(['signature-not-checked', 'otp-reusable']);
+    expect(selectDefects(['otp-reusable', 'signature-not-checked']).map((d) => d.name)).toEqual([
+      'signature-not-checked',
+      'otp-reusable',
+    ]);
   });
 
   it('refuses an unknown name with the list of valid ones', () => {
-    expect(() => selectDefects(['otp-reuseable'])).toThrow(expect.objectContaining({ code: 'SANDBOX_UNKNOWN_DEFECT', message: expect.stringMatching(/unknown defect "otp-reuseable"; valid names: signature-not-checked, /) }));
+    expect(() => selectDefects(['otp-reuseable'])).toThrow(
+      expect.objectContaining({
+        code: 'SANDBOX_UNKNOWN_DEFECT',
+        message: expect.stringMatching(/unknown defect "otp-reuseable"; valid names: signature-not-checked, /),
+      }),
+    );
   });
 });

@@ -34,7 +34,13 @@ const LOAD_BY_AREA: Partial<Record<DefectArea, LoadPlan>> = { concurrency: BURST
 /** One unit of work for a gate worker. `defect` undefined: the correct sandbox. */
 export type GateTask =
   | { readonly kind: 'checks'; readonly defect: string | undefined; readonly seed: number }
-  | { readonly kind: 'load'; readonly defect: string | undefined; readonly seed: number; readonly plan: LoadPlan; readonly out: string };
+  | {
+      readonly kind: 'load';
+      readonly defect: string | undefined;
+      readonly seed: number;
+      readonly plan: LoadPlan;
+      readonly out: string;
+    };
 
 /** Every scenario some defect faces: the correct sandbox must hold under each. */
 const allLoadPlans = (): LoadPlan[] => [...new Set(Object.values(LOAD_BY_AREA))];
@@ -43,14 +49,22 @@ const allLoadPlans = (): LoadPlan[] => [...new Set(Object.values(LOAD_BY_AREA))]
  * The tasks for `defects`, load runs first: they wait on k6 much of the time, so starting them
  * early overlaps that wait with check runs in the other workers.
  */
-export function planTasks(defects: readonly DefectInfo[], seed: number, loadDir: (subject: string, scenario: LoadScenario) => string): GateTask[] {
+export function planTasks(
+  defects: readonly DefectInfo[],
+  seed: number,
+  loadDir: (subject: string, scenario: LoadScenario) => string,
+): GateTask[] {
   const loads: GateTask[] = [];
   for (const defect of defects) {
     const plan = LOAD_BY_AREA[defect.area];
     if (plan) loads.push({ kind: 'load', defect: defect.name, seed, plan, out: loadDir(defect.name, plan.scenario) });
   }
-  for (const plan of allLoadPlans()) loads.push({ kind: 'load', defect: undefined, seed, plan, out: loadDir('correct', plan.scenario) });
-  const checks: GateTask[] = [...defects.map((d) => ({ kind: 'checks' as const, defect: d.name, seed })), { kind: 'checks', defect: undefined, seed }];
+  for (const plan of allLoadPlans())
+    loads.push({ kind: 'load', defect: undefined, seed, plan, out: loadDir('correct', plan.scenario) });
+  const checks: GateTask[] = [
+    ...defects.map((d) => ({ kind: 'checks' as const, defect: d.name, seed })),
+    { kind: 'checks', defect: undefined, seed },
+  ];
   return [...loads, ...checks];
 }
 

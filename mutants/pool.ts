@@ -51,7 +51,8 @@ export async function runGateTasks(tasks: readonly GateTask[], options: PoolOpti
   const workers = new Set<Worker>();
 
   return new Promise((done) => {
-    const loadRunning = () => [...workers].some((w) => w.running !== undefined && tasks[w.running.index]!.kind === 'load');
+    const loadRunning = () =>
+      [...workers].some((w) => w.running !== undefined && tasks[w.running.index]!.kind === 'load');
 
     const finish = (worker: Worker, outcome: TaskOutcome) => {
       const { running } = worker;
@@ -68,7 +69,11 @@ export async function runGateTasks(tasks: readonly GateTask[], options: PoolOpti
     };
 
     const spawnWorker = (): Worker => {
-      const child = fork(workerModule, [], { cwd: ROOT, execArgv: ['--import', tsx], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const child = fork(workerModule, [], {
+        cwd: ROOT,
+        execArgv: ['--import', tsx],
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      });
       const worker: Worker = { child, ready: false, running: undefined };
       child.on('message', (message: { ready: true } | { index: number; outcome: TaskOutcome }) => {
         if ('ready' in message) worker.ready = true;
@@ -80,7 +85,8 @@ export async function runGateTasks(tasks: readonly GateTask[], options: PoolOpti
       const lost = (why: string) => {
         if (!workers.has(worker)) return;
         finish(worker, { error: `the worker ${why}` });
-        if (!worker.ready) for (const index of pending.splice(0)) outcomes[index] = { error: `no worker could start: it ${why}` };
+        if (!worker.ready)
+          for (const index of pending.splice(0)) outcomes[index] = { error: `no worker could start: it ${why}` };
         workers.delete(worker);
         dispatch();
       };
@@ -111,8 +117,11 @@ export async function runGateTasks(tasks: readonly GateTask[], options: PoolOpti
 
     /** Hands pending tasks to idle workers (starting workers up to `jobs`, no more than can start now); resolves when all are done. */
     function dispatch(): void {
-      const startable = pending.filter((i) => tasks[i]!.kind !== 'load').length + (!loadRunning() && pending.some((i) => tasks[i]!.kind === 'load') ? 1 : 0);
-      while (workers.size < Math.min(options.jobs, [...workers].filter((w) => w.running).length + startable)) spawnWorker();
+      const startable =
+        pending.filter((i) => tasks[i]!.kind !== 'load').length +
+        (!loadRunning() && pending.some((i) => tasks[i]!.kind === 'load') ? 1 : 0);
+      while (workers.size < Math.min(options.jobs, [...workers].filter((w) => w.running).length + startable))
+        spawnWorker();
       for (const worker of workers) {
         if (!worker.ready || worker.running !== undefined) continue;
         const at = pending.findIndex((i) => tasks[i]!.kind !== 'load' || !loadRunning());

@@ -11,11 +11,14 @@ export type TaskOutcome = Ran<ChecksOutcome> | Ran<LoadOutcome>;
 export async function runTask(task: GateTask): Promise<TaskOutcome> {
   const defects = task.defect === undefined ? [] : [task.defect];
   try {
-    if (task.kind === 'load') return await runLoad({ plan: task.plan, defect: task.defect, seed: task.seed, out: task.out });
+    if (task.kind === 'load')
+      return await runLoad({ plan: task.plan, defect: task.defect, seed: task.seed, out: task.out });
     const started = performance.now();
     const run = await runCertifyChecks({ defects, seed: task.seed });
     return summarizeChecks(run.results, run.redact, performance.now() - started);
   } catch (err) {
-    return { error: isHarnessError(err) ? `${err.code}: ${err.message}` : err instanceof Error ? err.message : String(err) };
+    return {
+      error: isHarnessError(err) ? `${err.code}: ${err.message}` : err instanceof Error ? err.message : String(err),
+    };
   }
 }

@@ -7,14 +7,25 @@ const SHOWN_KILLERS = 3;
 
 function killers(v: DefectVerdict): string {
   if (v.status === 'error') return v.errors.join('; ');
-  const checks = v.killedByChecks.length > SHOWN_KILLERS ? [...v.killedByChecks.slice(0, SHOWN_KILLERS), `+${v.killedByChecks.length - SHOWN_KILLERS} more`] : [...v.killedByChecks];
-  const loads = v.killedByLoad.map((l) => `load ${l.scenario} (${l.invariants === 'hold' ? 'a threshold failed' : `invariants ${l.invariants}`})`);
+  const checks =
+    v.killedByChecks.length > SHOWN_KILLERS
+      ? [...v.killedByChecks.slice(0, SHOWN_KILLERS), `+${v.killedByChecks.length - SHOWN_KILLERS} more`]
+      : [...v.killedByChecks];
+  const loads = v.killedByLoad.map(
+    (l) => `load ${l.scenario} (${l.invariants === 'hold' ? 'a threshold failed' : `invariants ${l.invariants}`})`,
+  );
   const parts = [...checks, ...loads];
   return parts.length === 0 ? '-' : parts.join(', ');
 }
 
 function loadLine(runs: SubjectRuns): string {
-  return runs.loads.map((l) => (isRunError(l) ? `load did not finish (${l.error})` : `${l.scenario} ${l.exitCode === 0 ? 'passed' : 'FAILED'}, invariants ${l.invariants}`)).join('; ');
+  return runs.loads
+    .map((l) =>
+      isRunError(l)
+        ? `load did not finish (${l.error})`
+        : `${l.scenario} ${l.exitCode === 0 ? 'passed' : 'FAILED'}, invariants ${l.invariants}`,
+    )
+    .join('; ');
 }
 
 export const formatSeconds = (ms: number): string => {
@@ -26,7 +37,8 @@ export function gateLines(verdict: GateVerdict): string[] {
   const rows = verdict.defects.map((v) => [v.defect.name, v.defect.area, v.status.toUpperCase(), killers(v)] as const);
   const header = ['defect', 'area', 'result', 'killed by'] as const;
   const width = (i: 0 | 1 | 2) => Math.max(header[i].length, ...rows.map((r) => r[i].length));
-  const line = (r: readonly [string, string, string, string]) => `${r[0].padEnd(width(0))}  ${r[1].padEnd(width(1))}  ${r[2].padEnd(width(2))}  ${r[3]}`;
+  const line = (r: readonly [string, string, string, string]) =>
+    `${r[0].padEnd(width(0))}  ${r[1].padEnd(width(1))}  ${r[2].padEnd(width(2))}  ${r[3]}`;
   const lines = [line(header)];
   verdict.defects.forEach((v, i) => {
     lines.push(line(rows[i]!));
@@ -35,12 +47,17 @@ export function gateLines(verdict: GateVerdict): string[] {
 
   const { correct } = verdict;
   const checks = correct.runs.checks;
-  const checksText = checks === undefined || isRunError(checks) ? 'checks did not finish' : `${checks.passed}/${checks.checks} checks passed`;
+  const checksText =
+    checks === undefined || isRunError(checks)
+      ? 'checks did not finish'
+      : `${checks.passed}/${checks.checks} checks passed`;
   lines.push('', `correct sandbox: ${checksText}; load: ${loadLine(correct.runs)}${correct.pass ? '' : ' — FAILED'}`);
   for (const problem of correct.problems) lines.push(`  ${problem}`);
   if (checks !== undefined && !isRunError(checks)) {
     const c = checks.coverage;
-    lines.push(`error codes: ${c.codesVerified}/${c.codesDocumented} documented codes provoked and verified against the sandbox (${c.pairsVerified}/${c.pairsDocumented} endpoint and code pairs)`);
+    lines.push(
+      `error codes: ${c.codesVerified}/${c.codesDocumented} documented codes provoked and verified against the sandbox (${c.pairsVerified}/${c.pairsDocumented} endpoint and code pairs)`,
+    );
   }
 
   const count = (status: DefectVerdict['status']) => verdict.defects.filter((v) => v.status === status).length;

@@ -6,7 +6,17 @@
  */
 
 /** The nine areas, in the order reports list them. */
-export const AREAS = ['auth', 'signature', 'canonical', 'replay', 'idempotency', 'errors', 'detail', 'state-machine', 'contradictions'] as const;
+export const AREAS = [
+  'auth',
+  'signature',
+  'canonical',
+  'replay',
+  'idempotency',
+  'errors',
+  'detail',
+  'state-machine',
+  'contradictions',
+] as const;
 export type Area = (typeof AREAS)[number];
 
 /** Severity has a stated meaning (STYLE.md, "From Schemathesis"), listed from worst to mildest. */

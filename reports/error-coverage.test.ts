@@ -43,9 +43,23 @@ describe('errorCoverage', () => {
 
   it('lists the pairs skipped as not provokable, with the reason, and marks missing checks as not run', () => {
     const faultCodes = new Set([4092, 4093, 4094, 4095, 5001, 5002, 5003, 5004, 5031]);
-    const results = errorResults((id) => (faultCodes.has(Number(id.slice(-4))) ? 'skip' : 'pass')).filter((r) => r.id !== 'err.redeem.4043');
+    const results = errorResults((id) => (faultCodes.has(Number(id.slice(-4))) ? 'skip' : 'pass')).filter(
+      (r) => r.id !== 'err.redeem.4043',
+    );
     const c = errorCoverage(results);
-    expect(c.skipped.map((p) => p.checkId)).toEqual(['err.redeem.4092', 'err.redeem.4093', 'err.redeem.4094', 'err.redeem.4095', 'err.initiate.5001', 'err.initiate.5002', 'err.redeem.5002', 'err.redeem.5003', 'err.initiate.5004', 'err.redeem.5004', 'err.redeem.5031']);
+    expect(c.skipped.map((p) => p.checkId)).toEqual([
+      'err.redeem.4092',
+      'err.redeem.4093',
+      'err.redeem.4094',
+      'err.redeem.4095',
+      'err.initiate.5001',
+      'err.initiate.5002',
+      'err.redeem.5002',
+      'err.redeem.5003',
+      'err.initiate.5004',
+      'err.redeem.5004',
+      'err.redeem.5031',
+    ]);
     expect(c.skipped.every((p) => p.reason === NOT_PROVOKABLE_REASON)).toBe(true);
     expect(c.pairs.find((p) => p.checkId === 'err.redeem.4043')?.status).toBe('not run');
     expect(c.pairsVerified).toBe(26 - 11 - 1);
@@ -53,7 +67,10 @@ describe('errorCoverage', () => {
   });
 
   it('ignores results that are not error checks', () => {
-    const c = errorCoverage([makeResult({ id: 'sig.rejects-der' }), makeResult({ id: 'err.envelope-shape', status: 'fail' })]);
+    const c = errorCoverage([
+      makeResult({ id: 'sig.rejects-der' }),
+      makeResult({ id: 'err.envelope-shape', status: 'fail' }),
+    ]);
     expect(c.pairsVerified).toBe(0);
     expect(c.pairs.every((p) => p.status === 'not run')).toBe(true);
   });

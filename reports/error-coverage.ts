@@ -7,8 +7,13 @@ import type { ApiErrorCode, CodedEndpoint } from '../lib/error-catalog';
 import type { CheckResult } from './check-result';
 
 /** The issue names these checks `err.redeem.4035`: the short endpoint word is the id segment. */
-const ID_WORD = { 'initiate-claim': 'initiate', 'redeem-gift': 'redeem' } as const satisfies Record<CodedEndpoint, string>;
-const ENDPOINT_OF_WORD = new Map<string, CodedEndpoint>(Object.entries(ID_WORD).map(([endpoint, word]) => [word, endpoint as CodedEndpoint]));
+const ID_WORD = { 'initiate-claim': 'initiate', 'redeem-gift': 'redeem' } as const satisfies Record<
+  CodedEndpoint,
+  string
+>;
+const ENDPOINT_OF_WORD = new Map<string, CodedEndpoint>(
+  Object.entries(ID_WORD).map(([endpoint, word]) => [word, endpoint as CodedEndpoint]),
+);
 const DOCUMENTED = new Set(documentedPairs().map((p) => `${p.endpoint} ${p.code}`));
 
 /** Skips of error checks against a target without fault injection say this (DESIGN.md). */
@@ -24,13 +29,17 @@ export function errorCheckId(endpoint: CodedEndpoint, code: ApiErrorCode): strin
  * not have that shape; `{ problem }` when it has the shape but names no documented pair, so that
  * a typo such as `err.redeem.4305` is refused instead of silently missing from the coverage.
  */
-export function parseErrorCheckId(id: string): { endpoint: CodedEndpoint; code: ApiErrorCode } | { problem: string } | undefined {
+export function parseErrorCheckId(
+  id: string,
+): { endpoint: CodedEndpoint; code: ApiErrorCode } | { problem: string } | undefined {
   const m = /^err\.([a-z-]+)\.(\d{4})$/.exec(id);
   if (!m) return undefined;
   const endpoint = ENDPOINT_OF_WORD.get(m[1] ?? '');
   const code = Number(m[2]);
-  if (!endpoint) return { problem: `"${id}" names endpoint "${m[1]}"; error check ids use ${Object.values(ID_WORD).join(' or ')}` };
-  if (!DOCUMENTED.has(`${endpoint} ${code}`)) return { problem: `"${id}": code ${code} is not documented for ${endpoint} (lib/error-catalog.ts)` };
+  if (!endpoint)
+    return { problem: `"${id}" names endpoint "${m[1]}"; error check ids use ${Object.values(ID_WORD).join(' or ')}` };
+  if (!DOCUMENTED.has(`${endpoint} ${code}`))
+    return { problem: `"${id}": code ${code} is not documented for ${endpoint} (lib/error-catalog.ts)` };
   return { endpoint, code: code as ApiErrorCode };
 }
 
@@ -56,7 +65,10 @@ export interface ErrorCoverage {
   readonly skipped: readonly PairCoverage[];
 }
 
-const PAIR_STATUS = { pass: 'verified', fail: 'failed', error: 'error', skip: 'skipped' } as const satisfies Record<CheckResult['status'], PairStatus>;
+const PAIR_STATUS = { pass: 'verified', fail: 'failed', error: 'error', skip: 'skipped' } as const satisfies Record<
+  CheckResult['status'],
+  PairStatus
+>;
 
 export function errorCoverage(results: readonly CheckResult[]): ErrorCoverage {
   const byId = new Map(results.map((r) => [r.id, r]));
@@ -65,10 +77,14 @@ export function errorCoverage(results: readonly CheckResult[]): ErrorCoverage {
     const result = byId.get(checkId);
     if (!result) return { endpoint, code, checkId, status: 'not run' };
     const status = PAIR_STATUS[result.status];
-    return status === 'skipped' ? { endpoint, code, checkId, status, reason: result.reason ?? '' } : { endpoint, code, checkId, status };
+    return status === 'skipped'
+      ? { endpoint, code, checkId, status, reason: result.reason ?? '' }
+      : { endpoint, code, checkId, status };
   });
   const codes = new Set(pairs.map((p) => p.code));
-  const codesVerified = [...codes].filter((code) => pairs.every((p) => p.code !== code || p.status === 'verified')).length;
+  const codesVerified = [...codes].filter((code) =>
+    pairs.every((p) => p.code !== code || p.status === 'verified'),
+  ).length;
   return {
     pairs,
     pairsVerified: pairs.filter((p) => p.status === 'verified').length,

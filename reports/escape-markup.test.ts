@@ -13,7 +13,9 @@ describe('printableText', () => {
 
 describe('escapeText and escapeAttribute', () => {
   it('escape markup characters', () => {
-    expect(escapeText(`<script>alert("x" & 'y')</script>`)).toBe('&lt;script&gt;alert(&quot;x&quot; &amp; &#39;y&#39;)&lt;/script&gt;');
+    expect(escapeText(`<script>alert("x" & 'y')</script>`)).toBe(
+      '&lt;script&gt;alert(&quot;x&quot; &amp; &#39;y&#39;)&lt;/script&gt;',
+    );
     expect(escapeAttribute('a\nb\tc')).toBe('a&#10;b&#9;c');
   });
 

@@ -11,13 +11,23 @@ const clientExchangeIsEvidence = (x: Exchange): EvidenceExchange => x;
 describe('evidence as text', () => {
   it('reads like HTTP messages', () => {
     const { exchange } = exchangeEvidence();
-    expect(requestText(exchange!)).toBe('POST http://127.0.0.1:40123/topup-transactions/redeem-gift\ncontent-type: application/json\n\n{"voucherCode":"GV-1","amount":50}');
-    expect(responseText(exchange!)).toBe('HTTP 200 (4 ms)\ncontent-type: application/json\n\n{"statusCode":200,"success":true,"data":{}}');
+    expect(requestText(exchange!)).toBe(
+      'POST http://127.0.0.1:40123/topup-transactions/redeem-gift\ncontent-type: application/json\n\n{"voucherCode":"GV-1","amount":50}',
+    );
+    expect(responseText(exchange!)).toBe(
+      'HTTP 200 (4 ms)\ncontent-type: application/json\n\n{"statusCode":200,"success":true,"data":{}}',
+    );
     expect(typeof clientExchangeIsEvidence).toBe('function');
   });
 
   it('says why no response came', () => {
-    const x: EvidenceExchange = { method: 'GET', url: 'http://127.0.0.1:1/', requestHeaders: {}, status: undefined, error: 'connection refused' };
+    const x: EvidenceExchange = {
+      method: 'GET',
+      url: 'http://127.0.0.1:1/',
+      requestHeaders: {},
+      status: undefined,
+      error: 'connection refused',
+    };
     expect(responseText(x)).toBe('(no response: connection refused)');
     expect(requestText(x)).toBe('GET http://127.0.0.1:1/');
   });
@@ -35,7 +45,9 @@ describe('evidence as text', () => {
   });
 
   it('gives a property failure its replay data, and nothing for a check without it', () => {
-    expect(replayText(makeResult({ id: 'auth.x', seed: 5, path: '1:2', counterexample: '[0]' }))).toBe('seed 5, path "1:2", counterexample [0]');
+    expect(replayText(makeResult({ id: 'auth.x', seed: 5, path: '1:2', counterexample: '[0]' }))).toBe(
+      'seed 5, path "1:2", counterexample [0]',
+    );
     expect(replayText(makeResult({ id: 'auth.x' }))).toBeUndefined();
   });
 });

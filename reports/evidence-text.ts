@@ -26,12 +26,16 @@ export function requestText(x: EvidenceExchange): string {
 
 export function responseText(x: EvidenceExchange): string {
   if (x.status === undefined) return x.error ? `(no response: ${x.error})` : '(no response)';
-  const timing = x.startedAt === undefined || x.endedAt === undefined ? '' : ` (${Math.round(x.endedAt - x.startedAt)} ms)`;
+  const timing =
+    x.startedAt === undefined || x.endedAt === undefined ? '' : ` (${Math.round(x.endedAt - x.startedAt)} ms)`;
   return withBody([`HTTP ${x.status}${timing}`, ...headerLines(x.responseHeaders)], x.responseBody);
 }
 
 function indent(text: string, prefix: string): string {
-  return text.split('\n').map((line) => `${prefix}${line}`).join('\n');
+  return text
+    .split('\n')
+    .map((line) => `${prefix}${line}`)
+    .join('\n');
 }
 
 export function evidenceText(evidence: readonly Evidence[]): string {

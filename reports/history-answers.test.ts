@@ -9,7 +9,20 @@ import { classifyAnswers, describeAnswers } from './history-answers';
 let t = 0;
 function op(status: number, extra: Partial<HistoryOp> = {}): HistoryOp {
   t += 10;
-  return { runner: 'k6-0', vu: 1, iteration: t, op: 'claim', voucher: 'V1', amount: '1000000', idempotencyKey: `k${t}`, invokeMs: t, completeMs: t + 5, outcome: status === 200 ? 'ok' : status >= 400 && status < 500 ? 'fail' : 'info', status, ...extra };
+  return {
+    runner: 'k6-0',
+    vu: 1,
+    iteration: t,
+    op: 'claim',
+    voucher: 'V1',
+    amount: '1000000',
+    idempotencyKey: `k${t}`,
+    invokeMs: t,
+    completeMs: t + 5,
+    outcome: status === 200 ? 'ok' : status >= 400 && status < 500 ? 'fail' : 'info',
+    status,
+    ...extra,
+  };
 }
 
 describe('classifyAnswers', () => {
@@ -39,7 +52,11 @@ describe('classifyAnswers', () => {
   });
 
   it('describes the three kinds on one line, with their statuses', () => {
-    const line = describeAnswers(classifyAnswers([op(0, { faultInjected: true }), op(0, { faultInjected: true }), op(502)]));
-    expect(line).toBe("failed answers: 2 injected, the server's as expected (0 ×2); 1 from the server with no fault injected (502 ×1); 0 the harness's own, no answer with no fault injected");
+    const line = describeAnswers(
+      classifyAnswers([op(0, { faultInjected: true }), op(0, { faultInjected: true }), op(502)]),
+    );
+    expect(line).toBe(
+      "failed answers: 2 injected, the server's as expected (0 ×2); 1 from the server with no fault injected (502 ×1); 0 the harness's own, no answer with no fault injected",
+    );
   });
 });

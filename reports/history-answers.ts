@@ -54,6 +54,11 @@ export function classifyAnswers(ops: Iterable<HistoryOp>): FailedAnswers {
 
 /** One console line: e.g. "failed answers: 7 injected (the server's, expected: 0 ×3, 503/5004 ×4); 0 from the server unprovoked; 0 the harness's own". */
 export function describeAnswers(answers: FailedAnswers): string {
-  const detail = (c: AnswerClass) => (c.count === 0 ? '' : ` (${Object.entries(c.byStatus).map(([s, n]) => `${s} ×${n}`).join(', ')})`);
+  const detail = (c: AnswerClass) =>
+    c.count === 0
+      ? ''
+      : ` (${Object.entries(c.byStatus)
+          .map(([s, n]) => `${s} ×${n}`)
+          .join(', ')})`;
   return `failed answers: ${answers.injected.count} injected, the server's as expected${detail(answers.injected)}; ${answers.server.count} from the server with no fault injected${detail(answers.server)}; ${answers.harness.count} the harness's own, no answer with no fault injected${detail(answers.harness)}`;
 }

@@ -40,20 +40,52 @@ export interface CheckHistoryInput {
   readonly fixedOtp?: boolean;
 }
 
-function termsOf(voucher: string, initial: CheckHistoryInput['initial'], final: FinalVoucherState | undefined): VoucherTerms {
+function termsOf(
+  voucher: string,
+  initial: CheckHistoryInput['initial'],
+  final: FinalVoucherState | undefined,
+): VoucherTerms {
   const given = initial.get(voucher);
   if (given) return given;
-  if (final) return { amount: microFromHistory(final.amount, `finals ${voucher}: amount`), serviceFee: microFromHistory(final.serviceFee, `finals ${voucher}: serviceFee`) };
-  throw new HarnessError('INVALID_ARGUMENT', `"initial" has no amount and service fee for voucher ${voucher}, and "finals" has no state for it: give its amount before the run`);
+  if (final)
+    return {
+      amount: microFromHistory(final.amount, `finals ${voucher}: amount`),
+      serviceFee: microFromHistory(final.serviceFee, `finals ${voucher}: serviceFee`),
+    };
+  throw new HarnessError(
+    'INVALID_ARGUMENT',
+    `"initial" has no amount and service fee for voucher ${voucher}, and "finals" has no state for it: give its amount before the run`,
+  );
 }
 
 function validate(input: CheckHistoryInput): void {
-  if (typeof input !== 'object' || input === null) throw new HarnessError('INVALID_ARGUMENT', `"input" expected {ops, finals, initial, otpSource}, got ${describeValue(input)}`);
-  if (input.ops === null || typeof (input.ops as Iterable<HistoryOp>)[Symbol.iterator] !== 'function') throw new HarnessError('INVALID_ARGUMENT', `"ops" expected an iterable of history ops, got ${describeValue(input.ops)}`);
-  if (!Array.isArray(input.finals)) throw new HarnessError('INVALID_ARGUMENT', `"finals" expected an array of final voucher states, got ${describeValue(input.finals)}`);
-  if (!(input.initial instanceof Map)) throw new HarnessError('INVALID_ARGUMENT', `"initial" expected a Map from voucher code to {amount, serviceFee}, got ${describeValue(input.initial)}`);
-  if (typeof input.otpSource !== 'boolean') throw new HarnessError('INVALID_ARGUMENT', `"otpSource" expected a boolean, got ${describeValue(input.otpSource)}`);
-  if (input.ledger !== undefined && !Array.isArray(input.ledger)) throw new HarnessError('INVALID_ARGUMENT', `"ledger" expected an array of ledger entries, got ${describeValue(input.ledger)}`);
+  if (typeof input !== 'object' || input === null)
+    throw new HarnessError(
+      'INVALID_ARGUMENT',
+      `"input" expected {ops, finals, initial, otpSource}, got ${describeValue(input)}`,
+    );
+  if (input.ops === null || typeof (input.ops as Iterable<HistoryOp>)[Symbol.iterator] !== 'function')
+    throw new HarnessError(
+      'INVALID_ARGUMENT',
+      `"ops" expected an iterable of history ops, got ${describeValue(input.ops)}`,
+    );
+  if (!Array.isArray(input.finals))
+    throw new HarnessError(
+      'INVALID_ARGUMENT',
+      `"finals" expected an array of final voucher states, got ${describeValue(input.finals)}`,
+    );
+  if (!(input.initial instanceof Map))
+    throw new HarnessError(
+      'INVALID_ARGUMENT',
+      `"initial" expected a Map from voucher code to {amount, serviceFee}, got ${describeValue(input.initial)}`,
+    );
+  if (typeof input.otpSource !== 'boolean')
+    throw new HarnessError('INVALID_ARGUMENT', `"otpSource" expected a boolean, got ${describeValue(input.otpSource)}`);
+  if (input.ledger !== undefined && !Array.isArray(input.ledger))
+    throw new HarnessError(
+      'INVALID_ARGUMENT',
+      `"ledger" expected an array of ledger entries, got ${describeValue(input.ledger)}`,
+    );
 }
 
 export function checkHistory(input: CheckHistoryInput): Verdict {
@@ -65,11 +97,16 @@ export function checkHistory(input: CheckHistoryInput): Verdict {
   for (const v of index.vouchers.values()) {
     const final = finals.get(v.voucher);
     const terms = termsOf(v.voucher, input.initial, final);
-    const finalRemaining = final === undefined ? undefined : microFromHistory(final.remainingBalance, `finals ${v.voucher}: remainingBalance`, true);
+    const finalRemaining =
+      final === undefined
+        ? undefined
+        : microFromHistory(final.remainingBalance, `finals ${v.voucher}: remainingBalance`, true);
     checkKeys(v, findings);
     checkOverReservation(v, terms, findings);
     checkSpuriousRefusals(v, terms, findings);
-    const judged = ledger ? judgeLedger(v, ledger.get(v.voucher) ?? [], terms, finalRemaining, input.otpSource, findings) : undefined;
+    const judged = ledger
+      ? judgeLedger(v, ledger.get(v.voucher) ?? [], terms, finalRemaining, input.otpSource, findings)
+      : undefined;
     checkBalanceReads(v, terms, finalRemaining, findings);
     if (!input.otpSource) continue;
     checkOtps(v, findings);
@@ -81,7 +118,12 @@ export function checkHistory(input: CheckHistoryInput): Verdict {
     ops: index.ops,
     violations: findings.violations,
     undetermined: findings.undetermined,
-    counts: { ...index.counts, keys: index.keys, ledgerEntries: input.ledger?.length ?? 0, undetermined: findings.undeterminedCount },
+    counts: {
+      ...index.counts,
+      keys: index.keys,
+      ledgerEntries: input.ledger?.length ?? 0,
+      undetermined: findings.undeterminedCount,
+    },
     faults: index.faults,
     ledger: input.ledger !== undefined,
     otpSource: input.otpSource,

@@ -31,7 +31,12 @@ function subsetSums(values: readonly bigint[]): Set<bigint> {
 }
 
 /** A refused redemption whose value explains `missing` (with some subset of the unknown ones): a hint, not a proof. */
-function failedThatWouldExplain(failed: readonly KeyGroup[], fee: bigint, missing: bigint, sums: Set<bigint>): KeyGroup | undefined {
+function failedThatWouldExplain(
+  failed: readonly KeyGroup[],
+  fee: bigint,
+  missing: bigint,
+  sums: Set<bigint>,
+): KeyGroup | undefined {
   return failed.find((g) => g.amount !== null && [...sums].some((s) => s + g.amount! + fee === missing));
 }
 
@@ -44,11 +49,18 @@ function missingRedemption(acknowledged: readonly KeyGroup[], fee: bigint, short
   return acknowledged.find((g) => g.amount! + fee === shortfall);
 }
 
-export function checkConservation(v: VoucherHistory, terms: VoucherTerms, finalRemaining: bigint | undefined, redemptions: Effects | undefined, findings: Findings): void {
+export function checkConservation(
+  v: VoucherHistory,
+  terms: VoucherTerms,
+  finalRemaining: bigint | undefined,
+  redemptions: Effects | undefined,
+  findings: Findings,
+): void {
   const groups = [...v.redeems.values()].sort((a, b) => a.invokeMs - b.invokeMs);
   const acknowledged = groups.filter((g) => g.outcome === 'ok');
   if (finalRemaining === undefined) {
-    if (groups.some((g) => g.outcome !== 'fail')) findings.undecided('conservation', v.voucher, 'no final state was given for the voucher');
+    if (groups.some((g) => g.outcome !== 'fail'))
+      findings.undecided('conservation', v.voucher, 'no final state was given for the voucher');
     return;
   }
   // missing: what left the voucher beyond the acknowledged redemptions (negative: less left than they took).
@@ -69,22 +81,56 @@ export function checkConservation(v: VoucherHistory, terms: VoucherTerms, finalR
   if (unknownAmount.length > 0) {
     // A whole-balance claim takes what was available, at least one micro-unit, plus the fee.
     const least = BigInt(unknownAmount.filter((g) => g.outcome === 'ok').length) * (terms.serviceFee + 1n);
-    if (missing < least) findings.violate('conservation', v.voucher, `${expected} leaves ${money(missing)} for ${unknownAmount.length} whole-balance redemptions, less than their fees`, unknownAmount.map((g) => g.first));
-    else findings.undecided('conservation', v.voucher, `${unknownAmount.length} redemptions of whole-balance claims have amounts the client never saw (no ledger)`);
+    if (missing < least)
+      findings.violate(
+        'conservation',
+        v.voucher,
+        `${expected} leaves ${money(missing)} for ${unknownAmount.length} whole-balance redemptions, less than their fees`,
+        unknownAmount.map((g) => g.first),
+      );
+    else
+      findings.undecided(
+        'conservation',
+        v.voucher,
+        `${unknownAmount.length} redemptions of whole-balance claims have amounts the client never saw (no ledger)`,
+      );
     return;
   }
   const failed = groups.filter((g) => g.outcome === 'fail');
   if (missing < 0n) {
     // With the ledger, an acknowledged redemption it lacks is already named exactly.
     const absent = redemptions ? undefined : missingRedemption(acknowledged, terms.serviceFee, -missing);
-    if (absent) findings.violate('acknowledged-present', v.voucher, `redemption ${absent.key} (${money(absent.amount!)} + fee ${money(terms.serviceFee)}) was acknowledged but is not in the final balance: ${expected} is ${money(-missing)} short`, [absent.first]);
-    else findings.violate('conservation', v.voucher, `the final balance is ${money(-missing)} higher than the acknowledged redemptions and fees allow (${expected})`, acknowledged.map((g) => g.first));
+    if (absent)
+      findings.violate(
+        'acknowledged-present',
+        v.voucher,
+        `redemption ${absent.key} (${money(absent.amount!)} + fee ${money(terms.serviceFee)}) was acknowledged but is not in the final balance: ${expected} is ${money(-missing)} short`,
+        [absent.first],
+      );
+    else
+      findings.violate(
+        'conservation',
+        v.voucher,
+        `the final balance is ${money(-missing)} higher than the acknowledged redemptions and fees allow (${expected})`,
+        acknowledged.map((g) => g.first),
+      );
     return;
   }
   if (info.length > INFO_SUBSET_LIMIT) {
     const most = info.reduce((sum, u) => sum + u.value, 0n);
-    if (missing > most) findings.violate('conservation', v.voucher, `${money(missing)} left the voucher beyond the acknowledged redemptions, more than all ${info.length} unknown ones could take (${money(most)})`, acknowledged.map((g) => g.first));
-    else findings.undecided('conservation', v.voucher, `${info.length} redemptions of unknown outcome (more than ${INFO_SUBSET_LIMIT}): which happened is not searched`);
+    if (missing > most)
+      findings.violate(
+        'conservation',
+        v.voucher,
+        `${money(missing)} left the voucher beyond the acknowledged redemptions, more than all ${info.length} unknown ones could take (${money(most)})`,
+        acknowledged.map((g) => g.first),
+      );
+    else
+      findings.undecided(
+        'conservation',
+        v.voucher,
+        `${info.length} redemptions of unknown outcome (more than ${INFO_SUBSET_LIMIT}): which happened is not searched`,
+      );
     return;
   }
   const sums = subsetSums(info.map((u) => u.value));
@@ -103,13 +149,34 @@ export function checkConservation(v: VoucherHistory, terms: VoucherTerms, finalR
  * redemptions completed before it left, nor below what all redemptions possibly done by its answer
  * left (1: a fee or a success missing, money gone that no redemption explains).
  */
-export function checkBalanceReads(v: VoucherHistory, terms: VoucherTerms, finalRemaining: bigint | undefined, findings: Findings): void {
-  if (finalRemaining !== undefined && finalRemaining < 0n) findings.violate('no-over-reservation', v.voucher, `the final remainingBalance is ${money(finalRemaining)}, below zero`, []);
-  const reads = v.details.filter((d) => d.outcome === 'ok' && d.remainingBalance !== undefined).sort((a, b) => a.invokeMs - b.invokeMs);
+export function checkBalanceReads(
+  v: VoucherHistory,
+  terms: VoucherTerms,
+  finalRemaining: bigint | undefined,
+  findings: Findings,
+): void {
+  if (finalRemaining !== undefined && finalRemaining < 0n)
+    findings.violate(
+      'no-over-reservation',
+      v.voucher,
+      `the final remainingBalance is ${money(finalRemaining)}, below zero`,
+      [],
+    );
+  const reads = v.details
+    .filter((d) => d.outcome === 'ok' && d.remainingBalance !== undefined)
+    .sort((a, b) => a.invokeMs - b.invokeMs);
   if (reads.length === 0) return;
   const groups = [...v.redeems.values()];
-  const done = new TimeSums(groups.filter((g) => g.outcome === 'ok').map((g) => ({ t: g.okCompleteMs, amount: (g.amount ?? 0n) + terms.serviceFee })));
-  const possible = new TimeSums(groups.filter((g) => g.outcome !== 'fail').map((g) => ({ t: g.invokeMs, amount: g.amount === null ? null : g.amount + terms.serviceFee })));
+  const done = new TimeSums(
+    groups
+      .filter((g) => g.outcome === 'ok')
+      .map((g) => ({ t: g.okCompleteMs, amount: (g.amount ?? 0n) + terms.serviceFee })),
+  );
+  const possible = new TimeSums(
+    groups
+      .filter((g) => g.outcome !== 'fail')
+      .map((g) => ({ t: g.invokeMs, amount: g.amount === null ? null : g.amount + terms.serviceFee })),
+  );
   const reported = new Set<string>();
   const once = (invariant: 'no-over-reservation' | 'conservation', message: string, op: HistoryOp) => {
     if (reported.has(invariant)) return;
@@ -120,8 +187,18 @@ export function checkBalanceReads(v: VoucherHistory, terms: VoucherTerms, finalR
     const seen = microFromHistory(d.remainingBalance!, () => `detail ${d.idempotencyKey}: remainingBalance`, true);
     if (seen < 0n) once('no-over-reservation', `a read shows remainingBalance ${money(seen)}, below zero`, d);
     const atMost = terms.amount - done.before(d.invokeMs).sum;
-    if (seen > atMost) once('conservation', `a read shows remainingBalance ${money(seen)}, but redemptions acknowledged (with their fees) before it was sent leave at most ${money(atMost)}`, d);
+    if (seen > atMost)
+      once(
+        'conservation',
+        `a read shows remainingBalance ${money(seen)}, but redemptions acknowledged (with their fees) before it was sent leave at most ${money(atMost)}`,
+        d,
+      );
     const spent = possible.before(d.completeMs);
-    if (spent.unknown === 0 && seen < terms.amount - spent.sum) once('conservation', `a read shows remainingBalance ${money(seen)}, but every redemption possibly done by then leaves at least ${money(terms.amount - spent.sum)}`, d);
+    if (spent.unknown === 0 && seen < terms.amount - spent.sum)
+      once(
+        'conservation',
+        `a read shows remainingBalance ${money(seen)}, but every redemption possibly done by then leaves at least ${money(terms.amount - spent.sum)}`,
+        d,
+      );
   }
 }

@@ -57,7 +57,10 @@ const INSUFFICIENT_BALANCE = 4091;
 
 /** A redemption answer that certainly ended its claim's reservation. */
 export function endsClaim(op: HistoryOp): boolean {
-  return op.op === 'redeem' && (op.outcome === 'ok' || (op.outcome === 'fail' && op.code !== undefined && RELEASING_REFUSALS.has(op.code)));
+  return (
+    op.op === 'redeem' &&
+    (op.outcome === 'ok' || (op.outcome === 'fail' && op.code !== undefined && RELEASING_REFUSALS.has(op.code)))
+  );
 }
 
 const DIGITS = /^\d+$/;
@@ -69,7 +72,10 @@ const SIGNED_DIGITS = /^-?\d+$/;
  */
 export function microFromHistory(text: string, field: string | (() => string), signed = false): bigint {
   if (typeof text !== 'string' || !(signed ? SIGNED_DIGITS : DIGITS).test(text)) {
-    throw new HarnessError('INVALID_ARGUMENT', `"${typeof field === 'string' ? field : field()}" expected integer micro-units as a base-10 string such as "12500000", got ${describeValue(text)}`);
+    throw new HarnessError(
+      'INVALID_ARGUMENT',
+      `"${typeof field === 'string' ? field : field()}" expected integer micro-units as a base-10 string such as "12500000", got ${describeValue(text)}`,
+    );
   }
   return BigInt(text);
 }
@@ -100,7 +106,21 @@ function addToGroup(groups: Map<string, KeyGroup>, op: HistoryOp): void {
   let g = groups.get(key);
   if (!g) {
     // Every field set here, in one order: one hidden class for all groups keeps this loop fast.
-    g = { key, ops: [], outcome: op.outcome, amount, invokeMs: op.invokeMs, okCompleteMs: Infinity, lastCompleteMs: op.completeMs, first: op, otp: op.otp, claimKey: scoped(op, op.claimKey), refused: false, releasesClaim: false, conflicts: [] };
+    g = {
+      key,
+      ops: [],
+      outcome: op.outcome,
+      amount,
+      invokeMs: op.invokeMs,
+      okCompleteMs: Infinity,
+      lastCompleteMs: op.completeMs,
+      first: op,
+      otp: op.otp,
+      claimKey: scoped(op, op.claimKey),
+      refused: false,
+      releasesClaim: false,
+      conflicts: [],
+    };
     groups.set(key, g);
   }
   g.ops.push(op);
@@ -161,11 +181,19 @@ function linkRedemptions(v: VoucherHistory, fixedOtp: boolean): void {
 }
 
 /** Groups the ops by voucher and key in one pass; a voucher of `finals` with no ops still appears. */
-export function indexHistory(ops: Iterable<HistoryOp>, finals: readonly FinalVoucherState[], fixedOtp = false): HistoryIndex {
+export function indexHistory(
+  ops: Iterable<HistoryOp>,
+  finals: readonly FinalVoucherState[],
+  fixedOtp = false,
+): HistoryIndex {
   const vouchers = new Map<string, VoucherHistory>();
   const voucherOf = (code: string) => {
     let v = vouchers.get(code);
-    if (!v) vouchers.set(code, (v = { voucher: code, claims: new Map(), redeems: new Map(), details: [], sharedOtps: new Set() }));
+    if (!v)
+      vouchers.set(
+        code,
+        (v = { voucher: code, claims: new Map(), redeems: new Map(), details: [], sharedOtps: new Set() }),
+      );
     return v;
   };
   const counts = { claim: emptyCounts(), redeem: emptyCounts(), detail: emptyCounts() };
@@ -180,7 +208,11 @@ export function indexHistory(ops: Iterable<HistoryOp>, finals: readonly FinalVou
     if (op.op === 'claim') addToGroup(v.claims, op);
     else if (op.op === 'redeem') addToGroup(v.redeems, op);
     else if (op.op === 'detail') v.details.push(op);
-    else throw new HarnessError('INVALID_ARGUMENT', `"op" expected claim, redeem or detail, got ${describeValue((op as HistoryOp).op)}`);
+    else
+      throw new HarnessError(
+        'INVALID_ARGUMENT',
+        `"op" expected claim, redeem or detail, got ${describeValue((op as HistoryOp).op)}`,
+      );
   }
   for (const f of finals) voucherOf(f.voucher);
   let keys = 0;

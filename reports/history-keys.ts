@@ -7,12 +7,25 @@ import type { KeyGroup, VoucherHistory } from './history-index';
 import type { Findings } from './history-verdict';
 
 export function checkKeys(v: VoucherHistory, findings: Findings): void {
-  for (const [what, groups] of [['claim', v.claims], ['redemption', v.redeems]] as const) {
+  for (const [what, groups] of [
+    ['claim', v.claims],
+    ['redemption', v.redeems],
+  ] as const) {
     for (const g of groups.values()) {
       if (g.conflicts.length > 0) {
-        findings.violate('one-effect-per-key', v.voucher, `${what} key ${g.key} was acknowledged ${g.conflicts.length + 1} times with different effects (amount, OTP or claim differ)`, [g.first, ...g.conflicts]);
+        findings.violate(
+          'one-effect-per-key',
+          v.voucher,
+          `${what} key ${g.key} was acknowledged ${g.conflicts.length + 1} times with different effects (amount, OTP or claim differ)`,
+          [g.first, ...g.conflicts],
+        );
       } else if (g.outcome === 'ok' && g.refused) {
-        findings.violate('one-effect-per-key', v.voucher, `${what} key ${g.key} was both acknowledged and refused with 4091: a replay must return the first answer`, [g.first, ...g.ops.filter((o) => o.code === 4091)]);
+        findings.violate(
+          'one-effect-per-key',
+          v.voucher,
+          `${what} key ${g.key} was both acknowledged and refused with 4091: a replay must return the first answer`,
+          [g.first, ...g.ops.filter((o) => o.code === 4091)],
+        );
       }
     }
   }
@@ -25,7 +38,9 @@ export function checkKeys(v: VoucherHistory, findings: Findings): void {
  */
 export function checkOtps(v: VoucherHistory, findings: Findings): void {
   // Through a shared OTP the client cannot tell a reuse from a redemption of another claim: the ledger judges those.
-  const okGroups = [...v.redeems.values()].filter((g) => g.outcome === 'ok' && g.otp !== undefined && !v.sharedOtps.has(g.otp));
+  const okGroups = [...v.redeems.values()].filter(
+    (g) => g.outcome === 'ok' && g.otp !== undefined && !v.sharedOtps.has(g.otp),
+  );
   const byOtp = new Map<string, KeyGroup[]>();
   for (const g of okGroups) {
     const id = `${g.claimKey ?? ''}\u0000${g.otp}`;
@@ -36,6 +51,11 @@ export function checkOtps(v: VoucherHistory, findings: Findings): void {
   for (const list of byOtp.values()) {
     if (list.length < 2) continue;
     const g = list[0]!;
-    findings.violate('one-redemption-per-otp', v.voucher, `OTP ${g.otp}${g.claimKey === undefined ? '' : ` of claim ${g.claimKey}`} was redeemed ${list.length} times, under keys ${list.map((x) => x.key).join(', ')}`, list.map((x) => x.first));
+    findings.violate(
+      'one-redemption-per-otp',
+      v.voucher,
+      `OTP ${g.otp}${g.claimKey === undefined ? '' : ` of claim ${g.claimKey}`} was redeemed ${list.length} times, under keys ${list.map((x) => x.key).join(', ')}`,
+      list.map((x) => x.first),
+    );
   }
 }

@@ -32,10 +32,18 @@ const VOUCHER_ACCOUNT = 'voucher:';
 /** The admin API's answer (`{entries: [...]}`, amounts as 6-place strings, times ISO 8601) as entries. */
 export function ledgerFromAdminJson(json: unknown): HistoryLedgerEntry[] {
   const list = Array.isArray(json) ? json : (json as { entries?: unknown } | null)?.entries;
-  if (!Array.isArray(list)) throw new HarnessError('INVALID_ARGUMENT', `"ledger" expected {"entries": [...]} from GET /admin/ledger, got ${describeValue(json)}`);
+  if (!Array.isArray(list))
+    throw new HarnessError(
+      'INVALID_ARGUMENT',
+      `"ledger" expected {"entries": [...]} from GET /admin/ledger, got ${describeValue(json)}`,
+    );
   return list.map((raw: Record<string, unknown>, i) => {
     const at = typeof raw.at === 'string' ? Date.parse(raw.at) : raw.at;
-    if (typeof at !== 'number' || Number.isNaN(at)) throw new HarnessError('INVALID_ARGUMENT', `"entries[${i}].at" expected an ISO 8601 time, got ${describeValue(raw.at)}`);
+    if (typeof at !== 'number' || Number.isNaN(at))
+      throw new HarnessError(
+        'INVALID_ARGUMENT',
+        `"entries[${i}].at" expected an ISO 8601 time, got ${describeValue(raw.at)}`,
+      );
     return { ...(raw as unknown as HistoryLedgerEntry), at, amount: moneyFromJson(raw.amount, `entries[${i}].amount`) };
   });
 }
@@ -81,7 +89,10 @@ class EntryPool {
 
   /** By the claim it consumed (exact) or, with `byAmount`, by amount (any entry for an unknown amount). */
   take(g: KeyGroup, claimId: string | undefined, byAmount: boolean): HistoryLedgerEntry | undefined {
-    const lists = [claimId === undefined ? undefined : this.#byClaim.get(claimId), !byAmount ? undefined : g.amount === null ? this.entries : this.#byAmount.get(g.amount)];
+    const lists = [
+      claimId === undefined ? undefined : this.#byClaim.get(claimId),
+      !byAmount ? undefined : g.amount === null ? this.entries : this.#byAmount.get(g.amount),
+    ];
     for (const list of lists) {
       const free = (list ?? []).filter((e) => !this.#used.has(e));
       const e = free.find((x) => within(g, x)) ?? free[0];
@@ -114,7 +125,14 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
  * must find its entry), then unknown ones (may or may not); what is left must belong to no op —
  * a refused op's effect (failed-absent) or a key's second effect (one-effect-per-key).
  */
-function attribute(what: 'claim' | 'redemption', groups: readonly KeyGroup[], entries: readonly HistoryLedgerEntry[], claimIdOf: (g: KeyGroup) => string | undefined, voucher: string, findings: Findings): Effects {
+function attribute(
+  what: 'claim' | 'redemption',
+  groups: readonly KeyGroup[],
+  entries: readonly HistoryLedgerEntry[],
+  claimIdOf: (g: KeyGroup) => string | undefined,
+  voucher: string,
+  findings: Findings,
+): Effects {
   const pool = new EntryPool(entries);
   const effects: Effects = new Map();
   const byInvoke = [...groups].sort((a, b) => a.invokeMs - b.invokeMs);
@@ -127,12 +145,19 @@ function attribute(what: 'claim' | 'redemption', groups: readonly KeyGroup[], en
     const e = pool.take(g, claimIdOf(g), false);
     if (e) effects.set(g, e);
   }
-  for (const g of [...ok.filter(known), ...info.filter(known), ...ok.filter((g) => !known(g)), ...info.filter((g) => !known(g))]) {
+  for (const g of [
+    ...ok.filter(known),
+    ...info.filter(known),
+    ...ok.filter((g) => !known(g)),
+    ...info.filter((g) => !known(g)),
+  ]) {
     if (effects.has(g)) continue;
     let e = pool.take(g, undefined, true);
     if (!e && g.outcome === 'ok') {
       // An unknown op may have been credited with this acknowledged op's entry: take it back.
-      const lent = [...effects].find(([other, x]) => other.outcome === 'info' && (g.amount === null || x.amount === g.amount));
+      const lent = [...effects].find(
+        ([other, x]) => other.outcome === 'info' && (g.amount === null || x.amount === g.amount),
+      );
       if (lent) {
         effects.delete(lent[0]);
         pool.release(lent[1]);
@@ -140,13 +165,25 @@ function attribute(what: 'claim' | 'redemption', groups: readonly KeyGroup[], en
       }
     }
     if (e) effects.set(g, e);
-    else if (g.outcome === 'ok') findings.violate('acknowledged-present', voucher, `${what} ${g.key} was acknowledged, but the ledger has no ${what} entry for it`, [g.first]);
+    else if (g.outcome === 'ok')
+      findings.violate(
+        'acknowledged-present',
+        voucher,
+        `${what} ${g.key} was acknowledged, but the ledger has no ${what} entry for it`,
+        [g.first],
+      );
   }
   const failed = byInvoke.filter((g) => g.outcome === 'fail');
   for (const e of pool.leftovers()) {
-    const refused = failed.find((g) => g.amount === e.amount && within(g, e)) ?? failed.find((g) => g.amount === e.amount);
+    const refused =
+      failed.find((g) => g.amount === e.amount && within(g, e)) ?? failed.find((g) => g.amount === e.amount);
     if (refused) {
-      findings.violate('failed-absent', voucher, `${what} ${refused.key} was refused (status ${refused.first.status}${refused.first.code ? `, code ${refused.first.code}` : ''}), but the ledger has its effect: entry ${e.seq} (${e.kind} ${money(e.amount)})`, refused.ops);
+      findings.violate(
+        'failed-absent',
+        voucher,
+        `${what} ${refused.key} was refused (status ${refused.first.status}${refused.first.code ? `, code ${refused.first.code}` : ''}), but the ledger has its effect: entry ${e.seq} (${e.kind} ${money(e.amount)})`,
+        refused.ops,
+      );
       continue;
     }
     const twice = ok.find((g) => g.amount === e.amount && within(g, e)) ?? ok.find((g) => g.amount === e.amount);
@@ -169,15 +206,33 @@ export interface LedgerJudgement {
   readonly redemptions: Effects;
 }
 
-function violateFirst(findings: Findings, invariant: Invariant, voucher: string, message: string, groups: Iterable<KeyGroup | undefined>): void {
-  findings.violate(invariant, voucher, message, [...groups].flatMap((g) => (g ? [g.first] : [])));
+function violateFirst(
+  findings: Findings,
+  invariant: Invariant,
+  voucher: string,
+  message: string,
+  groups: Iterable<KeyGroup | undefined>,
+): void {
+  findings.violate(
+    invariant,
+    voucher,
+    message,
+    [...groups].flatMap((g) => (g ? [g.first] : [])),
+  );
 }
 
 /**
  * Decides, for one voucher, what the ledger shows. `finalRemaining` is the final state's balance
  * (undefined when there is none). Redemptions are judged only when the run had OTPs.
  */
-export function judgeLedger(v: VoucherHistory, entries: readonly HistoryLedgerEntry[], terms: VoucherTerms, finalRemaining: bigint | undefined, otpSource: boolean, findings: Findings): LedgerJudgement {
+export function judgeLedger(
+  v: VoucherHistory,
+  entries: readonly HistoryLedgerEntry[],
+  terms: VoucherTerms,
+  finalRemaining: bigint | undefined,
+  otpSource: boolean,
+  findings: Findings,
+): LedgerJudgement {
   const account = `${VOUCHER_ACCOUNT}${v.voucher}`;
   const reserved = entries.filter((e) => e.kind === 'claim-reserved');
   const claims = attribute('claim', [...v.claims.values()], reserved, () => undefined, v.voucher, findings);
@@ -188,7 +243,14 @@ export function judgeLedger(v: VoucherHistory, entries: readonly HistoryLedgerEn
 
   const redemptionEntries = entries.filter((e) => e.kind === 'redemption');
   const redemptions = otpSource
-    ? attribute('redemption', [...v.redeems.values()], redemptionEntries, (g) => (g.claimKey === undefined ? undefined : claimIdOfKey.get(g.claimKey)), v.voucher, findings)
+    ? attribute(
+        'redemption',
+        [...v.redeems.values()],
+        redemptionEntries,
+        (g) => (g.claimKey === undefined ? undefined : claimIdOfKey.get(g.claimKey)),
+        v.voucher,
+        findings,
+      )
     : new Map<KeyGroup, HistoryLedgerEntry>();
   const redeemOfEntry = new Map<HistoryLedgerEntry, KeyGroup>([...redemptions].map(([g, e]) => [e, g]));
 
@@ -197,16 +259,32 @@ export function judgeLedger(v: VoucherHistory, entries: readonly HistoryLedgerEn
   for (const e of redemptionEntries) if (e.claimId !== undefined) push(redeemedClaims, e.claimId, e);
   for (const [claimId, list] of redeemedClaims) {
     if (list.length < 2) continue;
-    violateFirst(findings, 'one-redemption-per-otp', v.voucher, `claim ${claimId}${groupOfClaimId.has(claimId) ? ` (key ${groupOfClaimId.get(claimId)!.key})` : ''} was redeemed ${list.length} times: ledger entries ${list.map((e) => e.seq).join(', ')}`, list.map((e) => redeemOfEntry.get(e)));
+    violateFirst(
+      findings,
+      'one-redemption-per-otp',
+      v.voucher,
+      `claim ${claimId}${groupOfClaimId.has(claimId) ? ` (key ${groupOfClaimId.get(claimId)!.key})` : ''} was redeemed ${list.length} times: ledger entries ${list.map((e) => e.seq).join(', ')}`,
+      list.map((e) => redeemOfEntry.get(e)),
+    );
   }
 
   // Each redemption consumes amount + serviceFee (DESIGN.md › Balance reservation): exactly one fee.
   const feesByReference = new Map<string, bigint>();
-  for (const e of entries) if (e.kind === 'service-fee' && e.from === account && e.reference !== undefined) feesByReference.set(e.reference, (feesByReference.get(e.reference) ?? 0n) + e.amount);
-  const wrongFee = redemptionEntries.filter((e) => (e.reference === undefined ? 0n : (feesByReference.get(e.reference) ?? 0n)) !== terms.serviceFee);
+  for (const e of entries)
+    if (e.kind === 'service-fee' && e.from === account && e.reference !== undefined)
+      feesByReference.set(e.reference, (feesByReference.get(e.reference) ?? 0n) + e.amount);
+  const wrongFee = redemptionEntries.filter(
+    (e) => (e.reference === undefined ? 0n : (feesByReference.get(e.reference) ?? 0n)) !== terms.serviceFee,
+  );
   if (wrongFee.length > 0) {
     const e = wrongFee[0]!;
-    violateFirst(findings, 'conservation', v.voucher, `${wrongFee.length} redemptions were charged a service fee other than ${money(terms.serviceFee)}: the first, ledger entry ${e.seq} (${e.reference ?? 'no reference'}), was charged ${money(feesByReference.get(e.reference ?? '') ?? 0n)}`, wrongFee.map((x) => redeemOfEntry.get(x)));
+    violateFirst(
+      findings,
+      'conservation',
+      v.voucher,
+      `${wrongFee.length} redemptions were charged a service fee other than ${money(terms.serviceFee)}: the first, ledger entry ${e.seq} (${e.reference ?? 'no reference'}), was charged ${money(feesByReference.get(e.reference ?? '') ?? 0n)}`,
+      wrongFee.map((x) => redeemOfEntry.get(x)),
+    );
   }
 
   // The ledger's own sums; reservations within the balance whenever one is made; never a negative balance.
@@ -228,13 +306,32 @@ export function judgeLedger(v: VoucherHistory, entries: readonly HistoryLedgerEn
     // pending claims above the balance (their redemptions then fail with 4044/4096).
     if (!overReserved && ((e.kind === 'claim-reserved' && held > balance) || balance < 0n)) {
       overReserved = true;
-      violateFirst(findings, 'no-over-reservation', v.voucher, `after ledger entry ${e.seq} (${e.kind}) the voucher held ${money(held)} in reservations against a balance of ${money(balance)}`, [...pending.keys()].map((id) => groupOfClaimId.get(id)));
+      violateFirst(
+        findings,
+        'no-over-reservation',
+        v.voucher,
+        `after ledger entry ${e.seq} (${e.kind}) the voucher held ${money(held)} in reservations against a balance of ${money(balance)}`,
+        [...pending.keys()].map((id) => groupOfClaimId.get(id)),
+      );
     }
   }
-  const issued = entries.filter((e) => e.kind === 'voucher-issued' && e.to === account).reduce((sum, e) => sum + e.amount, 0n);
-  if (issued > 0n && issued !== terms.amount) findings.violate('conservation', v.voucher, `the ledger issued ${money(issued)} to the voucher, but its amount is ${money(terms.amount)}`, []);
+  const issued = entries
+    .filter((e) => e.kind === 'voucher-issued' && e.to === account)
+    .reduce((sum, e) => sum + e.amount, 0n);
+  if (issued > 0n && issued !== terms.amount)
+    findings.violate(
+      'conservation',
+      v.voucher,
+      `the ledger issued ${money(issued)} to the voucher, but its amount is ${money(terms.amount)}`,
+      [],
+    );
   if (issued > 0n && finalRemaining !== undefined && balance !== finalRemaining) {
-    findings.violate('conservation', v.voucher, `the ledger leaves the voucher ${money(balance)}, but its final remainingBalance is ${money(finalRemaining)}`, []);
+    findings.violate(
+      'conservation',
+      v.voucher,
+      `the ledger leaves the voucher ${money(balance)}, but its final remainingBalance is ${money(finalRemaining)}`,
+      [],
+    );
   }
   return { claims, redemptions };
 }

@@ -30,12 +30,18 @@ const isRedeemMaybeDone = (r: KeyGroup) => r.outcome !== 'fail' || r.releasesCla
  * any claim.
  */
 function redemptionsOfAnyClaim(v: VoucherHistory): KeyGroup[] {
-  return [...v.redeems.values()].filter((r) => r.claimKey === undefined || (r.otp !== undefined && v.sharedOtps.has(r.otp)));
+  return [...v.redeems.values()].filter(
+    (r) => r.claimKey === undefined || (r.otp !== undefined && v.sharedOtps.has(r.otp)),
+  );
 }
 
 /** Deductions of acknowledged redemptions, by completion: the balance is at most amount − those done before a moment. */
 function acknowledgedDeductions(v: VoucherHistory, fee: bigint): TimeSums {
-  return new TimeSums([...v.redeems.values()].filter((r) => r.outcome === 'ok').map((r) => ({ t: r.okCompleteMs, amount: (r.amount ?? 0n) + fee })));
+  return new TimeSums(
+    [...v.redeems.values()]
+      .filter((r) => r.outcome === 'ok')
+      .map((r) => ({ t: r.okCompleteMs, amount: (r.amount ?? 0n) + fee })),
+  );
 }
 
 const money = (micro: bigint) => formatMoney(micro);
@@ -55,9 +61,18 @@ export function checkOverReservation(v: VoucherHistory, terms: VoucherTerms, fin
     if (!isRedeemMaybeDone(r) || r.claimKey === undefined) continue;
     releaseByClaim.set(r.claimKey, Math.min(releaseByClaim.get(r.claimKey) ?? Infinity, r.invokeMs));
   }
-  const anyRelease = Math.min(...redemptionsOfAnyClaim(v).filter(isRedeemMaybeDone).map((r) => r.invokeMs), Infinity);
+  const anyRelease = Math.min(
+    ...redemptionsOfAnyClaim(v)
+      .filter(isRedeemMaybeDone)
+      .map((r) => r.invokeMs),
+    Infinity,
+  );
   const held = ok
-    .map((c) => ({ c, from: c.okCompleteMs, until: Math.min(releaseByClaim.get(c.key) ?? Infinity, anyRelease, c.invokeMs + CLAIM_LIFETIME_MS) }))
+    .map((c) => ({
+      c,
+      from: c.okCompleteMs,
+      until: Math.min(releaseByClaim.get(c.key) ?? Infinity, anyRelease, c.invokeMs + CLAIM_LIFETIME_MS),
+    }))
     .filter((h) => h.until > h.from);
   const adds = [...held].sort((a, b) => a.from - b.from);
   const removes = [...held].sort((a, b) => a.until - b.until);
@@ -111,10 +126,15 @@ export function checkSpuriousRefusals(v: VoucherHistory, terms: VoucherTerms, fi
     }
   }
   const surelyCreated = (c: KeyGroup) => (c.outcome === 'ok' ? c.okCompleteMs : c.lastCompleteMs);
-  const surelyEnded = (c: KeyGroup) => Math.min(surelyCreated(c) + CLAIM_LIFETIME_MS, endByClaim.get(c.key) ?? Infinity);
+  const surelyEnded = (c: KeyGroup) =>
+    Math.min(surelyCreated(c) + CLAIM_LIFETIME_MS, endByClaim.get(c.key) ?? Infinity);
   const held = new TimeSums(maybeHeld.map((c) => ({ t: c.invokeMs, amount: c.amount })));
   const ended = new TimeSums(maybeHeld.map((c) => ({ t: surelyEnded(c), amount: c.amount })));
-  const spent = new TimeSums([...v.redeems.values()].filter((r) => r.outcome !== 'fail').map((r) => ({ t: r.invokeMs, amount: r.amount === null ? null : r.amount + terms.serviceFee })));
+  const spent = new TimeSums(
+    [...v.redeems.values()]
+      .filter((r) => r.outcome !== 'fail')
+      .map((r) => ({ t: r.invokeMs, amount: r.amount === null ? null : r.amount + terms.serviceFee })),
+  );
   for (const g of [...refused].sort((x, y) => x.invokeMs - y.invokeMs)) {
     const op = refusalOp(g);
     const pendingIn = held.before(op.completeMs);

@@ -10,7 +10,15 @@ import type { FinalVoucherState, HistoryOp, OpOutcome } from '../lib/history';
 import { randomBelow, type RandomSource } from '../lib/random';
 import type { HistoryLedgerEntry } from './history-ledger';
 
-export const SIMULATED_BUGS = ['check-then-act', 'fee-not-deducted', 'fee-twice', 'idempotency-ignored', 'otp-reused', 'spurious-4091', 'acknowledged-missing'] as const;
+export const SIMULATED_BUGS = [
+  'check-then-act',
+  'fee-not-deducted',
+  'fee-twice',
+  'idempotency-ignored',
+  'otp-reused',
+  'spurious-4091',
+  'acknowledged-missing',
+] as const;
 export type SimulatedBug = (typeof SIMULATED_BUGS)[number];
 
 /** When an op's answer is lost: 'applied' (connection reset after the effect) or 'lost' (a 5031 fault before it). */
@@ -90,8 +98,24 @@ class VoucherServer {
     return `voucher:${this.plan.voucher}`;
   }
 
-  #entry(at: number, kind: string, from: string, to: string | null, amount: bigint, refs: { claimId?: string; reference?: string }): void {
-    this.ledger.push({ seq: this.ledger.length + 1, at, kind, from, to, amount, voucherCode: this.plan.voucher, ...refs });
+  #entry(
+    at: number,
+    kind: string,
+    from: string,
+    to: string | null,
+    amount: bigint,
+    refs: { claimId?: string; reference?: string },
+  ): void {
+    this.ledger.push({
+      seq: this.ledger.length + 1,
+      at,
+      kind,
+      from,
+      to,
+      amount,
+      voucherCode: this.plan.voucher,
+      ...refs,
+    });
   }
 
   get available(): bigint {
@@ -128,7 +152,12 @@ class VoucherServer {
     const claimKey = this.fixedOtp ? (this.pending.keys().next().value ?? named) : named;
     const p = this.pending.get(claimKey) ?? this.keptClaims.get(claimKey);
     if (!p) return refusal(4034);
-    const fees = this.bug === 'fee-not-deducted' ? [] : this.bug === 'fee-twice' ? [this.plan.serviceFee, this.plan.serviceFee] : [this.plan.serviceFee];
+    const fees =
+      this.bug === 'fee-not-deducted'
+        ? []
+        : this.bug === 'fee-twice'
+          ? [this.plan.serviceFee, this.plan.serviceFee]
+          : [this.plan.serviceFee];
     const spent = fees.reduce((s, f) => s + f, p.amount);
     const pending = this.pending.has(claimKey);
     if (p.amount > this.remaining || spent > this.remaining) {
@@ -141,7 +170,9 @@ class VoucherServer {
     this.remaining -= spent;
     const reference = `TX-${this.ledger.length + 1}`;
     this.#entry(at, 'redemption', this.#account, MERCHANT, p.amount, { claimId: p.claimId, reference });
-    for (const fee of fees) if (fee > 0n) this.#entry(at, 'service-fee', this.#account, 'omnivas:fees', fee, { claimId: p.claimId, reference });
+    for (const fee of fees)
+      if (fee > 0n)
+        this.#entry(at, 'service-fee', this.#account, 'omnivas:fees', fee, { claimId: p.claimId, reference });
     if (this.remaining <= 0n) for (const key of [...this.pending.keys()]) this.#release(at, key);
     return OK;
   }
@@ -167,7 +198,14 @@ function answerOf(info: InfoFate | undefined, answer: Answer): Answer {
 
 type Acted = Answer & { readonly bug?: boolean };
 
-function simulateVoucher(plan: VoucherPlan, bug: SimulatedBug | undefined, ledger: HistoryLedgerEntry[], ops: HistoryOp[], bugOps: HistoryOp[], options: SimulationOptions): FinalVoucherState {
+function simulateVoucher(
+  plan: VoucherPlan,
+  bug: SimulatedBug | undefined,
+  ledger: HistoryLedgerEntry[],
+  ops: HistoryOp[],
+  bugOps: HistoryOp[],
+  options: SimulationOptions,
+): FinalVoucherState {
   const server = new VoucherServer(plan, ledger, bug, options.fixedOtp !== undefined);
   const runners = options.runners ?? 1;
   const queue: Event[] = [];
@@ -175,12 +213,25 @@ function simulateVoucher(plan: VoucherPlan, bug: SimulatedBug | undefined, ledge
   const schedule = (t: number, run: () => void) => queue.push({ t, order: order++, run });
   let vu = 0;
   const record = (base: Omit<HistoryOp, 'runner' | 'vu' | 'iteration' | 'voucher'>, vuOf: number) => {
-    const op: HistoryOp = { runner: `runner-${vuOf % runners}`, vu: vuOf, iteration: 0, voucher: plan.voucher, ...base };
+    const op: HistoryOp = {
+      runner: `runner-${vuOf % runners}`,
+      vu: vuOf,
+      iteration: 0,
+      voucher: plan.voucher,
+      ...base,
+    };
     ops.push(op);
     return op;
   };
   /** Sends `copies` requests under one key: the first runs, the others replay its answer (or 409 while it runs), unless idempotency is ignored. */
-  const sendKeyed = (r: PlannedRequest, kind: 'claim' | 'redeem', key: string, fields: Pick<HistoryOp, 'amount'> & Partial<HistoryOp>, act: (at: number) => Acted, done?: (a: Answer, completeMs: number) => void) => {
+  const sendKeyed = (
+    r: PlannedRequest,
+    kind: 'claim' | 'redeem',
+    key: string,
+    fields: Pick<HistoryOp, 'amount'> & Partial<HistoryOp>,
+    act: (at: number) => Acted,
+    done?: (a: Answer, completeMs: number) => void,
+  ) => {
     let first: { answer: Answer; completeMs: number } | undefined;
     for (let copy = 0; copy < Math.max(1, r.copies); copy++) {
       const t = times(r, copy);
@@ -200,7 +251,20 @@ function simulateVoucher(plan: VoucherPlan, bug: SimulatedBug | undefined, ledge
           answer = first.completeMs > t.actMs ? { outcome: 'fail', status: 409 } : { ...first.answer, bug: false };
         }
         const seen = answerOf(info === 'lost' ? undefined : info, answer);
-        const op = record({ op: kind, idempotencyKey: key, ...fields, invokeMs: t.invokeMs, completeMs: t.completeMs, outcome: seen.outcome, status: seen.status, ...(seen.code === undefined ? {} : { code: seen.code }), ...(info ? { faultInjected: true } : {}) }, myVu);
+        const op = record(
+          {
+            op: kind,
+            idempotencyKey: key,
+            ...fields,
+            invokeMs: t.invokeMs,
+            completeMs: t.completeMs,
+            outcome: seen.outcome,
+            status: seen.status,
+            ...(seen.code === undefined ? {} : { code: seen.code }),
+            ...(info ? { faultInjected: true } : {}),
+          },
+          myVu,
+        );
         if (answer.bug === true || (again && answer.outcome === 'ok')) bugOps.push(op);
         if (copy === 0) done?.(seen, t.completeMs);
       });
@@ -234,27 +298,60 @@ function simulateVoucher(plan: VoucherPlan, bug: SimulatedBug | undefined, ledge
       const r = c.redeem;
       if (!r || answer.outcome !== 'ok') return;
       const otp = options.fixedOtp ?? `otp-${i}`;
-      sendKeyed({ ...r, invokeMs: completeMs + r.gapMs }, 'redeem', `${key}/r`, { amount, claimKey: key, otp }, redeem, (redeemed, redeemComplete) => {
-        if (!r.reuseOtp || redeemed.outcome !== 'ok') return;
-        sendKeyed({ invokeMs: redeemComplete + 1, durationMs: r.durationMs, at: r.at, copies: 1 }, 'redeem', `${key}/r-again`, { amount, claimKey: key, otp }, redeemAgain);
-      });
+      sendKeyed(
+        { ...r, invokeMs: completeMs + r.gapMs },
+        'redeem',
+        `${key}/r`,
+        { amount, claimKey: key, otp },
+        redeem,
+        (redeemed, redeemComplete) => {
+          if (!r.reuseOtp || redeemed.outcome !== 'ok') return;
+          sendKeyed(
+            { invokeMs: redeemComplete + 1, durationMs: r.durationMs, at: r.at, copies: 1 },
+            'redeem',
+            `${key}/r-again`,
+            { amount, claimKey: key, otp },
+            redeemAgain,
+          );
+        },
+      );
     });
   });
   plan.reads.forEach((r, i) => {
     const t = times(r, 0);
     const myVu = vu++;
     schedule(t.actMs, () => {
-      record({ op: 'detail', amount: null, idempotencyKey: `${plan.voucher}/d${i}`, invokeMs: t.invokeMs, completeMs: t.completeMs, outcome: 'ok', status: 200, remainingBalance: server.remaining.toString() }, myVu);
+      record(
+        {
+          op: 'detail',
+          amount: null,
+          idempotencyKey: `${plan.voucher}/d${i}`,
+          invokeMs: t.invokeMs,
+          completeMs: t.completeMs,
+          outcome: 'ok',
+          status: 200,
+          remainingBalance: server.remaining.toString(),
+        },
+        myVu,
+      );
     });
   });
   // Events schedule later ones (a redemption after its claim's answer): take the earliest each time.
   while (queue.length > 0) {
     let best = 0;
-    for (let k = 1; k < queue.length; k++) if (queue[k]!.t < queue[best]!.t || (queue[k]!.t === queue[best]!.t && queue[k]!.order < queue[best]!.order)) best = k;
+    for (let k = 1; k < queue.length; k++)
+      if (queue[k]!.t < queue[best]!.t || (queue[k]!.t === queue[best]!.t && queue[k]!.order < queue[best]!.order))
+        best = k;
     const [e] = queue.splice(best, 1);
     e!.run();
   }
-  return { voucher: plan.voucher, amount: plan.amount.toString(), remainingBalance: server.remaining.toString(), serviceFee: plan.serviceFee.toString(), status: server.remaining <= 0n ? 'REDEEMED' : server.pending.size > 0 ? 'REDEEM_INITIATED' : 'ACTIVE' };
+  return {
+    voucher: plan.voucher,
+    amount: plan.amount.toString(),
+    remainingBalance: server.remaining.toString(),
+    serviceFee: plan.serviceFee.toString(),
+    status: server.remaining <= 0n ? 'REDEEMED' : server.pending.size > 0 ? 'REDEEM_INITIATED' : 'ACTIVE',
+  };
 }
 
 export interface SimulationOptions {
@@ -290,6 +387,12 @@ export function randomPlans(random: RandomSource, vouchers: number, claimsPerVou
       amount: BigInt(1 + below(100)) * MICRO,
       redeem: { invokeMs: 0, gapMs: below(20), durationMs: 1 + below(30), at: below(1000) / 1000, copies: 1 },
     }));
-    return { voucher: `V${v}`, amount: BigInt(500 + below(2000)) * MICRO, serviceFee: MICRO, claims, reads: [{ invokeMs: start + below(200), durationMs: 5, at: 0.5, copies: 1 }] };
+    return {
+      voucher: `V${v}`,
+      amount: BigInt(500 + below(2000)) * MICRO,
+      serviceFee: MICRO,
+      claims,
+      reads: [{ invokeMs: start + below(200), durationMs: 5, at: 0.5, copies: 1 }],
+    };
   });
 }

@@ -16,7 +16,16 @@ import { failingReport, FAILING_TITLES, passingReport } from './test-support/sam
 import { writeReports } from './write-reports';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const VIEWPORT = { width: 1200, height: 900 };
 
 let workDir: string;
@@ -24,7 +33,10 @@ let context: BrowserContext | undefined;
 
 /** Every test fails with the fix when Chromium is absent (a throwing beforeAll would report them as skipped). */
 function browser(): BrowserContext {
-  if (!context) throw new Error(`${CHROMIUM} is missing: the report.html test needs Debian's Chromium. Install it with: apt-get update && apt-get install -y chromium`);
+  if (!context)
+    throw new Error(
+      `${CHROMIUM} is missing: the report.html test needs Debian's Chromium. Install it with: apt-get update && apt-get install -y chromium`,
+    );
   return context;
 }
 
@@ -32,7 +44,13 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) return;
   workDir = await mkdtemp(join(tmpdir(), 'omnivas-html-browser-'));
   // A fresh profile per run, so nothing cached from an earlier report can make this one look right.
-  context = await chromium.launchPersistentContext(join(workDir, 'profile'), { executablePath: CHROMIUM, args: ARGS, headless: true, offline: true, viewport: VIEWPORT });
+  context = await chromium.launchPersistentContext(join(workDir, 'profile'), {
+    executablePath: CHROMIUM,
+    args: ARGS,
+    headless: true,
+    offline: true,
+    viewport: VIEWPORT,
+  });
 });
 
 afterAll(async () => {
@@ -52,7 +70,9 @@ async function open(name: string, report: CertifyReport): Promise<{ page: Page; 
 }
 
 function curlsOf(report: CertifyReport, title: string): string[] {
-  return report.results.filter((r) => r.title === title).flatMap((r) => r.evidence.flatMap((e) => (e.curl ? [e.curl] : [])));
+  return report.results
+    .filter((r) => r.title === title)
+    .flatMap((r) => r.evidence.flatMap((e) => (e.curl ? [e.curl] : [])));
 }
 
 describe('report.html in Chromium', () => {

@@ -5,8 +5,15 @@ import type { CheckResult } from './check-result';
 import { summarizeReport } from './report-model';
 import { makeReport, makeResult, reportArb, resultArb } from './test-support/results';
 
-const withResults = (report: ReturnType<typeof makeReport>, results: readonly CheckResult[], baselineIds = report.baselineIds) => ({ ...report, results, baselineIds });
-const freshFailure = resultArb(fc.constant('auth.fresh-failure-id')).map((r) => ({ ...r, kind: 'requirement' as const }));
+const withResults = (
+  report: ReturnType<typeof makeReport>,
+  results: readonly CheckResult[],
+  baselineIds = report.baselineIds,
+) => ({ ...report, results, baselineIds });
+const freshFailure = resultArb(fc.constant('auth.fresh-failure-id')).map((r) => ({
+  ...r,
+  kind: 'requirement' as const,
+}));
 
 describe('summarizeReport', () => {
   it('counts an example run', () => {
@@ -17,13 +24,36 @@ describe('summarizeReport', () => {
           makeResult({ id: 'auth.b', status: 'fail', message: 'x' }),
           makeResult({ id: 'sig.c', area: 'signature', status: 'error', message: 'broke' }),
           makeResult({ id: 'sig.d', area: 'signature', status: 'fail', message: 'known' }),
-          makeResult({ id: 'contradictions.path', area: 'contradictions', kind: 'finding', status: 'fail', message: 'only /initiate-redeem' }),
-          makeResult({ id: 'err.redeem.5031', area: 'errors', status: 'skip', reason: 'not provokable from outside on this target', needs: ['faults'], basis: 'assumption', source: { doc: 'DESIGN.md', section: 'x' } }),
+          makeResult({
+            id: 'contradictions.path',
+            area: 'contradictions',
+            kind: 'finding',
+            status: 'fail',
+            message: 'only /initiate-redeem',
+          }),
+          makeResult({
+            id: 'err.redeem.5031',
+            area: 'errors',
+            status: 'skip',
+            reason: 'not provokable from outside on this target',
+            needs: ['faults'],
+            basis: 'assumption',
+            source: { doc: 'DESIGN.md', section: 'x' },
+          }),
         ],
         ['sig.d'],
       ),
     );
-    expect(s.totals).toEqual({ checks: 6, pass: 1, fail: 3, skip: 1, error: 1, blocking: 2, findings: 1, baselined: 1 });
+    expect(s.totals).toEqual({
+      checks: 6,
+      pass: 1,
+      fail: 3,
+      skip: 1,
+      error: 1,
+      blocking: 2,
+      findings: 1,
+      baselined: 1,
+    });
     expect(s.verdict).toBe('fail');
     expect(s.blocking.map((r) => r.id)).toEqual(['auth.b', 'sig.c']);
     expect(s.knownFailures.map((r) => r.id)).toEqual(['sig.d']);
@@ -32,13 +62,24 @@ describe('summarizeReport', () => {
     expect(s.assumptions.map((r) => r.id)).toEqual(['err.redeem.5031']);
     expect(s.basis).toEqual({ document: 5, assumption: 1 });
     const byArea = Object.fromEntries(s.areas.map((a) => [a.area, a.verdict]));
-    expect(byArea).toMatchObject({ auth: 'fail', signature: 'fail', contradictions: 'pass', errors: 'pass', replay: undefined });
+    expect(byArea).toMatchObject({
+      auth: 'fail',
+      signature: 'fail',
+      contradictions: 'pass',
+      errors: 'pass',
+      replay: undefined,
+    });
   });
 
   it('passes a run whose only problems are baselined, findings or skips', () => {
     const s = summarizeReport(
       makeReport(
-        [makeResult({ id: 'auth.a' }), makeResult({ id: 'auth.b', status: 'error', message: 'm' }), makeResult({ id: 'auth.c', kind: 'finding', status: 'fail', message: 'm' }), makeResult({ id: 'auth.d', status: 'skip', reason: 'r' })],
+        [
+          makeResult({ id: 'auth.a' }),
+          makeResult({ id: 'auth.b', status: 'error', message: 'm' }),
+          makeResult({ id: 'auth.c', kind: 'finding', status: 'fail', message: 'm' }),
+          makeResult({ id: 'auth.d', status: 'skip', reason: 'r' }),
+        ],
         ['auth.b'],
       ),
     );
@@ -69,8 +110,13 @@ describe('summarizeReport', () => {
         (report, failing) => {
           const before = summarizeReport(report).verdict;
           expect(summarizeReport(withResults(report, [...report.results, failing])).verdict).toBe('fail');
-          expect(summarizeReport(withResults(report, [...report.results, failing], [...report.baselineIds, failing.id])).verdict).toBe(before);
-          expect(summarizeReport(withResults(report, [...report.results, { ...failing, kind: 'finding' }])).verdict).toBe(before);
+          expect(
+            summarizeReport(withResults(report, [...report.results, failing], [...report.baselineIds, failing.id]))
+              .verdict,
+          ).toBe(before);
+          expect(
+            summarizeReport(withResults(report, [...report.results, { ...failing, kind: 'finding' }])).verdict,
+          ).toBe(before);
         },
       ),
     );
@@ -80,7 +126,9 @@ describe('summarizeReport', () => {
     fc.assert(
       fc.property(reportArb, (report) => {
         const baseline = new Set(report.baselineIds);
-        const broken = report.results.some((r) => r.kind === 'requirement' && !baseline.has(r.id) && (r.status === 'fail' || r.status === 'error'));
+        const broken = report.results.some(
+          (r) => r.kind === 'requirement' && !baseline.has(r.id) && (r.status === 'fail' || r.status === 'error'),
+        );
         expect(summarizeReport(report).verdict).toBe(broken ? 'fail' : 'pass');
       }),
     );
@@ -92,7 +140,14 @@ describe('summarizeReport', () => {
         fc.pre(generated.results.length > 0);
         // A passing run: every required check outside the baseline passed or skipped.
         const baseline = new Set(generated.baselineIds);
-        const passing = withResults(generated, generated.results.map((r) => (r.kind === 'requirement' && !baseline.has(r.id) && r.status !== 'skip' ? { ...r, status: 'pass' as const } : r)));
+        const passing = withResults(
+          generated,
+          generated.results.map((r) =>
+            r.kind === 'requirement' && !baseline.has(r.id) && r.status !== 'skip'
+              ? { ...r, status: 'pass' as const }
+              : r,
+          ),
+        );
         expect(summarizeReport(passing).verdict).toBe('pass');
         const i = pick % passing.results.length;
         const results = passing.results.map((r, j) => (j === i ? { ...r, status: 'skip' as const, reason: 'r' } : r));

@@ -110,10 +110,17 @@ export function summarizeReport(report: CertifyReport): ReportSummary {
     },
     areas: AREAS.map((area): AreaTally => {
       const inArea = results.filter((r) => r.area === area);
-      return { area, ...tally(inArea, baseline), verdict: inArea.length === 0 ? undefined : verdictOf(inArea, baseline) };
+      return {
+        area,
+        ...tally(inArea, baseline),
+        verdict: inArea.length === 0 ? undefined : verdictOf(inArea, baseline),
+      };
     }),
     coverage: errorCoverage(results),
-    basis: { document: results.filter((r) => r.basis === 'document').length, assumption: results.filter((r) => r.basis === 'assumption').length },
+    basis: {
+      document: results.filter((r) => r.basis === 'document').length,
+      assumption: results.filter((r) => r.basis === 'assumption').length,
+    },
     needingPowers: results.filter((r) => r.needs.length > 0),
     assumptions: results.filter((r) => r.basis === 'assumption'),
     findings: results.filter((r) => r.kind === 'finding'),

@@ -50,11 +50,21 @@ function leakyReport({ apiKey, accessToken, pem }: Secrets): CertifyReport {
         ],
         counterexample: JSON.stringify([apiKey, pem]),
       }),
-      makeResult({ id: 'auth.token-expires', status: 'error', message: `TARGET_UNREACHABLE: ${accessToken}`, evidence: [{ label: 'stack', note: `Error: ${apiKey}\n    at run (suites/auth.ts:1:1)` }] }),
+      makeResult({
+        id: 'auth.token-expires',
+        status: 'error',
+        message: `TARGET_UNREACHABLE: ${accessToken}`,
+        evidence: [{ label: 'stack', note: `Error: ${apiKey}\n    at run (suites/auth.ts:1:1)` }],
+      }),
       makeResult({ id: 'auth.forged', status: 'skip', reason: `no second key besides ${pem}` }),
       makeResult({ id: 'contradictions.keys', area: 'contradictions', kind: 'finding', note: `portal key ${pem}` }),
     ]),
-    target: { name: `merchant ${apiKey}`, baseUrl: `https://test.omnivas.example/?token=${accessToken}`, profile: 'merchant-v1', sandbox: false },
+    target: {
+      name: `merchant ${apiKey}`,
+      baseUrl: `https://test.omnivas.example/?token=${accessToken}`,
+      profile: 'merchant-v1',
+      sandbox: false,
+    },
   };
 }
 
@@ -97,7 +107,23 @@ describe('secrets never leak', () => {
 
   it('blanks credential headers by name when given a redactor, even for a token nobody registered', () => {
     const opaque = randomBytes(20).toString('hex');
-    const report = makeReport([makeResult({ id: 'auth.x', status: 'fail', message: 'm', evidence: [{ exchange: { method: 'GET', url: 'http://h/', requestHeaders: { 'X-Api-Token': opaque }, responseHeaders: { 'set-cookie': `s=${opaque}` } } }] })]);
+    const report = makeReport([
+      makeResult({
+        id: 'auth.x',
+        status: 'fail',
+        message: 'm',
+        evidence: [
+          {
+            exchange: {
+              method: 'GET',
+              url: 'http://h/',
+              requestHeaders: { 'X-Api-Token': opaque },
+              responseHeaders: { 'set-cookie': `s=${opaque}` },
+            },
+          },
+        ],
+      }),
+    ]);
     const safe = sanitizeReport(report, createRedactor());
     for (const write of Object.values(writers)) expect(write(safe)).not.toContain(opaque);
   });
@@ -116,13 +142,20 @@ describe('secrets never leak', () => {
 describe('sanitizeReport', () => {
   it('passes every string value and header name through the redactor, keeps the shape, and copies instead of mutating', () => {
     const marked = (value: unknown): boolean =>
-      typeof value === 'string' ? value.startsWith('«') && value.endsWith('»') : Array.isArray(value) ? value.every(marked) : typeof value === 'object' && value !== null ? Object.values(value).every(marked) : true;
+      typeof value === 'string'
+        ? value.startsWith('«') && value.endsWith('»')
+        : Array.isArray(value)
+          ? value.every(marked)
+          : typeof value === 'object' && value !== null
+            ? Object.values(value).every(marked)
+            : true;
     fc.assert(
       fc.property(reportArb, (report) => {
         const before = JSON.stringify(report);
         const safe = sanitizeReport(report, (t) => `«${t}»`);
         expect(marked(safe)).toBe(true);
-        for (const e of safe.results.flatMap((r) => r.evidence)) expect(Object.keys(e.exchange?.requestHeaders ?? {}).every(marked)).toBe(true);
+        for (const e of safe.results.flatMap((r) => r.evidence))
+          expect(Object.keys(e.exchange?.requestHeaders ?? {}).every(marked)).toBe(true);
         expect(JSON.stringify(report)).toBe(before);
         expect(safe.seed).toBe(report.seed);
         expect(safe.results.map((r) => r.durationMs)).toEqual(report.results.map((r) => r.durationMs));
@@ -133,7 +166,11 @@ describe('sanitizeReport', () => {
   });
 
   it('refuses something that is not a redactor, naming the argument', () => {
-    expect(() => sanitizeReport(makeReport([]), 'nope' as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('"redactor"') }));
-    expect(() => sanitizeReport(makeReport([makeResult({ id: 'auth.x' })]), (() => undefined) as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => sanitizeReport(makeReport([]), 'nope' as never)).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('"redactor"') }),
+    );
+    expect(() => sanitizeReport(makeReport([makeResult({ id: 'auth.x' })]), (() => undefined) as never)).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+    );
   });
 });

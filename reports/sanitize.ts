@@ -28,7 +28,8 @@ export interface ReportRedactor {
 function redactDeep(value: unknown, redact: RedactText): unknown {
   if (typeof value === 'string') return redact(value);
   if (Array.isArray(value)) return value.map((item) => redactDeep(item, redact));
-  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, redact)]));
+  if (typeof value === 'object' && value !== null)
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, redact)]));
   return value;
 }
 
@@ -37,8 +38,13 @@ function redactDeep(value: unknown, redact: RedactText): unknown {
  * name), so their names are redacted too; credential headers are blanked by name when the
  * redactor can.
  */
-function redactExchangeHeaders(report: CertifyReport, redact: RedactText, byName: ReportRedactor['redactHeaders']): CertifyReport {
-  const headers = (h: Readonly<Record<string, string>>) => Object.fromEntries(Object.entries(byName ? byName(h) : h).map(([k, v]) => [redact(k), v]));
+function redactExchangeHeaders(
+  report: CertifyReport,
+  redact: RedactText,
+  byName: ReportRedactor['redactHeaders'],
+): CertifyReport {
+  const headers = (h: Readonly<Record<string, string>>) =>
+    Object.fromEntries(Object.entries(byName ? byName(h) : h).map(([k, v]) => [redact(k), v]));
   const exchange = (x: EvidenceExchange): EvidenceExchange => ({
     ...x,
     requestHeaders: headers(x.requestHeaders),
@@ -50,11 +56,16 @@ function redactExchangeHeaders(report: CertifyReport, redact: RedactText, byName
 
 export function sanitizeReport(report: CertifyReport, redactor: RedactText | ReportRedactor): SanitizedReport {
   const redactText = typeof redactor === 'function' ? redactor : redactor?.redactText?.bind(redactor);
-  if (typeof redactText !== 'function') throw new HarnessError('INVALID_ARGUMENT', `"redactor" expected a function (text) => string or a lib/redact.ts Redactor, got type=${typeof redactor}`);
+  if (typeof redactText !== 'function')
+    throw new HarnessError(
+      'INVALID_ARGUMENT',
+      `"redactor" expected a function (text) => string or a lib/redact.ts Redactor, got type=${typeof redactor}`,
+    );
   // A redactor that returns something else would let the writers print "undefined" or worse: fail closed.
   const redact: RedactText = (text) => {
     const out = redactText(text);
-    if (typeof out !== 'string') throw new HarnessError('INVALID_ARGUMENT', `"redactor" expected to return a string, got type=${typeof out}`);
+    if (typeof out !== 'string')
+      throw new HarnessError('INVALID_ARGUMENT', `"redactor" expected to return a string, got type=${typeof out}`);
     return out;
   };
   const byName = typeof redactor === 'function' ? undefined : redactor.redactHeaders?.bind(redactor);

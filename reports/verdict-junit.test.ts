@@ -11,8 +11,20 @@ const cases = (root: XmlElement) => childrenNamed(root, 'testsuite').flatMap((s)
 
 function verdictOf(bug?: 'otp-reused') {
   const claims: PlannedClaim[] = [{ ...at(0), amount: 3n * UNIT, redeem: { ...at(0), gapMs: 5, reuseOtp: true } }];
-  const run = simulateRun([{ voucher: 'V<&>"1', amount: 100n * UNIT, serviceFee: UNIT, claims, reads: [] }], bug ? { bug } : {});
-  return { run, verdict: checkHistory({ ops: run.ops, finals: run.finals, initial: run.initial, ledger: run.ledger, otpSource: true }) };
+  const run = simulateRun(
+    [{ voucher: 'V<&>"1', amount: 100n * UNIT, serviceFee: UNIT, claims, reads: [] }],
+    bug ? { bug } : {},
+  );
+  return {
+    run,
+    verdict: checkHistory({
+      ops: run.ops,
+      finals: run.finals,
+      initial: run.initial,
+      ledger: run.ledger,
+      otpSource: true,
+    }),
+  };
 }
 
 describe('verdictToJunit', () => {

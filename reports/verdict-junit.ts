@@ -10,7 +10,8 @@ import { INVARIANTS, type Invariant, type Verdict, type Violation } from './hist
 /** What each invariant means (DESIGN.md › Invariants the load scenarios check), for the testcase text. */
 export const INVARIANT_TITLES: Record<Invariant, string> = {
   conservation: 'amount = remainingBalance + Σ(successful redemptions + their fees), exactly',
-  'no-over-reservation': 'the claims accepted never reserve more than the balance had available; remainingBalance never below zero',
+  'no-over-reservation':
+    'the claims accepted never reserve more than the balance had available; remainingBalance never below zero',
   'no-spurious-refusal': 'a claim refused with 4091 is explained by the claims accepted before or alongside it',
   'one-effect-per-key': 'one effect per idempotency key',
   'one-redemption-per-otp': 'one redemption per OTP',
@@ -31,7 +32,11 @@ function attributes(attrs: Record<string, string | number>): string {
 export function describeOp(op: HistoryOp): string {
   const amount = op.amount === null ? 'whole balance' : `${op.amount} µ`;
   const answer = `${op.outcome} ${op.status}${op.code === undefined ? '' : `/${op.code}`}`;
-  const extra = [op.claimKey === undefined ? '' : ` claim=${op.claimKey}`, op.otp === undefined ? '' : ` otp=${op.otp}`, op.remainingBalance === undefined ? '' : ` remaining=${op.remainingBalance} µ`].join('');
+  const extra = [
+    op.claimKey === undefined ? '' : ` claim=${op.claimKey}`,
+    op.otp === undefined ? '' : ` otp=${op.otp}`,
+    op.remainingBalance === undefined ? '' : ` remaining=${op.remainingBalance} µ`,
+  ].join('');
   return `${op.runner} vu ${op.vu} it ${op.iteration}: ${op.op} ${op.voucher} ${amount} key=${op.idempotencyKey}${extra} [${op.invokeMs}..${op.completeMs}] → ${answer}${op.faultInjected ? ' (fault injected)' : ''}`;
 }
 
@@ -47,10 +52,14 @@ function testcase(invariant: Invariant, verdict: Verdict): string {
     const first = broken[0]!;
     const message = `${broken.length} violation${broken.length === 1 ? '' : 's'}; first on voucher ${first.voucher}: ${first.message}`;
     const shown = broken.slice(0, VIOLATIONS_PER_CASE).map(violationText);
-    if (broken.length > VIOLATIONS_PER_CASE) shown.push(`… and ${broken.length - VIOLATIONS_PER_CASE} more in verdict.json`);
+    if (broken.length > VIOLATIONS_PER_CASE)
+      shown.push(`… and ${broken.length - VIOLATIONS_PER_CASE} more in verdict.json`);
     return `${open}>\n      <failure${attributes({ message, type: 'critical' })}>${escapeText(`${INVARIANT_TITLES[invariant]}\n\n${shown.join('\n\n')}`)}</failure>\n    </testcase>`;
   }
-  const notes = [INVARIANT_TITLES[invariant], ...undecided.map((u) => `undetermined on voucher ${u.voucher}: ${u.message}`)];
+  const notes = [
+    INVARIANT_TITLES[invariant],
+    ...undecided.map((u) => `undetermined on voucher ${u.voucher}: ${u.message}`),
+  ];
   return `${open}>\n      <system-out>${escapeText(notes.join('\n'))}</system-out>\n    </testcase>`;
 }
 

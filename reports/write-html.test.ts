@@ -23,7 +23,29 @@ describe('writeHtml', () => {
   it('escapes markup in every value: a message cannot inject a script', () => {
     const evil = '<script>alert(1)</script>';
     const page = htmlOf(
-      makeReport([makeResult({ id: 'auth.x', title: `title ${evil}`, status: 'fail', message: evil, evidence: [{ label: evil, note: evil, curl: `curl '${evil}'`, exchange: { method: 'POST', url: `http://h/${evil}`, requestHeaders: { [evil]: evil }, requestBody: evil, status: 500, responseBody: evil } }] })]),
+      makeReport([
+        makeResult({
+          id: 'auth.x',
+          title: `title ${evil}`,
+          status: 'fail',
+          message: evil,
+          evidence: [
+            {
+              label: evil,
+              note: evil,
+              curl: `curl '${evil}'`,
+              exchange: {
+                method: 'POST',
+                url: `http://h/${evil}`,
+                requestHeaders: { [evil]: evil },
+                requestBody: evil,
+                status: 500,
+                responseBody: evil,
+              },
+            },
+          ],
+        }),
+      ]),
     );
     expect(page).not.toContain('<script');
     expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');

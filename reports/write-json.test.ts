@@ -24,7 +24,17 @@ describe('writeJson', () => {
         expect(doc.errorCodeCoverage.pairsVerified).toBe(summary.coverage.pairsVerified);
         expect(doc.checks).toHaveLength(report.results.length);
         report.results.forEach((r, i) => {
-          expect(doc.checks[i]).toMatchObject({ id: r.id, title: r.title, area: r.area, severity: r.severity, source: r.source, basis: r.basis, kind: r.kind, status: r.status, baselined: report.baselineIds.includes(r.id) });
+          expect(doc.checks[i]).toMatchObject({
+            id: r.id,
+            title: r.title,
+            area: r.area,
+            severity: r.severity,
+            source: r.source,
+            basis: r.basis,
+            kind: r.kind,
+            status: r.status,
+            baselined: report.baselineIds.includes(r.id),
+          });
           expect(doc.checks[i].evidence).toEqual(JSON.parse(JSON.stringify(r.evidence)));
         });
       }),
@@ -34,16 +44,44 @@ describe('writeJson', () => {
 
   it('carries the run, the target, the coverage grid and the area tallies', () => {
     const doc = JSON.parse(writeJson(safe(failingReport())));
-    expect(doc).toMatchObject({ harnessVersion: '0.1.0', seed: 1234, startedAt: '2025-11-23T13:00:00.000Z', target: { name: 'embedded sandbox', sandbox: true }, verdict: 'fail', baselineIds: ['detail.service-fee'] });
-    expect(doc.errorCodeCoverage).toMatchObject({ pairsVerified: 25, pairsDocumented: 26, codesVerified: 21, codesDocumented: 22 });
+    expect(doc).toMatchObject({
+      harnessVersion: '0.1.0',
+      seed: 1234,
+      startedAt: '2025-11-23T13:00:00.000Z',
+      target: { name: 'embedded sandbox', sandbox: true },
+      verdict: 'fail',
+      baselineIds: ['detail.service-fee'],
+    });
+    expect(doc.errorCodeCoverage).toMatchObject({
+      pairsVerified: 25,
+      pairsDocumented: 26,
+      codesVerified: 21,
+      codesDocumented: 22,
+    });
     expect(doc.errorCodeCoverage.pairs).toHaveLength(26);
-    expect(doc.areas.find((a: { area: string }) => a.area === 'signature')).toMatchObject({ fail: 2, blocking: 2, verdict: 'fail' });
-    expect(doc.checks.find((c: { id: string }) => c.id === 'sig.rejects-tampered')).toMatchObject({ seed: 1234, path: '17:0:2' });
+    expect(doc.areas.find((a: { area: string }) => a.area === 'signature')).toMatchObject({
+      fail: 2,
+      blocking: 2,
+      verdict: 'fail',
+    });
+    expect(doc.checks.find((c: { id: string }) => c.id === 'sig.rejects-tampered')).toMatchObject({
+      seed: 1234,
+      path: '17:0:2',
+    });
   });
 
   it('keeps a long body whole, where junit.xml and report.html cut it', () => {
     const body = 'x'.repeat(BODY_LIMIT + 500);
-    const report = safe(makeReport([makeResult({ id: 'auth.big', status: 'fail', message: 'm', evidence: [exchangeEvidence({ body, curl: 'curl --data-binary @body.json http://127.0.0.1:40123/x' })] })]));
+    const report = safe(
+      makeReport([
+        makeResult({
+          id: 'auth.big',
+          status: 'fail',
+          message: 'm',
+          evidence: [exchangeEvidence({ body, curl: 'curl --data-binary @body.json http://127.0.0.1:40123/x' })],
+        }),
+      ]),
+    );
     expect(writeJson(report)).toContain(body);
     for (const text of [writeJunit(report), writeHtml(report)]) {
       expect(text).not.toContain(body);

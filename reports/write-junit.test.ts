@@ -12,7 +12,8 @@ import { writeJunit } from './write-junit';
 
 const junitOf = (report: CertifyReport) => parseXml(writeJunit(sanitizeReport(report, (t) => t)));
 const cases = (root: XmlElement) => childrenNamed(root, 'testsuite').flatMap((s) => childrenNamed(s, 'testcase'));
-const outcome = (tc: XmlElement) => tc.children.find((c): c is XmlElement => typeof c !== 'string' && c.name !== 'system-out');
+const outcome = (tc: XmlElement) =>
+  tc.children.find((c): c is XmlElement => typeof c !== 'string' && c.name !== 'system-out');
 
 describe('writeJunit', () => {
   it('is well-formed XML for any messages and evidence, and says them back exactly (as printable text)', () => {
@@ -21,13 +22,21 @@ describe('writeJunit', () => {
         const root = junitOf(report);
         const baseline = new Set(report.baselineIds);
         expect(root.name).toBe('testsuites');
-        expect(childrenNamed(root, 'testsuite').map((s) => s.attributes.name)).toEqual(AREAS.filter((a) => report.results.some((r) => r.area === a)));
+        expect(childrenNamed(root, 'testsuite').map((s) => s.attributes.name)).toEqual(
+          AREAS.filter((a) => report.results.some((r) => r.area === a)),
+        );
         const all = cases(root);
-        expect(all.map((tc) => tc.attributes.name)).toEqual(AREAS.flatMap((a) => report.results.filter((r) => r.area === a).map((r) => printableText(r.id))));
+        expect(all.map((tc) => tc.attributes.name)).toEqual(
+          AREAS.flatMap((a) => report.results.filter((r) => r.area === a).map((r) => printableText(r.id))),
+        );
         for (const tc of all) {
           const result = report.results.find((r) => printableText(r.id) === tc.attributes.name)!;
           const el = outcome(tc);
-          if (result.kind === 'requirement' && !baseline.has(result.id) && (result.status === 'fail' || result.status === 'error')) {
+          if (
+            result.kind === 'requirement' &&
+            !baseline.has(result.id) &&
+            (result.status === 'fail' || result.status === 'error')
+          ) {
             expect(el?.name).toBe(result.status === 'fail' ? 'failure' : 'error');
             expect(el?.attributes.message).toBe(printableText(result.message ?? ''));
             expect(textOf(el!)).toContain(printableText(result.message ?? ''));
@@ -48,9 +57,16 @@ describe('writeJunit', () => {
         const root = junitOf(report);
         const count = (name: string) => cases(root).filter((tc) => outcome(tc)?.name === name).length;
         expect(count('failure') + count('error')).toBe(summarizeReport(report).totals.blocking);
-        for (const [el, tcs] of [[root, cases(root)], ...childrenNamed(root, 'testsuite').map((s) => [s, childrenNamed(s, 'testcase')] as const)] as const) {
+        for (const [el, tcs] of [
+          [root, cases(root)],
+          ...childrenNamed(root, 'testsuite').map((s) => [s, childrenNamed(s, 'testcase')] as const),
+        ] as const) {
           expect(Number(el.attributes.tests)).toBe(tcs.length);
-          for (const [attr, name] of [['failures', 'failure'], ['errors', 'error'], ['skipped', 'skipped']] as const) {
+          for (const [attr, name] of [
+            ['failures', 'failure'],
+            ['errors', 'error'],
+            ['skipped', 'skipped'],
+          ] as const) {
             expect(Number(el.attributes[attr])).toBe(tcs.filter((tc) => outcome(tc)?.name === name).length);
           }
         }
@@ -62,10 +78,32 @@ describe('writeJunit', () => {
     const root = junitOf(
       makeReport(
         [
-          makeResult({ id: 'sig.rejects-der', area: 'signature', title: 'A DER signature is refused', severity: 'critical', status: 'fail', message: 'accepted a DER signature', evidence: [exchangeEvidence()], seed: 9, path: '0:1', counterexample: '["x"]' }),
+          makeResult({
+            id: 'sig.rejects-der',
+            area: 'signature',
+            title: 'A DER signature is refused',
+            severity: 'critical',
+            status: 'fail',
+            message: 'accepted a DER signature',
+            evidence: [exchangeEvidence()],
+            seed: 9,
+            path: '0:1',
+            counterexample: '["x"]',
+          }),
           makeResult({ id: 'auth.known', status: 'fail', message: 'known bug' }),
-          makeResult({ id: 'contradictions.initiate-path', area: 'contradictions', kind: 'finding', status: 'fail', message: 'serves only /initiate-redeem' }),
-          makeResult({ id: 'err.redeem.5031', area: 'errors', status: 'skip', reason: 'not provokable from outside on this target' }),
+          makeResult({
+            id: 'contradictions.initiate-path',
+            area: 'contradictions',
+            kind: 'finding',
+            status: 'fail',
+            message: 'serves only /initiate-redeem',
+          }),
+          makeResult({
+            id: 'err.redeem.5031',
+            area: 'errors',
+            status: 'skip',
+            reason: 'not provokable from outside on this target',
+          }),
           makeResult({ id: 'auth.login', note: 'token valid 300 s' }),
           makeResult({ id: 'auth.broke', status: 'error', message: 'socket hang up' }),
         ],
@@ -74,13 +112,18 @@ describe('writeJunit', () => {
     );
     const byName = Object.fromEntries(cases(root).map((tc) => [tc.attributes.name, tc]));
     const der = outcome(byName['sig.rejects-der']!)!;
-    expect(der).toMatchObject({ name: 'failure', attributes: { message: 'accepted a DER signature', type: 'critical' } });
+    expect(der).toMatchObject({
+      name: 'failure',
+      attributes: { message: 'accepted a DER signature', type: 'critical' },
+    });
     expect(textOf(der)).toContain("curl -X POST 'http://127.0.0.1:40123/topup-transactions/redeem-gift'");
     expect(textOf(der)).toContain('> POST http://127.0.0.1:40123/topup-transactions/redeem-gift');
     expect(textOf(der)).toContain('< HTTP 200');
     expect(textOf(der)).toContain('seed 9, path "0:1", counterexample ["x"]');
     expect(outcome(byName['auth.known']!)?.attributes.message).toBe('in baseline, failed: known bug');
-    expect(outcome(byName['contradictions.initiate-path']!)?.attributes.message).toBe('finding, failed: serves only /initiate-redeem');
+    expect(outcome(byName['contradictions.initiate-path']!)?.attributes.message).toBe(
+      'finding, failed: serves only /initiate-redeem',
+    );
     expect(outcome(byName['err.redeem.5031']!)?.attributes.message).toBe('not provokable from outside on this target');
     expect(textOf(childrenNamed(byName['auth.login']!, 'system-out')[0]!)).toBe('token valid 300 s');
     expect(outcome(byName['auth.broke']!)).toMatchObject({ name: 'error', attributes: { message: 'socket hang up' } });

@@ -33,12 +33,17 @@ function details(r: CheckResult, headline: string): string {
 }
 
 function caseOutcome(r: CheckResult, baseline: ReadonlySet<string>): CaseOutcome {
-  if (r.status === 'pass') return r.note === undefined ? { element: undefined } : { element: undefined, output: r.note };
+  if (r.status === 'pass')
+    return r.note === undefined ? { element: undefined } : { element: undefined, output: r.note };
   if (r.status === 'skip') return { element: 'skipped', message: r.reason ?? '', body: '' };
   const what = r.message ?? '';
   if (!isRequired(r, baseline)) {
     const why = r.kind === 'finding' ? 'finding' : 'in baseline';
-    return { element: 'skipped', message: `${why}, ${r.status === 'fail' ? 'failed' : 'broke'}: ${what}`, body: details(r, what) };
+    return {
+      element: 'skipped',
+      message: `${why}, ${r.status === 'fail' ? 'failed' : 'broke'}: ${what}`,
+      body: details(r, what),
+    };
   }
   return { element: r.status === 'fail' ? 'failure' : 'error', message: what, body: details(r, what) };
 }
@@ -49,7 +54,9 @@ function testcase(r: CheckResult, baseline: ReadonlySet<string>): string {
   const open = `    <testcase${attributes({ classname: `omnivas.${r.area}`, name: r.id, time: seconds(r.durationMs) })}`;
   const outcome = caseOutcome(r, baseline);
   if (outcome.element === undefined) {
-    return outcome.output === undefined ? `${open}/>` : `${open}>\n      <system-out>${escapeText(outcome.output)}</system-out>\n    </testcase>`;
+    return outcome.output === undefined
+      ? `${open}/>`
+      : `${open}>\n      <system-out>${escapeText(outcome.output)}</system-out>\n    </testcase>`;
   }
   const typeAttr: Record<string, string> = outcome.element === 'skipped' ? {} : { type: r.severity };
   const child = `<${outcome.element}${attributes({ message: outcome.message, ...typeAttr })}>${escapeText(outcome.body)}</${outcome.element}>`;
@@ -60,7 +67,8 @@ export function writeJunit(report: SanitizedReport): string {
   const baseline = new Set(report.baselineIds);
   const summary = summarizeReport(report);
   // Counted from the outcomes written, so the header totals cannot disagree with the testcases.
-  const count = (results: readonly CheckResult[], element: string) => results.filter((r) => caseOutcome(r, baseline).element === element).length;
+  const count = (results: readonly CheckResult[], element: string) =>
+    results.filter((r) => caseOutcome(r, baseline).element === element).length;
   const totalsOf = (results: readonly CheckResult[]) => ({
     tests: results.length,
     failures: count(results, 'failure'),
@@ -83,7 +91,14 @@ export function writeJunit(report: SanitizedReport): string {
     .map((a) => {
       const inArea = report.results.filter((r) => r.area === a.area);
       const header = `  <testsuite${attributes({ name: a.area, ...totalsOf(inArea), timestamp: report.startedAt })}>`;
-      return [header, '    <properties>', properties, '    </properties>', ...inArea.map((r) => testcase(r, baseline)), '  </testsuite>'].join('\n');
+      return [
+        header,
+        '    <properties>',
+        properties,
+        '    </properties>',
+        ...inArea.map((r) => testcase(r, baseline)),
+        '  </testsuite>',
+      ].join('\n');
     });
   const root = `<testsuites${attributes({ name: `omnivas-harness certify: ${report.target.name}`, ...totalsOf(report.results), timestamp: report.startedAt })}>`;
   return ['<?xml version="1.0" encoding="UTF-8"?>', root, ...suites, '</testsuites>', ''].join('\n');

@@ -22,7 +22,11 @@ describe('writeReports', () => {
   it('creates the directory and writes the three files, sanitized, with no temporary files left', async () => {
     const dir = join(await tempDir(), 'nested', 'out');
     const paths = await writeReports(dir, failingReport(), redact);
-    expect(paths).toEqual({ 'summary.json': join(dir, 'summary.json'), 'junit.xml': join(dir, 'junit.xml'), 'report.html': join(dir, 'report.html') });
+    expect(paths).toEqual({
+      'summary.json': join(dir, 'summary.json'),
+      'junit.xml': join(dir, 'junit.xml'),
+      'report.html': join(dir, 'report.html'),
+    });
     const safe = sanitizeReport(failingReport(), redact);
     expect(await readFile(paths['summary.json'], 'utf8')).toBe(writeJson(safe));
     expect(await readFile(paths['junit.xml'], 'utf8')).toBe(writeJunit(safe));
@@ -50,7 +54,13 @@ describe('writeReports', () => {
   it('names the directory when it cannot be created', async () => {
     const file = join(await tempDir(), 'a-file');
     await writeFile(file, '');
-    await expect(writeReports(join(file, 'out'), failingReport(), redact)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining(join(file, 'out')) });
-    await expect(writeReports('', failingReport(), redact)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('"dir"') });
+    await expect(writeReports(join(file, 'out'), failingReport(), redact)).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringContaining(join(file, 'out')),
+    });
+    await expect(writeReports('', failingReport(), redact)).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringContaining('"dir"'),
+    });
   });
 });

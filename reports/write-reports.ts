@@ -41,13 +41,25 @@ async function writeAtomically(path: string, text: string): Promise<void> {
 }
 
 /** Returns the path of each file written. */
-export async function writeReports(dir: string, report: CertifyReport, redactor: RedactText | ReportRedactor): Promise<Record<ReportFile, string>> {
-  if (typeof dir !== 'string' || dir === '') throw new HarnessError('INVALID_ARGUMENT', `"dir" expected the path of the report directory, got ${JSON.stringify(dir)}`);
+export async function writeReports(
+  dir: string,
+  report: CertifyReport,
+  redactor: RedactText | ReportRedactor,
+): Promise<Record<ReportFile, string>> {
+  if (typeof dir !== 'string' || dir === '')
+    throw new HarnessError(
+      'INVALID_ARGUMENT',
+      `"dir" expected the path of the report directory, got ${JSON.stringify(dir)}`,
+    );
   const safe = sanitizeReport(report, redactor);
   try {
     await mkdir(dir, { recursive: true });
   } catch (err) {
-    throw new HarnessError('INVALID_ARGUMENT', `"dir" ${dir}: cannot create the report directory (${(err as NodeJS.ErrnoException).code ?? 'unknown error'}); give a writable path`, { cause: err });
+    throw new HarnessError(
+      'INVALID_ARGUMENT',
+      `"dir" ${dir}: cannot create the report directory (${(err as NodeJS.ErrnoException).code ?? 'unknown error'}); give a writable path`,
+      { cause: err },
+    );
   }
   const paths = {} as Record<ReportFile, string>;
   for (const [name, write] of Object.entries(WRITERS) as [ReportFile, (r: SanitizedReport) => string][]) {

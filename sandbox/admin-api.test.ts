@@ -28,7 +28,9 @@ describe('admin access', () => {
   });
 
   it('judges loopback by the socket: X-Forwarded-For neither grants nor removes access', async () => {
-    const answer = await httpCall(`${sandbox.adminUrl}/clock`, { headers: { authorization: `Bearer ${sandbox.adminToken}`, 'x-forwarded-for': '203.0.113.5' } });
+    const answer = await httpCall(`${sandbox.adminUrl}/clock`, {
+      headers: { authorization: `Bearer ${sandbox.adminToken}`, 'x-forwarded-for': '203.0.113.5' },
+    });
     expect(answer.status).toBe(200);
   });
 });
@@ -39,9 +41,19 @@ describe('merchants, partners and vouchers', () => {
     expect(created).toMatchObject({ id: 'merchant-1', keyType: 'ed25519', serviceFee: '0.500000' });
     expect(created.privateKeyPem).toContain('PRIVATE KEY');
     const privateKey = createPrivateKey(created.privateKeyPem);
-    const token = await client.login({ id: created.id, apiKey: created.apiKey, keyType: 'ed25519', privateKey, publicKeyPem: created.publicKeyPem });
+    const token = await client.login({
+      id: created.id,
+      apiKey: created.apiKey,
+      keyType: 'ed25519',
+      privateKey,
+      publicKeyPem: created.publicKeyPem,
+    });
     const body = JSON.stringify({ voucherCode: '0000', idempotencyKey: 'k' });
-    const answer = await httpCall(`${sandbox.url}/topup-transactions/initiate-claim`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-token': token, 'x-signature': signBody(privateKey, body) }, body });
+    const answer = await httpCall(`${sandbox.url}/topup-transactions/initiate-claim`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-token': token, 'x-signature': signBody(privateKey, body) },
+      body,
+    });
     expect(answer.json.statusCode).toBe(4041);
     const state = (await client.admin('GET', '/state')).text;
     expect(state).not.toContain(created.apiKey);
@@ -49,9 +61,31 @@ describe('merchants, partners and vouchers', () => {
   });
 
   it.each([
-    ['a private key as publicKeyPem', () => ({ publicKeyPem: generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).privateKey.export({ type: 'sec1', format: 'pem' }) }), 'holds a private key'],
-    ['a P-256 key', () => ({ publicKeyPem: generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }) }), 'expected secp256k1 or ed25519'],
-    ['garbage PEM', () => ({ publicKeyPem: '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----' }), '"publicKeyPem" is not a PEM public key'],
+    [
+      'a private key as publicKeyPem',
+      () => ({
+        publicKeyPem: generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).privateKey.export({
+          type: 'sec1',
+          format: 'pem',
+        }),
+      }),
+      'holds a private key',
+    ],
+    [
+      'a P-256 key',
+      () => ({
+        publicKeyPem: generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({
+          type: 'spki',
+          format: 'pem',
+        }),
+      }),
+      'expected secp256k1 or ed25519',
+    ],
+    [
+      'garbage PEM',
+      () => ({ publicKeyPem: '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----' }),
+      '"publicKeyPem" is not a PEM public key',
+    ],
     ['a fee with 7 places', () => ({ serviceFee: '1.1234567' }), '"serviceFee"'],
     ['an unknown field', () => ({ fee: 1 }), '"fee" is not a known field'],
     ['origins not an array', () => ({ allowedOrigins: '127.0.0.1' }), '"allowedOrigins" expected an array'],
@@ -60,18 +94,25 @@ describe('merchants, partners and vouchers', () => {
     const answer = await client.admin('POST', '/merchants', sent);
     expect(answer.status).toBe(400);
     expect(answer.json.message).toContain(message);
-    if (typeof sent.publicKeyPem === 'string' && sent.publicKeyPem.includes('PRIVATE')) expect(answer.text).not.toContain(sent.publicKeyPem.split('\n')[1]);
+    if (typeof sent.publicKeyPem === 'string' && sent.publicKeyPem.includes('PRIVATE'))
+      expect(answer.text).not.toContain(sent.publicKeyPem.split('\n')[1]);
   });
 
   it('refuses duplicate ids and codes and references to nothing', async () => {
     await client.adminOk('POST', '/merchants', { id: 'shop' });
     expect((await client.admin('POST', '/merchants', { id: 'shop' })).json.message).toContain('already a merchant');
     await client.createVoucher({ code: '1111', amount: 1 });
-    expect((await client.admin('POST', '/vouchers', { code: '1111', amount: 1 })).json.message).toContain('already a voucher');
-    expect((await client.admin('POST', '/vouchers', { amount: 1, restrictedMerchantId: 'ghost' })).json.message).toContain('restrictedMerchantId');
+    expect((await client.admin('POST', '/vouchers', { code: '1111', amount: 1 })).json.message).toContain(
+      'already a voucher',
+    );
+    expect(
+      (await client.admin('POST', '/vouchers', { amount: 1, restrictedMerchantId: 'ghost' })).json.message,
+    ).toContain('restrictedMerchantId');
     expect((await client.admin('POST', '/vouchers', { amount: 1, partnerId: 'ghost' })).status).toBe(404);
     expect((await client.admin('POST', '/vouchers', { amount: 0 })).status).toBe(400);
-    expect((await client.admin('POST', '/vouchers', { amount: 1, expirationDate: '2025-12-21' })).json.message).toContain('ISO 8601');
+    expect(
+      (await client.admin('POST', '/vouchers', { amount: 1, expirationDate: '2025-12-21' })).json.message,
+    ).toContain('ISO 8601');
     expect((await client.admin('DELETE', '/merchants/ghost')).status).toBe(404);
   });
 
@@ -111,7 +152,7 @@ describe('clock, SMS outbox, fixed OTP', () => {
     expect(messages[0].text).toContain(messages[0].otp);
   });
 
-  it('a sandbox-wide fixed OTP applies, a voucher\'s own wins, null restores random OTPs', async () => {
+  it("a sandbox-wide fixed OTP applies, a voucher's own wins, null restores random OTPs", async () => {
     const m = await readyMerchant(client);
     await client.adminOk('PUT', '/fixed-otp', { otp: '111111' });
     const plain = await client.createVoucher({ amount: 10 });
@@ -130,11 +171,19 @@ describe('clock, SMS outbox, fixed OTP', () => {
 
 describe('faults and defects', () => {
   it('refuses a fault on an unknown endpoint, with an undocumented code or of an unknown kind', async () => {
-    expect((await client.admin('POST', '/faults', { endpoint: 'nowhere', kind: 'reset' })).json.message).toContain('"endpoint"');
-    expect((await client.admin('POST', '/faults', { endpoint: 'redeem-gift', kind: 'error', code: 4999 })).json.message).toContain('documented error code');
-    expect((await client.admin('POST', '/faults', { endpoint: 'redeem-gift', kind: 'explode' })).json.message).toContain('"kind"');
+    expect((await client.admin('POST', '/faults', { endpoint: 'nowhere', kind: 'reset' })).json.message).toContain(
+      '"endpoint"',
+    );
+    expect(
+      (await client.admin('POST', '/faults', { endpoint: 'redeem-gift', kind: 'error', code: 4999 })).json.message,
+    ).toContain('documented error code');
+    expect(
+      (await client.admin('POST', '/faults', { endpoint: 'redeem-gift', kind: 'explode' })).json.message,
+    ).toContain('"kind"');
     await client.adminOk('POST', '/faults', { endpoint: 'initiate-redeem', kind: 'delay', delayMs: 5, count: 3 });
-    expect((await client.adminOk('GET', '/faults')).faults).toMatchObject([{ endpoint: 'initiate-claim', remaining: 3 }]);
+    expect((await client.adminOk('GET', '/faults')).faults).toMatchObject([
+      { endpoint: 'initiate-claim', remaining: 3 },
+    ]);
     await client.adminOk('DELETE', '/faults');
     expect((await client.adminOk('GET', '/faults')).faults).toEqual([]);
   });
@@ -163,7 +212,9 @@ describe('reset, state and ledger', () => {
     await client.adminOk('POST', '/reset');
     const state = await client.adminOk('GET', '/state');
     expect(state).toMatchObject({ merchants: [], partners: [], vouchers: [], defects: [] });
-    expect((await httpCall(`${sandbox.url}/test`, { method: 'POST', headers: { 'x-api-token': m.token } })).status).toBe(401);
+    expect(
+      (await httpCall(`${sandbox.url}/test`, { method: 'POST', headers: { 'x-api-token': m.token } })).status,
+    ).toBe(401);
     expect((await client.ledger()).length).toBe(0);
   });
 
@@ -203,6 +254,7 @@ describe('secrets never leak', () => {
     ];
     const seen = [...logs, ...answers.map((a) => a.text)].join('\n');
     expect(logs.length).toBeGreaterThan(0);
-    for (const secret of [m.merchant.apiKey, m.token, m.token.split('.')[2]!, sandbox.adminToken, 'PRIVATE KEY']) expect(seen).not.toContain(secret);
+    for (const secret of [m.merchant.apiKey, m.token, m.token.split('.')[2]!, sandbox.adminToken, 'PRIVATE KEY'])
+      expect(seen).not.toContain(secret);
   });
 });

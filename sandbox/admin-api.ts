@@ -41,7 +41,11 @@ function tokenMatches(given: string, expected: string): boolean {
 export function guardAdmin(req: IncomingMessage, host: SandboxHost): void {
   if (!LOOPBACK.has(req.socket.remoteAddress ?? '')) throw refuse(403, 'The admin API answers loopback callers only');
   const auth = req.headers.authorization;
-  if (typeof auth !== 'string' || !tokenMatches(auth, `Bearer ${host.adminToken}`)) throw refuse(401, 'Missing or wrong admin token: send "Authorization: Bearer <adminToken>" from the sandbox\'s startup line');
+  if (typeof auth !== 'string' || !tokenMatches(auth, `Bearer ${host.adminToken}`))
+    throw refuse(
+      401,
+      'Missing or wrong admin token: send "Authorization: Bearer <adminToken>" from the sandbox\'s startup line',
+    );
 }
 
 function bodyOf(call: Call): Record<string, unknown> {
@@ -58,14 +62,35 @@ function keyOrGenerated(key: RegisteredKey | undefined, type: KeyType): { key: R
 }
 
 function merchantJson(m: Merchant): Record<string, unknown> {
-  return { id: m.id, name: m.name, keyType: m.key.type, publicKeyPem: m.key.pem, allowedOrigins: [...m.allowedOrigins], serviceFee: formatMoney(m.serviceFee), received: formatMoney(m.received), removed: m.removed };
+  return {
+    id: m.id,
+    name: m.name,
+    keyType: m.key.type,
+    publicKeyPem: m.key.pem,
+    allowedOrigins: [...m.allowedOrigins],
+    serviceFee: formatMoney(m.serviceFee),
+    received: formatMoney(m.received),
+    removed: m.removed,
+  };
 }
 
 function partnerJson(p: Partner): Record<string, unknown> {
-  return { id: p.id, name: p.name, publicKeyPem: p.key.pem, allowedOrigins: [...p.allowedOrigins], signingTemplate: p.signingTemplate, reservedBalance: formatMoney(p.reservedBalance), enabled: p.enabled };
+  return {
+    id: p.id,
+    name: p.name,
+    publicKeyPem: p.key.pem,
+    allowedOrigins: [...p.allowedOrigins],
+    signingTemplate: p.signingTemplate,
+    reservedBalance: formatMoney(p.reservedBalance),
+    enabled: p.enabled,
+  };
 }
 
-const clockJson = (ms: number) => ({ now: new Date(ms).toISOString(), epochSeconds: Math.floor(ms / 1000), epochMs: ms });
+const clockJson = (ms: number) => ({
+  now: new Date(ms).toISOString(),
+  epochSeconds: Math.floor(ms / 1000),
+  epochMs: ms,
+});
 
 const createMerchant: Handler = async (call) => {
   const input = readMerchantSpec(bodyOf(call), '', 'INVALID_ARGUMENT');
@@ -137,7 +162,10 @@ const readLedger: Handler = async (call) => jsonReply({ entries: call.ctx.ledger
 
 const readSms: Handler = async (call) => {
   const query = new URL(call.req.url ?? '/', 'http://sandbox').searchParams;
-  const messages = call.ctx.outbox.list({ to: query.get('to') ?? undefined, voucherCode: query.get('voucherCode') ?? undefined });
+  const messages = call.ctx.outbox.list({
+    to: query.get('to') ?? undefined,
+    voucherCode: query.get('voucherCode') ?? undefined,
+  });
   return jsonReply({ messages: messages.map((m) => ({ ...m, at: new Date(m.at).toISOString() })) });
 };
 
@@ -146,9 +174,16 @@ const readClock: Handler = async (call) => jsonReply(clockJson(call.ctx.clock.no
 const moveClock: Handler = async (call) => {
   const r = fields(call, ['advanceSeconds', 'set']);
   const { clock } = call.ctx;
-  if (r.has('advanceSeconds') === r.has('set')) throw r.error('give exactly one of "advanceSeconds" (a number of seconds) or "set" (an ISO 8601 date-time or Unix seconds)');
-  if (r.has('advanceSeconds')) clock.advance(r.number('advanceSeconds', 'a non-negative number of seconds', (n) => Number.isFinite(n) && n >= 0)!);
-  else clock.setTo(typeof r.raw('set') === 'number' ? r.number('set', 'Unix seconds', Number.isFinite)! * 1000 : r.instant('set')!);
+  if (r.has('advanceSeconds') === r.has('set'))
+    throw r.error(
+      'give exactly one of "advanceSeconds" (a number of seconds) or "set" (an ISO 8601 date-time or Unix seconds)',
+    );
+  if (r.has('advanceSeconds'))
+    clock.advance(r.number('advanceSeconds', 'a non-negative number of seconds', (n) => Number.isFinite(n) && n >= 0)!);
+  else
+    clock.setTo(
+      typeof r.raw('set') === 'number' ? r.number('set', 'Unix seconds', Number.isFinite)! * 1000 : r.instant('set')!,
+    );
   call.ctx.log(`admin: clock moved to ${new Date(clock.now()).toISOString()}`);
   return jsonReply(clockJson(clock.now()));
 };
@@ -156,16 +191,26 @@ const moveClock: Handler = async (call) => {
 function readFault(r: FieldReader): Fault {
   const given = r.requiredString('endpoint', `one of ${FAULT_ENDPOINTS.join(', ')}`);
   const endpoint = (given === 'initiate-redeem' ? 'initiate-claim' : given) as FaultEndpoint;
-  if (!FAULT_ENDPOINTS.includes(endpoint)) throw r.error(`"endpoint" expected one of ${FAULT_ENDPOINTS.join(', ')}, got ${describeValue(given)}`);
+  if (!FAULT_ENDPOINTS.includes(endpoint))
+    throw r.error(`"endpoint" expected one of ${FAULT_ENDPOINTS.join(', ')}, got ${describeValue(given)}`);
   const count = r.number('count', 'a whole number of calls from 1', (n) => Number.isInteger(n) && n >= 1) ?? 1;
   const kind = r.requiredString('kind', '"error", "delay" or "reset"');
   let effect: FaultEffect;
   if (kind === 'error') {
     const code = r.raw('code');
-    if (!isApiErrorCode(code)) throw r.error(`"code" expected a documented error code such as 5004, got ${describeValue(code)}`);
+    if (!isApiErrorCode(code))
+      throw r.error(`"code" expected a documented error code such as 5004, got ${describeValue(code)}`);
     effect = { kind, code, providerMessage: r.string('providerMessage') };
   } else if (kind === 'delay') {
-    effect = { kind, delayMs: r.number('delayMs', `milliseconds from 0 to ${MAX_DELAY_MS}`, (n) => Number.isInteger(n) && n >= 0 && n <= MAX_DELAY_MS) ?? 1000 };
+    effect = {
+      kind,
+      delayMs:
+        r.number(
+          'delayMs',
+          `milliseconds from 0 to ${MAX_DELAY_MS}`,
+          (n) => Number.isInteger(n) && n >= 0 && n <= MAX_DELAY_MS,
+        ) ?? 1000,
+    };
   } else if (kind === 'reset') {
     effect = { kind };
   } else {

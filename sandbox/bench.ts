@@ -69,7 +69,8 @@ interface ChildReady {
 }
 
 /** A body like the API reference's. */
-const sampleBody = (i: number) => JSON.stringify({ voucherCode: VOUCHER, amount: 1, idempotencyKey: `bench-${i}`, metadata: '{}' });
+const sampleBody = (i: number) =>
+  JSON.stringify({ voucherCode: VOUCHER, amount: 1, idempotencyKey: `bench-${i}`, metadata: '{}' });
 
 interface Ceilings {
   readonly nodeCrypto: number;
@@ -86,12 +87,16 @@ function measureVerifyCeilings(ms: number): Ceilings {
     let count = 0;
     const start = performance.now();
     while (performance.now() - start < ms / 2) {
-      for (let i = 0; i < 100; i++) if (!verifies(message, signature)) throw new Error('the benchmark signature does not verify');
+      for (let i = 0; i < 100; i++)
+        if (!verifies(message, signature)) throw new Error('the benchmark signature does not verify');
       count += 100;
     }
     return (count * 1000) / (performance.now() - start);
   };
-  return { nodeCrypto: perSecond(p1363Verifier(publicKey, 'node:crypto')), verifier: perSecond(p1363Verifier(publicKey)) };
+  return {
+    nodeCrypto: perSecond(p1363Verifier(publicKey, 'node:crypto')),
+    verifier: perSecond(p1363Verifier(publicKey)),
+  };
 }
 
 /** Reads the body, re-serialises it and verifies x-signature (with the sandbox's verifier): the least a signed endpoint must do. */
@@ -104,12 +109,20 @@ function startReferenceServer(publicKey: KeyObject): Promise<{ url: string; clos
       const canonical = JSON.stringify(JSON.parse(Buffer.concat(chunks).toString('utf8')));
       const ok = verifies(Buffer.from(canonical), Buffer.from(String(req.headers['x-signature']), 'base64'));
       const body = JSON.stringify({ success: ok, statusCode: ok ? 200 : 403 });
-      res.writeHead(ok ? 200 : 403, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+      res.writeHead(ok ? 200 : 403, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(body),
+      });
       res.end(body);
     });
   });
   return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => new Promise<void>((done) => server.close(() => done())) })),
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+        close: () => new Promise<void>((done) => server.close(() => done())),
+      }),
+    ),
   );
 }
 
@@ -118,7 +131,12 @@ async function serveForBench(role: Role): Promise<never> {
   let close: () => Promise<void>;
   if (role === 'sandbox') {
     const sandbox = await startSandbox({ seed: 1 });
-    ready = { postUrl: `${sandbox.url}/topup-transactions/initiate-claim`, adminUrl: sandbox.adminUrl, adminToken: sandbox.adminToken, loginUrl: `${sandbox.url}/auth/login` };
+    ready = {
+      postUrl: `${sandbox.url}/topup-transactions/initiate-claim`,
+      adminUrl: sandbox.adminUrl,
+      adminToken: sandbox.adminToken,
+      loginUrl: `${sandbox.url}/auth/login`,
+    };
     close = sandbox.close;
   } else {
     const reference = await startReferenceServer(createPublicKey(process.env[PUBLIC_KEY]!));
@@ -135,7 +153,11 @@ async function serveForBench(role: Role): Promise<never> {
 
 /** A server process, and the next message it sends. */
 function startChild(role: Role, publicKeyPem: string): { child: ChildProcess; next: <T>() => Promise<T> } {
-  const child = fork(fileURLToPath(import.meta.url), [], { env: { ...process.env, [ROLE]: role, [PUBLIC_KEY]: publicKeyPem }, execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(fileURLToPath(import.meta.url), [], {
+    env: { ...process.env, [ROLE]: role, [PUBLIC_KEY]: publicKeyPem },
+    execArgv: process.execArgv,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const next = <T>() =>
     new Promise<T>((resolve, reject) => {
       const exited = (code: number | null) => reject(new Error(`the benchmark's ${role} process exited (${code})`));
@@ -148,8 +170,16 @@ function startChild(role: Role, publicKeyPem: string): { child: ChildProcess; ne
   return { child, next };
 }
 
-async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Record<string, string>> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+async function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Record<string, string>> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
   if (!res.ok) throw new Error(`${url} answered ${res.status}: ${await res.text()}`);
   return (await res.json()) as Record<string, string>;
 }
@@ -160,15 +190,29 @@ interface SignedRequest {
 }
 
 /** Sends requests[from..to), 64 in flight, until they run out or `untilMs` passes; all must be 200. */
-async function fire(pool: Pool, path: string, token: string, requests: readonly SignedRequest[], from: number, to: number, untilMs: number): Promise<{ done: number; next: number }> {
+async function fire(
+  pool: Pool,
+  path: string,
+  token: string,
+  requests: readonly SignedRequest[],
+  from: number,
+  to: number,
+  untilMs: number,
+): Promise<{ done: number; next: number }> {
   let next = from;
   let done = 0;
   const worker = async () => {
     while (next < to && performance.now() < untilMs) {
       const { body, signature } = requests[next++]!;
-      const res = await pool.request({ path, method: 'POST', headers: { 'content-type': 'application/json', 'x-api-token': token, 'x-signature': signature }, body });
+      const res = await pool.request({
+        path,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-token': token, 'x-signature': signature },
+        body,
+      });
       const text = await res.body.text();
-      if (res.statusCode !== 200) throw new Error(`the server answered ${res.statusCode} during the benchmark: ${text}`);
+      if (res.statusCode !== 200)
+        throw new Error(`the server answered ${res.statusCode} during the benchmark: ${text}`);
       done++;
     }
   };
@@ -205,7 +249,11 @@ async function startTarget(role: Role, publicKeyPem: string, options: SandboxBen
 }
 
 /** Sends the target's next requests for `ms` (or `count` of them, untimed, to warm it up). */
-async function round(target: Target, requests: readonly SignedRequest[], limit: { ms: number } | { count: number }): Promise<void> {
+async function round(
+  target: Target,
+  requests: readonly SignedRequest[],
+  limit: { ms: number } | { count: number },
+): Promise<void> {
   const start = performance.now();
   const until = 'ms' in limit ? start + limit.ms : Infinity;
   const to = 'count' in limit ? target.sent + limit.count : requests.length;
@@ -240,12 +288,16 @@ export async function benchSandbox(options: SandboxBenchOptions = {}): Promise<S
     const body = sampleBody(i);
     return { body, signature: signText(privateKey, body) };
   });
-  const targets = [await startTarget('reference', publicKeyPem, options), await startTarget('sandbox', publicKeyPem, options)] as const;
+  const targets = [
+    await startTarget('reference', publicKeyPem, options),
+    await startTarget('sandbox', publicKeyPem, options),
+  ] as const;
   const [reference, sandbox] = targets;
   try {
     for (const target of targets) await round(target, requests, { count: WARMUP_REQUESTS });
     const before = await verifyCeilings(sandbox);
-    for (let i = 0; i < ROUNDS; i++) for (const target of targets) await round(target, requests, { ms: (seconds * 1000) / ROUNDS });
+    for (let i = 0; i < ROUNDS; i++)
+      for (const target of targets) await round(target, requests, { ms: (seconds * 1000) / ROUNDS });
     const after = await verifyCeilings(sandbox);
     const verifyCeilingPerSec = (before.nodeCrypto + after.nodeCrypto) / 2;
     const perSec = (t: Target) => (t.done * 1000) / t.elapsedMs;
@@ -268,7 +320,13 @@ if (role === 'sandbox' || role === 'reference') await serveForBench(role);
 
 if (role === undefined && /sandbox[\\/]bench\.ts$/.test(process.argv[1] ?? '')) {
   const figures = await benchSandbox();
-  console.log(`node:crypto secp256k1 verify ceiling (alone, in the server's process): ${figures.verifyCeilingPerSec.toFixed(0)}/s; ${figures.verifier} (the sandbox's verifier): ${figures.verifierCeilingPerSec.toFixed(0)}/s`);
-  console.log(`sandbox: signed initiate-claim POSTs answered 200: ${figures.signedPostsPerSec.toFixed(0)}/s  (ratio to the ceiling ${figures.ratio.toFixed(3)})`);
-  console.log(`reference server (parse + verify only), same requests and client: ${figures.referenceServerPerSec.toFixed(0)}/s  (sandbox/reference ${figures.ratioToReference.toFixed(3)})`);
+  console.log(
+    `node:crypto secp256k1 verify ceiling (alone, in the server's process): ${figures.verifyCeilingPerSec.toFixed(0)}/s; ${figures.verifier} (the sandbox's verifier): ${figures.verifierCeilingPerSec.toFixed(0)}/s`,
+  );
+  console.log(
+    `sandbox: signed initiate-claim POSTs answered 200: ${figures.signedPostsPerSec.toFixed(0)}/s  (ratio to the ceiling ${figures.ratio.toFixed(3)})`,
+  );
+  console.log(
+    `reference server (parse + verify only), same requests and client: ${figures.referenceServerPerSec.toFixed(0)}/s  (sandbox/reference ${figures.ratioToReference.toFixed(3)})`,
+  );
 }

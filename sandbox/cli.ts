@@ -31,7 +31,11 @@ function untilSignal(): Promise<NodeJS.Signals> {
 }
 
 /** Runs the sandbox until `stopped` settles (default: SIGINT or SIGTERM); resolves to the exit code. */
-export async function serveSandbox(args: SandboxCliArgs, io: SandboxCliIo, stopped: Promise<unknown> = untilSignal()): Promise<number> {
+export async function serveSandbox(
+  args: SandboxCliArgs,
+  io: SandboxCliIo,
+  stopped: Promise<unknown> = untilSignal(),
+): Promise<number> {
   const options: SandboxOptions = {
     port: args.port,
     defects: args.defects,
@@ -40,7 +44,16 @@ export async function serveSandbox(args: SandboxCliArgs, io: SandboxCliIo, stopp
     log: (line) => io.err(`sandbox: ${line}`),
   };
   const sandbox = await startSandbox(options);
-  io.out(JSON.stringify({ url: sandbox.url, partnerUrl: sandbox.partnerUrl, adminUrl: sandbox.adminUrl, adminToken: sandbox.adminToken, seed: sandbox.seed, defects: sandbox.defects }));
+  io.out(
+    JSON.stringify({
+      url: sandbox.url,
+      partnerUrl: sandbox.partnerUrl,
+      adminUrl: sandbox.adminUrl,
+      adminToken: sandbox.adminToken,
+      seed: sandbox.seed,
+      defects: sandbox.defects,
+    }),
+  );
   await stopped;
   await sandbox.close();
   return 0;

@@ -27,7 +27,10 @@ export class SandboxClock {
 
   advance(seconds: number): void {
     if (!Number.isFinite(seconds) || seconds < 0) {
-      throw new HarnessError('INVALID_ARGUMENT', `"advanceSeconds" expected a non-negative number of seconds, got ${seconds}: the sandbox clock only moves forward`);
+      throw new HarnessError(
+        'INVALID_ARGUMENT',
+        `"advanceSeconds" expected a non-negative number of seconds, got ${seconds}: the sandbox clock only moves forward`,
+      );
     }
     this.#offsetMs += seconds * 1000;
   }
@@ -36,7 +39,10 @@ export class SandboxClock {
   setTo(ms: number): void {
     const now = this.now();
     if (!Number.isFinite(ms) || ms < now) {
-      throw new HarnessError('INVALID_ARGUMENT', `"set" must not be before the sandbox's current time ${new Date(now).toISOString()}: the sandbox clock only moves forward (use POST /admin/reset to start over)`);
+      throw new HarnessError(
+        'INVALID_ARGUMENT',
+        `"set" must not be before the sandbox's current time ${new Date(now).toISOString()}: the sandbox clock only moves forward (use POST /admin/reset to start over)`,
+      );
     }
     this.#offsetMs += ms - now;
   }

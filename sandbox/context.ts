@@ -37,7 +37,18 @@ export function createContext(setup: SandboxSetup): SandboxContext {
   const defects = new ActiveDefects(setup.defects);
   const state = new SandboxState(clock, ledger, random);
   applyFixtures(state, setup.fixtures, defects);
-  return { clock, ledger, random, defects, state, outbox: new SmsOutbox(clock), idempotency: new IdempotencyStore(defects), faults: new FaultPlan(), tokens: new TokenIssuer(), log: setup.log };
+  return {
+    clock,
+    ledger,
+    random,
+    defects,
+    state,
+    outbox: new SmsOutbox(clock),
+    idempotency: new IdempotencyStore(defects),
+    faults: new FaultPlan(),
+    tokens: new TokenIssuer(),
+    log: setup.log,
+  };
 }
 
 /** The running sandbox as its handlers see it: the current context, replaced on reset. */

@@ -38,7 +38,8 @@ async function withClaim(m: ReadyMerchant, spec: Record<string, unknown> = {}, a
 }
 
 const remaining = async (code: string) => (await client.voucher(code)).remainingBalance;
-const testStatus = async (token: string) => (await httpCall(`${sandbox.url}/test`, { method: 'POST', headers: { 'x-api-token': token } })).status;
+const testStatus = async (token: string) =>
+  (await httpCall(`${sandbox.url}/test`, { method: 'POST', headers: { 'x-api-token': token } })).status;
 const claimsReserved = async () => (await client.ledger()).filter((e) => e.kind === 'claim-reserved').length;
 
 /** POST /test with a token that has aged `seconds` of sandbox clock. */
@@ -57,11 +58,18 @@ async function remainingAfterFeeRedemption(): Promise<string> {
 }
 
 /** A signed initiate on a fresh voucher with the x-signature the caller makes from the body. */
-async function initiateSignedWith(sign: (m: ReadyMerchant, body: string) => string, send: (body: string) => string = (b) => b): Promise<number> {
+async function initiateSignedWith(
+  sign: (m: ReadyMerchant, body: string) => string,
+  send: (body: string) => string = (b) => b,
+): Promise<number> {
   const m = await readyMerchant(client);
   const v = await voucher();
   const body = JSON.stringify({ voucherCode: v.code, amount: 1, idempotencyKey: 'sig' });
-  return (await client.signedPost(m.merchant, m.token, '/topup-transactions/initiate-claim', send(body), { 'x-signature': sign(m, body) })).status;
+  return (
+    await client.signedPost(m.merchant, m.token, '/topup-transactions/initiate-claim', send(body), {
+      'x-signature': sign(m, body),
+    })
+  ).status;
 }
 
 async function partnerAt(offsetSeconds: number): Promise<number> {
@@ -75,10 +83,22 @@ async function overReservedInABurst(): Promise<boolean> {
   const m = await readyMerchant(client);
   for (let burst = 0; burst < 5; burst++) {
     const v = await voucher();
-    const bodies = Array.from({ length: 50 }, (_, i) => JSON.stringify({ voucherCode: v.code, amount: 10, idempotencyKey: `b${burst}-${i}` }));
+    const bodies = Array.from({ length: 50 }, (_, i) =>
+      JSON.stringify({ voucherCode: v.code, amount: 10, idempotencyKey: `b${burst}-${i}` }),
+    );
     const signed = bodies.map((body) => ({ body, signature: signBody(m.merchant.privateKey, body) }));
     const statuses = await Promise.all(
-      signed.map(async ({ body, signature }) => (await fetch(`${sandbox.url}/topup-transactions/initiate-claim`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-token': m.token, 'x-signature': signature }, body, dispatcher: agent })).status),
+      signed.map(
+        async ({ body, signature }) =>
+          (
+            await fetch(`${sandbox.url}/topup-transactions/initiate-claim`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', 'x-api-token': m.token, 'x-signature': signature },
+              body,
+              dispatcher: agent,
+            })
+          ).status,
+      ),
     );
     if (statuses.filter((s) => s === 200).length > 10) return true;
   }
@@ -89,11 +109,19 @@ const SCENARIOS: Record<DefectName, Scenario> = {
   'signature-not-checked': { observe: () => initiateSignedWith(() => 'AAAA'), correct: 403, defective: 200 },
   'signature-over-raw-body': {
     // the client signs JSON.stringify(JSON.parse(sent)) as documented, and sends it pretty-printed
-    observe: () => initiateSignedWith((m, body) => signText(m.merchant.privateKey, body), (body) => JSON.stringify(JSON.parse(body), null, 2)),
+    observe: () =>
+      initiateSignedWith(
+        (m, body) => signText(m.merchant.privateKey, body),
+        (body) => JSON.stringify(JSON.parse(body), null, 2),
+      ),
     correct: 200,
     defective: 403,
   },
-  'der-signature-accepted': { observe: () => initiateSignedWith((m, body) => signText(m.merchant.privateKey, body, 'der')), correct: 403, defective: 200 },
+  'der-signature-accepted': {
+    observe: () => initiateSignedWith((m, body) => signText(m.merchant.privateKey, body, 'der')),
+    correct: 403,
+    defective: 200,
+  },
   'base64url-signature-accepted': {
     observe: () =>
       initiateSignedWith((m, body) => {
@@ -109,7 +137,9 @@ const SCENARIOS: Record<DefectName, Scenario> = {
   'token-alg-none-accepted': {
     observe: async () => {
       const m = await readyMerchant(client);
-      const payload = Buffer.from(JSON.stringify({ sub: m.merchant.id, iat: 0, exp: 9_999_999_999 })).toString('base64url');
+      const payload = Buffer.from(JSON.stringify({ sub: m.merchant.id, iat: 0, exp: 9_999_999_999 })).toString(
+        'base64url',
+      );
       return testStatus(`${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${payload}.`);
     },
     correct: 401,
@@ -140,8 +170,18 @@ const SCENARIOS: Record<DefectName, Scenario> = {
     observe: async () => {
       const m = await readyMerchant(client);
       const code = (await voucher()).code;
-      await client.signedPost(m.merchant, m.token, '/topup-transactions/initiate-claim', { voucherCode: code, amount: 1, idempotencyKey: 'k' });
-      return (await client.signedPost(m.merchant, m.token, '/topup-transactions/initiate-claim', { voucherCode: code, amount: 2, idempotencyKey: 'k' })).status;
+      await client.signedPost(m.merchant, m.token, '/topup-transactions/initiate-claim', {
+        voucherCode: code,
+        amount: 1,
+        idempotencyKey: 'k',
+      });
+      return (
+        await client.signedPost(m.merchant, m.token, '/topup-transactions/initiate-claim', {
+          voucherCode: code,
+          amount: 2,
+          idempotencyKey: 'k',
+        })
+      ).status;
     },
     correct: 422,
     defective: 200,
@@ -199,7 +239,13 @@ const SCENARIOS: Record<DefectName, Scenario> = {
       const { code, otp } = await withClaim(m, {}, 10);
       await client.advanceClock(301);
       const token = await client.login(m.merchant);
-      return (await client.signedPost(m.merchant, token, '/topup-transactions/redeem-gift', { voucherCode: code, verificationCode: otp, idempotencyKey: 'late' })).json.statusCode;
+      return (
+        await client.signedPost(m.merchant, token, '/topup-transactions/redeem-gift', {
+          voucherCode: code,
+          verificationCode: otp,
+          idempotencyKey: 'late',
+        })
+      ).json.statusCode;
     },
     correct: 4034,
     defective: 200,
@@ -239,7 +285,10 @@ const SCENARIOS: Record<DefectName, Scenario> = {
       const m = await readyMerchant(client);
       const { code, otp } = await withClaim(m);
       await m.redeem({ voucherCode: code, verificationCode: otp });
-      return [(await m.detail(code)).json.data.voucher.status, (await m.initiate({ voucherCode: code, amount: 1 })).json.statusCode];
+      return [
+        (await m.detail(code)).json.data.voucher.status,
+        (await m.initiate({ voucherCode: code, amount: 1 })).json.statusCode,
+      ];
     },
     correct: ['REDEEMED', 4042],
     defective: ['ACTIVE', 4091],
@@ -248,17 +297,46 @@ const SCENARIOS: Record<DefectName, Scenario> = {
     observe: async () => {
       const m = await readyMerchant(client);
       const { code, otp } = await withClaim(m, {}, 10);
-      return (await m.redeem({ voucherCode: code, verificationCode: otp === '000000' ? '000001' : '000000' })).json.statusCode;
+      return (await m.redeem({ voucherCode: code, verificationCode: otp === '000000' ? '000001' : '000000' })).json
+        .statusCode;
     },
     correct: 4035,
     defective: 4034,
   },
-  'error-success-true': { observe: async () => (await (await readyMerchant(client)).initiate({ voucherCode: 'none', amount: 1 })).json.success, correct: false, defective: true },
-  'error-data-not-null': { observe: async () => (await (await readyMerchant(client)).initiate({ voucherCode: 'none', amount: 1 })).json.data, correct: null, defective: {} },
-  'error-http-status-200': { observe: async () => (await (await readyMerchant(client)).initiate({ voucherCode: 'none', amount: 1 })).status, correct: 404, defective: 200 },
-  'amount-over-balance-accepted': { observe: async () => (await (await readyMerchant(client)).initiate({ voucherCode: (await voucher()).code, amount: 100.5 })).json.statusCode, correct: 4091, defective: 200 },
-  'negative-amount-accepted': { observe: async () => (await (await readyMerchant(client)).initiate({ voucherCode: (await voucher()).code, amount: -5 })).status, correct: 400, defective: 200 },
-  'get-demands-signature': { observe: async () => (await (await readyMerchant(client)).detail((await voucher()).code)).status, correct: 200, defective: 403 },
+  'error-success-true': {
+    observe: async () =>
+      (await (await readyMerchant(client)).initiate({ voucherCode: 'none', amount: 1 })).json.success,
+    correct: false,
+    defective: true,
+  },
+  'error-data-not-null': {
+    observe: async () => (await (await readyMerchant(client)).initiate({ voucherCode: 'none', amount: 1 })).json.data,
+    correct: null,
+    defective: {},
+  },
+  'error-http-status-200': {
+    observe: async () => (await (await readyMerchant(client)).initiate({ voucherCode: 'none', amount: 1 })).status,
+    correct: 404,
+    defective: 200,
+  },
+  'amount-over-balance-accepted': {
+    observe: async () =>
+      (await (await readyMerchant(client)).initiate({ voucherCode: (await voucher()).code, amount: 100.5 })).json
+        .statusCode,
+    correct: 4091,
+    defective: 200,
+  },
+  'negative-amount-accepted': {
+    observe: async () =>
+      (await (await readyMerchant(client)).initiate({ voucherCode: (await voucher()).code, amount: -5 })).status,
+    correct: 400,
+    defective: 200,
+  },
+  'get-demands-signature': {
+    observe: async () => (await (await readyMerchant(client)).detail((await voucher()).code)).status,
+    correct: 200,
+    defective: 403,
+  },
   'detail-stale-balance': {
     observe: async () => {
       const m = await readyMerchant(client);
@@ -271,16 +349,31 @@ const SCENARIOS: Record<DefectName, Scenario> = {
     correct: '90.000000',
     defective: '100.000000',
   },
-  'detail-amounts-not-6-places': { observe: async () => (await (await readyMerchant(client)).detail((await voucher()).code)).json.data.voucher.amount, correct: '100.000000', defective: '100' },
+  'detail-amounts-not-6-places': {
+    observe: async () => (await (await readyMerchant(client)).detail((await voucher()).code)).json.data.voucher.amount,
+    correct: '100.000000',
+    defective: '100',
+  },
   'detail-expiration-not-iso': {
-    observe: async () => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test((await (await readyMerchant(client)).detail((await voucher()).code)).json.data.voucher.expirationDate),
+    observe: async () =>
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(
+        (await (await readyMerchant(client)).detail((await voucher()).code)).json.data.voucher.expirationDate,
+      ),
     correct: true,
     defective: false,
   },
   'partner-overdraft': {
     observe: async () => {
       const p = await client.createPartner({ reservedBalance: 10 });
-      return (await client.partnerCall(p, 'POST', '/vouchers', { amount: 20, ownerMsisdn: '251911000000' }, { idempotencyKey: 'big' })).status;
+      return (
+        await client.partnerCall(
+          p,
+          'POST',
+          '/vouchers',
+          { amount: 20, ownerMsisdn: '251911000000' },
+          { idempotencyKey: 'big' },
+        )
+      ).status;
     },
     correct: 409,
     defective: 200,
@@ -299,7 +392,18 @@ describe('seeded defects', () => {
     for (const d of listDefects()) {
       expect(d.rule.length, d.name).toBeGreaterThan(20);
       expect(d.section.length, d.name).toBeGreaterThan(5);
-      expect(['auth', 'signature', 'canonical', 'replay', 'idempotency', 'errors', 'detail', 'state-machine', 'money', 'concurrency']).toContain(d.area);
+      expect([
+        'auth',
+        'signature',
+        'canonical',
+        'replay',
+        'idempotency',
+        'errors',
+        'detail',
+        'state-machine',
+        'money',
+        'concurrency',
+      ]).toContain(d.area);
       expect(['critical', 'high', 'medium', 'low']).toContain(d.severity);
     }
     expect(new Set(listDefects().map((d) => d.name)).size).toBe(listDefects().length);

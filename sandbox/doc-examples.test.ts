@@ -46,7 +46,11 @@ function replaceOnce(code: string, from: string, to: string): string {
  */
 async function prepare(): Promise<{ dir: string; apiKey: string; merchantId: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'omnivas-doc-example-'));
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'secp256k1', publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'sec1', format: 'pem' } });
+  const { privateKey, publicKey } = generateKeyPairSync('ec', {
+    namedCurve: 'secp256k1',
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'sec1', format: 'pem' },
+  });
   await writeFile(join(dir, 'ec-secp256k1-priv-key.pem'), privateKey);
   await writeFile(join(dir, 'ec-secp256k1-pub-key.pem'), publicKey);
   const merchant = await client.adminOk('POST', '/merchants', { publicKeyPem: publicKey, serviceFee: 1 });
@@ -69,7 +73,10 @@ async function pythonReady(): Promise<void> {
   try {
     await run('python3', ['-c', 'import requests, cryptography']);
   } catch (err) {
-    throw new Error(`python3 with requests and cryptography is needed to run the document's Python example: apt-get install python3-requests python3-cryptography (${err instanceof Error ? err.message : String(err)})`, { cause: err });
+    throw new Error(
+      `python3 with requests and cryptography is needed to run the document's Python example: apt-get install python3-requests python3-cryptography (${err instanceof Error ? err.message : String(err)})`,
+      { cause: err },
+    );
   }
 }
 
@@ -81,12 +88,18 @@ describe("the API reference's own end-to-end examples run against the sandbox", 
     expect(examples.python.trimEnd().endsWith('main()')).toBe(true);
     const restored = restorePythonIndentation(examples.python);
     expect(restored.replace(/^[ ]+/gm, '')).toBe(examples.python);
-    expect(restored).toContain("\n    if not access_token:\n        raise RuntimeError(f'Login failed: {login_response}')\n    initiate_result");
+    expect(restored).toContain(
+      "\n    if not access_token:\n        raise RuntimeError(f'Login failed: {login_response}')\n    initiate_result",
+    );
   });
 
   it('the JavaScript example (node example.mjs) redeems', async () => {
     const { dir, apiKey, merchantId } = await prepare();
-    let code = replaceOnce(examples.js, "const BASE_URL = 'https://tapi.telesend.et/api/v1/merchant/client';", `const BASE_URL = '${sandbox.url}';`);
+    let code = replaceOnce(
+      examples.js,
+      "const BASE_URL = 'https://tapi.telesend.et/api/v1/merchant/client';",
+      `const BASE_URL = '${sandbox.url}';`,
+    );
     code = replaceOnce(code, "const API_KEY = 'YOUR_API_KEY';", `const API_KEY = '${apiKey}';`);
     // the voucher is created with the example's own code and OTP, so those lines stay as written
     expectOnce(code, `const VOUCHER_CODE = '${VOUCHER_CODE}';`);
@@ -94,22 +107,35 @@ describe("the API reference's own end-to-end examples run against the sandbox", 
     await writeFile(join(dir, 'example.mjs'), code);
     const { stdout } = await run(process.execPath, ['example.mjs'], { cwd: dir });
     expect(stdout).toMatch(/Initiate response: \{[^]*success: true[^]*OTP Code has been sent to user Successfully/);
-    expect(stdout).toMatch(/Redeem response: \{[^]*success: true[^]*message: 'Gift redeemed successfully'[^]*response: 'Success'/);
+    expect(stdout).toMatch(
+      /Redeem response: \{[^]*success: true[^]*message: 'Gift redeemed successfully'[^]*response: 'Success'/,
+    );
     await expectRedeemed(merchantId);
   });
 
   it('the Python example (python3 example.py) redeems', async () => {
     await pythonReady();
     const { dir, apiKey, merchantId } = await prepare();
-    let code = replaceOnce(restorePythonIndentation(examples.python), "BASE_URL = 'https://tapi.telesend.et/api/v1/merchant/client'", `BASE_URL = '${sandbox.url}'`);
+    let code = replaceOnce(
+      restorePythonIndentation(examples.python),
+      "BASE_URL = 'https://tapi.telesend.et/api/v1/merchant/client'",
+      `BASE_URL = '${sandbox.url}'`,
+    );
     code = replaceOnce(code, "API_KEY = 'YOUR_API_KEY'", `API_KEY = '${apiKey}'`);
     expectOnce(code, `\nVOUCHER_CODE = '${VOUCHER_CODE}'`);
     expectOnce(code, `\nVERIFICATION_CODE = '${VERIFICATION_CODE}'`);
     await writeFile(join(dir, 'example.py'), code);
     // requests would honour a proxy from the environment; the sandbox is on loopback
-    const { stdout } = await run('python3', ['example.py'], { cwd: dir, env: { ...process.env, NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost' } });
-    expect(stdout).toMatch(/Initiate response: \{'success': True, 'message': 'OTP Code has been sent to user Successfully'/);
-    expect(stdout).toMatch(/Redeem response: \{'success': True, 'message': 'Gift redeemed successfully'[^]*'response': 'Success'/);
+    const { stdout } = await run('python3', ['example.py'], {
+      cwd: dir,
+      env: { ...process.env, NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost' },
+    });
+    expect(stdout).toMatch(
+      /Initiate response: \{'success': True, 'message': 'OTP Code has been sent to user Successfully'/,
+    );
+    expect(stdout).toMatch(
+      /Redeem response: \{'success': True, 'message': 'Gift redeemed successfully'[^]*'response': 'Success'/,
+    );
     await expectRedeemed(merchantId);
   });
 });

@@ -13,7 +13,17 @@ import type { ApiErrorCode } from '../lib/error-catalog';
 import { ConnectionDropped, refuseWithCode } from './refusal';
 
 /** Endpoints a fault can target: the merchant API's (aliases share one) and the partner API's. */
-export const FAULT_ENDPOINTS = ['login', 'test', 'initiate-claim', 'voucher-detail', 'redeem-gift', 'partner-issue-voucher', 'partner-list-vouchers', 'partner-voucher', 'partner-account'] as const;
+export const FAULT_ENDPOINTS = [
+  'login',
+  'test',
+  'initiate-claim',
+  'voucher-detail',
+  'redeem-gift',
+  'partner-issue-voucher',
+  'partner-list-vouchers',
+  'partner-voucher',
+  'partner-account',
+] as const;
 export type FaultEndpoint = (typeof FAULT_ENDPOINTS)[number];
 
 export type FaultEffect =

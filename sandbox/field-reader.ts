@@ -18,10 +18,12 @@ export class FieldReader {
     readonly code: HarnessErrorCode,
     known: readonly string[],
   ) {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw this.error(`${where || 'the body'} expected a JSON object, got ${describeValue(value)}`);
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      throw this.error(`${where || 'the body'} expected a JSON object, got ${describeValue(value)}`);
     this.#value = value as Record<string, unknown>;
     const unknown = Object.keys(this.#value).filter((k) => !known.includes(k));
-    if (unknown.length > 0) throw this.error(`"${this.where}${unknown[0]}" is not a known field; known fields: ${known.join(', ')}`);
+    if (unknown.length > 0)
+      throw this.error(`"${this.where}${unknown[0]}" is not a known field; known fields: ${known.join(', ')}`);
   }
 
   error(message: string): HarnessError {
@@ -43,8 +45,10 @@ export class FieldReader {
   string(field: string, pattern?: { test: RegExp; form: string }): string | undefined {
     const v = this.#value[field];
     if (v === undefined) return undefined;
-    if (typeof v !== 'string' || v === '') throw this.error(`"${this.name(field)}" expected a non-empty string, got ${describeValue(v)}`);
-    if (pattern && !pattern.test.test(v)) throw this.error(`"${this.name(field)}" expected ${pattern.form}, got ${describeValue(v)}`);
+    if (typeof v !== 'string' || v === '')
+      throw this.error(`"${this.name(field)}" expected a non-empty string, got ${describeValue(v)}`);
+    if (pattern && !pattern.test.test(v))
+      throw this.error(`"${this.name(field)}" expected ${pattern.form}, got ${describeValue(v)}`);
     return v;
   }
 
@@ -63,14 +67,18 @@ export class FieldReader {
   number(field: string, form: string, valid: (n: number) => boolean): number | undefined {
     const v = this.#value[field];
     if (v === undefined) return undefined;
-    if (typeof v !== 'number' || !valid(v)) throw this.error(`"${this.name(field)}" expected ${form}, got ${describeValue(v)}`);
+    if (typeof v !== 'number' || !valid(v))
+      throw this.error(`"${this.name(field)}" expected ${form}, got ${describeValue(v)}`);
     return v;
   }
 
   stringArray(field: string): string[] | undefined {
     const v = this.#value[field];
     if (v === undefined) return undefined;
-    if (!Array.isArray(v) || v.some((s) => typeof s !== 'string' || s === '')) throw this.error(`"${this.name(field)}" expected an array of non-empty strings (IP addresses or FQDNs), got ${describeValue(v)}`);
+    if (!Array.isArray(v) || v.some((s) => typeof s !== 'string' || s === ''))
+      throw this.error(
+        `"${this.name(field)}" expected an array of non-empty strings (IP addresses or FQDNs), got ${describeValue(v)}`,
+      );
     return v as string[];
   }
 
@@ -89,7 +97,10 @@ export class FieldReader {
 
   /** ms since the epoch, from an ISO 8601 date-time with a zone ("2025-12-21T22:10:17.000Z"). */
   instant(field: string): number | undefined {
-    const v = this.string(field, { test: ISO_8601, form: 'an ISO 8601 date-time with a zone, such as "2025-12-21T22:10:17.000Z"' });
+    const v = this.string(field, {
+      test: ISO_8601,
+      form: 'an ISO 8601 date-time with a zone, such as "2025-12-21T22:10:17.000Z"',
+    });
     if (v === undefined) return undefined;
     const ms = Date.parse(v);
     if (Number.isNaN(ms)) throw this.error(`"${this.name(field)}" is not a real date: ${JSON.stringify(v)}`);

@@ -14,9 +14,33 @@ import type { MerchantSpec, PartnerSpec, SandboxState, VoucherSpec } from './sta
 
 /** The file's JSON form. Amounts are JSON numbers or 6-place decimal strings. */
 export interface SandboxFixtures {
-  merchants?: { id?: string; name?: string; apiKey: string; publicKeyPem: string; allowedOrigins?: string[]; serviceFee?: number | string }[];
-  partners?: { id?: string; name?: string; apiKey: string; publicKeyPem: string; allowedOrigins?: string[]; reservedBalance?: number | string; enabled?: boolean; signingTemplate?: string }[];
-  vouchers?: { code?: string; amount: number | string; expirationDate?: string; ownerMsisdn?: string; restrictedMerchantId?: string; fixedOtp?: string; partnerId?: string }[];
+  merchants?: {
+    id?: string;
+    name?: string;
+    apiKey: string;
+    publicKeyPem: string;
+    allowedOrigins?: string[];
+    serviceFee?: number | string;
+  }[];
+  partners?: {
+    id?: string;
+    name?: string;
+    apiKey: string;
+    publicKeyPem: string;
+    allowedOrigins?: string[];
+    reservedBalance?: number | string;
+    enabled?: boolean;
+    signingTemplate?: string;
+  }[];
+  vouchers?: {
+    code?: string;
+    amount: number | string;
+    expirationDate?: string;
+    ownerMsisdn?: string;
+    restrictedMerchantId?: string;
+    fixedOtp?: string;
+    partnerId?: string;
+  }[];
   /** A sandbox-wide fixed OTP (a voucher's own fixedOtp wins). */
   fixedOtp?: string;
   /** Where the sandbox clock starts, ISO 8601. */
@@ -31,27 +55,54 @@ export interface ParsedFixtures {
   readonly clock: number | undefined;
 }
 
-export const NO_FIXTURES: ParsedFixtures = { merchants: [], partners: [], vouchers: [], fixedOtp: undefined, clock: undefined };
+export const NO_FIXTURES: ParsedFixtures = {
+  merchants: [],
+  partners: [],
+  vouchers: [],
+  fixedOtp: undefined,
+  clock: undefined,
+};
 
 const CODE = 'SANDBOX_FIXTURES_INVALID';
 
-function requireCredentials<T extends { readonly key: RegisteredKey | undefined; readonly apiKey?: string }>(spec: T, r: FieldReader, where: string, adminPath: string): T & { readonly key: RegisteredKey } {
-  if (spec.key === undefined) throw r.error(`"${where}publicKeyPem" is required in a fixtures file: register the public key whose private key you hold (POST ${adminPath} can generate a pair instead)`);
-  if (spec.apiKey === undefined) throw r.error(`"${where}apiKey" is required in a fixtures file: the sandbox cannot tell you a key it invented (POST ${adminPath} can generate one instead)`);
+function requireCredentials<T extends { readonly key: RegisteredKey | undefined; readonly apiKey?: string }>(
+  spec: T,
+  r: FieldReader,
+  where: string,
+  adminPath: string,
+): T & { readonly key: RegisteredKey } {
+  if (spec.key === undefined)
+    throw r.error(
+      `"${where}publicKeyPem" is required in a fixtures file: register the public key whose private key you hold (POST ${adminPath} can generate a pair instead)`,
+    );
+  if (spec.apiKey === undefined)
+    throw r.error(
+      `"${where}apiKey" is required in a fixtures file: the sandbox cannot tell you a key it invented (POST ${adminPath} can generate one instead)`,
+    );
   return spec as T & { readonly key: RegisteredKey };
 }
 
 /** The checked fixtures, ready to apply; throws SANDBOX_FIXTURES_INVALID naming the field. */
 export function fixtureSpecs(json: unknown): ParsedFixtures {
   const r = new FieldReader(json, '', CODE, ['merchants', 'partners', 'vouchers', 'fixedOtp', 'clock']);
-  const merchants = readArray(r, 'merchants', (v, where) => requireCredentials(readMerchantSpec(v, where, CODE), r, where, '/admin/merchants'));
-  const partners = readArray(r, 'partners', (v, where) => requireCredentials(readPartnerSpec(v, where, CODE), r, where, '/admin/partners'));
+  const merchants = readArray(r, 'merchants', (v, where) =>
+    requireCredentials(readMerchantSpec(v, where, CODE), r, where, '/admin/merchants'),
+  );
+  const partners = readArray(r, 'partners', (v, where) =>
+    requireCredentials(readPartnerSpec(v, where, CODE), r, where, '/admin/partners'),
+  );
   const vouchers = readArray(r, 'vouchers', (v, where) => readVoucherSpec(v, where, CODE));
   const merchantIds = new Set(merchants.map((m) => m.id));
   const partnerIds = new Set(partners.map((p) => p.id));
   vouchers.forEach((v, i) => {
-    if (v.restrictedMerchantId !== undefined && !merchantIds.has(v.restrictedMerchantId)) throw r.error(`"vouchers[${i}].restrictedMerchantId" ${describeValue(v.restrictedMerchantId)} is not the id of a merchant in this file; give that merchant an "id"`);
-    if (v.partnerId !== undefined && !partnerIds.has(v.partnerId)) throw r.error(`"vouchers[${i}].partnerId" ${describeValue(v.partnerId)} is not the id of a partner in this file; give that partner an "id"`);
+    if (v.restrictedMerchantId !== undefined && !merchantIds.has(v.restrictedMerchantId))
+      throw r.error(
+        `"vouchers[${i}].restrictedMerchantId" ${describeValue(v.restrictedMerchantId)} is not the id of a merchant in this file; give that merchant an "id"`,
+      );
+    if (v.partnerId !== undefined && !partnerIds.has(v.partnerId))
+      throw r.error(
+        `"vouchers[${i}].partnerId" ${describeValue(v.partnerId)} is not the id of a partner in this file; give that partner an "id"`,
+      );
   });
   return { merchants, partners, vouchers, fixedOtp: r.string('fixedOtp', OTP), clock: r.instant('clock') };
 }
@@ -68,13 +119,19 @@ export async function loadSandboxFixtures(file: string): Promise<SandboxFixtures
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new HarnessError(CODE, `cannot read the fixtures file ${file}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new HarnessError(
+      CODE,
+      `cannot read the fixtures file ${file}: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new HarnessError(CODE, `the fixtures file ${file} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+    throw new HarnessError(
+      CODE,
+      `the fixtures file ${file} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   return parseSandboxFixtures(json);
 }
@@ -91,7 +148,8 @@ export function applyFixtures(state: SandboxState, fixtures: ParsedFixtures, def
     try {
       step();
     } catch (err) {
-      if (isHarnessError(err) || err instanceof Refusal) throw new HarnessError(CODE, `fixtures ${where}: ${err.message}`);
+      if (isHarnessError(err) || err instanceof Refusal)
+        throw new HarnessError(CODE, `fixtures ${where}: ${err.message}`);
       throw err;
     }
   }

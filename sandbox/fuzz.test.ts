@@ -49,7 +49,8 @@ function rawExchange(request: Buffer, options: { stall?: boolean; head?: boolean
       const length = Number(/\r\ncontent-length: (\d+)/i.exec(headers)?.[1] ?? -1);
       const body = Buffer.from(text.slice(split + 4), 'latin1').toString('utf8');
       const bodyLength = Buffer.byteLength(body);
-      if (length >= 0 && bodyLength !== length && !(options.head && bodyLength === 0)) return reject(new Error(`truncated answer: ${JSON.stringify(text.slice(0, 300))}`));
+      if (length >= 0 && bodyLength !== length && !(options.head && bodyLength === 0))
+        return reject(new Error(`truncated answer: ${JSON.stringify(text.slice(0, 300))}`));
       resolve({ status: Number(match[1]), headers, body });
     });
     if (options.stall) socket.write(request);
@@ -74,8 +75,15 @@ const KNOWN_PATHS = [
 
 const junk = (max: number) => fc.string({ unit: 'binary', maxLength: max });
 /** A long string, cheaply: a random piece repeated (generating 70 KiB character by character is slow). */
-const long = (min: number, max: number) => fc.tuple(fc.string({ minLength: 1, maxLength: 16 }), fc.integer({ min, max })).map(([piece, length]) => piece.repeat(Math.ceil(length / piece.length)).slice(0, length));
-const headerValue = fc.oneof(fc.string({ maxLength: 40 }), long(1000, 20_000), fc.constantFrom('', ' ', '0', '-1', 'null', '{}'));
+const long = (min: number, max: number) =>
+  fc
+    .tuple(fc.string({ minLength: 1, maxLength: 16 }), fc.integer({ min, max }))
+    .map(([piece, length]) => piece.repeat(Math.ceil(length / piece.length)).slice(0, length));
+const headerValue = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  long(1000, 20_000),
+  fc.constantFrom('', ' ', '0', '-1', 'null', '{}'),
+);
 
 const bodyArb = (signedFields: boolean) =>
   fc.oneof(
@@ -87,7 +95,12 @@ const bodyArb = (signedFields: boolean) =>
       .record(
         {
           voucherCode: fc.oneof(fc.constant('VOUCHER'), fc.string({ maxLength: 20 }), fc.integer()),
-          amount: fc.oneof(fc.double(), fc.integer({ min: -10, max: 2_000_000 }), fc.constantFrom(0.1, 1e-7, 1e21, -0), fc.string({ maxLength: 5 })),
+          amount: fc.oneof(
+            fc.double(),
+            fc.integer({ min: -10, max: 2_000_000 }),
+            fc.constantFrom(0.1, 1e-7, 1e21, -0),
+            fc.string({ maxLength: 5 }),
+          ),
           idempotencyKey: fc.oneof(fc.string({ maxLength: 300 }), fc.constant('fixed-key'), fc.integer()),
           verificationCode: fc.oneof(fc.string({ maxLength: 8 }), fc.stringMatching(/^\d{6}$/)),
           metadata: fc.oneof(fc.string({ maxLength: 20 }), fc.object({ maxDepth: 1 })),
@@ -111,22 +124,48 @@ interface FuzzRequest {
 }
 
 const anyRequestArb: fc.Arbitrary<FuzzRequest> = fc.record({
-  method: fc.oneof(fc.constantFrom('GET', 'POST', 'POST', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'), fc.stringMatching(/^[A-Z]{1,10}$/)),
+  method: fc.oneof(
+    fc.constantFrom('GET', 'POST', 'POST', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'),
+    fc.stringMatching(/^[A-Z]{1,10}$/),
+  ),
   path: fc.oneof(
     fc.constantFrom(...KNOWN_PATHS),
-    fc.tuple(fc.constantFrom(...KNOWN_PATHS), fc.webSegment(), fc.webQueryParameters()).map(([p, s, q]) => `${p}/${s}?${q}`),
+    fc
+      .tuple(fc.constantFrom(...KNOWN_PATHS), fc.webSegment(), fc.webQueryParameters())
+      .map(([p, s, q]) => `${p}/${s}?${q}`),
     fc.webPath(),
     fc.stringMatching(/^\/[\x21-\x7e]{0,300}$/),
   ),
   headers: fc.array(fc.tuple(fc.stringMatching(/^[a-z][a-z0-9-]{0,24}$/), headerValue), { maxLength: 4 }),
   body: fc.boolean().chain((signed) => bodyArb(signed)),
-  contentType: fc.option(fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'APPLICATION/JSON', 'json'), { nil: undefined }),
+  contentType: fc.option(
+    fc.constantFrom(
+      'application/json',
+      'application/json; charset=utf-8',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'APPLICATION/JSON',
+      'json',
+    ),
+    { nil: undefined },
+  ),
   token: fc.constantFrom('valid', 'valid', 'junk', 'none'),
   signature: fc.constantFrom('valid', 'valid', 'junk', 'none'),
   // one request in twelve carries a line node's HTTP parser refuses
   malformedLine: fc.oneof(
     { weight: 11, arbitrary: fc.constant(undefined) },
-    { weight: 1, arbitrary: fc.constantFrom('Bad Header', 'x-a: b\x00c', ': empty-name', 'Content-Length: abc', 'Transfer-Encoding: chunked', 'x\x7f: 1') },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        'Bad Header',
+        'x-a: b\x00c',
+        ': empty-name',
+        'Content-Length: abc',
+        'Transfer-Encoding: chunked',
+        'x\x7f: 1',
+      ),
+    },
   ),
 });
 
@@ -199,13 +238,19 @@ describe('random requests (fuzz)', () => {
     );
     // the run reached deep: past the signature check to successes and documented codes, and the parser's refusals
     expect(statuses.get(200) ?? 0).toBeGreaterThan(0);
-    for (const status of [400, 401, 403, 404, 405, 413]) expect(statuses.get(status) ?? 0, `status ${status} among ${JSON.stringify([...statuses])}`).toBeGreaterThan(0);
+    for (const status of [400, 401, 403, 404, 405, 413])
+      expect(statuses.get(status) ?? 0, `status ${status} among ${JSON.stringify([...statuses])}`).toBeGreaterThan(0);
     // and the sandbox still serves
     expect((await client.loginAnswer(m.merchant.apiKey)).status).toBe(200);
   });
 
   it('a client that stops mid-body is cut off with a 408 envelope, and others are served meanwhile', async () => {
-    const stalled = rawExchange(Buffer.from('POST /api/v1/merchant/client/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"key":'), { stall: true });
+    const stalled = rawExchange(
+      Buffer.from(
+        'POST /api/v1/merchant/client/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"key":',
+      ),
+      { stall: true },
+    );
     expect((await client.loginAnswer(m.merchant.apiKey)).status).toBe(200);
     const answer = await stalled;
     expect(answer.status).toBe(408);
@@ -213,7 +258,9 @@ describe('random requests (fuzz)', () => {
   });
 
   it('headers over 16 KiB get a 431 envelope', async () => {
-    const answer = await rawExchange(Buffer.from(`GET /api/v1/merchant/client/test HTTP/1.1\r\nHost: x\r\nx-big: ${'a'.repeat(20_000)}\r\n\r\n`));
+    const answer = await rawExchange(
+      Buffer.from(`GET /api/v1/merchant/client/test HTTP/1.1\r\nHost: x\r\nx-big: ${'a'.repeat(20_000)}\r\n\r\n`),
+    );
     expect(answer.status).toBe(431);
     expect(envelopeProblem(JSON.parse(answer.body))).toBeUndefined();
   });

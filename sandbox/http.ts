@@ -27,11 +27,19 @@ export function envelopeReply(refusal: Refusal, defects: ActiveDefects): Reply {
     message: refusal.message,
     data: defects.has('error-data-not-null') ? {} : null,
   };
-  return { status: defects.has('error-http-status-200') ? 200 : refusal.httpStatus, body: JSON.stringify(body), headers: refusal.headers };
+  return {
+    status: defects.has('error-http-status-200') ? 200 : refusal.httpStatus,
+    body: JSON.stringify(body),
+    headers: refusal.headers,
+  };
 }
 
 export function sendReply(res: ServerResponse, reply: Reply): void {
-  res.writeHead(reply.status, { ...reply.headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(reply.body) });
+  res.writeHead(reply.status, {
+    ...reply.headers,
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(reply.body),
+  });
   res.end(reply.body);
 }
 
@@ -71,7 +79,11 @@ const JSON_CONTENT_TYPE = /^application\/json\s*(?:;|$)/i;
 export function parseJsonObject(req: IncomingMessage, body: Buffer): { value: Record<string, unknown>; text: string } {
   if (body.length === 0) return { value: {}, text: '' };
   const type = req.headers['content-type'];
-  if (type === undefined || !JSON_CONTENT_TYPE.test(type)) throw refuse(415, `Content-Type must be application/json, got ${type === undefined ? 'none' : JSON.stringify(type.slice(0, 60))}`);
+  if (type === undefined || !JSON_CONTENT_TYPE.test(type))
+    throw refuse(
+      415,
+      `Content-Type must be application/json, got ${type === undefined ? 'none' : JSON.stringify(type.slice(0, 60))}`,
+    );
   const text = body.toString('utf8');
   let value: unknown;
   try {
@@ -79,7 +91,8 @@ export function parseJsonObject(req: IncomingMessage, body: Buffer): { value: Re
   } catch (err) {
     throw refuse(400, `Malformed JSON body: ${err instanceof Error ? err.message.slice(0, 120) : 'unparseable'}`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw refuse(400, 'The body must be a JSON object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw refuse(400, 'The body must be a JSON object');
   return { value: value as Record<string, unknown>, text };
 }
 
@@ -97,5 +110,6 @@ export function callerOrigin(req: IncomingMessage): string {
 export function checkOrigin(req: IncomingMessage, allowed: ReadonlySet<string>, defects: ActiveDefects): void {
   if (defects.has('origin-not-checked')) return;
   const origin = callerOrigin(req);
-  if (!allowed.has(origin)) throw refuse(403, `Origin ${JSON.stringify(origin.slice(0, 64))} is not an allowed origin for these credentials`);
+  if (!allowed.has(origin))
+    throw refuse(403, `Origin ${JSON.stringify(origin.slice(0, 64))} is not an allowed origin for these credentials`);
 }

@@ -13,7 +13,8 @@ afterAll(() => sandbox.close());
 beforeEach(() => client.adminOk('POST', '/reset'));
 
 const INITIATE = '/topup-transactions/initiate-claim';
-const claimsOf = async (code: string) => (await client.ledger()).filter((e) => e.kind === 'claim-reserved' && e.voucherCode === code).length;
+const claimsOf = async (code: string) =>
+  (await client.ledger()).filter((e) => e.kind === 'claim-reserved' && e.voucherCode === code).length;
 
 describe('idempotency keys (DESIGN.md › Behaviour where the seeds are silent)', () => {
   it('the same key with the same body replays the first answer byte for byte, with no second effect', async () => {
@@ -55,8 +56,15 @@ describe('idempotency keys (DESIGN.md › Behaviour where the seeds are silent)'
   it('the same key with a different body is refused with 422 and has no effect', async () => {
     const m = await readyMerchant(client);
     const v = await client.createVoucher({ amount: 100 });
-    expect((await client.signedPost(m.merchant, m.token, INITIATE, { voucherCode: v.code, amount: 10, idempotencyKey: 'k' })).status).toBe(200);
-    const other = await client.signedPost(m.merchant, m.token, INITIATE, { voucherCode: v.code, amount: 11, idempotencyKey: 'k' });
+    expect(
+      (await client.signedPost(m.merchant, m.token, INITIATE, { voucherCode: v.code, amount: 10, idempotencyKey: 'k' }))
+        .status,
+    ).toBe(200);
+    const other = await client.signedPost(m.merchant, m.token, INITIATE, {
+      voucherCode: v.code,
+      amount: 11,
+      idempotencyKey: 'k',
+    });
     expect(other.status).toBe(422);
     expect(other.json).toMatchObject({ statusCode: 422, success: false, data: null });
     expect(await claimsOf(v.code)).toBe(1);
@@ -97,8 +105,22 @@ describe('idempotency keys (DESIGN.md › Behaviour where the seeds are silent)'
   it('keys are scoped per endpoint: the E2E example reuses one key for initiate then redeem', async () => {
     const m = await readyMerchant(client);
     const v = await client.createVoucher({ amount: 1000 });
-    expect((await client.signedPost(m.merchant, m.token, '/topup-transactions/initiate-redeem', { voucherCode: v.code, amount: 500, idempotencyKey: 'unique-key-123', metadata: '{}' })).status).toBe(200);
-    const redeemed = await client.signedPost(m.merchant, m.token, '/topup-transactions/redeem-gift', { voucherCode: v.code, verificationCode: await client.lastOtp(v.code), idempotencyKey: 'unique-key-123', metadata: '{}' });
+    expect(
+      (
+        await client.signedPost(m.merchant, m.token, '/topup-transactions/initiate-redeem', {
+          voucherCode: v.code,
+          amount: 500,
+          idempotencyKey: 'unique-key-123',
+          metadata: '{}',
+        })
+      ).status,
+    ).toBe(200);
+    const redeemed = await client.signedPost(m.merchant, m.token, '/topup-transactions/redeem-gift', {
+      voucherCode: v.code,
+      verificationCode: await client.lastOtp(v.code),
+      idempotencyKey: 'unique-key-123',
+      metadata: '{}',
+    });
     expect(redeemed.json.message).toBe('Gift redeemed successfully');
   });
 
@@ -107,7 +129,9 @@ describe('idempotency keys (DESIGN.md › Behaviour where the seeds are silent)'
     const v = await client.createVoucher({ amount: 100 });
     const body = { voucherCode: v.code, amount: 10, idempotencyKey: 'alias' };
     const first = await client.signedPost(m.merchant, m.token, INITIATE, body);
-    expect((await client.signedPost(m.merchant, m.token, '/topup-transactions/initiate-redeem', body)).text).toBe(first.text);
+    expect((await client.signedPost(m.merchant, m.token, '/topup-transactions/initiate-redeem', body)).text).toBe(
+      first.text,
+    );
     expect(await claimsOf(v.code)).toBe(1);
   });
 
@@ -158,7 +182,9 @@ describe('other injected faults', () => {
       return performance.now() - start;
     };
     expect(await timedDetail()).toBeGreaterThanOrEqual(290);
-    expect((await client.adminOk('GET', '/faults')).faults).toMatchObject([{ endpoint: 'voucher-detail', kind: 'delay', remaining: 1 }]);
+    expect((await client.adminOk('GET', '/faults')).faults).toMatchObject([
+      { endpoint: 'voucher-detail', kind: 'delay', remaining: 1 },
+    ]);
     expect(await timedDetail()).toBeGreaterThanOrEqual(290);
     expect((await client.adminOk('GET', '/faults')).faults).toEqual([]);
   });

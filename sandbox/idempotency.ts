@@ -41,15 +41,24 @@ export class IdempotencyStore {
   constructor(private readonly defects: ActiveDefects) {}
 
   admit(scope: IdempotencyScope, now: number): Admission {
-    const slot = this.defects.has('idempotency-keys-global') ? `${scope.endpoint}\n${scope.key}` : `${scope.endpoint}\n${scope.owner}\n${scope.key}`;
+    const slot = this.defects.has('idempotency-keys-global')
+      ? `${scope.endpoint}\n${scope.key}`
+      : `${scope.endpoint}\n${scope.owner}\n${scope.key}`;
     // An empty slot binds nothing: complete() and abandon() find no entry for it.
     if (this.defects.has('idempotency-ignored')) return { slot: '' };
     const entry = this.#entries.get(slot);
     if (entry && now - entry.at < IDEMPOTENCY_RETENTION_MS) {
       if (entry.fingerprint !== scope.fingerprint) {
-        if (!this.defects.has('idempotency-different-body-accepted')) throw refuse(422, `Idempotency key "${scope.key}" was already used with a different request body; use a new key for a new request`);
+        if (!this.defects.has('idempotency-different-body-accepted'))
+          throw refuse(
+            422,
+            `Idempotency key "${scope.key}" was already used with a different request body; use a new key for a new request`,
+          );
       } else if (entry.reply === undefined) {
-        throw refuse(409, `A request with idempotency key "${scope.key}" is still being processed; retry once it has completed`);
+        throw refuse(
+          409,
+          `A request with idempotency key "${scope.key}" is still being processed; retry once it has completed`,
+        );
       } else {
         return { replay: entry.reply };
       }

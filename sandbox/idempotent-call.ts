@@ -8,7 +8,12 @@ import { envelopeReply, type Reply } from './http';
 import type { IdempotencyScope } from './idempotency';
 import { Refusal } from './refusal';
 
-export async function runOnce(call: Call, scope: IdempotencyScope, endpoint: FaultEndpoint, operation: () => Reply | Promise<Reply>): Promise<Reply> {
+export async function runOnce(
+  call: Call,
+  scope: IdempotencyScope,
+  endpoint: FaultEndpoint,
+  operation: () => Reply | Promise<Reply>,
+): Promise<Reply> {
   const { ctx } = call;
   const admission = ctx.idempotency.admit(scope, ctx.clock.now());
   if ('replay' in admission) return admission.replay;

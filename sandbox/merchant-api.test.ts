@@ -1,8 +1,23 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { documentedPairs, envelopeProblem, httpStatusOf, messageOf, type ApiErrorCode, type CodedEndpoint } from '../lib/error-catalog';
+import {
+  documentedPairs,
+  envelopeProblem,
+  httpStatusOf,
+  messageOf,
+  type ApiErrorCode,
+  type CodedEndpoint,
+} from '../lib/error-catalog';
 import { startSandbox, type RunningSandbox } from './index';
-import { generateMerchantKey, httpCall, readyMerchant, SandboxClient, signText, type HttpAnswer, type ReadyMerchant } from './testing';
+import {
+  generateMerchantKey,
+  httpCall,
+  readyMerchant,
+  SandboxClient,
+  signText,
+  type HttpAnswer,
+  type ReadyMerchant,
+} from './testing';
 
 let sandbox: RunningSandbox;
 let client: SandboxClient;
@@ -47,16 +62,33 @@ describe('successful calls, exactly as the document shows them', () => {
     expect(answer.text).toBe('{"test":"successful"}');
   });
 
-  it.each(['initiate-claim', 'initiate-redeem'])('%s answers the documented body, echoing idempotencyKey and metadata', async (path) => {
-    const m = await readyMerchant(client);
-    const v = await fresh();
-    const answer = await client.signedPost(m.merchant, m.token, `/topup-transactions/${path}`, { voucherCode: v.code, amount: 50, idempotencyKey: 'unique-key-123', metadata: '{"shop":"A"}' });
-    expect(answer.status).toBe(200);
-    expect(answer.text).toBe(
-      JSON.stringify({ success: true, message: 'OTP Code has been sent to user Successfully', statusCode: 200, data: { message: 'OTP Code has been sent to user Successfully', idempotencyKey: 'unique-key-123', metadata: '{"shop":"A"}' } }),
-    );
-    expect((await client.voucher(v.code)).reservedBalance).toBe('50.000000');
-  });
+  it.each(['initiate-claim', 'initiate-redeem'])(
+    '%s answers the documented body, echoing idempotencyKey and metadata',
+    async (path) => {
+      const m = await readyMerchant(client);
+      const v = await fresh();
+      const answer = await client.signedPost(m.merchant, m.token, `/topup-transactions/${path}`, {
+        voucherCode: v.code,
+        amount: 50,
+        idempotencyKey: 'unique-key-123',
+        metadata: '{"shop":"A"}',
+      });
+      expect(answer.status).toBe(200);
+      expect(answer.text).toBe(
+        JSON.stringify({
+          success: true,
+          message: 'OTP Code has been sent to user Successfully',
+          statusCode: 200,
+          data: {
+            message: 'OTP Code has been sent to user Successfully',
+            idempotencyKey: 'unique-key-123',
+            metadata: '{"shop":"A"}',
+          },
+        }),
+      );
+      expect((await client.voucher(v.code)).reservedBalance).toBe('50.000000');
+    },
+  );
 
   it('detail shows the voucher and the service fee as documented, and follows the state machine', async () => {
     const m = await readyMerchant(client, { serviceFee: 1 });
@@ -66,14 +98,25 @@ describe('successful calls, exactly as the document shows them', () => {
     expect(Object.keys(first.json)).toEqual(['statusCode', 'success', 'message', 'data']);
     expect(first.json).toMatchObject({ statusCode: 200, success: true, message: 'Successful' });
     expect(Object.keys(first.json.data)).toEqual(['voucher', 'serviceFee']);
-    expect(first.json.data.voucher).toEqual({ id: v.id, code: v.code, serialNumber: v.serialNumber, amount: '50.005000', remainingBalance: '50.005000', status: 'ACTIVE', expirationDate: '2030-12-21T22:10:17.000Z' });
+    expect(first.json.data.voucher).toEqual({
+      id: v.id,
+      code: v.code,
+      serialNumber: v.serialNumber,
+      amount: '50.005000',
+      remainingBalance: '50.005000',
+      status: 'ACTIVE',
+      expirationDate: '2030-12-21T22:10:17.000Z',
+    });
     expect(first.json.data.serviceFee).toBe('1.000000');
     expect(v.serialNumber).toMatch(/^\d{13}$/);
 
     await m.initiate({ voucherCode: v.code, amount: 49 });
     expect((await m.detail(v.code)).json.data.voucher.status).toBe('REDEEM_INITIATED');
     expect((await m.redeem({ voucherCode: v.code, verificationCode: await client.lastOtp(v.code) })).status).toBe(200);
-    expect((await m.detail(v.code)).json.data.voucher).toMatchObject({ remainingBalance: '0.005000', status: 'ACTIVE' });
+    expect((await m.detail(v.code)).json.data.voucher).toMatchObject({
+      remainingBalance: '0.005000',
+      status: 'ACTIVE',
+    });
 
     await m.initiate({ voucherCode: v.code, amount: 0.005 });
     // the 0.005 claim plus the 1.000000 fee exceed the balance: 4096 releases the claim, back to ACTIVE
@@ -85,11 +128,22 @@ describe('successful calls, exactly as the document shows them', () => {
     const m = await readyMerchant(client, { serviceFee: '1.5' });
     const v = await fresh({ amount: 100 });
     await m.initiate({ voucherCode: v.code, amount: 40, metadata: '{}' });
-    const answer = await m.redeem({ voucherCode: v.code, verificationCode: await client.lastOtp(v.code), idempotencyKey: 'unique-key-123', metadata: '{}' });
+    const answer = await m.redeem({
+      voucherCode: v.code,
+      verificationCode: await client.lastOtp(v.code),
+      idempotencyKey: 'unique-key-123',
+      metadata: '{}',
+    });
     expect(answer.status).toBe(200);
     expect(Object.keys(answer.json)).toEqual(['success', 'message', 'statusCode', 'data']);
     expect(answer.json).toMatchObject({ success: true, message: 'Gift redeemed successfully', statusCode: 200 });
-    expect(Object.keys(answer.json.data)).toEqual(['response', 'referenceNumber', 'omnivasReferenceNumber', 'idempotencyKey', 'metadata']);
+    expect(Object.keys(answer.json.data)).toEqual([
+      'response',
+      'referenceNumber',
+      'omnivasReferenceNumber',
+      'idempotencyKey',
+      'metadata',
+    ]);
     expect(answer.json.data).toMatchObject({ response: 'Success', idempotencyKey: 'unique-key-123', metadata: '{}' });
     expect(answer.json.data.referenceNumber).toMatch(/^TBR\d{9}$/);
     expect(answer.json.data.omnivasReferenceNumber).toMatch(/^TX-\d{7}$/);
@@ -99,7 +153,9 @@ describe('successful calls, exactly as the document shows them', () => {
     expect(state.ledgerBalances['omnivas:fees']).toBe('1.500000');
     expect(state.ledgerBalances[`voucher:${v.code}`]).toBe('58.500000');
     const sms = await client.adminOk('GET', `/sms?voucherCode=${v.code}`);
-    expect(sms.messages.map((s: { text: string }) => s.text).join('\n')).toContain(answer.json.data.omnivasReferenceNumber);
+    expect(sms.messages.map((s: { text: string }) => s.text).join('\n')).toContain(
+      answer.json.data.omnivasReferenceNumber,
+    );
   });
 
   it('a redemption of the whole balance makes the voucher REDEEMED and releases the other pending claims', async () => {
@@ -111,7 +167,12 @@ describe('successful calls, exactly as the document shows them', () => {
     await client.adminOk('POST', `/vouchers/${v.code}/balance`, { remainingBalance: 6 });
     expect((await m.redeem({ voucherCode: v.code, verificationCode: second! })).status).toBe(200);
     const after = await client.voucher(v.code);
-    expect(after).toMatchObject({ status: 'REDEEMED', remainingBalance: '0.000000', reservedBalance: '0.000000', claims: [] });
+    expect(after).toMatchObject({
+      status: 'REDEEMED',
+      remainingBalance: '0.000000',
+      reservedBalance: '0.000000',
+      claims: [],
+    });
   });
 });
 
@@ -133,7 +194,8 @@ const BY_REQUEST: Partial<Record<`${CodedEndpoint} ${ApiErrorCode}`, Provoke>> =
     expect((await m.redeem({ voucherCode: code, verificationCode: otp })).status).toBe(200);
     return m.initiate({ voucherCode: code, amount: 1 });
   },
-  'initiate-claim 4091': async (m) => m.initiate({ voucherCode: (await fresh({ amount: 10 })).code, amount: 10.000001 }),
+  'initiate-claim 4091': async (m) =>
+    m.initiate({ voucherCode: (await fresh({ amount: 10 })).code, amount: 10.000001 }),
   'redeem-gift 4031': async (m) => {
     const other = await client.createMerchant();
     const { code, otp } = await pendingClaim(m, { restrictedMerchantId: other.id });
@@ -207,8 +269,18 @@ describe('every documented error code, with its HTTP status, envelope and messag
   it('5031 carries the provider message in place of the placeholder', async () => {
     const m = await readyMerchant(client);
     const { code, otp } = await pendingClaim(m);
-    await client.adminOk('POST', '/faults', { endpoint: 'redeem-gift', kind: 'error', code: 5031, providerMessage: 'telebirr timed out' });
-    expectEnvelope(await m.redeem({ voucherCode: code, verificationCode: otp }), 503, 5031, 'Transfer failed: telebirr timed out');
+    await client.adminOk('POST', '/faults', {
+      endpoint: 'redeem-gift',
+      kind: 'error',
+      code: 5031,
+      providerMessage: 'telebirr timed out',
+    });
+    expectEnvelope(
+      await m.redeem({ voucherCode: code, verificationCode: otp }),
+      503,
+      5031,
+      'Transfer failed: telebirr timed out',
+    );
   });
 
   it('an injected fault has no effect: the claim stays pending and the balance untouched', async () => {
@@ -240,9 +312,22 @@ describe('access tokens', () => {
       const otherClient = new SandboxClient(other);
       const foreign = await otherClient.login(await otherClient.createMerchant({ id: m.merchant.id }));
       const [h, p, s] = m.token.split('.');
-      const forgedPayload = Buffer.from(JSON.stringify({ sub: m.merchant.id, iat: 1, exp: 9_999_999_999 })).toString('base64url');
-      for (const token of [undefined, '', 'garbage', 'a.b.c', `${h}.${forgedPayload}.${s}`, `${h}.${p}.${s!.slice(0, -4)}AAAA`, foreign]) {
-        const answer = await httpCall(`${sandbox.url}/test`, { method: 'POST', headers: token === undefined ? {} : { 'x-api-token': token } });
+      const forgedPayload = Buffer.from(JSON.stringify({ sub: m.merchant.id, iat: 1, exp: 9_999_999_999 })).toString(
+        'base64url',
+      );
+      for (const token of [
+        undefined,
+        '',
+        'garbage',
+        'a.b.c',
+        `${h}.${forgedPayload}.${s}`,
+        `${h}.${p}.${s!.slice(0, -4)}AAAA`,
+        foreign,
+      ]) {
+        const answer = await httpCall(`${sandbox.url}/test`, {
+          method: 'POST',
+          headers: token === undefined ? {} : { 'x-api-token': token },
+        });
         expectEnvelope(answer, 401);
       }
     } finally {
@@ -266,7 +351,12 @@ describe('access tokens', () => {
 });
 
 describe('signatures', () => {
-  const unknownVoucher = (key: string) => ({ voucherCode: '0000000000000000', amount: 5, idempotencyKey: key, metadata: '{}' });
+  const unknownVoucher = (key: string) => ({
+    voucherCode: '0000000000000000',
+    amount: 5,
+    idempotencyKey: key,
+    metadata: '{}',
+  });
 
   it('missing, by another key, over another body, DER-encoded or base64url: 403', async () => {
     const m = await readyMerchant(client);
@@ -293,13 +383,17 @@ describe('signatures', () => {
     const m = await readyMerchant(client);
     let n = 0;
     await fc.assert(
-      fc.asyncProperty(fc.shuffledSubarray(['voucherCode', 'amount', 'idempotencyKey', 'metadata'], { minLength: 4 }), fc.constantFrom('', ' ', '\n', '\t ', '\r\n  '), async (order, space) => {
-        const fields = unknownVoucher(`ws-${++n}`) as Record<string, unknown>;
-        const sent = `{${space}${order.map((k) => `${JSON.stringify(k)}${space}:${space}${JSON.stringify(fields[k])}`).join(`${space},${space}`)}${space}}`;
-        const answer = await client.signedPost(m.merchant, m.token, '/topup-transactions/initiate-claim', sent);
-        // past the signature check: the unknown voucher's documented 4041, not a 403
-        expectCode(answer, 4041);
-      }),
+      fc.asyncProperty(
+        fc.shuffledSubarray(['voucherCode', 'amount', 'idempotencyKey', 'metadata'], { minLength: 4 }),
+        fc.constantFrom('', ' ', '\n', '\t ', '\r\n  '),
+        async (order, space) => {
+          const fields = unknownVoucher(`ws-${++n}`) as Record<string, unknown>;
+          const sent = `{${space}${order.map((k) => `${JSON.stringify(k)}${space}:${space}${JSON.stringify(fields[k])}`).join(`${space},${space}`)}${space}}`;
+          const answer = await client.signedPost(m.merchant, m.token, '/topup-transactions/initiate-claim', sent);
+          // past the signature check: the unknown voucher's documented 4041, not a 403
+          expectCode(answer, 4041);
+        },
+      ),
       { numRuns: 25 },
     );
   });
@@ -317,7 +411,12 @@ describe('signatures', () => {
     expect(redeemed.status, redeemed.text).toBe(200);
     const ecdsa = generateMerchantKey('secp256k1');
     const body = JSON.stringify(unknownVoucher('x'));
-    expectEnvelope(await client.signedPost(m.merchant, m.token, '/topup-transactions/initiate-claim', body, { 'x-signature': signText(ecdsa.privateKey, body) }), 403);
+    expectEnvelope(
+      await client.signedPost(m.merchant, m.token, '/topup-transactions/initiate-claim', body, {
+        'x-signature': signText(ecdsa.privateKey, body),
+      }),
+      403,
+    );
   });
 });
 
@@ -327,7 +426,9 @@ describe('allowed origins, taken from X-Forwarded-For on loopback', () => {
     const v = await fresh();
     expectEnvelope(await m.initiate({ voucherCode: v.code, amount: 1 }, { 'x-forwarded-for': '198.51.100.1' }), 403);
     expectEnvelope(await client.loginAnswer(m.merchant.apiKey, { 'x-forwarded-for': '198.51.100.1, 127.0.0.1' }), 403);
-    expect((await m.initiate({ voucherCode: v.code, amount: 1 }, { 'x-forwarded-for': '203.0.113.7, 10.0.0.1' })).status).toBe(200);
+    expect(
+      (await m.initiate({ voucherCode: v.code, amount: 1 }, { 'x-forwarded-for': '203.0.113.7, 10.0.0.1' })).status,
+    ).toBe(200);
     expectEnvelope(await m.detail(v.code, { 'x-forwarded-for': '10.0.0.1' }), 403);
   });
 });
@@ -353,7 +454,12 @@ describe('validation and bad requests', () => {
 
   it('malformed JSON → 400, wrong content type → 415, body over 64 KiB → 413', async () => {
     const m = await readyMerchant(client);
-    const post = (body: string, type = 'application/json') => httpCall(`${sandbox.url}/topup-transactions/initiate-claim`, { method: 'POST', headers: { 'content-type': type, 'x-api-token': m.token, 'x-signature': 'AA==' }, body });
+    const post = (body: string, type = 'application/json') =>
+      httpCall(`${sandbox.url}/topup-transactions/initiate-claim`, {
+        method: 'POST',
+        headers: { 'content-type': type, 'x-api-token': m.token, 'x-signature': 'AA==' },
+        body,
+      });
     expectEnvelope(await post('{"voucherCode":'), 400);
     expectEnvelope(await post('voucherCode=1', 'application/x-www-form-urlencoded'), 415);
     expectEnvelope(await post(JSON.stringify({ voucherCode: '1', pad: 'x'.repeat(70_000) })), 413);

@@ -39,12 +39,15 @@ function tokenAlive(claims: TokenClaims, now: number, defects: ActiveDefects): b
 function authenticate(call: Call, removedMayPass = false): Merchant {
   const { ctx, req } = call;
   const token = req.headers['x-api-token'];
-  if (typeof token !== 'string' || token === '') throw refuse(401, 'Missing x-api-token header: log in with POST /auth/login and send its accessToken');
+  if (typeof token !== 'string' || token === '')
+    throw refuse(401, 'Missing x-api-token header: log in with POST /auth/login and send its accessToken');
   const claims = ctx.tokens.read(token, ctx.defects);
   if (!claims) throw refuse(401, 'Invalid access token');
-  if (!tokenAlive(claims, ctx.clock.now(), ctx.defects)) throw refuse(401, 'Access token has expired: tokens are valid for 300 seconds; log in again');
+  if (!tokenAlive(claims, ctx.clock.now(), ctx.defects))
+    throw refuse(401, 'Access token has expired: tokens are valid for 300 seconds; log in again');
   const merchant = ctx.state.merchants.get(claims.sub);
-  if (!merchant || (merchant.removed && !removedMayPass)) throw refuse(401, 'The merchant behind this access token no longer exists');
+  if (!merchant || (merchant.removed && !removedMayPass))
+    throw refuse(401, 'The merchant behind this access token no longer exists');
   checkOrigin(req, merchant.allowedOrigins, ctx.defects);
   return merchant;
 }
@@ -61,13 +64,20 @@ function signedRequest(call: Call, endpoint: EndpointId, removedMayPass = false)
   const { value: body } = parseJsonObject(call.req, call.body);
   const merchant = authenticate(call, removedMayPass);
   const canonical = JSON.stringify(body);
-  const problem = merchantSignatureProblem(merchant.key, canonical, call.body, call.req.headers['x-signature'], call.ctx.defects);
+  const problem = merchantSignatureProblem(
+    merchant.key,
+    canonical,
+    call.body,
+    call.req.headers['x-signature'],
+    call.ctx.defects,
+  );
   if (problem) throw refuse(403, problem);
   // redeem-gift's missing verificationCode is its documented 4033, not a validation error.
   const problems = bodyFieldProblems(endpoint, endpoint === 'redeem-gift' ? { verificationCode: '', ...body } : body);
   if (problems.length > 0) throw refuse(400, problems.join('; '));
   const key = body.idempotencyKey as string;
-  if (key === '' || key.length > MAX_IDEMPOTENCY_KEY) throw refuse(400, `"idempotencyKey" must be 1 to ${MAX_IDEMPOTENCY_KEY} characters`);
+  if (key === '' || key.length > MAX_IDEMPOTENCY_KEY)
+    throw refuse(400, `"idempotencyKey" must be 1 to ${MAX_IDEMPOTENCY_KEY} characters`);
   return { merchant, body, canonical };
 }
 
@@ -90,7 +100,12 @@ const login: Handler = async (call) => {
   if (!merchant || merchant.removed) throw refuse(401, 'Invalid API key');
   checkOrigin(call.req, merchant.allowedOrigins, ctx.defects);
   await ctx.faults.apply('login', call.req.socket);
-  return jsonReply({ accessToken: ctx.tokens.issue(merchant.id, ctx.clock.now()), success: true, statusCode: 200, message: 'Login Successful' });
+  return jsonReply({
+    accessToken: ctx.tokens.issue(merchant.id, ctx.clock.now()),
+    success: true,
+    statusCode: 200,
+    message: 'Login Successful',
+  });
 };
 
 const test: Handler = async (call) => {
@@ -103,21 +118,45 @@ const initiate: Handler = (call) => {
   const { merchant, body, canonical } = signedRequest(call, 'initiate-claim');
   const amount = claimAmount(body.amount, call.ctx.defects);
   const key = body.idempotencyKey as string;
-  return runOnce(call, { endpoint: 'initiate-claim', owner: merchant.id, key, fingerprint: canonical }, 'initiate-claim', async () => {
-    await initiateClaim(call.ctx, merchant, body.voucherCode as string, amount);
-    return jsonReply({ success: true, message: OTP_SENT, statusCode: 200, data: { message: OTP_SENT, idempotencyKey: key, metadata: body.metadata } });
-  });
+  return runOnce(
+    call,
+    { endpoint: 'initiate-claim', owner: merchant.id, key, fingerprint: canonical },
+    'initiate-claim',
+    async () => {
+      await initiateClaim(call.ctx, merchant, body.voucherCode as string, amount);
+      return jsonReply({
+        success: true,
+        message: OTP_SENT,
+        statusCode: 200,
+        data: { message: OTP_SENT, idempotencyKey: key, metadata: body.metadata },
+      });
+    },
+  );
 };
 
 const redeem: Handler = (call) => {
   const { merchant, body, canonical } = signedRequest(call, 'redeem-gift', true);
   const key = body.idempotencyKey as string;
-  return runOnce(call, { endpoint: 'redeem-gift', owner: merchant.id, key, fingerprint: canonical }, 'redeem-gift', () => {
-    const verificationCode = body.verificationCode as string | undefined;
-    if (!verificationCode) throw refuseWithCode(4033);
-    const redemption = redeemClaim(call.ctx, merchant, { voucherCode: body.voucherCode as string, verificationCode, msisdn: body.msisdn as string | undefined });
-    return jsonReply({ success: true, message: 'Gift redeemed successfully', statusCode: 200, data: { response: 'Success', ...redemption, idempotencyKey: key, metadata: body.metadata } });
-  });
+  return runOnce(
+    call,
+    { endpoint: 'redeem-gift', owner: merchant.id, key, fingerprint: canonical },
+    'redeem-gift',
+    () => {
+      const verificationCode = body.verificationCode as string | undefined;
+      if (!verificationCode) throw refuseWithCode(4033);
+      const redemption = redeemClaim(call.ctx, merchant, {
+        voucherCode: body.voucherCode as string,
+        verificationCode,
+        msisdn: body.msisdn as string | undefined,
+      });
+      return jsonReply({
+        success: true,
+        message: 'Gift redeemed successfully',
+        statusCode: 200,
+        data: { response: 'Success', ...redemption, idempotencyKey: key, metadata: body.metadata },
+      });
+    },
+  );
 };
 
 /** What detail-stale-balance shows: the balance of a voucher's first detail read, forever. */
@@ -136,7 +175,9 @@ function detailJson(voucher: Voucher, merchant: Merchant, defects: ActiveDefects
       ...view,
       amount: money(voucher.amount),
       remainingBalance: money(shown),
-      expirationDate: defects.has('detail-expiration-not-iso') ? new Date(voucher.expiresAt).toString() : view.expirationDate,
+      expirationDate: defects.has('detail-expiration-not-iso')
+        ? new Date(voucher.expiresAt).toString()
+        : view.expirationDate,
     },
     serviceFee: money(merchant.serviceFee),
   };
@@ -145,10 +186,16 @@ function detailJson(voucher: Voucher, merchant: Merchant, defects: ActiveDefects
 const detail: Handler = async (call) => {
   const { ctx } = call;
   const merchant = authenticate(call);
-  if (ctx.defects.has('get-demands-signature') && !call.req.headers['x-signature']) throw refuse(403, 'Missing x-signature header');
+  if (ctx.defects.has('get-demands-signature') && !call.req.headers['x-signature'])
+    throw refuse(403, 'Missing x-signature header');
   await ctx.faults.apply('voucher-detail', call.req.socket);
   const voucher = currentVoucher(ctx, call.params.voucherCode!);
-  return jsonReply({ statusCode: 200, success: true, message: 'Successful', data: detailJson(voucher, merchant, ctx.defects) });
+  return jsonReply({
+    statusCode: 200,
+    success: true,
+    message: 'Successful',
+    data: detailJson(voucher, merchant, ctx.defects),
+  });
 };
 
 export const MERCHANT_ROUTES: readonly Route<Handler>[] = [

@@ -32,6 +32,10 @@ export class SmsOutbox {
 
   /** Messages in the order sent, optionally only those to one number or about one voucher. */
   list(filter: { to?: string; voucherCode?: string } = {}): SmsMessage[] {
-    return this.#messages.filter((m) => (filter.to === undefined || m.to === filter.to) && (filter.voucherCode === undefined || m.voucherCode === filter.voucherCode));
+    return this.#messages.filter(
+      (m) =>
+        (filter.to === undefined || m.to === filter.to) &&
+        (filter.voucherCode === undefined || m.voucherCode === filter.voucherCode),
+    );
   }
 }

@@ -35,11 +35,20 @@ function header(call: Call, name: string): string | undefined {
 }
 
 function checkTimestamp(timestamp: string | undefined, nowSeconds: number, defects: ActiveDefects): void {
-  if (timestamp === undefined || !UNIX_SECONDS.test(timestamp)) throw refuse(401, 'X-Timestamp must be the Unix time in seconds');
+  if (timestamp === undefined || !UNIX_SECONDS.test(timestamp))
+    throw refuse(401, 'X-Timestamp must be the Unix time in seconds');
   const window = defects.has('partner-replay-window-10-minutes') ? 2 * REPLAY_WINDOW_SECONDS : REPLAY_WINDOW_SECONDS;
   const age = nowSeconds - Number(timestamp);
-  if (age > window) throw refuse(401, `X-Timestamp is ${age} s old; requests are accepted within ${REPLAY_WINDOW_SECONDS} s of the server clock`);
-  if (-age > window && !defects.has('partner-future-timestamps-unbounded')) throw refuse(401, `X-Timestamp is ${-age} s ahead of the server clock; requests are accepted within ${REPLAY_WINDOW_SECONDS} s`);
+  if (age > window)
+    throw refuse(
+      401,
+      `X-Timestamp is ${age} s old; requests are accepted within ${REPLAY_WINDOW_SECONDS} s of the server clock`,
+    );
+  if (-age > window && !defects.has('partner-future-timestamps-unbounded'))
+    throw refuse(
+      401,
+      `X-Timestamp is ${-age} s ahead of the server clock; requests are accepted within ${REPLAY_WINDOW_SECONDS} s`,
+    );
 }
 
 function authenticatePartner(call: Call): Partner {
@@ -74,19 +83,40 @@ const issueVoucher: Handler = (call) => {
   const key = header(call, 'idempotency-key');
   if (key === undefined) throw refuse(400, 'Missing Idempotency-Key header: partner write endpoints need one');
   const { value } = parseJsonObject(call.req, call.body);
-  const r = new FieldReader(value, '', 'INVALID_ARGUMENT', ['amount', 'ownerMsisdn', 'expirationDate', 'restrictedMerchantId']);
-  const spec = { amount: r.requiredMoney('amount'), ownerMsisdn: r.requiredString('ownerMsisdn', 'the phone number the voucher belongs to'), expiresAt: r.instant('expirationDate'), restrictedMerchantId: r.string('restrictedMerchantId'), partnerId: partner.id };
-  return runOnce(call, { endpoint: 'partner-issue-voucher', owner: partner.id, key, fingerprint: call.body.toString('utf8') }, 'partner-issue-voucher', () => {
-    const voucher = call.ctx.state.issueVoucher(spec, call.ctx.defects);
-    return success('Voucher issued', { voucher: partnerVoucherJson(voucher, call.ctx.defects), reservedBalance: formatMoney(partner.reservedBalance) });
-  });
+  const r = new FieldReader(value, '', 'INVALID_ARGUMENT', [
+    'amount',
+    'ownerMsisdn',
+    'expirationDate',
+    'restrictedMerchantId',
+  ]);
+  const spec = {
+    amount: r.requiredMoney('amount'),
+    ownerMsisdn: r.requiredString('ownerMsisdn', 'the phone number the voucher belongs to'),
+    expiresAt: r.instant('expirationDate'),
+    restrictedMerchantId: r.string('restrictedMerchantId'),
+    partnerId: partner.id,
+  };
+  return runOnce(
+    call,
+    { endpoint: 'partner-issue-voucher', owner: partner.id, key, fingerprint: call.body.toString('utf8') },
+    'partner-issue-voucher',
+    () => {
+      const voucher = call.ctx.state.issueVoucher(spec, call.ctx.defects);
+      return success('Voucher issued', {
+        voucher: partnerVoucherJson(voucher, call.ctx.defects),
+        reservedBalance: formatMoney(partner.reservedBalance),
+      });
+    },
+  );
 };
 
 const listVouchers: Handler = async (call) => {
   const partner = authenticatePartner(call);
   await call.ctx.faults.apply('partner-list-vouchers', call.req.socket);
   const vouchers = [...call.ctx.state.vouchers.values()].filter((v) => v.partnerId === partner.id);
-  return success('Successful', { vouchers: vouchers.map((v) => partnerVoucherJson(refreshVoucher(call.ctx, v), call.ctx.defects)) });
+  return success('Successful', {
+    vouchers: vouchers.map((v) => partnerVoucherJson(refreshVoucher(call.ctx, v), call.ctx.defects)),
+  });
 };
 
 const readVoucher: Handler = async (call) => {
@@ -100,7 +130,12 @@ const readVoucher: Handler = async (call) => {
 const readAccount: Handler = async (call) => {
   const partner = authenticatePartner(call);
   await call.ctx.faults.apply('partner-account', call.req.socket);
-  return success('Successful', { id: partner.id, name: partner.name, reservedBalance: formatMoney(partner.reservedBalance), enabled: partner.enabled });
+  return success('Successful', {
+    id: partner.id,
+    name: partner.name,
+    reservedBalance: formatMoney(partner.reservedBalance),
+    enabled: partner.enabled,
+  });
 };
 
 export const PARTNER_ROUTES: readonly Route<Handler>[] = [

@@ -32,15 +32,31 @@ function keyTypeOf(key: KeyObject): KeyType | undefined {
 }
 
 /** Reads a public key PEM, refusing private keys (never echoed) and other key types. */
-export function readPublicKey(pem: unknown, field: string, allowed: readonly KeyType[], code: HarnessErrorCode): RegisteredKey {
+export function readPublicKey(
+  pem: unknown,
+  field: string,
+  allowed: readonly KeyType[],
+  code: HarnessErrorCode,
+): RegisteredKey {
   const expected = allowed.join(' or ');
-  if (typeof pem !== 'string' || !pem.includes('-----BEGIN')) throw new HarnessError(code, `"${field}" expected a ${expected} public key in PEM form ("-----BEGIN PUBLIC KEY-----…")`);
-  if (pem.includes('PRIVATE KEY')) throw new HarnessError(code, `"${field}" holds a private key: register the public key only (openssl ec -in priv.pem -pubout)`);
+  if (typeof pem !== 'string' || !pem.includes('-----BEGIN'))
+    throw new HarnessError(
+      code,
+      `"${field}" expected a ${expected} public key in PEM form ("-----BEGIN PUBLIC KEY-----…")`,
+    );
+  if (pem.includes('PRIVATE KEY'))
+    throw new HarnessError(
+      code,
+      `"${field}" holds a private key: register the public key only (openssl ec -in priv.pem -pubout)`,
+    );
   let keyObject: KeyObject;
   try {
     keyObject = createPublicKey(pem);
   } catch (err) {
-    throw new HarnessError(code, `"${field}" is not a PEM public key node:crypto can read (${err instanceof Error ? err.message : String(err)})`);
+    throw new HarnessError(
+      code,
+      `"${field}" is not a PEM public key node:crypto can read (${err instanceof Error ? err.message : String(err)})`,
+    );
   }
   const type = keyTypeOf(keyObject);
   if (type === undefined || !allowed.includes(type)) {
@@ -57,7 +73,14 @@ export function readPublicKey(pem: unknown, field: string, allowed: readonly Key
 export function generateKeyPair(type: KeyType): { key: RegisteredKey; privateKeyPem: string } {
   const pair =
     type === 'secp256k1'
-      ? generateKeyPairSync('ec', { namedCurve: 'secp256k1', publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'sec1', format: 'pem' } })
-      : generateKeyPairSync('ed25519', { publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+      ? generateKeyPairSync('ec', {
+          namedCurve: 'secp256k1',
+          publicKeyEncoding: { type: 'spki', format: 'pem' },
+          privateKeyEncoding: { type: 'sec1', format: 'pem' },
+        })
+      : generateKeyPairSync('ed25519', {
+          publicKeyEncoding: { type: 'spki', format: 'pem' },
+          privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+        });
   return { key: registered(type, createPublicKey(pair.publicKey), pair.publicKey), privateKeyPem: pair.privateKey };
 }

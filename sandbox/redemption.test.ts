@@ -22,11 +22,40 @@ type Op =
 
 const micro = (maxUnits: number) => fc.bigInt({ min: 1n, max: BigInt(maxUnits) * UNIT });
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('initiate' as const), merchant: fc.nat(1), voucher: fc.nat(1), amount: fc.option(micro(60), { nil: undefined }) }) },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('redeem' as const), merchant: fc.nat(1), voucher: fc.nat(1), claim: fc.nat(3) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('wrong-otp' as const), merchant: fc.nat(1), voucher: fc.nat(1) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('adjust' as const), voucher: fc.nat(1), remaining: fc.bigInt({ min: 0n, max: 100n * UNIT }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('advance' as const), seconds: fc.integer({ min: 0, max: 400 }) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('initiate' as const),
+      merchant: fc.nat(1),
+      voucher: fc.nat(1),
+      amount: fc.option(micro(60), { nil: undefined }),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('redeem' as const),
+      merchant: fc.nat(1),
+      voucher: fc.nat(1),
+      claim: fc.nat(3),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('wrong-otp' as const), merchant: fc.nat(1), voucher: fc.nat(1) }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('adjust' as const),
+      voucher: fc.nat(1),
+      remaining: fc.bigInt({ min: 0n, max: 100n * UNIT }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('advance' as const), seconds: fc.integer({ min: 0, max: 400 }) }),
+  },
 );
 
 function setup(fees: readonly bigint[], amounts: readonly bigint[]) {
@@ -48,13 +77,23 @@ async function apply(env: ReturnType<typeof setup>, op: Op): Promise<void> {
       await initiateClaim(ctx, merchants[op.merchant]!, vouchers[op.voucher]!.code, op.amount);
       return;
     case 'redeem': {
-      const mine = [...vouchers[op.voucher]!.claims.values()].filter((c) => c.merchantId === merchants[op.merchant]!.id);
+      const mine = [...vouchers[op.voucher]!.claims.values()].filter(
+        (c) => c.merchantId === merchants[op.merchant]!.id,
+      );
       const claim = mine[op.claim % Math.max(1, mine.length)];
-      redeemClaim(ctx, merchants[op.merchant]!, { voucherCode: vouchers[op.voucher]!.code, verificationCode: claim?.otp ?? '000000', msisdn: undefined });
+      redeemClaim(ctx, merchants[op.merchant]!, {
+        voucherCode: vouchers[op.voucher]!.code,
+        verificationCode: claim?.otp ?? '000000',
+        msisdn: undefined,
+      });
       return;
     }
     case 'wrong-otp':
-      redeemClaim(ctx, merchants[op.merchant]!, { voucherCode: vouchers[op.voucher]!.code, verificationCode: 'nope', msisdn: undefined });
+      redeemClaim(ctx, merchants[op.merchant]!, {
+        voucherCode: vouchers[op.voucher]!.code,
+        verificationCode: 'nope',
+        msisdn: undefined,
+      });
       return;
     case 'adjust':
       ctx.state.adjustVoucherBalance(vouchers[op.voucher]!.code, op.remaining);
@@ -70,8 +109,11 @@ function checkInvariants({ ctx, merchants, vouchers }: ReturnType<typeof setup>)
   expect([...balances.values()].reduce((a, b) => a + b, 0n)).toBe(0n);
   for (const v of vouchers) {
     const mine = entries.filter((e) => e.voucherCode === v.code);
-    const sum = (kind: string, pick: (e: (typeof mine)[number]) => boolean = () => true) => mine.filter((e) => e.kind === kind && pick(e)).reduce((s, e) => s + e.amount, 0n);
-    const adjusted = sum('balance-adjusted', (e) => e.to === voucherAccount(v.code)) - sum('balance-adjusted', (e) => e.from === voucherAccount(v.code));
+    const sum = (kind: string, pick: (e: (typeof mine)[number]) => boolean = () => true) =>
+      mine.filter((e) => e.kind === kind && pick(e)).reduce((s, e) => s + e.amount, 0n);
+    const adjusted =
+      sum('balance-adjusted', (e) => e.to === voucherAccount(v.code)) -
+      sum('balance-adjusted', (e) => e.from === voucherAccount(v.code));
     // conservation: amount (+ adjustments) = remainingBalance + Σ(redeemed amounts + their fees)
     expect(v.amount + adjusted).toBe(v.remaining + sum('redemption') + sum('service-fee'));
     expect(balances.get(voucherAccount(v.code))).toBe(v.remaining);
@@ -92,17 +134,22 @@ function checkInvariants({ ctx, merchants, vouchers }: ReturnType<typeof setup>)
 describe('reservations and redemptions keep the books', () => {
   it('conserve money and reservations after any sequence of operations', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.bigInt({ min: 0n, max: 3n * UNIT }), { minLength: 2, maxLength: 2 }), fc.array(micro(100), { minLength: 2, maxLength: 2 }), fc.array(opArb, { maxLength: 40 }), async (fees, amounts, ops) => {
-        const env = setup(fees, amounts);
-        for (const op of ops) {
-          try {
-            await apply(env, op);
-          } catch (err) {
-            if (!(err instanceof Refusal)) throw err;
+      fc.asyncProperty(
+        fc.array(fc.bigInt({ min: 0n, max: 3n * UNIT }), { minLength: 2, maxLength: 2 }),
+        fc.array(micro(100), { minLength: 2, maxLength: 2 }),
+        fc.array(opArb, { maxLength: 40 }),
+        async (fees, amounts, ops) => {
+          const env = setup(fees, amounts);
+          for (const op of ops) {
+            try {
+              await apply(env, op);
+            } catch (err) {
+              if (!(err instanceof Refusal)) throw err;
+            }
+            checkInvariants(env);
           }
-          checkInvariants(env);
-        }
-      }),
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -112,11 +159,15 @@ describe('reservations and redemptions keep the books', () => {
     const [merchant] = env.merchants;
     const [voucher] = env.vouchers;
     const claim = await initiateClaim(env.ctx, merchant!, voucher!.code, 98n * UNIT);
-    expect(() => redeemClaim(env.ctx, merchant!, { voucherCode: voucher!.code, verificationCode: claim.otp, msisdn: undefined })).toThrow(expect.objectContaining({ statusCode: 4096 }));
+    expect(() =>
+      redeemClaim(env.ctx, merchant!, { voucherCode: voucher!.code, verificationCode: claim.otp, msisdn: undefined }),
+    ).toThrow(expect.objectContaining({ statusCode: 4096 }));
     expect(voucher!.reserved).toBe(0n);
     const second = await initiateClaim(env.ctx, merchant!, voucher!.code, 60n * UNIT);
     env.ctx.state.adjustVoucherBalance(voucher!.code, 50n * UNIT);
-    expect(() => redeemClaim(env.ctx, merchant!, { voucherCode: voucher!.code, verificationCode: second.otp, msisdn: undefined })).toThrow(expect.objectContaining({ statusCode: 4044 }));
+    expect(() =>
+      redeemClaim(env.ctx, merchant!, { voucherCode: voucher!.code, verificationCode: second.otp, msisdn: undefined }),
+    ).toThrow(expect.objectContaining({ statusCode: 4044 }));
     expect(voucher!.claims.size).toBe(0);
   });
 
@@ -128,7 +179,9 @@ describe('reservations and redemptions keep the books', () => {
     env.ctx.clock.advance(299);
     await expect(initiateClaim(env.ctx, merchant!, voucher!.code, 1n)).rejects.toMatchObject({ statusCode: 4091 });
     env.ctx.clock.advance(1);
-    expect(() => redeemClaim(env.ctx, merchant!, { voucherCode: voucher!.code, verificationCode: claim.otp, msisdn: undefined })).toThrow(expect.objectContaining({ statusCode: 4034 }));
+    expect(() =>
+      redeemClaim(env.ctx, merchant!, { voucherCode: voucher!.code, verificationCode: claim.otp, msisdn: undefined }),
+    ).toThrow(expect.objectContaining({ statusCode: 4034 }));
     expect(voucher!.reserved).toBe(0n);
     await initiateClaim(env.ctx, merchant!, voucher!.code, 100n * UNIT);
   });

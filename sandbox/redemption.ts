@@ -11,7 +11,15 @@ import type { ActiveDefects } from './defects';
 import { FEES_ACCOUNT, type Ledger } from './ledger';
 import type { SmsOutbox } from './outbox';
 import { refuseWithCode } from './refusal';
-import { availableBalance, CLAIM_LIFETIME_MS, expireClaims, releaseAllClaims, reserveClaim, settleClaim, voucherStatus } from './reservations';
+import {
+  availableBalance,
+  CLAIM_LIFETIME_MS,
+  expireClaims,
+  releaseAllClaims,
+  reserveClaim,
+  settleClaim,
+  voucherStatus,
+} from './reservations';
 import { merchantAccount, voucherAccount, type Claim, type Merchant, type SandboxState, type Voucher } from './state';
 
 export interface RedemptionContext {
@@ -59,18 +67,33 @@ export function currentVoucher(ctx: RedemptionContext, code: string): Voucher {
  * The table of 1. Initiate Claim lists 4041, 4042, 4091: expiry and restriction are checked at
  * redemption (3. Redeem Gift lists 4036 and 4031).
  */
-export async function initiateClaim(ctx: RedemptionContext, merchant: Merchant, voucherCode: string, requested: Micro | undefined): Promise<Claim> {
+export async function initiateClaim(
+  ctx: RedemptionContext,
+  merchant: Merchant,
+  voucherCode: string,
+  requested: Micro | undefined,
+): Promise<Claim> {
   const voucher = currentVoucher(ctx, voucherCode);
   if (voucherStatus(voucher, ctx.defects) === 'REDEEMED') throw refuseWithCode(4042);
   const available = availableBalance(voucher);
   const amount = requested ?? available;
   // A requested amount is positive (validated); the whole-balance default can be nothing at all.
-  const refused = requested === undefined ? available <= 0n : amount > available && !ctx.defects.has('amount-over-balance-accepted');
+  const refused =
+    requested === undefined ? available <= 0n : amount > available && !ctx.defects.has('amount-over-balance-accepted');
   if (refused) throw refuseWithCode(4091);
   // The seeded race: yield between the check and the write, so concurrent claims all pass the check.
   if (ctx.defects.has('reservation-check-then-act')) await new Promise((resolve) => setImmediate(resolve));
   const now = ctx.clock.now();
-  const claim: Claim = { id: ctx.state.newClaimId(), voucherCode, merchantId: merchant.id, amount, otp: newOtp(ctx, voucher), createdAt: now, expiresAt: now + CLAIM_LIFETIME_MS, status: 'pending' };
+  const claim: Claim = {
+    id: ctx.state.newClaimId(),
+    voucherCode,
+    merchantId: merchant.id,
+    amount,
+    otp: newOtp(ctx, voucher),
+    createdAt: now,
+    expiresAt: now + CLAIM_LIFETIME_MS,
+    status: 'pending',
+  };
   reserveClaim(voucher, claim, ctx.ledger);
   ctx.outbox.send({
     to: voucher.ownerMsisdn,
@@ -104,14 +127,24 @@ function floatingPointRemainder(remaining: Micro, spent: Micro): Micro {
 }
 
 /** Redeems the claim the OTP names: amount to the merchant, the fee to OmniVAS. */
-export function redeemClaim(ctx: RedemptionContext, merchant: Merchant, input: { voucherCode: string; verificationCode: string; msisdn: string | undefined }): Redemption {
+export function redeemClaim(
+  ctx: RedemptionContext,
+  merchant: Merchant,
+  input: { voucherCode: string; verificationCode: string; msisdn: string | undefined },
+): Redemption {
   const { defects, ledger } = ctx;
   if (merchant.removed) throw refuseWithCode(4043);
   const voucher = currentVoucher(ctx, input.voucherCode);
-  if (voucher.restrictedMerchantId !== undefined && voucher.restrictedMerchantId !== merchant.id && !defects.has('restricted-voucher-any-merchant')) throw refuseWithCode(4031);
+  if (
+    voucher.restrictedMerchantId !== undefined &&
+    voucher.restrictedMerchantId !== merchant.id &&
+    !defects.has('restricted-voucher-any-merchant')
+  )
+    throw refuseWithCode(4031);
   if (ctx.clock.now() >= voucher.expiresAt && !defects.has('expired-voucher-redeemable')) throw refuseWithCode(4036);
   if (voucherStatus(voucher, defects) === 'REDEEMED') throw refuseWithCode(4032);
-  if (voucher.partnerId !== undefined && ctx.state.partners.get(voucher.partnerId)?.enabled !== true) throw refuseWithCode(4045);
+  if (voucher.partnerId !== undefined && ctx.state.partners.get(voucher.partnerId)?.enabled !== true)
+    throw refuseWithCode(4045);
   const claim = claimForOtp(ctx, voucher, merchant, input.verificationCode);
   const fees = serviceFees(ctx, merchant);
   const spent = fees.reduce((sum, fee) => sum + fee, claim.amount);
@@ -124,7 +157,9 @@ export function redeemClaim(ctx: RedemptionContext, merchant: Merchant, input: {
     throw refuseWithCode(4096);
   }
   settleClaim(voucher, claim, 'redeemed', ledger, defects.has('otp-reusable'));
-  voucher.remaining = defects.has('money-in-floating-point') ? floatingPointRemainder(voucher.remaining, spent) : voucher.remaining - spent;
+  voucher.remaining = defects.has('money-in-floating-point')
+    ? floatingPointRemainder(voucher.remaining, spent)
+    : voucher.remaining - spent;
   merchant.received += claim.amount;
   const redemption: Redemption = {
     referenceNumber: `TBR${randomDigits(ctx.random, 9)}`,

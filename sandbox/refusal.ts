@@ -29,7 +29,10 @@ export function refuse(httpStatus: number, message: string, headers?: Readonly<R
 }
 
 /** A documented code with its documented message; HTTP status = its first three digits. */
-export function refuseWithCode(code: ApiErrorCode, options: { transient?: boolean; providerMessage?: string } = {}): Refusal {
+export function refuseWithCode(
+  code: ApiErrorCode,
+  options: { transient?: boolean; providerMessage?: string } = {},
+): Refusal {
   return new Refusal(httpStatusOf(code), code, messageOf(code, options.providerMessage), options.transient ?? false);
 }
 

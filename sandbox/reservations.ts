@@ -26,20 +26,32 @@ export function reserveClaim(voucher: Voucher, claim: Claim, ledger: Ledger): vo
   voucher.claims.set(claim.id, claim);
   voucher.reserved += claim.amount;
   voucher.otpsInUse.set(claim.otp, (voucher.otpsInUse.get(claim.otp) ?? 0) + 1);
-  ledger.hold('claim-reserved', voucherAccount(voucher.code), claim.amount, { voucherCode: voucher.code, claimId: claim.id });
+  ledger.hold('claim-reserved', voucherAccount(voucher.code), claim.amount, {
+    voucherCode: voucher.code,
+    claimId: claim.id,
+  });
 }
 
 /**
  * Ends a claim: a pending one gives its reservation back (once, whatever happens next). `keep`
  * leaves it findable, which only the otp-reusable defect asks for.
  */
-export function settleClaim(voucher: Voucher, claim: Claim, status: Exclude<ClaimStatus, 'pending'>, ledger: Ledger, keep = false): void {
+export function settleClaim(
+  voucher: Voucher,
+  claim: Claim,
+  status: Exclude<ClaimStatus, 'pending'>,
+  ledger: Ledger,
+  keep = false,
+): void {
   if (claim.status === 'pending') {
     voucher.reserved -= claim.amount;
     const uses = (voucher.otpsInUse.get(claim.otp) ?? 1) - 1;
     if (uses === 0) voucher.otpsInUse.delete(claim.otp);
     else voucher.otpsInUse.set(claim.otp, uses);
-    ledger.hold('claim-released', voucherAccount(voucher.code), claim.amount, { voucherCode: voucher.code, claimId: claim.id });
+    ledger.hold('claim-released', voucherAccount(voucher.code), claim.amount, {
+      voucherCode: voucher.code,
+      claimId: claim.id,
+    });
   }
   claim.status = status;
   if (!keep) voucher.claims.delete(claim.id);

@@ -41,7 +41,10 @@ export class Router<H> {
       if (route.method === method) return { handler: route.handler, params };
       allowed.add(route.method);
     }
-    if (allowed.size > 0) throw refuse(405, `Method ${method.slice(0, 16)} is not allowed on this path; use ${[...allowed].join(' or ')}`, { allow: [...allowed].join(', ') });
+    if (allowed.size > 0)
+      throw refuse(405, `Method ${method.slice(0, 16)} is not allowed on this path; use ${[...allowed].join(' or ')}`, {
+        allow: [...allowed].join(', '),
+      });
     throw refuse(404, `No route for ${method.slice(0, 16)} ${path.slice(0, 200)}`);
   }
 }

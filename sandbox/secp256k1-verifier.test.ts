@@ -29,7 +29,7 @@ const variants = (pair: Pair, other: Pair, message: Buffer, tweak: number): Reco
   const r = toBigint(good.subarray(0, 32));
   const s = toBigint(good.subarray(32));
   const tampered = Buffer.from(good);
-  tampered[tweak % 64]! ^= 1 << tweak % 8;
+  tampered[tweak % 64]! ^= 1 << (tweak % 8);
   return {
     good,
     lowS: withParts(r, s > HALF_N ? N - s : s),
@@ -55,22 +55,41 @@ describe('secp256k1 P1363 verifier', () => {
   it('gives node:crypto’s verdict on valid, high-S, tampered, foreign and out-of-range signatures', () => {
     const verdicts = new Map<string, number>();
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: pairs.length - 1 }), fc.uint8Array({ maxLength: 300 }), fc.nat(), (which, bytes, tweak) => {
-        const pair = pairs[which]!;
-        const message = Buffer.from(bytes);
-        const fast = p1363Verifier(pair.publicKey, 'libsecp256k1');
-        const reference = p1363Verifier(pair.publicKey, 'node:crypto');
-        for (const [name, signature] of Object.entries(variants(pair, pairs[(which + 1) % pairs.length]!, message, tweak))) {
-          const expected = reference(message, signature);
-          expect(fast(message, signature), `${name} over ${message.toString('hex')}`).toBe(expected);
-          const key = `${name}:${expected}`;
-          verdicts.set(key, (verdicts.get(key) ?? 0) + 1);
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: pairs.length - 1 }),
+        fc.uint8Array({ maxLength: 300 }),
+        fc.nat(),
+        (which, bytes, tweak) => {
+          const pair = pairs[which]!;
+          const message = Buffer.from(bytes);
+          const fast = p1363Verifier(pair.publicKey, 'libsecp256k1');
+          const reference = p1363Verifier(pair.publicKey, 'node:crypto');
+          for (const [name, signature] of Object.entries(
+            variants(pair, pairs[(which + 1) % pairs.length]!, message, tweak),
+          )) {
+            const expected = reference(message, signature);
+            expect(fast(message, signature), `${name} over ${message.toString('hex')}`).toBe(expected);
+            const key = `${name}:${expected}`;
+            verdicts.set(key, (verdicts.get(key) ?? 0) + 1);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
     // Both verdicts were exercised: valid (including high-S, which OpenSSL accepts) and invalid.
-    for (const key of ['good:true', 'lowS:true', 'highS:true', 'tampered:false', 'otherKey:false', 'rZero:false', 'sZero:false', 'rIsN:false', 'sIsN:false', 'allOnes:false']) expect(verdicts.get(key), key).toBeGreaterThan(0);
+    for (const key of [
+      'good:true',
+      'lowS:true',
+      'highS:true',
+      'tampered:false',
+      'otherKey:false',
+      'rZero:false',
+      'sZero:false',
+      'rIsN:false',
+      'sIsN:false',
+      'allOnes:false',
+    ])
+      expect(verdicts.get(key), key).toBeGreaterThan(0);
   });
 
   it('does not modify the signature it is given (a high-S one is normalised on a copy)', () => {

@@ -41,8 +41,12 @@ function uncompressedPoint(key: KeyObject): Uint8Array {
   return Buffer.concat([Buffer.from([4]), Buffer.from(x!, 'base64url'), Buffer.from(y!, 'base64url')]);
 }
 
-export function p1363Verifier(key: KeyObject, implementation: typeof secp256k1Verifier = secp256k1Verifier): P1363Verifier {
-  if (implementation === 'node:crypto' || native === undefined) return (message, signature) => verify('sha256', message, { key, dsaEncoding: 'ieee-p1363' }, signature);
+export function p1363Verifier(
+  key: KeyObject,
+  implementation: typeof secp256k1Verifier = secp256k1Verifier,
+): P1363Verifier {
+  if (implementation === 'node:crypto' || native === undefined)
+    return (message, signature) => verify('sha256', message, { key, dsaEncoding: 'ieee-p1363' }, signature);
   const point = uncompressedPoint(key);
   return (message, signature) => {
     try {

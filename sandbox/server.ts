@@ -38,7 +38,9 @@ export interface ServerTimeouts {
 }
 
 function apiFor(path: string): Api | undefined {
-  return APIS.find((api) => path.startsWith(api.prefix) && (path.length === api.prefix.length || path[api.prefix.length] === '/'));
+  return APIS.find(
+    (api) => path.startsWith(api.prefix) && (path.length === api.prefix.length || path[api.prefix.length] === '/'),
+  );
 }
 
 function asRefusal(err: unknown, host: SandboxHost): Refusal {
@@ -56,7 +58,11 @@ async function handle(host: SandboxHost, req: IncomingMessage, res: ServerRespon
   const path = query === -1 ? url : url.slice(0, query);
   const api = apiFor(path);
   try {
-    if (!api) throw refuse(404, `No route for ${path.slice(0, 200)}; the APIs are under ${APIS.map((a) => a.prefix).join(', ')}`);
+    if (!api)
+      throw refuse(
+        404,
+        `No route for ${path.slice(0, 200)}; the APIs are under ${APIS.map((a) => a.prefix).join(', ')}`,
+      );
     if (api.admin) guardAdmin(req, host);
     const { handler, params } = api.router.match(req.method ?? '', path.slice(api.prefix.length));
     const body = await readBody(req);
@@ -78,9 +84,15 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
     return;
   }
   const [status, message] =
-    err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request header fields too large'] : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request timed out: the whole request must arrive in time'] : [400, `Malformed HTTP request (${err.code ?? 'parse error'})`];
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request header fields too large']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request timed out: the whole request must arrive in time']
+        : [400, `Malformed HTTP request (${err.code ?? 'parse error'})`];
   const body = JSON.stringify(errorEnvelope(status, message));
-  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
 
 export function createSandboxServer(host: SandboxHost, timeouts: ServerTimeouts): Server {

@@ -36,24 +36,45 @@ function verifies(key: RegisteredKey, message: Buffer, signature: Buffer, lenien
 }
 
 /** Why a signature header does not verify `message` under `key`, or undefined when it does. */
-function signatureProblem(key: RegisteredKey, message: Buffer, header: string | string[] | undefined, name: string, leniency: Leniency): string | undefined {
+function signatureProblem(
+  key: RegisteredKey,
+  message: Buffer,
+  header: string | string[] | undefined,
+  name: string,
+  leniency: Leniency,
+): string | undefined {
   if (typeof header !== 'string' || header === '') return `Missing ${name} header`;
   const signature = decode(header, leniency);
   if (!signature) return `Invalid ${name}: expected standard base64 (with + / and = padding)`;
-  return verifies(key, message, signature, leniency) ? undefined : `Invalid ${name}: it does not verify against the registered public key`;
+  return verifies(key, message, signature, leniency)
+    ? undefined
+    : `Invalid ${name}: it does not verify against the registered public key`;
 }
 
 /**
  * The merchant API's x-signature, over JSON.stringify(request.body): the body as the server
  * re-serialises it (`canonical`), not the bytes sent (`raw`).
  */
-export function merchantSignatureProblem(key: RegisteredKey, canonical: string, raw: Buffer, header: string | string[] | undefined, defects: ActiveDefects): string | undefined {
+export function merchantSignatureProblem(
+  key: RegisteredKey,
+  canonical: string,
+  raw: Buffer,
+  header: string | string[] | undefined,
+  defects: ActiveDefects,
+): string | undefined {
   if (defects.has('signature-not-checked')) return undefined;
   const message = defects.has('signature-over-raw-body') ? raw : Buffer.from(canonical);
-  return signatureProblem(key, message, header, 'x-signature', { base64url: defects.has('base64url-signature-accepted'), der: defects.has('der-signature-accepted') });
+  return signatureProblem(key, message, header, 'x-signature', {
+    base64url: defects.has('base64url-signature-accepted'),
+    der: defects.has('der-signature-accepted'),
+  });
 }
 
 /** The partner API's X-Signature (Ed25519) over the rendered signing template. */
-export function partnerSignatureProblem(key: RegisteredKey, signed: string, header: string | string[] | undefined): string | undefined {
+export function partnerSignatureProblem(
+  key: RegisteredKey,
+  signed: string,
+  header: string | string[] | undefined,
+): string | undefined {
   return signatureProblem(key, Buffer.from(signed), header, 'X-Signature', STRICT);
 }

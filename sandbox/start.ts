@@ -61,7 +61,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       this.ctx = createContext(setup);
     },
   };
-  const server = createSandboxServer(host, { requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS });
+  const server = createSandboxServer(host, {
+    requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, SANDBOX_HOST, () => {

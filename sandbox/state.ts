@@ -149,9 +149,20 @@ export class SandboxState {
   addMerchant(spec: MerchantSpec): Merchant {
     const id = spec.id ?? `merchant-${this.merchants.size + 1}`;
     const apiKey = spec.apiKey ?? newApiKey();
-    if (this.merchants.has(id)) throw invalid(`"id" ${JSON.stringify(id)} is already a merchant; choose another id or leave it out`);
-    if (this.#merchantsByKey.has(apiKey) || this.#partnersByKey.has(apiKey)) throw invalid('"apiKey" is already in use; choose another or leave it out to have one generated');
-    const merchant: Merchant = { id, name: spec.name ?? id, apiKey, key: spec.key, allowedOrigins: new Set(spec.allowedOrigins), serviceFee: spec.serviceFee, received: 0n, removed: false };
+    if (this.merchants.has(id))
+      throw invalid(`"id" ${JSON.stringify(id)} is already a merchant; choose another id or leave it out`);
+    if (this.#merchantsByKey.has(apiKey) || this.#partnersByKey.has(apiKey))
+      throw invalid('"apiKey" is already in use; choose another or leave it out to have one generated');
+    const merchant: Merchant = {
+      id,
+      name: spec.name ?? id,
+      apiKey,
+      key: spec.key,
+      allowedOrigins: new Set(spec.allowedOrigins),
+      serviceFee: spec.serviceFee,
+      received: 0n,
+      removed: false,
+    };
     this.merchants.set(id, merchant);
     this.#merchantsByKey.set(apiKey, merchant);
     return merchant;
@@ -167,12 +178,24 @@ export class SandboxState {
   addPartner(spec: PartnerSpec): Partner {
     const id = spec.id ?? `partner-${this.partners.size + 1}`;
     const apiKey = spec.apiKey ?? newApiKey();
-    if (this.partners.has(id)) throw invalid(`"id" ${JSON.stringify(id)} is already a partner company; choose another id or leave it out`);
-    if (this.#partnersByKey.has(apiKey) || this.#merchantsByKey.has(apiKey)) throw invalid('"apiKey" is already in use; choose another or leave it out to have one generated');
-    const partner: Partner = { id, name: spec.name ?? id, apiKey, key: spec.key, allowedOrigins: new Set(spec.allowedOrigins), signingTemplate: spec.signingTemplate, reservedBalance: spec.reservedBalance, enabled: spec.enabled };
+    if (this.partners.has(id))
+      throw invalid(`"id" ${JSON.stringify(id)} is already a partner company; choose another id or leave it out`);
+    if (this.#partnersByKey.has(apiKey) || this.#merchantsByKey.has(apiKey))
+      throw invalid('"apiKey" is already in use; choose another or leave it out to have one generated');
+    const partner: Partner = {
+      id,
+      name: spec.name ?? id,
+      apiKey,
+      key: spec.key,
+      allowedOrigins: new Set(spec.allowedOrigins),
+      signingTemplate: spec.signingTemplate,
+      reservedBalance: spec.reservedBalance,
+      enabled: spec.enabled,
+    };
     this.partners.set(id, partner);
     this.#partnersByKey.set(apiKey, partner);
-    if (spec.reservedBalance > 0n) this.ledger.transfer('partner-funded', EXTERNAL_ACCOUNT, partnerAccount(id), spec.reservedBalance);
+    if (spec.reservedBalance > 0n)
+      this.ledger.transfer('partner-funded', EXTERNAL_ACCOUNT, partnerAccount(id), spec.reservedBalance);
     return partner;
   }
 
@@ -189,11 +212,16 @@ export class SandboxState {
   issueVoucher(spec: VoucherSpec, defects: ActiveDefects): Voucher {
     const now = this.clock.now();
     if (spec.amount <= 0n) throw invalid(`"amount" must be greater than zero, got ${formatMoney(spec.amount)}`);
-    if (spec.code !== undefined && this.vouchers.has(spec.code)) throw invalid(`"code" ${spec.code} is already a voucher; choose another or leave it out`);
-    if (spec.restrictedMerchantId !== undefined && !this.merchants.has(spec.restrictedMerchantId)) throw invalid(`"restrictedMerchantId" names no merchant: ${JSON.stringify(spec.restrictedMerchantId)}`);
+    if (spec.code !== undefined && this.vouchers.has(spec.code))
+      throw invalid(`"code" ${spec.code} is already a voucher; choose another or leave it out`);
+    if (spec.restrictedMerchantId !== undefined && !this.merchants.has(spec.restrictedMerchantId))
+      throw invalid(`"restrictedMerchantId" names no merchant: ${JSON.stringify(spec.restrictedMerchantId)}`);
     const partner = spec.partnerId === undefined ? undefined : this.partner(spec.partnerId);
     if (partner && spec.amount > partner.reservedBalance && !defects.has('partner-overdraft')) {
-      throw refuse(409, `Partner company reserved balance ${formatMoney(partner.reservedBalance)} is insufficient for a voucher of ${formatMoney(spec.amount)}`);
+      throw refuse(
+        409,
+        `Partner company reserved balance ${formatMoney(partner.reservedBalance)} is insufficient for a voucher of ${formatMoney(spec.amount)}`,
+      );
     }
     const id = this.#nextVoucherId++;
     const voucher: Voucher = {
@@ -213,7 +241,13 @@ export class SandboxState {
     };
     this.vouchers.set(voucher.code, voucher);
     if (partner) partner.reservedBalance -= spec.amount;
-    this.ledger.transfer('voucher-issued', partner ? partnerAccount(partner.id) : EXTERNAL_ACCOUNT, voucherAccount(voucher.code), spec.amount, { voucherCode: voucher.code });
+    this.ledger.transfer(
+      'voucher-issued',
+      partner ? partnerAccount(partner.id) : EXTERNAL_ACCOUNT,
+      voucherAccount(voucher.code),
+      spec.amount,
+      { voucherCode: voucher.code },
+    );
     return voucher;
   }
 

@@ -37,14 +37,23 @@ export interface TestMerchant {
 }
 
 export function generateMerchantKey(keyType: KeyType = 'secp256k1'): { privateKey: KeyObject; publicKeyPem: string } {
-  const { privateKey } = keyType === 'secp256k1' ? generateKeyPairSync('ec', { namedCurve: 'secp256k1' }) : generateKeyPairSync('ed25519');
+  const { privateKey } =
+    keyType === 'secp256k1' ? generateKeyPairSync('ec', { namedCurve: 'secp256k1' }) : generateKeyPairSync('ed25519');
   return { privateKey, publicKeyPem: createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString() };
 }
 
 /** base64 signature over exactly `message`, IEEE-P1363 for secp256k1. */
-export function signText(privateKey: KeyObject, message: string, dsaEncoding: 'ieee-p1363' | 'der' = 'ieee-p1363'): string {
+export function signText(
+  privateKey: KeyObject,
+  message: string,
+  dsaEncoding: 'ieee-p1363' | 'der' = 'ieee-p1363',
+): string {
   const data = Buffer.from(message);
-  return (privateKey.asymmetricKeyType === 'ed25519' ? sign(null, data, privateKey) : sign('sha256', data, { key: privateKey, dsaEncoding })).toString('base64');
+  return (
+    privateKey.asymmetricKeyType === 'ed25519'
+      ? sign(null, data, privateKey)
+      : sign('sha256', data, { key: privateKey, dsaEncoding })
+  ).toString('base64');
 }
 
 /** The x-signature a correct client sends: over JSON.stringify(JSON.parse(sentBody)). */
@@ -78,13 +87,16 @@ export class SandboxClient {
   }
 
   /** An admin call that must succeed; its JSON answer. */
-  async adminOk(method: string, path: string, body?: unknown): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async adminOk(method: string, path: string, body?: unknown): Promise<any> {
     const answer = await this.admin(method, path, body);
     if (answer.status >= 300) throw new Error(`admin ${method} ${path} answered ${answer.status}: ${answer.text}`);
     return answer.json;
   }
 
-  async createMerchant(options: { keyType?: KeyType; serviceFee?: number | string; allowedOrigins?: string[]; id?: string } = {}): Promise<TestMerchant> {
+  async createMerchant(
+    options: { keyType?: KeyType; serviceFee?: number | string; allowedOrigins?: string[]; id?: string } = {},
+  ): Promise<TestMerchant> {
     const keyType = options.keyType ?? 'secp256k1';
     const { privateKey, publicKeyPem } = generateMerchantKey(keyType);
     const { keyType: _ignored, ...rest } = options;
@@ -93,7 +105,8 @@ export class SandboxClient {
   }
 
   /** A voucher via the admin API; amounts as numbers or decimal strings. */
-  createVoucher(spec: Record<string, unknown>): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  createVoucher(spec: Record<string, unknown>): Promise<any> {
     return this.adminOk('POST', '/vouchers', spec);
   }
 
@@ -104,24 +117,41 @@ export class SandboxClient {
   }
 
   loginAnswer(apiKey: unknown, headers: Record<string, string> = {}): Promise<HttpAnswer> {
-    return httpCall(`${this.sandbox.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ key: apiKey }) });
+    return httpCall(`${this.sandbox.url}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ key: apiKey }),
+    });
   }
 
   /**
    * A signed merchant POST. `body` as an object is sent as JSON.stringify(body); as a string it is
    * sent as is. The signature is the correct one unless `headers` overrides x-signature.
    */
-  signedPost(merchant: TestMerchant, token: string, path: string, body: object | string, headers: Record<string, string> = {}): Promise<HttpAnswer> {
+  signedPost(
+    merchant: TestMerchant,
+    token: string,
+    path: string,
+    body: object | string,
+    headers: Record<string, string> = {},
+  ): Promise<HttpAnswer> {
     const text = typeof body === 'string' ? body : JSON.stringify(body);
     return httpCall(`${this.sandbox.url}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-token': token, 'x-signature': signBody(merchant.privateKey, text), ...headers },
+      headers: {
+        'content-type': 'application/json',
+        'x-api-token': token,
+        'x-signature': signBody(merchant.privateKey, text),
+        ...headers,
+      },
       body: text,
     });
   }
 
   detail(token: string, voucherCode: string, headers: Record<string, string> = {}): Promise<HttpAnswer> {
-    return httpCall(`${this.sandbox.url}/topup-transactions/${encodeURIComponent(voucherCode)}`, { headers: { 'x-api-token': token, ...headers } });
+    return httpCall(`${this.sandbox.url}/topup-transactions/${encodeURIComponent(voucherCode)}`, {
+      headers: { 'x-api-token': token, ...headers },
+    });
   }
 
   /** The OTPs texted for a voucher, oldest first. */
@@ -136,11 +166,22 @@ export class SandboxClient {
     return otps[otps.length - 1]!;
   }
 
-  voucher(code: string): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  voucher(code: string): Promise<any> {
     return this.adminOk('GET', `/vouchers/${encodeURIComponent(code)}`);
   }
 
-  async ledger(): Promise<{ seq: number; kind: string; from: string; to: string | null; amount: string; voucherCode?: string; claimId?: string }[]> {
+  async ledger(): Promise<
+    {
+      seq: number;
+      kind: string;
+      from: string;
+      to: string | null;
+      amount: string;
+      voucherCode?: string;
+      claimId?: string;
+    }[]
+  > {
     return (await this.adminOk('GET', '/ledger')).entries;
   }
 
@@ -159,21 +200,46 @@ export class SandboxClient {
   }
 
   /** A partner API call signed over the template (default {timestamp}.{method}.{path}.{body}). */
-  async partnerCall(partner: TestPartner, method: string, path: string, body?: unknown, options: PartnerCallOptions = {}): Promise<HttpAnswer> {
+  async partnerCall(
+    partner: TestPartner,
+    method: string,
+    path: string,
+    body?: unknown,
+    options: PartnerCallOptions = {},
+  ): Promise<HttpAnswer> {
     const text = body === undefined ? '' : JSON.stringify(body);
-    const fullPath = new URL(`${this.sandbox.partnerUrl}${path}`).pathname + (path.includes('?') ? path.slice(path.indexOf('?')) : '');
+    const fullPath =
+      new URL(`${this.sandbox.partnerUrl}${path}`).pathname + (path.includes('?') ? path.slice(path.indexOf('?')) : '');
     const timestamp = options.timestamp ?? String(await this.clockSeconds());
     const idempotencyKey = options.idempotencyKey ?? '';
-    const signed = renderSigningTemplate(options.template ?? DEFAULT_SIGNING_TEMPLATE, { timestamp, method, path: fullPath, body: text, apiKey: partner.apiKey, idempotencyKey });
-    const headers: Record<string, string> = { 'x-api-key': partner.apiKey, 'x-timestamp': timestamp, 'x-signature': signText(partner.privateKey, signed) };
+    const signed = renderSigningTemplate(options.template ?? DEFAULT_SIGNING_TEMPLATE, {
+      timestamp,
+      method,
+      path: fullPath,
+      body: text,
+      apiKey: partner.apiKey,
+      idempotencyKey,
+    });
+    const headers: Record<string, string> = {
+      'x-api-key': partner.apiKey,
+      'x-timestamp': timestamp,
+      'x-signature': signText(partner.privateKey, signed),
+    };
     if (text !== '') headers['content-type'] = 'application/json';
     if (idempotencyKey !== '') headers['idempotency-key'] = idempotencyKey;
-    return httpCall(`${this.sandbox.partnerUrl}${path}`, { method, headers: { ...headers, ...options.headers }, body: text === '' ? undefined : text });
+    return httpCall(`${this.sandbox.partnerUrl}${path}`, {
+      method,
+      headers: { ...headers, ...options.headers },
+      body: text === '' ? undefined : text,
+    });
   }
 }
 
 /** A merchant ready to call: created, logged in, with helpers bound to it. */
-export async function readyMerchant(client: SandboxClient, options: Parameters<SandboxClient['createMerchant']>[0] = {}) {
+export async function readyMerchant(
+  client: SandboxClient,
+  options: Parameters<SandboxClient['createMerchant']>[0] = {},
+) {
   const merchant = await client.createMerchant(options);
   const token = await client.login(merchant);
   let keys = 0;
@@ -182,8 +248,22 @@ export async function readyMerchant(client: SandboxClient, options: Parameters<S
     merchant,
     token,
     nextKey,
-    initiate: (body: Record<string, unknown>, headers?: Record<string, string>) => client.signedPost(merchant, token, '/topup-transactions/initiate-claim', { idempotencyKey: nextKey(), ...body }, headers),
-    redeem: (body: Record<string, unknown>, headers?: Record<string, string>) => client.signedPost(merchant, token, '/topup-transactions/redeem-gift', { idempotencyKey: nextKey(), ...body }, headers),
+    initiate: (body: Record<string, unknown>, headers?: Record<string, string>) =>
+      client.signedPost(
+        merchant,
+        token,
+        '/topup-transactions/initiate-claim',
+        { idempotencyKey: nextKey(), ...body },
+        headers,
+      ),
+    redeem: (body: Record<string, unknown>, headers?: Record<string, string>) =>
+      client.signedPost(
+        merchant,
+        token,
+        '/topup-transactions/redeem-gift',
+        { idempotencyKey: nextKey(), ...body },
+        headers,
+      ),
     detail: (code: string, headers?: Record<string, string>) => client.detail(token, code, headers),
   };
 }

@@ -15,9 +15,17 @@ describe('access tokens', () => {
     const issuer = new TokenIssuer();
     const token = issuer.issue('merchant-1', Date.now());
     const [header, , signature] = token.split('.');
-    const payload = Buffer.from(JSON.stringify({ sub: 'merchant-2', iat: 1, exp: 9_999_999_999 })).toString('base64url');
+    const payload = Buffer.from(JSON.stringify({ sub: 'merchant-2', iat: 1, exp: 9_999_999_999 })).toString(
+      'base64url',
+    );
     const none = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${payload}.`;
-    for (const bad of [`${header}.${payload}.${signature}`, new TokenIssuer().issue('merchant-1', Date.now()), 'x', 'a.b.c', none]) {
+    for (const bad of [
+      `${header}.${payload}.${signature}`,
+      new TokenIssuer().issue('merchant-1', Date.now()),
+      'x',
+      'a.b.c',
+      none,
+    ]) {
       expect(issuer.read(bad, strict)).toBeUndefined();
     }
     expect(issuer.read(none, new ActiveDefects(['token-alg-none-accepted']))).toMatchObject({ sub: 'merchant-2' });

@@ -24,7 +24,13 @@ const CACHE_LIMIT = 10_000;
 
 function isClaims(value: unknown): value is TokenClaims {
   const c = value as Partial<TokenClaims> | null;
-  return typeof c === 'object' && c !== null && typeof c.sub === 'string' && Number.isInteger(c.iat) && Number.isInteger(c.exp);
+  return (
+    typeof c === 'object' &&
+    c !== null &&
+    typeof c.sub === 'string' &&
+    Number.isInteger(c.iat) &&
+    Number.isInteger(c.exp)
+  );
 }
 
 function parseJsonSegment(segment: string): unknown {
@@ -48,8 +54,13 @@ export class TokenIssuer {
 
   issue(merchantId: string, nowMs: number): string {
     const iat = Math.floor(nowMs / 1000);
-    const payload = Buffer.from(JSON.stringify({ sub: merchantId, iat, exp: iat + TOKEN_LIFETIME_SECONDS })).toString('base64url');
-    const signature = sign('sha256', Buffer.from(`${HEADER}.${payload}`), { key: this.#privateKey, dsaEncoding: 'ieee-p1363' });
+    const payload = Buffer.from(JSON.stringify({ sub: merchantId, iat, exp: iat + TOKEN_LIFETIME_SECONDS })).toString(
+      'base64url',
+    );
+    const signature = sign('sha256', Buffer.from(`${HEADER}.${payload}`), {
+      key: this.#privateKey,
+      dsaEncoding: 'ieee-p1363',
+    });
     return `${HEADER}.${payload}.${signature.toString('base64url')}`;
   }
 
@@ -62,8 +73,21 @@ export class TokenIssuer {
     const [header, payload, signature] = parts as [string, string, string];
     const claims = parseJsonSegment(payload);
     if (!isClaims(claims)) return undefined;
-    if (defects.has('token-alg-none-accepted') && (parseJsonSegment(header) as { alg?: unknown } | undefined)?.alg === 'none') return claims;
-    if (header !== HEADER || !verify('sha256', Buffer.from(`${header}.${payload}`), { key: this.#publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(signature, 'base64url'))) return undefined;
+    if (
+      defects.has('token-alg-none-accepted') &&
+      (parseJsonSegment(header) as { alg?: unknown } | undefined)?.alg === 'none'
+    )
+      return claims;
+    if (
+      header !== HEADER ||
+      !verify(
+        'sha256',
+        Buffer.from(`${header}.${payload}`),
+        { key: this.#publicKey, dsaEncoding: 'ieee-p1363' },
+        Buffer.from(signature, 'base64url'),
+      )
+    )
+      return undefined;
     if (this.#verified.size >= CACHE_LIMIT) this.#verified.clear();
     this.#verified.set(token, claims);
     return claims;

@@ -24,7 +24,10 @@ export interface LoadBuildOptions {
 }
 
 /** Writes OUTDIR/NAME.js for each entry and returns the paths written. */
-export async function buildLoadBundles({ entryPoints, outdir = join(ROOT, 'dist', 'load') }: LoadBuildOptions = {}): Promise<string[]> {
+export async function buildLoadBundles({
+  entryPoints,
+  outdir = join(ROOT, 'dist', 'load'),
+}: LoadBuildOptions = {}): Promise<string[]> {
   const entries = entryPoints ?? (await scenarioEntries());
   await build({
     entryPoints: entries,

@@ -16,7 +16,12 @@ const common = {
   logLevel: 'warning',
 };
 
-await build({ ...common, entryPoints: { cli: 'cli/main.ts', bench: 'bench/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } });
+await build({
+  ...common,
+  entryPoints: { cli: 'cli/main.ts', bench: 'bench/main.ts' },
+  outdir: 'dist',
+  banner: { js: '#!/usr/bin/env node' },
+});
 await chmod('dist/cli.js', 0o755);
 
 const { buildLoadBundles } = await tsImport('./build-load.ts', import.meta.url);

@@ -36,8 +36,17 @@ export interface FindK6Options {
 }
 
 /** The path of a k6 at K6_VERSION: the project-local one first, then the first on PATH. */
-export async function findK6({ localPath = LOCAL_K6, pathEnv = process.env.PATH ?? '' }: FindK6Options = {}): Promise<string> {
-  const candidates = [localPath, ...pathEnv.split(delimiter).filter((dir) => dir !== '').map((dir) => join(dir, 'k6'))];
+export async function findK6({
+  localPath = LOCAL_K6,
+  pathEnv = process.env.PATH ?? '',
+}: FindK6Options = {}): Promise<string> {
+  const candidates = [
+    localPath,
+    ...pathEnv
+      .split(delimiter)
+      .filter((dir) => dir !== '')
+      .map((dir) => join(dir, 'k6')),
+  ];
   const wrong: string[] = [];
   for (const candidate of candidates) {
     const version = await k6VersionOf(candidate);
@@ -45,7 +54,10 @@ export async function findK6({ localPath = LOCAL_K6, pathEnv = process.env.PATH 
     if (version !== undefined) wrong.push(`${candidate} is ${version}`);
   }
   const seen = wrong.length > 0 ? ` (${wrong.join('; ')})` : '';
-  throw new HarnessError('K6_MISSING', `k6 ${K6_VERSION} is neither at .tools/bin/k6 nor on PATH${seen}; run npm run k6:install`);
+  throw new HarnessError(
+    'K6_MISSING',
+    `k6 ${K6_VERSION} is neither at .tools/bin/k6 nor on PATH${seen}; run npm run k6:install`,
+  );
 }
 
 export interface K6Run {
@@ -58,12 +70,19 @@ export interface K6Run {
 export async function runK6(args: readonly string[], options: { timeoutMs?: number } = {}): Promise<K6Run> {
   const k6 = await findK6();
   try {
-    const { stdout, stderr } = await run(k6, args, { timeout: options.timeoutMs ?? 600_000, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await run(k6, args, {
+      timeout: options.timeoutMs ?? 600_000,
+      maxBuffer: 64 * 1024 * 1024,
+    });
     return { exitCode: 0, stdout, stderr };
   } catch (err) {
     const failed = err as { code?: unknown; stdout?: string; stderr?: string; killed?: boolean };
     if (typeof failed.code !== 'number') {
-      throw new HarnessError('K6_FAILED', `k6 ${args.join(' ')} did not finish${failed.killed ? ' in time' : ''}: ${String(err)}`, { cause: err });
+      throw new HarnessError(
+        'K6_FAILED',
+        `k6 ${args.join(' ')} did not finish${failed.killed ? ' in time' : ''}: ${String(err)}`,
+        { cause: err },
+      );
     }
     return { exitCode: failed.code, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
   }

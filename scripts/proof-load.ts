@@ -43,7 +43,10 @@ function load(name: string, args: readonly string[]): Promise<Run> {
     child.on('error', fail);
     child.on('close', (code) => {
       const seconds = (Date.now() - started) / 1000;
-      writeFile(join(OUT, `${name}.log`), Buffer.concat(log)).then(() => done({ name, dir, code: code ?? -1, seconds }), fail);
+      writeFile(join(OUT, `${name}.log`), Buffer.concat(log)).then(
+        () => done({ name, dir, code: code ?? -1, seconds }),
+        fail,
+      );
     });
   });
 }
@@ -67,9 +70,13 @@ async function burstFigures(run: Run): Promise<BurstFigures> {
   const finals = await json<{ vouchers: { code: string }[] }>(join(run.dir, 'finals.json'));
   const verdict = await json<{ violations: { voucher: string; invariant: string }[] }>(join(run.dir, 'verdict.json'));
   const ledger = await json<{ overReservations: { voucher: string }[] }>(join(run.dir, 'ledger-check.json'));
-  const summary = await json<{ metrics?: Record<string, { values?: Record<string, number> }> }>(join(run.dir, 'summary.json')).catch(() => undefined);
+  const summary = await json<{ metrics?: Record<string, { values?: Record<string, number> }> }>(
+    join(run.dir, 'summary.json'),
+  ).catch(() => undefined);
   const codes = finals.vouchers.map((v) => v.code);
-  const ops = (await readFile(join(run.dir, 'history.jsonl'), 'utf8')).split('\n').flatMap((line) => parseHistoryLine(line) ?? []);
+  const ops = (await readFile(join(run.dir, 'history.jsonl'), 'utf8'))
+    .split('\n')
+    .flatMap((line) => parseHistoryLine(line) ?? []);
   const inVerdict = new Set(verdict.violations.map((v) => v.voucher));
   const inLedger = new Set(ledger.overReservations.map((o) => o.voucher));
   const skew = summary?.metrics?.burst_start_skew_ms?.values;
@@ -85,7 +92,10 @@ async function burstFigures(run: Run): Promise<BurstFigures> {
     withViolation: codes.filter((c) => inVerdict.has(c)).length,
     withLedgerViolation: codes.filter((c) => inLedger.has(c)).length,
     invariants: [...new Set(verdict.violations.map((v) => v.invariant))],
-    skew: skew === undefined ? 'no summary' : `claims left ${skew.med?.toFixed(1)} ms (median), ${skew['p(95)']?.toFixed(1)} ms (p95), ${skew.max?.toFixed(1)} ms (max) after their instant`,
+    skew:
+      skew === undefined
+        ? 'no summary'
+        : `claims left ${skew.med?.toFixed(1)} ms (median), ${skew['p(95)']?.toFixed(1)} ms (p95), ${skew.max?.toFixed(1)} ms (max) after their instant`,
   };
 }
 
@@ -103,20 +113,42 @@ const hold = (claim: string, ok: boolean) => {
 };
 
 await mkdir(OUT, { recursive: true });
-console.log(`proof:load — runs in ${OUT}; each run's output in ${OUT}/NAME.log; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on this machine's cores (alignment suffers when others load them)`);
-for (const [name, defect] of [['burst-correct', undefined], ['burst-check-then-act', 'reservation-check-then-act']] as const) {
+console.log(
+  `proof:load — runs in ${OUT}; each run's output in ${OUT}/NAME.log; load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} on this machine's cores (alignment suffers when others load them)`,
+);
+for (const [name, defect] of [
+  ['burst-correct', undefined],
+  ['burst-check-then-act', 'reservation-check-then-act'],
+] as const) {
   const run = await load(name, [...BURST, ...(defect === undefined ? [] : ['--defect', defect])]);
   const f = await burstFigures(run);
-  console.log(`${name}: ${run.seconds.toFixed(0)} s, exit ${run.code}; ${f.bursts} bursts, ${f.withViolation} with a violation in verdict.json (${f.invariants.join(', ') || 'none'}), ${f.withLedgerViolation} in ledger-check.json; ${f.skew}; load average ${loadavg()[0]!.toFixed(1)}`);
-  console.log(`  per burst (violation in verdict/ledger, claims accepted, departures: median/last ms after the first): ${f.perBurst.join(', ')}`);
-  if (defect === undefined) hold('correct sandbox: zero violations in 20 bursts, exit 0', run.code === 0 && f.withViolation === 0 && f.withLedgerViolation === 0);
-  else hold('check-then-act: a violation named in the verdict in at least 19 of 20 bursts', f.withViolation >= 19 && f.invariants.includes('no-over-reservation'));
+  console.log(
+    `${name}: ${run.seconds.toFixed(0)} s, exit ${run.code}; ${f.bursts} bursts, ${f.withViolation} with a violation in verdict.json (${f.invariants.join(', ') || 'none'}), ${f.withLedgerViolation} in ledger-check.json; ${f.skew}; load average ${loadavg()[0]!.toFixed(1)}`,
+  );
+  console.log(
+    `  per burst (violation in verdict/ledger, claims accepted, departures: median/last ms after the first): ${f.perBurst.join(', ')}`,
+  );
+  if (defect === undefined)
+    hold(
+      'correct sandbox: zero violations in 20 bursts, exit 0',
+      run.code === 0 && f.withViolation === 0 && f.withLedgerViolation === 0,
+    );
+  else
+    hold(
+      'check-then-act: a violation named in the verdict in at least 19 of 20 bursts',
+      f.withViolation >= 19 && f.invariants.includes('no-over-reservation'),
+    );
 }
 for (const defect of [undefined, ...STORM_DEFECTS]) {
   const name = `storm-${defect ?? 'correct'}`;
   const run = await load(name, [...STORM, ...(defect === undefined ? [] : ['--defect', defect])]);
   console.log(`${name}: ${run.seconds.toFixed(0)} s, ${await stormFigures(run)}`);
-  hold(defect === undefined ? 'storm, correct sandbox: passes' : `storm catches ${defect}`, defect === undefined ? run.code === 0 : run.code === 1);
+  hold(
+    defect === undefined ? 'storm, correct sandbox: passes' : `storm catches ${defect}`,
+    defect === undefined ? run.code === 0 : run.code === 1,
+  );
 }
 const broken = claims.filter(([, ok]) => !ok).length;
 console.log(broken === 0 ? 'PROOF HOLDS' : `PROOF BROKEN: ${broken} claim(s)`);

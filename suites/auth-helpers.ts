@@ -46,12 +46,20 @@ export function probeRequest(ctx: CertifyContext, endpoint: TokenEndpoint, vouch
     case 'test':
       return { method: 'POST', path: endpointPath('test') };
     case 'initiate':
-      return { method: 'POST', path: initiatePath(ctx), body: initiateClaimBody({ voucherCode, amount: PROBE_AMOUNT, idempotencyKey, metadata: '{}' }) };
+      return {
+        method: 'POST',
+        path: initiatePath(ctx),
+        body: initiateClaimBody({ voucherCode, amount: PROBE_AMOUNT, idempotencyKey, metadata: '{}' }),
+      };
     case 'detail':
       return { method: 'GET', path: endpointPath('voucher-detail', { voucherCode }) };
     case 'redeem':
       // 000000 is almost surely not the OTP of a pending claim: past authentication the answer is a documented code (4041, 4034 or 4035).
-      return { method: 'POST', path: endpointPath('redeem-gift'), body: redeemGiftBody({ voucherCode, verificationCode: '000000', idempotencyKey, metadata: '{}' }) };
+      return {
+        method: 'POST',
+        path: endpointPath('redeem-gift'),
+        body: redeemGiftBody({ voucherCode, verificationCode: '000000', idempotencyKey, metadata: '{}' }),
+      };
   }
 }
 
@@ -63,7 +71,12 @@ export interface ProbeOptions {
   readonly voucherCode?: string;
 }
 
-export function sendProbe(ctx: CertifyContext, client: MerchantClient, endpoint: TokenEndpoint, options: ProbeOptions = {}): Promise<ApiResponse> {
+export function sendProbe(
+  ctx: CertifyContext,
+  client: MerchantClient,
+  endpoint: TokenEndpoint,
+  options: ProbeOptions = {},
+): Promise<ApiResponse> {
   const request = probeRequest(ctx, endpoint, options.voucherCode ?? unknownVoucherCode(ctx.random));
   const headers = { ...(options.token === undefined ? {} : { 'x-api-token': options.token }), ...options.headers };
   return client.send({ ...request, headers });
@@ -77,7 +90,13 @@ export interface Miss {
 }
 
 /** Probes every endpoint in turn (test, initiate, detail, redeem); returns those whose answer `expected` rejects. */
-export async function probeEvery(ctx: CertifyContext, client: MerchantClient, options: ProbeOptions, expected: (res: ApiResponse) => boolean, variant?: string): Promise<Miss[]> {
+export async function probeEvery(
+  ctx: CertifyContext,
+  client: MerchantClient,
+  options: ProbeOptions,
+  expected: (res: ApiResponse) => boolean,
+  variant?: string,
+): Promise<Miss[]> {
   const misses: Miss[] = [];
   for (const endpoint of TOKEN_ENDPOINTS) {
     const res = await sendProbe(ctx, client, endpoint, options);
@@ -91,11 +110,14 @@ const missLabel = (m: Miss): string => (m.variant === undefined ? m.endpoint : `
 
 export function describeMisses(misses: readonly Miss[]): string {
   const shown = misses.slice(0, MISSES_SHOWN).map((m) => `${missLabel(m)}: ${describeAnswer(m.res)}`);
-  return misses.length > MISSES_SHOWN ? `${shown.join('; ')}; and ${misses.length - MISSES_SHOWN} more` : shown.join('; ');
+  return misses.length > MISSES_SHOWN
+    ? `${shown.join('; ')}; and ${misses.length - MISSES_SHOWN} more`
+    : shown.join('; ');
 }
 
 /** The evidence of each miss; the note says what the (redacted) token was, since a replay sends your own. */
-export const missEvidence = (misses: readonly Miss[]): Evidence[] => misses.map((m) => evidenceOf(missLabel(m), m.res, m.variant === undefined ? undefined : `x-api-token: ${m.variant}`));
+export const missEvidence = (misses: readonly Miss[]): Evidence[] =>
+  misses.map((m) => evidenceOf(missLabel(m), m.res, m.variant === undefined ? undefined : `x-api-token: ${m.variant}`));
 
 /** The answer came from the operation itself: a success, or one of the codes the document lists for it. */
 export const reachedOperation = (res: ApiResponse): boolean => res.status < 300 || isApiErrorCode(apiCodeOf(res));
@@ -132,7 +154,13 @@ export class Witness {
  * 60 s). A HarnessError ended the run, not the target's answer (unreachable, not applicable):
  * it is rethrown, so the check ends as an error or a skip rather than a conformance failure.
  */
-export async function checkProperty<T>(ctx: CertifyContext, arbitrary: fc.Arbitrary<T>, numRuns: number, run: (value: T, witness: Witness) => Promise<void>, examples: readonly T[] = []): Promise<CheckOutcome> {
+export async function checkProperty<T>(
+  ctx: CertifyContext,
+  arbitrary: fc.Arbitrary<T>,
+  numRuns: number,
+  run: (value: T, witness: Witness) => Promise<void>,
+  examples: readonly T[] = [],
+): Promise<CheckOutcome> {
   const witness = new Witness();
   const details = await fc.check(
     fc.asyncProperty(arbitrary, (value) => run(value, witness)),
@@ -153,7 +181,9 @@ export interface Jwt {
 function jsonSegment(segment: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -168,10 +198,17 @@ export function jwtOf(token: string): Jwt | undefined {
 }
 
 const segment = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
-const compact = (header: unknown, claims: unknown, signature: string): string => `${segment(header)}.${segment(claims)}.${signature}`;
+const compact = (header: unknown, claims: unknown, signature: string): string =>
+  `${segment(header)}.${segment(claims)}.${signature}`;
 
 /** Ways to forge a token from a real one, each a classic JWT attack (RFC 8725 › 2). */
-export const FORGERIES = ['claims-tampered', 'resigned-other-key', 'hs256-random-secret', 'signature-stripped', 'signature-truncated'] as const;
+export const FORGERIES = [
+  'claims-tampered',
+  'resigned-other-key',
+  'hs256-random-secret',
+  'signature-stripped',
+  'signature-truncated',
+] as const;
 export type Forgery = (typeof FORGERIES)[number];
 
 /** The claims an attacker wants: a longer life, or (without exp) a claim of their own. */
@@ -213,7 +250,10 @@ export function algNoneToken(jwt: Jwt, alg: string, keepSignature: boolean): str
 /** A real token's parts; a target whose tokens are not JWTs cannot have these forgeries tried. */
 export function requireJwt(token: string): Jwt {
   const jwt = jwtOf(token);
-  if (jwt === undefined) throw notApplicable('the access token is not a JWT (three base64url segments with a JSON header and claims), so JWT forgeries do not apply to it');
+  if (jwt === undefined)
+    throw notApplicable(
+      'the access token is not a JWT (three base64url segments with a JSON header and claims), so JWT forgeries do not apply to it',
+    );
   return jwt;
 }
 
@@ -222,7 +262,8 @@ export function requireJwt(token: string): Jwt {
 /** The server's clock in ms: the sandbox answers a move of the clock with its reading. */
 async function serverNowMs(ctx: CertifyContext): Promise<number> {
   const reading = await ctx.admin().advanceClock(0);
-  if (typeof reading.epochMs !== 'number') throw new HarnessError('TARGET_MALFORMED_RESPONSE', 'the sandbox clock answered without "epochMs"');
+  if (typeof reading.epochMs !== 'number')
+    throw new HarnessError('TARGET_MALFORMED_RESPONSE', 'the sandbox clock answered without "epochMs"');
   return reading.epochMs;
 }
 
@@ -243,10 +284,20 @@ export async function loginAtStartOfSecond(ctx: CertifyContext, client: Merchant
 }
 
 /** A merchant of the sandbox's whose whitelist (Authentication › Step 2) holds `origins` only. */
-export async function merchantAllowedFrom(ctx: CertifyContext, origins: readonly string[]): Promise<{ client: MerchantClient; apiKey: string }> {
+export async function merchantAllowedFrom(
+  ctx: CertifyContext,
+  origins: readonly string[],
+): Promise<{ client: MerchantClient; apiKey: string }> {
   const key = generatePrivateKey('secp256k1');
-  const created = await ctx.admin().createMerchant({ publicKeyPem: exportPublicKeyPem(key), keyType: key.type, allowedOrigins: origins });
+  const created = await ctx
+    .admin()
+    .createMerchant({ publicKeyPem: exportPublicKeyPem(key), keyType: key.type, allowedOrigins: origins });
   // The client registers the API key with the target's redactor, so reports never show it.
-  const client = createMerchantClient({ baseUrl: ctx.target.config.baseUrl, apiKey: created.apiKey, privateKey: key, redactor: ctx.target.redactor });
+  const client = createMerchantClient({
+    baseUrl: ctx.target.config.baseUrl,
+    apiKey: created.apiKey,
+    privateKey: key,
+    redactor: ctx.target.redactor,
+  });
   return { client, apiKey: created.apiKey };
 }

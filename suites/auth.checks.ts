@@ -41,11 +41,16 @@ const AUTH_FAILURES = 'Behaviour where the seeds are silent › Authentication f
 const ORIGIN_REFUSED_STATUS = 403;
 
 /** POST /auth/login with exactly these bytes (undefined: no body at all). */
-const sendLogin = (client: MerchantClient, body: string | undefined, headers: Record<string, string> = {}): Promise<ApiResponse> =>
+const sendLogin = (
+  client: MerchantClient,
+  body: string | undefined,
+  headers: Record<string, string> = {},
+): Promise<ApiResponse> =>
   client.send({ method: 'POST', path: endpointPath('login'), ...(body === undefined ? {} : { body }), headers });
 
 /** A login refused: a client error and no token (Step 4 gives a token for the API key only). */
-const loginRefused = (res: ApiResponse): boolean => res.status >= 400 && res.status < 500 && accessTokenOf(res) === undefined;
+const loginRefused = (res: ApiResponse): boolean =>
+  res.status >= 400 && res.status < 500 && accessTokenOf(res) === undefined;
 
 /** A real access token of the target's own merchant, and the client that holds it. */
 async function loggedIn(ctx: CertifyContext): Promise<{ client: MerchantClient; token: string }> {
@@ -65,7 +70,11 @@ interface TokenRefusal {
 }
 
 /** A check that a bad token is refused: its status is DESIGN.md's (Authentication failures), not the documents'. */
-function tokenRefusalCheck(id: string, title: string, run: (ctx: CertifyContext, refusal: TokenRefusal) => Promise<CheckOutcome>): CheckDefinition<CertifyContext> {
+function tokenRefusalCheck(
+  id: string,
+  title: string,
+  run: (ctx: CertifyContext, refusal: TokenRefusal) => Promise<CheckOutcome>,
+): CheckDefinition<CertifyContext> {
   return defineCheck<CertifyContext>({
     id,
     title,
@@ -80,7 +89,8 @@ function tokenRefusalCheck(id: string, title: string, run: (ctx: CertifyContext,
 }
 
 /** One verdict for "every endpoint answered as expected". */
-const verdict = (misses: readonly Miss[], what: (described: string) => string) => (misses.length === 0 ? pass() : fail(what(describeMisses(misses)), missEvidence(misses)));
+const verdict = (misses: readonly Miss[], what: (described: string) => string) =>
+  misses.length === 0 ? pass() : fail(what(describeMisses(misses)), missEvidence(misses));
 
 /** The login body's cases that are not a JSON object with a string "key": `{KEY}` stands for the real API key. */
 const MALFORMED_LOGIN_BODIES: readonly (string | null)[] = [
@@ -104,7 +114,8 @@ const MALFORMED_LOGIN_BODIES: readonly (string | null)[] = [
 export const authChecks: readonly CheckDefinition<CertifyContext>[] = [
   defineCheck<CertifyContext>({
     id: 'auth.login-succeeds',
-    title: 'Logging in with the API key answers the documented body: accessToken, success true, statusCode 200, "Login Successful"',
+    title:
+      'Logging in with the API key answers the documented body: accessToken, success true, statusCode 200, "Login Successful"',
     area: 'auth',
     source: { doc: API, section: STEP_4 },
     basis: 'document',
@@ -120,7 +131,10 @@ export const authChecks: readonly CheckDefinition<CertifyContext>[] = [
         body.message === 'Login Successful' ? undefined : `"message": ${JSON.stringify(body.message)}`,
       ].filter((p) => p !== undefined);
       if (problems.length === 0) return pass();
-      return fail(`the login with the target's own API key answered with ${problems.join(', ')}; Step 4 documents HTTP 200 with {"accessToken", "success": true, "statusCode": 200, "message": "Login Successful"}`, [evidenceOf('login', res)]);
+      return fail(
+        `the login with the target's own API key answered with ${problems.join(', ')}; Step 4 documents HTTP 200 with {"accessToken", "success": true, "statusCode": 200, "message": "Login Successful"}`,
+        [evidenceOf('login', res)],
+      );
     },
   }),
 
@@ -135,20 +149,33 @@ export const authChecks: readonly CheckDefinition<CertifyContext>[] = [
       const client = ctx.merchant.client();
       // The real key is joined in at run time, so a counterexample in the report never holds it.
       const badKey = fc.record({
-        text: fc.oneof(fc.stringMatching(/^[\x21-\x7e]{1,64}$/), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 24 })),
+        text: fc.oneof(
+          fc.stringMatching(/^[\x21-\x7e]{1,64}$/),
+          fc.string({ unit: 'grapheme', minLength: 1, maxLength: 24 }),
+        ),
         joined: fc.constantFrom('alone', 'before-real-key', 'after-real-key'),
       });
       return checkProperty(ctx, badKey, 15, async ({ text, joined }, witness) => {
-        const key = joined === 'alone' ? text : joined === 'before-real-key' ? text + ctx.target.apiKey : ctx.target.apiKey + text;
+        const key =
+          joined === 'alone'
+            ? text
+            : joined === 'before-real-key'
+              ? text + ctx.target.apiKey
+              : ctx.target.apiKey + text;
         const res = await sendLogin(client, JSON.stringify({ key }));
-        if (!loginRefused(res)) witness.fail(`a login with a wrong API key (${joined === 'alone' ? 'an unrelated string' : `the real key with characters added ${joined === 'before-real-key' ? 'before' : 'after'} it`}) answered ${describeAnswer(res)}${accessTokenOf(res) ? ' with an accessToken' : ''}; only the API key from the portal obtains a token (Step 4)`, ['login', res]);
+        if (!loginRefused(res))
+          witness.fail(
+            `a login with a wrong API key (${joined === 'alone' ? 'an unrelated string' : `the real key with characters added ${joined === 'before-real-key' ? 'before' : 'after'} it`}) answered ${describeAnswer(res)}${accessTokenOf(res) ? ' with an accessToken' : ''}; only the API key from the portal obtains a token (Step 4)`,
+            ['login', res],
+          );
       });
     },
   }),
 
   defineCheck<CertifyContext>({
     id: 'auth.login-refuses-malformed-body',
-    title: 'A login whose body is missing, not JSON, or has no string "key" is refused with a client error and no token',
+    title:
+      'A login whose body is missing, not JSON, or has no string "key" is refused with a client error and no token',
     area: 'auth',
     source: { doc: API, section: STEP_4 },
     basis: 'document',
@@ -164,7 +191,11 @@ export const authChecks: readonly CheckDefinition<CertifyContext>[] = [
         async (template, witness) => {
           const sent = template === null ? undefined : template.replaceAll('{KEY}', ctx.target.apiKey);
           const res = await sendLogin(client, sent);
-          if (!loginRefused(res)) witness.fail(`a login with ${sent === undefined ? 'no body' : 'a malformed body'} answered ${describeAnswer(res)}${accessTokenOf(res) ? ' with an accessToken' : ''}; Step 4's body is {"key": "YOUR_API_KEY"}, and anything else must be refused with a 4xx`, ['login', res]);
+          if (!loginRefused(res))
+            witness.fail(
+              `a login with ${sent === undefined ? 'no body' : 'a malformed body'} answered ${describeAnswer(res)}${accessTokenOf(res) ? ' with an accessToken' : ''}; Step 4's body is {"key": "YOUR_API_KEY"}, and anything else must be refused with a 4xx`,
+              ['login', res],
+            );
         },
         MALFORMED_LOGIN_BODIES,
       );
@@ -183,7 +214,11 @@ export const authChecks: readonly CheckDefinition<CertifyContext>[] = [
       // A real voucher: initiate reserves one unit, detail shows it, redeem with a wrong code gets its documented 4035.
       const voucherCode = await ctx.voucher();
       const misses = await probeEvery(ctx, client, { token, voucherCode }, reachedOperation);
-      return verdict(misses, (m) => `a fresh access token did not get through on ${m}; the token from POST /auth/login is what every endpoint takes in x-api-token`);
+      return verdict(
+        misses,
+        (m) =>
+          `a fresh access token did not get through on ${m}; the token from POST /auth/login is what every endpoint takes in x-api-token`,
+      );
     },
   }),
 
@@ -197,61 +232,119 @@ export const authChecks: readonly CheckDefinition<CertifyContext>[] = [
     async run(ctx) {
       const res = await ctx.merchant.client().test();
       if (res.status === 200 && (res.json as { test?: unknown } | undefined)?.test === 'successful') return pass();
-      return fail(`POST /test answered ${describeAnswer(res)} with ${res.text.slice(0, 200)}; Step 5 documents the answer {"test": "successful"}`, [evidenceOf('test', res)]);
+      return fail(
+        `POST /test answered ${describeAnswer(res)} with ${res.text.slice(0, 200)}; Step 5 documents the answer {"test": "successful"}`,
+        [evidenceOf('test', res)],
+      );
     },
   }),
 
-  tokenRefusalCheck('auth.token-required', 'Every endpoint refuses a request without x-api-token with HTTP 401', async (ctx, { client, status }) => {
-    const misses = await probeEvery(ctx, client, { token: null }, (res) => res.status === status);
-    return verdict(misses, (m) => `requests without x-api-token were not refused with HTTP ${status}: ${m}; every endpoint requires the token (Request Headers: x-api-token, Required: Yes)`);
-  }),
+  tokenRefusalCheck(
+    'auth.token-required',
+    'Every endpoint refuses a request without x-api-token with HTTP 401',
+    async (ctx, { client, status }) => {
+      const misses = await probeEvery(ctx, client, { token: null }, (res) => res.status === status);
+      return verdict(
+        misses,
+        (m) =>
+          `requests without x-api-token were not refused with HTTP ${status}: ${m}; every endpoint requires the token (Request Headers: x-api-token, Required: Yes)`,
+      );
+    },
+  ),
 
-  tokenRefusalCheck('auth.rejects-malformed-token', 'A malformed x-api-token (random text, "Bearer …", truncated, an extra segment) is refused with HTTP 401', (ctx, { client, token, status }) => {
-    const malformed = fc.record({
-      how: fc.constantFrom('random-text', 'bearer-prefix', 'truncated', 'extra-segment'),
-      text: fc.stringMatching(/^[\x21-\x7e]{1,80}$/),
-      cut: fc.integer({ min: 4, max: 400 }),
-      endpoint: fc.constantFrom(...TOKEN_ENDPOINTS),
-    });
-    return checkProperty(ctx, malformed, 25, async ({ how, text, cut, endpoint }, witness) => {
-      // Truncation drops at least four characters: fewer could leave a lenient base64url decoder the same bytes.
-      const sent = { 'random-text': text, 'bearer-prefix': `Bearer ${token}`, truncated: token.slice(0, Math.max(0, token.length - cut)), 'extra-segment': `${token}.${text.replace(/\./g, '')}` }[how];
-      const res = await sendProbe(ctx, client, endpoint, { token: sent });
-      if (res.status !== status) witness.fail(`${endpoint} with a ${how} access token answered ${describeAnswer(res)}, not HTTP ${status}`, [endpoint, res, `x-api-token: ${how} (redacted here; a replay sends your own token)`]);
-    });
-  }),
+  tokenRefusalCheck(
+    'auth.rejects-malformed-token',
+    'A malformed x-api-token (random text, "Bearer …", truncated, an extra segment) is refused with HTTP 401',
+    (ctx, { client, token, status }) => {
+      const malformed = fc.record({
+        how: fc.constantFrom('random-text', 'bearer-prefix', 'truncated', 'extra-segment'),
+        text: fc.stringMatching(/^[\x21-\x7e]{1,80}$/),
+        cut: fc.integer({ min: 4, max: 400 }),
+        endpoint: fc.constantFrom(...TOKEN_ENDPOINTS),
+      });
+      return checkProperty(ctx, malformed, 25, async ({ how, text, cut, endpoint }, witness) => {
+        // Truncation drops at least four characters: fewer could leave a lenient base64url decoder the same bytes.
+        const sent = {
+          'random-text': text,
+          'bearer-prefix': `Bearer ${token}`,
+          truncated: token.slice(0, Math.max(0, token.length - cut)),
+          'extra-segment': `${token}.${text.replace(/\./g, '')}`,
+        }[how];
+        const res = await sendProbe(ctx, client, endpoint, { token: sent });
+        if (res.status !== status)
+          witness.fail(`${endpoint} with a ${how} access token answered ${describeAnswer(res)}, not HTTP ${status}`, [
+            endpoint,
+            res,
+            `x-api-token: ${how} (redacted here; a replay sends your own token)`,
+          ]);
+      });
+    },
+  ),
 
-  tokenRefusalCheck('auth.rejects-forged-token', 'A forged token (claims tampered, re-signed with another key, HS256, signature stripped or truncated) is refused with HTTP 401', (ctx, { client, token, status }) => {
-    const jwt = requireJwt(token);
-    const forged = fc.record({ forgery: fc.constantFrom(...FORGERIES), extendSeconds: fc.integer({ min: 1, max: 31_536_000 }), endpoint: fc.constantFrom(...TOKEN_ENDPOINTS) });
-    const everyForgeryOnce = FORGERIES.map((forgery) => ({ forgery, extendSeconds: 3600, endpoint: 'test' as const }));
-    return checkProperty(
-      ctx,
-      forged,
-      25,
-      async ({ forgery, extendSeconds, endpoint }, witness) => {
-        const res = await sendProbe(ctx, client, endpoint, { token: forgeToken(jwt, forgery, extendSeconds) });
-        if (res.status !== status) witness.fail(`${endpoint} with a token forged by ${forgery} answered ${describeAnswer(res)}, not HTTP ${status}: the server must verify its own ES256 signature over the token's claims`, [endpoint, res, `x-api-token: the real token, ${forgery} (redacted here; a replay sends your own token)`]);
-      },
-      everyForgeryOnce,
-    );
-  }),
+  tokenRefusalCheck(
+    'auth.rejects-forged-token',
+    'A forged token (claims tampered, re-signed with another key, HS256, signature stripped or truncated) is refused with HTTP 401',
+    (ctx, { client, token, status }) => {
+      const jwt = requireJwt(token);
+      const forged = fc.record({
+        forgery: fc.constantFrom(...FORGERIES),
+        extendSeconds: fc.integer({ min: 1, max: 31_536_000 }),
+        endpoint: fc.constantFrom(...TOKEN_ENDPOINTS),
+      });
+      const everyForgeryOnce = FORGERIES.map((forgery) => ({
+        forgery,
+        extendSeconds: 3600,
+        endpoint: 'test' as const,
+      }));
+      return checkProperty(
+        ctx,
+        forged,
+        25,
+        async ({ forgery, extendSeconds, endpoint }, witness) => {
+          const res = await sendProbe(ctx, client, endpoint, { token: forgeToken(jwt, forgery, extendSeconds) });
+          if (res.status !== status)
+            witness.fail(
+              `${endpoint} with a token forged by ${forgery} answered ${describeAnswer(res)}, not HTTP ${status}: the server must verify its own ES256 signature over the token's claims`,
+              [endpoint, res, `x-api-token: the real token, ${forgery} (redacted here; a replay sends your own token)`],
+            );
+        },
+        everyForgeryOnce,
+      );
+    },
+  ),
 
-  tokenRefusalCheck('auth.rejects-alg-none', 'A token re-headed with "alg": "none" (any spelling, signature kept or stripped) is refused with HTTP 401', async (ctx, { client, token, status }) => {
-    const jwt = requireJwt(token);
-    const misses: Miss[] = [];
-    for (const alg of ALG_NONE_SPELLINGS) {
-      for (const keepSignature of [false, true]) {
-        const variant = `the real token's claims under {"alg":"${alg}"}, its signature ${keepSignature ? 'kept' : 'stripped'}`;
-        misses.push(...(await probeEvery(ctx, client, { token: algNoneToken(jwt, alg, keepSignature) }, (res) => res.status === status, variant)));
+  tokenRefusalCheck(
+    'auth.rejects-alg-none',
+    'A token re-headed with "alg": "none" (any spelling, signature kept or stripped) is refused with HTTP 401',
+    async (ctx, { client, token, status }) => {
+      const jwt = requireJwt(token);
+      const misses: Miss[] = [];
+      for (const alg of ALG_NONE_SPELLINGS) {
+        for (const keepSignature of [false, true]) {
+          const variant = `the real token's claims under {"alg":"${alg}"}, its signature ${keepSignature ? 'kept' : 'stripped'}`;
+          misses.push(
+            ...(await probeEvery(
+              ctx,
+              client,
+              { token: algNoneToken(jwt, alg, keepSignature) },
+              (res) => res.status === status,
+              variant,
+            )),
+          );
+        }
       }
-    }
-    return verdict(misses, (m) => `unsigned tokens were not refused with HTTP ${status}: ${m}; the document's tokens are ES256 (Step 4), and an unsigned token proves nothing`);
-  }),
+      return verdict(
+        misses,
+        (m) =>
+          `unsigned tokens were not refused with HTTP ${status}: ${m}; the document's tokens are ES256 (Step 4), and an unsigned token proves nothing`,
+      );
+    },
+  ),
 
   defineCheck<CertifyContext>({
     id: 'auth.token-expires',
-    title: 'An access token is accepted 299 s after login and refused with HTTP 401 on every endpoint at 301 s (valid 300 s, not a minute longer)',
+    title:
+      'An access token is accepted 299 s after login and refused with HTTP 401 on every endpoint at 301 s (valid 300 s, not a minute longer)',
     area: 'auth',
     source: { doc: API, section: `${STEP_4} › NOTE` },
     basis: 'document',
@@ -264,10 +357,18 @@ export const authChecks: readonly CheckDefinition<CertifyContext>[] = [
       const token = await loginAtStartOfSecond(ctx, client);
       await ctx.advanceClock(lifetime - 1);
       const stillValid = await sendProbe(ctx, client, 'test', { token });
-      if (stillValid.status !== 200) return fail(`a token ${lifetime - 1} s old was refused on POST /test (${describeAnswer(stillValid)}); Step 4 says tokens are valid for ${lifetime} seconds`, [evidenceOf('test', stillValid)]);
+      if (stillValid.status !== 200)
+        return fail(
+          `a token ${lifetime - 1} s old was refused on POST /test (${describeAnswer(stillValid)}); Step 4 says tokens are valid for ${lifetime} seconds`,
+          [evidenceOf('test', stillValid)],
+        );
       await ctx.advanceClock(2);
       const misses = await probeEvery(ctx, client, { token }, (res) => res.status === status);
-      return verdict(misses, (m) => `a token ${lifetime + 1} s old was not refused with HTTP ${status}: ${m}; Step 4 says tokens are valid for ${lifetime} seconds (5 minutes)`);
+      return verdict(
+        misses,
+        (m) =>
+          `a token ${lifetime + 1} s old was not refused with HTTP ${status}: ${m}; Step 4 says tokens are valid for ${lifetime} seconds (5 minutes)`,
+      );
     },
   }),
 
@@ -290,15 +391,31 @@ export const authChecks: readonly CheckDefinition<CertifyContext>[] = [
       const fromHere = await sendLogin(client, body);
       const fromOutsider = await sendLogin(client, body, { 'x-forwarded-for': outsider });
       const fromAllowed = await sendLogin(client, body, { 'x-forwarded-for': allowed });
-      const logins: [string, ApiResponse][] = [['login from loopback', fromHere], [`login from ${outsider}`, fromOutsider]];
-      const leaked = logins.filter(([, res]) => res.status !== ORIGIN_REFUSED_STATUS || accessTokenOf(res) !== undefined);
+      const logins: [string, ApiResponse][] = [
+        ['login from loopback', fromHere],
+        [`login from ${outsider}`, fromOutsider],
+      ];
+      const leaked = logins.filter(
+        ([, res]) => res.status !== ORIGIN_REFUSED_STATUS || accessTokenOf(res) !== undefined,
+      );
       if (leaked.length > 0) {
-        return fail(`logins from outside the merchant's whitelist (${allowed} only) were not refused with HTTP ${ORIGIN_REFUSED_STATUS}: ${leaked.map(([label, res]) => `${label}: ${describeAnswer(res)}`).join('; ')}; Step 2 restricts API calls to the whitelisted addresses`, leaked.map(([label, res]) => evidenceOf(label, res)));
+        return fail(
+          `logins from outside the merchant's whitelist (${allowed} only) were not refused with HTTP ${ORIGIN_REFUSED_STATUS}: ${leaked.map(([label, res]) => `${label}: ${describeAnswer(res)}`).join('; ')}; Step 2 restricts API calls to the whitelisted addresses`,
+          leaked.map(([label, res]) => evidenceOf(label, res)),
+        );
       }
       const token = accessTokenOf(fromAllowed);
-      if (token === undefined) return fail(`the merchant could not log in from its whitelisted address ${allowed} (${describeAnswer(fromAllowed)}), so the refusals above may have another cause`, [evidenceOf(`login from ${allowed}`, fromAllowed)]);
+      if (token === undefined)
+        return fail(
+          `the merchant could not log in from its whitelisted address ${allowed} (${describeAnswer(fromAllowed)}), so the refusals above may have another cause`,
+          [evidenceOf(`login from ${allowed}`, fromAllowed)],
+        );
       const misses = await probeEvery(ctx, client, { token }, (res) => res.status === ORIGIN_REFUSED_STATUS);
-      return verdict(misses, (m) => `with a valid token, requests from outside the whitelist were not refused with HTTP ${ORIGIN_REFUSED_STATUS}: ${m}`);
+      return verdict(
+        misses,
+        (m) =>
+          `with a valid token, requests from outside the whitelist were not refused with HTTP ${ORIGIN_REFUSED_STATUS}: ${m}`,
+      );
     },
   }),
 ];

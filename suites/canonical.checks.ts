@@ -36,7 +36,8 @@ const exampleFields = (ctx: CertifyContext): Field[] => [
   ['metadata', METADATA],
 ];
 
-const spelled = (fields: readonly Field[], changes: Partial<Spelling>): string => render(fields, { ...COMPACT, ...changes });
+const spelled = (fields: readonly Field[], changes: Partial<Spelling>): string =>
+  render(fields, { ...COMPACT, ...changes });
 
 interface Trap {
   readonly id: string;
@@ -63,7 +64,10 @@ const TRAPS: readonly Trap[] = [
     severity: 'high',
     section: IMPORTANT,
     who: 'a pretty-printed body (JSON.stringify(body, null, 2), a file sent with curl -d @file) signed over its compact form',
-    build: (fields) => ({ sent: spelled(fields, { layout: 'indent-2', trailing: '\n' }), signedOver: spelled(fields, {}) }),
+    build: (fields) => ({
+      sent: spelled(fields, { layout: 'indent-2', trailing: '\n' }),
+      signedOver: spelled(fields, {}),
+    }),
   },
   {
     id: 'canon.ensure-ascii-signed-canonical',
@@ -85,7 +89,8 @@ const TRAPS: readonly Trap[] = [
   },
   {
     id: 'canon.ensure-ascii-signed-as-sent',
-    title: 'Python\'s default ensure_ascii (the document\'s own Python snippet), signed over the \\uXXXX bytes as sent: which the target accepts',
+    title:
+      "Python's default ensure_ascii (the document's own Python snippet), signed over the \\uXXXX bytes as sent: which the target accepts",
     kind: 'finding',
     severity: 'medium',
     section: BOTH,
@@ -94,11 +99,12 @@ const TRAPS: readonly Trap[] = [
   },
   {
     id: 'canon.python-defaults-signed-as-sent',
-    title: 'Python\'s json.dumps defaults (", " and ": " separators, ensure_ascii), signed as sent: which the target accepts',
+    title:
+      'Python\'s json.dumps defaults (", " and ": " separators, ensure_ascii), signed as sent: which the target accepts',
     kind: 'finding',
     severity: 'medium',
     section: BOTH,
-    who: 'json.dumps(body) with Python\'s defaults, signed as sent',
+    who: "json.dumps(body) with Python's defaults, signed as sent",
     build: (fields) => signedAsSent(spelled(fields, { layout: 'python-default', asciiOnly: true })),
   },
   {
@@ -144,12 +150,25 @@ function trapCheck(trap: Trap): CheckDefinition<CertifyContext> {
       // What a server verifying over JSON.stringify(request.body) does: accept exactly when that is the string signed.
       const differences = diagnoseSignedString(sent, signedOver).map(describeFinding);
       const expected = differences.length === 0 ? 'accepted' : 'refused';
-      const attempt = { kind: 'initiate' as const, sent, signature: signMessage(ctx.merchant.key, signedOver), what: trap.who };
+      const attempt = {
+        kind: 'initiate' as const,
+        sent,
+        signature: signMessage(ctx.merchant.key, signedOver),
+        what: trap.who,
+      };
       const res = await sendAttempt(ctx, ctx.merchant.client(), attempt);
       const problem = verdictProblem(ctx, attempt, res, expected);
       const why = differences.join('; ');
-      if (problem === undefined) return pass(expected === 'accepted' ? 'accepted' : `refused, as a server verifying over JSON.stringify(request.body) does: ${why}`);
-      const diagnosis = expected === 'refused' ? `. The signed string differs from the server's re-serialisation: ${why}; this target verifies over the bytes as sent, or normalises them, so a client relying on it breaks against a server that does what Step 3 › IMPORTANT says` : '';
+      if (problem === undefined)
+        return pass(
+          expected === 'accepted'
+            ? 'accepted'
+            : `refused, as a server verifying over JSON.stringify(request.body) does: ${why}`,
+        );
+      const diagnosis =
+        expected === 'refused'
+          ? `. The signed string differs from the server's re-serialisation: ${why}; this target verifies over the bytes as sent, or normalises them, so a client relying on it breaks against a server that does what Step 3 › IMPORTANT says`
+          : '';
       return fail(`${problem}${diagnosis}`, [evidenceOf('initiate', res, `x-signature is over: ${signedOver}`)]);
     },
   });

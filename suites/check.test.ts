@@ -40,18 +40,39 @@ describe('defineCheck', () => {
 
   it('accepts every dotted lower-case id', () => {
     const segment = fc.stringMatching(/^[a-z0-9]+(-[a-z0-9]+)*$/);
-    const id = fc.tuple(fc.stringMatching(/^[a-z][a-z0-9]*$/), fc.array(segment, { minLength: 1, maxLength: 3 })).map(([first, rest]) => [first, ...rest].join('.'));
+    const id = fc
+      .tuple(fc.stringMatching(/^[a-z][a-z0-9]*$/), fc.array(segment, { minLength: 1, maxLength: 3 }))
+      .map(([first, rest]) => [first, ...rest].join('.'));
     // Ids shaped like error checks must also name a documented pair; that rule has its own test.
-    fc.assert(fc.property(id.filter((i) => !/^err\.[a-z-]+\.\d{4}$/.test(i)), (i) => defineCheck(def({ id: i })).id === i));
+    fc.assert(
+      fc.property(
+        id.filter((i) => !/^err\.[a-z-]+\.\d{4}$/.test(i)),
+        (i) => defineCheck(def({ id: i })).id === i,
+      ),
+    );
   });
 
-  it.each(['Sig.rejects-der', 'sig', 'sig.', '.sig', 'sig..der', 'sig.rejects_der', 'sig.rejects der', '1sig.x', 'sig.-der', 'sig.der-', ''])('refuses the id %j, naming it', (id) => {
+  it.each([
+    'Sig.rejects-der',
+    'sig',
+    'sig.',
+    '.sig',
+    'sig..der',
+    'sig.rejects_der',
+    'sig.rejects der',
+    '1sig.x',
+    'sig.-der',
+    'sig.der-',
+    '',
+  ])('refuses the id %j, naming it', (id) => {
     refused(() => defineCheck(def({ id })), '"id"', JSON.stringify(id));
   });
 
   it('refuses an error-check id that names no documented (endpoint, code) pair', () => {
     expect(defineCheck(def({ id: 'err.redeem.4035', area: 'errors' })).id).toBe('err.redeem.4035');
-    expect(defineCheck(def({ id: 'err.envelope-on-unknown-path', area: 'errors' })).id).toBe('err.envelope-on-unknown-path');
+    expect(defineCheck(def({ id: 'err.envelope-on-unknown-path', area: 'errors' })).id).toBe(
+      'err.envelope-on-unknown-path',
+    );
     refused(() => defineCheck(def({ id: 'err.redeem.4305' })), '4305', 'not documented');
     refused(() => defineCheck(def({ id: 'err.initiate.4035' })), 'initiate-claim');
     refused(() => defineCheck(def({ id: 'err.redeem-gift.4035' })), 'initiate or redeem');
@@ -64,8 +85,18 @@ describe('defineCheck', () => {
 
   it('refuses a basis that contradicts the cited document', () => {
     refused(() => defineCheck(def({ basis: 'assumption' })), '"basis"', 'DESIGN.md');
-    refused(() => defineCheck(def({ source: { doc: 'DESIGN.md', section: 'Behaviour where the seeds are silent' } })), '"basis"');
-    expect(defineCheck(def({ basis: 'assumption', source: { doc: 'DESIGN.md', section: 'Behaviour where the seeds are silent › Idempotency' } })).basis).toBe('assumption');
+    refused(
+      () => defineCheck(def({ source: { doc: 'DESIGN.md', section: 'Behaviour where the seeds are silent' } })),
+      '"basis"',
+    );
+    expect(
+      defineCheck(
+        def({
+          basis: 'assumption',
+          source: { doc: 'DESIGN.md', section: 'Behaviour where the seeds are silent › Idempotency' },
+        }),
+      ).basis,
+    ).toBe('assumption');
   });
 
   it('refuses values outside the declared sets (callers may be plain JavaScript)', () => {
@@ -111,27 +142,75 @@ describe('runCheck', () => {
 
   it('copies the definition into the result, with kind defaulting to requirement', async () => {
     const r = await runCheck(def({ needs: ['clock'] }), ctx());
-    expect(r).toMatchObject({ id: 'sig.rejects-der', title: 'A DER-encoded signature is refused', area: 'signature', severity: 'critical', basis: 'document', kind: 'requirement', needs: ['clock'], status: 'pass', evidence: [] });
+    expect(r).toMatchObject({
+      id: 'sig.rejects-der',
+      title: 'A DER-encoded signature is refused',
+      area: 'signature',
+      severity: 'critical',
+      basis: 'document',
+      kind: 'requirement',
+      needs: ['clock'],
+      status: 'pass',
+      evidence: [],
+    });
     expect(r.source).toEqual({ doc: 'omnivas-merchant-api-v1.0', section: 'Authentication › Step 3' });
     expect(r.durationMs).toBeGreaterThanOrEqual(0);
-    expect((await runCheck(def({ kind: 'finding', run: async () => pass('serves /initiate-redeem only') }), ctx())).note).toBe('serves /initiate-redeem only');
+    expect(
+      (await runCheck(def({ kind: 'finding', run: async () => pass('serves /initiate-redeem only') }), ctx())).note,
+    ).toBe('serves /initiate-redeem only');
   });
 
   it('carries a failure with its evidence and replay data', async () => {
     const evidence = [{ label: 'DER', curl: "curl -X POST 'http://127.0.0.1/x'" }];
-    const r = await runCheck(def({ run: async () => fail('accepted a DER signature', evidence, { seed: 42, path: '3:1', counterexample: '["x"]' }) }), ctx());
-    expect(r).toMatchObject({ status: 'fail', message: 'accepted a DER signature', evidence, seed: 42, path: '3:1', counterexample: '["x"]' });
-    expect(await runCheck(def({ run: async () => skip('partner profile only') }), ctx())).toMatchObject({ status: 'skip', reason: 'partner profile only' });
+    const r = await runCheck(
+      def({
+        run: async () => fail('accepted a DER signature', evidence, { seed: 42, path: '3:1', counterexample: '["x"]' }),
+      }),
+      ctx(),
+    );
+    expect(r).toMatchObject({
+      status: 'fail',
+      message: 'accepted a DER signature',
+      evidence,
+      seed: 42,
+      path: '3:1',
+      counterexample: '["x"]',
+    });
+    expect(await runCheck(def({ run: async () => skip('partner profile only') }), ctx())).toMatchObject({
+      status: 'skip',
+      reason: 'partner profile only',
+    });
   });
 
   it('turns a thrown error into an error result, and the run goes on', async () => {
     const c = ctx();
     const results = [];
     for (const d of [
-      def({ id: 'auth.a', run: async () => { throw new Error('socket hang up'); } }),
-      def({ id: 'auth.b', run: async () => { throw new HarnessError('TARGET_UNREACHABLE', 'no answer from 127.0.0.1:1'); } }),
-      def({ id: 'auth.c', run: async () => { throw 'a string'; } }),
-      def({ id: 'auth.d', run: async (x) => { x.calls.push('d'); return pass(); } }),
+      def({
+        id: 'auth.a',
+        run: async () => {
+          throw new Error('socket hang up');
+        },
+      }),
+      def({
+        id: 'auth.b',
+        run: async () => {
+          throw new HarnessError('TARGET_UNREACHABLE', 'no answer from 127.0.0.1:1');
+        },
+      }),
+      def({
+        id: 'auth.c',
+        run: async () => {
+          throw 'a string';
+        },
+      }),
+      def({
+        id: 'auth.d',
+        run: async (x) => {
+          x.calls.push('d');
+          return pass();
+        },
+      }),
     ]) {
       results.push(await runCheck(d, c));
     }
@@ -151,9 +230,15 @@ describe('runCheck', () => {
 
   it('skips a check the target lacks the powers for, without running it', async () => {
     const run = vi.fn(async () => pass());
-    const skipUnless = vi.fn((needs: readonly string[]) => (needs.includes('faults') ? 'not provokable from outside on this target' : undefined));
+    const skipUnless = vi.fn((needs: readonly string[]) =>
+      needs.includes('faults') ? 'not provokable from outside on this target' : undefined,
+    );
     const skipped = await runCheck(def({ needs: ['faults', 'admin'], run }), ctx(), { skipUnless });
-    expect(skipped).toMatchObject({ status: 'skip', reason: 'not provokable from outside on this target', needs: ['faults', 'admin'] });
+    expect(skipped).toMatchObject({
+      status: 'skip',
+      reason: 'not provokable from outside on this target',
+      needs: ['faults', 'admin'],
+    });
     expect(skipUnless).toHaveBeenCalledWith(['faults', 'admin']);
     expect(run).not.toHaveBeenCalled();
 
@@ -179,11 +264,24 @@ describe('fromProperty', () => {
   });
 
   it('passes a property that holds, saying how many cases it tried', () => {
-    expect(fromProperty(fc.check(fc.property(fc.nat(), (n) => n >= 0), { numRuns: 25 }))).toEqual({ status: 'pass', note: '25 generated cases held' });
+    expect(
+      fromProperty(
+        fc.check(
+          fc.property(fc.nat(), (n) => n >= 0),
+          { numRuns: 25 },
+        ),
+      ),
+    ).toEqual({ status: 'pass', note: '25 generated cases held' });
   });
 
   it('reports a thrown assertion inside the property with its message', () => {
-    const outcome = fromProperty(fc.check(fc.property(fc.constant(1), () => { throw new Error('status 200, expected 403'); })));
+    const outcome = fromProperty(
+      fc.check(
+        fc.property(fc.constant(1), () => {
+          throw new Error('status 200, expected 403');
+        }),
+      ),
+    );
     expect(outcome).toMatchObject({ status: 'fail' });
     expect(outcome.status === 'fail' && outcome.message).toContain('status 200, expected 403');
   });
@@ -192,7 +290,12 @@ describe('fromProperty', () => {
     const needsOtp = async () => {
       throw new HarnessError('CHECK_NOT_APPLICABLE', 'no OTP source on this target');
     };
-    const result = await runCheck(def({ run: async () => fromProperty(await fc.check(fc.asyncProperty(fc.constant(1), needsOtp), { numRuns: 3 })) }), { calls: [] });
+    const result = await runCheck(
+      def({
+        run: async () => fromProperty(await fc.check(fc.asyncProperty(fc.constant(1), needsOtp), { numRuns: 3 })),
+      }),
+      { calls: [] },
+    );
     expect(result).toMatchObject({ status: 'skip', reason: 'no OTP source on this target' });
   });
 });

@@ -8,10 +8,31 @@ import fc from 'fast-check';
 import type { RunDetails } from 'fast-check';
 import { describeValue, HarnessError, isHarnessError } from '../lib/errors';
 import { AREAS, BASES, CHECK_KINDS, POWERS, SEVERITIES, SOURCE_DOCS } from '../reports/check-result';
-import type { Area, Basis, CheckKind, CheckResult, CheckSource, Evidence, Power, Severity } from '../reports/check-result';
+import type {
+  Area,
+  Basis,
+  CheckKind,
+  CheckResult,
+  CheckSource,
+  Evidence,
+  Power,
+  Severity,
+} from '../reports/check-result';
 import { parseErrorCheckId } from '../reports/error-coverage';
 
-export type { Area, Basis, CheckKind, CheckResult, CheckSource, CheckStatus, Evidence, EvidenceExchange, Power, Severity, SourceDoc } from '../reports/check-result';
+export type {
+  Area,
+  Basis,
+  CheckKind,
+  CheckResult,
+  CheckSource,
+  CheckStatus,
+  Evidence,
+  EvidenceExchange,
+  Power,
+  Severity,
+  SourceDoc,
+} from '../reports/check-result';
 
 /** A failing property's replay data (fast-check seed, path, shrunk counterexample). */
 export interface PropertyReplay {
@@ -22,7 +43,12 @@ export interface PropertyReplay {
 
 export type CheckOutcome =
   | { readonly status: 'pass'; readonly note?: string }
-  | { readonly status: 'fail'; readonly message: string; readonly evidence: readonly Evidence[]; readonly replay?: PropertyReplay }
+  | {
+      readonly status: 'fail';
+      readonly message: string;
+      readonly evidence: readonly Evidence[];
+      readonly replay?: PropertyReplay;
+    }
   | { readonly status: 'skip'; readonly reason: string };
 
 export interface CheckDefinition<Ctx> {
@@ -41,7 +67,8 @@ export interface CheckDefinition<Ctx> {
   run(ctx: Ctx): Promise<CheckOutcome>;
 }
 
-export const pass = (note?: string): CheckOutcome => (note === undefined ? { status: 'pass' } : { status: 'pass', note });
+export const pass = (note?: string): CheckOutcome =>
+  note === undefined ? { status: 'pass' } : { status: 'pass', note };
 
 export const fail = (message: string, evidence: readonly Evidence[] = [], replay?: PropertyReplay): CheckOutcome =>
   replay === undefined ? { status: 'fail', message, evidence } : { status: 'fail', message, evidence, replay };
@@ -56,8 +83,12 @@ export function fromProperty<Ts>(details: RunDetails<Ts>, evidence: readonly Evi
   if (!details.failed) return pass(`${details.numRuns} generated cases held`);
   // A context that cannot give what a run needs (no fixture voucher left, no OTP source) is not
   // the target's failure: runCheck turns this into a skip.
-  if (isHarnessError(details.errorInstance) && details.errorInstance.code === 'CHECK_NOT_APPLICABLE') throw details.errorInstance;
-  const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance ?? 'the property returned false');
+  if (isHarnessError(details.errorInstance) && details.errorInstance.code === 'CHECK_NOT_APPLICABLE')
+    throw details.errorInstance;
+  const cause =
+    details.errorInstance instanceof Error
+      ? details.errorInstance.message
+      : String(details.errorInstance ?? 'the property returned false');
   const how = details.interrupted ? 'interrupted' : `after ${details.numRuns} runs and ${details.numShrinks} shrinks`;
   return fail(`${cause} (${how})`, evidence, {
     seed: details.seed,
@@ -70,7 +101,10 @@ export function fromProperty<Ts>(details: RunDetails<Ts>, evidence: readonly Evi
 const ID_FORM = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)+$/;
 
 function invalid(id: unknown, problem: string): HarnessError {
-  return new HarnessError('INVALID_ARGUMENT', `check ${typeof id === 'string' ? JSON.stringify(id) : '(no id)'}: ${problem}`);
+  return new HarnessError(
+    'INVALID_ARGUMENT',
+    `check ${typeof id === 'string' ? JSON.stringify(id) : '(no id)'}: ${problem}`,
+  );
 }
 
 function oneOf(value: unknown, allowed: readonly string[]): boolean {
@@ -84,24 +118,37 @@ function nonEmpty(value: unknown): boolean {
 /** Refuses a definition a report could not describe honestly; messages name the field and the fix. */
 function validate<Ctx>(def: CheckDefinition<Ctx>): void {
   const { id } = def;
-  if (typeof id !== 'string' || !ID_FORM.test(id)) throw invalid(id, `"id" expected dotted lower-case words such as "sig.rejects-der", got ${JSON.stringify(id)}`);
+  if (typeof id !== 'string' || !ID_FORM.test(id))
+    throw invalid(id, `"id" expected dotted lower-case words such as "sig.rejects-der", got ${JSON.stringify(id)}`);
   const errorPair = parseErrorCheckId(id);
   if (errorPair && 'problem' in errorPair) throw invalid(id, errorPair.problem);
   if (!nonEmpty(def.title)) throw invalid(id, '"title" expected a non-empty sentence saying what is checked');
-  if (!oneOf(def.area, AREAS)) throw invalid(id, `"area" expected one of ${AREAS.join(', ')}, got ${JSON.stringify(def.area)}`);
-  if (!oneOf(def.severity, Object.keys(SEVERITIES))) throw invalid(id, `"severity" expected one of ${Object.keys(SEVERITIES).join(', ')}, got ${JSON.stringify(def.severity)}`);
-  if (!oneOf(def.basis, BASES)) throw invalid(id, `"basis" expected one of ${BASES.join(', ')}, got ${JSON.stringify(def.basis)}`);
-  if (!oneOf(def.source?.doc, SOURCE_DOCS)) throw invalid(id, `"source.doc" expected one of ${SOURCE_DOCS.join(', ')}, got ${JSON.stringify(def.source?.doc)}`);
-  if (!nonEmpty(def.source.section)) throw invalid(id, '"source.section" expected the section title, e.g. "Authentication › Step 3"');
+  if (!oneOf(def.area, AREAS))
+    throw invalid(id, `"area" expected one of ${AREAS.join(', ')}, got ${JSON.stringify(def.area)}`);
+  if (!oneOf(def.severity, Object.keys(SEVERITIES)))
+    throw invalid(
+      id,
+      `"severity" expected one of ${Object.keys(SEVERITIES).join(', ')}, got ${JSON.stringify(def.severity)}`,
+    );
+  if (!oneOf(def.basis, BASES))
+    throw invalid(id, `"basis" expected one of ${BASES.join(', ')}, got ${JSON.stringify(def.basis)}`);
+  if (!oneOf(def.source?.doc, SOURCE_DOCS))
+    throw invalid(id, `"source.doc" expected one of ${SOURCE_DOCS.join(', ')}, got ${JSON.stringify(def.source?.doc)}`);
+  if (!nonEmpty(def.source.section))
+    throw invalid(id, '"source.section" expected the section title, e.g. "Authentication › Step 3"');
   // The report tells document rules from assumptions by this pairing, so it must not lie.
   if ((def.basis === 'assumption') !== (def.source.doc === 'DESIGN.md')) {
-    throw invalid(id, `"basis" ${def.basis} does not match "source.doc" ${def.source.doc}: an assumption cites DESIGN.md, a document rule cites an API document`);
+    throw invalid(
+      id,
+      `"basis" ${def.basis} does not match "source.doc" ${def.source.doc}: an assumption cites DESIGN.md, a document rule cites an API document`,
+    );
   }
   const badPower = (def.needs ?? []).find((p) => !oneOf(p, Object.keys(POWERS)));
   if (def.needs !== undefined && (!Array.isArray(def.needs) || badPower !== undefined)) {
     throw invalid(id, `"needs" expected a list of ${Object.keys(POWERS).join(', ')}, got ${JSON.stringify(def.needs)}`);
   }
-  if (def.kind !== undefined && !oneOf(def.kind, CHECK_KINDS)) throw invalid(id, `"kind" expected ${CHECK_KINDS.join(' or ')}, got ${JSON.stringify(def.kind)}`);
+  if (def.kind !== undefined && !oneOf(def.kind, CHECK_KINDS))
+    throw invalid(id, `"kind" expected ${CHECK_KINDS.join(' or ')}, got ${JSON.stringify(def.kind)}`);
   if (typeof def.run !== 'function') throw invalid(id, '"run" expected an async function (ctx) => CheckOutcome');
 }
 
@@ -127,7 +174,8 @@ export function createRegistry<Ctx>(): CheckRegistry<Ctx> {
       const incoming = new Set<string>();
       for (const def of defs) {
         validate(def);
-        if (checks.has(def.id) || incoming.has(def.id)) throw invalid(def.id, 'is registered twice; every check id must be unique');
+        if (checks.has(def.id) || incoming.has(def.id))
+          throw invalid(def.id, 'is registered twice; every check id must be unique');
         incoming.add(def.id);
       }
       for (const def of defs) checks.set(def.id, def);
@@ -159,9 +207,22 @@ function errorMessage(err: unknown): string {
 }
 
 /** Runs one check; a thrown error becomes an 'error' result and the run goes on. */
-export async function runCheck<Ctx>(def: CheckDefinition<Ctx>, ctx: Ctx, opts: RunCheckOptions = {}): Promise<CheckResult> {
+export async function runCheck<Ctx>(
+  def: CheckDefinition<Ctx>,
+  ctx: Ctx,
+  opts: RunCheckOptions = {},
+): Promise<CheckResult> {
   const needs = def.needs ?? [];
-  const base = { id: def.id, title: def.title, area: def.area, severity: def.severity, source: def.source, basis: def.basis, kind: def.kind ?? 'requirement', needs };
+  const base = {
+    id: def.id,
+    title: def.title,
+    area: def.area,
+    severity: def.severity,
+    source: def.source,
+    basis: def.basis,
+    kind: def.kind ?? 'requirement',
+    needs,
+  };
   const started = performance.now();
   const elapsed = () => performance.now() - started;
   const lacking = needs.length > 0 ? opts.skipUnless?.(needs) : undefined;
@@ -171,19 +232,46 @@ export async function runCheck<Ctx>(def: CheckDefinition<Ctx>, ctx: Ctx, opts: R
     outcome = await def.run(ctx);
   } catch (err) {
     // The context says the target cannot give what this check needs: a skip with that reason.
-    if (isHarnessError(err) && err.code === 'CHECK_NOT_APPLICABLE') return { ...base, status: 'skip', reason: err.message, evidence: [], durationMs: elapsed() };
+    if (isHarnessError(err) && err.code === 'CHECK_NOT_APPLICABLE')
+      return { ...base, status: 'skip', reason: err.message, evidence: [], durationMs: elapsed() };
     const stack = err instanceof Error ? err.stack : undefined;
-    return { ...base, status: 'error', message: errorMessage(err), evidence: stack ? [{ label: 'stack', note: stack }] : [], durationMs: elapsed() };
+    return {
+      ...base,
+      status: 'error',
+      message: errorMessage(err),
+      evidence: stack ? [{ label: 'stack', note: stack }] : [],
+      durationMs: elapsed(),
+    };
   }
   // A check that forgets to return an outcome must not pass by default.
-  if (!isOutcome(outcome)) return { ...base, status: 'error', message: `the check returned ${describeValue(outcome)}, not pass(), fail() or skip()`, evidence: [], durationMs: elapsed() };
+  if (!isOutcome(outcome))
+    return {
+      ...base,
+      status: 'error',
+      message: `the check returned ${describeValue(outcome)}, not pass(), fail() or skip()`,
+      evidence: [],
+      durationMs: elapsed(),
+    };
   const durationMs = elapsed();
   switch (outcome.status) {
     case 'pass':
-      return { ...base, status: 'pass', ...(outcome.note === undefined ? {} : { note: outcome.note }), evidence: [], durationMs };
+      return {
+        ...base,
+        status: 'pass',
+        ...(outcome.note === undefined ? {} : { note: outcome.note }),
+        evidence: [],
+        durationMs,
+      };
     case 'skip':
       return { ...base, status: 'skip', reason: outcome.reason, evidence: [], durationMs };
     case 'fail':
-      return { ...base, status: 'fail', message: outcome.message, evidence: outcome.evidence, durationMs, ...outcome.replay };
+      return {
+        ...base,
+        status: 'fail',
+        message: outcome.message,
+        evidence: outcome.evidence,
+        durationMs,
+        ...outcome.replay,
+      };
   }
 }

@@ -12,7 +12,9 @@ import type { SuiteSession } from './session';
 
 function missingPowers(needs: readonly Power[], powers: ReadonlySet<Power>): string | undefined {
   const missing = needs.filter((p) => !powers.has(p));
-  return missing.length === 0 ? undefined : `needs sandbox-only powers (${missing.join(', ')}): not provokable from outside on this target`;
+  return missing.length === 0
+    ? undefined
+    : `needs sandbox-only powers (${missing.join(', ')}): not provokable from outside on this target`;
 }
 
 export function conformanceSuite(area: Area, checks: readonly CheckDefinition<CertifyContext>[]): void {
@@ -27,10 +29,13 @@ export function conformanceSuite(area: Area, checks: readonly CheckDefinition<Ce
     it('has checks', () => expect(checks.length).toBeGreaterThan(0));
     for (const check of checks) {
       it(`${check.id}: ${check.title}`, async () => {
-        const result = await runCheck(check, session.context, { skipUnless: (needs) => missingPowers(needs, session.context.powers) });
+        const result = await runCheck(check, session.context, {
+          skipUnless: (needs) => missingPowers(needs, session.context.powers),
+        });
         await session.record(result);
         const detail = result.message ?? result.reason ?? '';
-        if (check.kind !== 'finding') expect(result.status === 'fail' || result.status === 'error', `${result.status}: ${detail}`).toBe(false);
+        if (check.kind !== 'finding')
+          expect(result.status === 'fail' || result.status === 'error', `${result.status}: ${detail}`).toBe(false);
         if (!session.certifying) expect(result.status, `against the correct sandbox: ${detail}`).toBe('pass');
       });
     }

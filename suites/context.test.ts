@@ -12,7 +12,11 @@ async function realTarget() {
     auth: { apiKeyEnv: 'K', privateKeyEnv: 'P', keyType: 'secp256k1' },
     fixtures: { vouchers: [{ code: '1111' }, { code: '2222' }] },
   });
-  return resolveTarget(config, { env: { K: 'an-api-key-value', P: exportPrivateKeyPem(generatePrivateKey('secp256k1')) }, baseDir: '.', origin: 'test' });
+  return resolveTarget(config, {
+    env: { K: 'an-api-key-value', P: exportPrivateKeyPem(generatePrivateKey('secp256k1')) },
+    baseDir: '.',
+    origin: 'test',
+  });
 }
 
 describe('certify context on a target without sandbox powers', () => {
@@ -20,7 +24,10 @@ describe('certify context on a target without sandbox powers', () => {
     const target = await realTarget();
     const plain = createCertifyContext({ target, seed: 1 });
     expect(plain.powers.has('clock')).toBe(false);
-    await expect(plain.advanceClock(1)).rejects.toMatchObject({ code: 'CHECK_NOT_APPLICABLE', message: expect.stringMatching(/--slow/) });
+    await expect(plain.advanceClock(1)).rejects.toMatchObject({
+      code: 'CHECK_NOT_APPLICABLE',
+      message: expect.stringMatching(/--slow/),
+    });
     const slow = createCertifyContext({ target, seed: 1, slow: true });
     expect([...slow.powers]).toEqual(['clock']);
     const started = Date.now();
@@ -32,7 +39,10 @@ describe('certify context on a target without sandbox powers', () => {
     const ctx = createCertifyContext({ target: await realTarget(), seed: 1 });
     await expect(ctx.voucher({ amount: 1n })).rejects.toMatchObject({ code: 'CHECK_NOT_APPLICABLE' });
     expect([await ctx.voucher(), await ctx.voucher()]).toEqual(['1111', '2222']);
-    await expect(ctx.voucher()).rejects.toMatchObject({ code: 'CHECK_NOT_APPLICABLE', message: expect.stringMatching(/fixtures\.vouchers/) });
+    await expect(ctx.voucher()).rejects.toMatchObject({
+      code: 'CHECK_NOT_APPLICABLE',
+      message: expect.stringMatching(/fixtures\.vouchers/),
+    });
     await expect(ctx.otp('1111', 0)).rejects.toMatchObject({ code: 'CHECK_NOT_APPLICABLE' });
   });
 });

@@ -93,7 +93,11 @@ function streamSeed(seed: number, stream: string): number {
  * Hands out each fixture voucher once across every suite file of a run (they run in separate
  * workers): the first to create its marker file in `claimsDir` owns it.
  */
-async function claimFixtureVoucher(codes: readonly string[], claimsDir: string | undefined, taken: Set<string>): Promise<string | undefined> {
+async function claimFixtureVoucher(
+  codes: readonly string[],
+  claimsDir: string | undefined,
+  taken: Set<string>,
+): Promise<string | undefined> {
   for (const [index, code] of codes.entries()) {
     if (taken.has(code)) continue;
     taken.add(code);
@@ -123,16 +127,27 @@ export interface CertifyContextOptions {
 export function createCertifyContext(options: CertifyContextOptions): CertifyContext {
   const { target, seed } = options;
   const { config } = target;
-  const admin = options.sandbox === undefined ? undefined : createSandboxAdminClient({ adminUrl: options.sandbox.adminUrl, adminToken: options.sandbox.adminToken });
+  const admin =
+    options.sandbox === undefined
+      ? undefined
+      : createSandboxAdminClient({ adminUrl: options.sandbox.adminUrl, adminToken: options.sandbox.adminToken });
   // --slow gives a target the clock power the honest way: by waiting.
   const powers = new Set<Power>(admin ? SANDBOX_POWERS : options.slow ? ['clock'] : []);
   const requireAdmin = (what: string): SandboxAdminClient => {
-    if (admin === undefined) throw notApplicable(`${what} needs the sandbox's admin API; this target has none (not provokable from outside on this target)`);
+    if (admin === undefined)
+      throw notApplicable(
+        `${what} needs the sandbox's admin API; this target has none (not provokable from outside on this target)`,
+      );
     return admin;
   };
   const merchantHandle = (id: string | undefined, key: PrivateKey, apiKey: string): MerchantHandle => {
     target.redactor.add(apiKey, 'api-key');
-    return { id, key, client: () => createMerchantClient({ baseUrl: config.baseUrl, apiKey, privateKey: key, redactor: target.redactor }) };
+    return {
+      id,
+      key,
+      client: () =>
+        createMerchantClient({ baseUrl: config.baseUrl, apiKey, privateKey: key, redactor: target.redactor }),
+    };
   };
   const fetchOtp = otpFetcher(config.otp, admin);
   const fixtureCodes = config.fixtures.vouchers.map((v) => v.code);
@@ -149,41 +164,80 @@ export function createCertifyContext(options: CertifyContextOptions): CertifyCon
     async otherMerchant(opts = {}) {
       const sandbox = requireAdmin('a second merchant');
       const key = generatePrivateKey(opts.keyType ?? 'secp256k1');
-      const created = await sandbox.createMerchant({ publicKeyPem: exportPublicKeyPem(key), keyType: key.type, serviceFee: opts.serviceFee });
+      const created = await sandbox.createMerchant({
+        publicKeyPem: exportPublicKeyPem(key),
+        keyType: key.type,
+        serviceFee: opts.serviceFee,
+      });
       return merchantHandle(created.id, key, created.apiKey);
     },
     async voucher(spec) {
-      if (admin) return (await admin.createVoucher({ amount: spec?.amount ?? 100_000_000n, ownerMsisdn: '251911000000', ...spec })).code;
-      if (spec !== undefined) throw notApplicable('the check needs a voucher made to order (amount, expiry, restriction); only the sandbox can issue one');
+      if (admin)
+        return (
+          await admin.createVoucher({ amount: spec?.amount ?? 100_000_000n, ownerMsisdn: '251911000000', ...spec })
+        ).code;
+      if (spec !== undefined)
+        throw notApplicable(
+          'the check needs a voucher made to order (amount, expiry, restriction); only the sandbox can issue one',
+        );
       const next = await claimFixtureVoucher(fixtureCodes, options.claimsDir, takenHere);
-      if (next === undefined) throw notApplicable('no unused voucher left in the target file\'s "fixtures.vouchers"; list more test vouchers there');
+      if (next === undefined)
+        throw notApplicable(
+          'no unused voucher left in the target file\'s "fixtures.vouchers"; list more test vouchers there',
+        );
       return next;
     },
     async otp(voucherCode, smsBefore) {
-      if (fetchOtp === undefined) throw notApplicable('the target file names no OTP source ("otp"), so redemption cannot be exercised');
+      if (fetchOtp === undefined)
+        throw notApplicable('the target file names no OTP source ("otp"), so redemption cannot be exercised');
       return fetchOtp({ voucherCode, seenBefore: smsBefore });
     },
     smsCount: async (voucherCode) => (admin ? (await admin.sms({ voucherCode })).length : 0),
     async partner(opts = {}) {
       if (config.profile === 'partner') {
-        return { id: undefined, key: target.privateKey, signingTemplate: config.signingTemplate, client: (clock) => createPartnerClient({ baseUrl: config.baseUrl, apiKey: target.apiKey, privateKey: target.privateKey, signingTemplate: config.signingTemplate, redactor: target.redactor, ...(clock ? { clock } : {}) }) };
+        return {
+          id: undefined,
+          key: target.privateKey,
+          signingTemplate: config.signingTemplate,
+          client: (clock) =>
+            createPartnerClient({
+              baseUrl: config.baseUrl,
+              apiKey: target.apiKey,
+              privateKey: target.privateKey,
+              signingTemplate: config.signingTemplate,
+              redactor: target.redactor,
+              ...(clock ? { clock } : {}),
+            }),
+        };
       }
       const sandbox = requireAdmin('the partner profile on a merchant target');
       const key = generatePrivateKey('ed25519');
-      const created = await sandbox.createPartner({ publicKeyPem: exportPublicKeyPem(key), reservedBalance: opts.reservedBalance ?? 1_000_000_000n });
+      const created = await sandbox.createPartner({
+        publicKeyPem: exportPublicKeyPem(key),
+        reservedBalance: opts.reservedBalance ?? 1_000_000_000n,
+      });
       target.redactor.add(created.apiKey, 'partner-api-key');
       const partnerUrl = config.baseUrl.replace(/\/api\/v1\/merchant\/client\/?$/, '/api/v1/partner');
       return {
         id: created.id,
         key,
         signingTemplate: DEFAULT_SIGNING_TEMPLATE,
-        client: (clock) => createPartnerClient({ baseUrl: partnerUrl, apiKey: created.apiKey, privateKey: key, signingTemplate: DEFAULT_SIGNING_TEMPLATE, redactor: target.redactor, ...(clock ? { clock } : {}) }),
+        client: (clock) =>
+          createPartnerClient({
+            baseUrl: partnerUrl,
+            apiKey: created.apiKey,
+            privateKey: key,
+            signingTemplate: DEFAULT_SIGNING_TEMPLATE,
+            redactor: target.redactor,
+            ...(clock ? { clock } : {}),
+          }),
       };
     },
     async advanceClock(seconds) {
       if (admin) await admin.advanceClock(seconds);
       else if (options.slow) await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-      else throw notApplicable('moving the clock needs the sandbox; on another target run certify --slow to wait it out');
+      else
+        throw notApplicable('moving the clock needs the sandbox; on another target run certify --slow to wait it out');
     },
   };
 }

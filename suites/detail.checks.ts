@@ -17,11 +17,19 @@ import { amountFormatProblems, detailStep, iso8601Problem, spendableToZero, VOUC
 import type { VoucherDetail } from './voucher-detail';
 
 const API = 'omnivas-merchant-api-v1.0' as const;
-const RESPONSE: CheckSource = { doc: API, section: 'Gift Voucher Redemption › 2. Get Voucher Detail Information › Success Response; Response Body Explanations' };
-const STATES: CheckSource = { doc: 'DESIGN.md', section: 'Behaviour where the seeds are silent › Balance reservation; States' };
+const RESPONSE: CheckSource = {
+  doc: API,
+  section: 'Gift Voucher Redemption › 2. Get Voucher Detail Information › Success Response; Response Body Explanations',
+};
+const STATES: CheckSource = {
+  doc: 'DESIGN.md',
+  section: 'Behaviour where the seeds are silent › Balance reservation; States',
+};
 
 /** The detail of a voucher the check has just been given, or the failure to read it. */
-async function freshDetail(ctx: CertifyContext): Promise<{ flow: Flow; voucherCode: string; detail: VoucherDetail } | { outcome: CheckOutcome }> {
+async function freshDetail(
+  ctx: CertifyContext,
+): Promise<{ flow: Flow; voucherCode: string; detail: VoucherDetail } | { outcome: CheckOutcome }> {
   const flow = newFlow(ctx);
   const voucherCode = await ctx.voucher();
   const detail = await detailStep(flow, voucherCode);
@@ -40,14 +48,19 @@ const onFreshDetail =
 const problemsOf = (...entries: readonly (string | true)[]): string[] => entries.filter((e): e is string => e !== true);
 
 /** A verdict over the detail read last: its problems fail the check with the exchanges so far. */
-const verdict = (flow: Flow, problems: readonly string[]): CheckOutcome => (problems.length === 0 ? pass() : fail(problems.join('; '), [...flow.trail]));
+const verdict = (flow: Flow, problems: readonly string[]): CheckOutcome =>
+  problems.length === 0 ? pass() : fail(problems.join('; '), [...flow.trail]);
 
 /** The same, for one case of a property. */
-const caseVerdict = (flow: Flow, problems: readonly string[]): CaseVerdict => ({ problem: problems.length === 0 ? undefined : problems.join('; '), evidence: [...flow.trail] });
+const caseVerdict = (flow: Flow, problems: readonly string[]): CaseVerdict => ({
+  problem: problems.length === 0 ? undefined : problems.join('; '),
+  evidence: [...flow.trail],
+});
 
 const shape = defineCheck<CertifyContext>({
   id: 'detail.shape',
-  title: 'The detail answers statusCode 200, success true, a message, and data.voucher with id (number), code, serialNumber, amount, remainingBalance, status (ACTIVE, REDEEM_INITIATED or REDEEMED), expirationDate, and data.serviceFee',
+  title:
+    'The detail answers statusCode 200, success true, a message, and data.voucher with id (number), code, serialNumber, amount, remainingBalance, status (ACTIVE, REDEEM_INITIATED or REDEEMED), expirationDate, and data.serviceFee',
   area: 'detail',
   source: RESPONSE,
   basis: 'document',
@@ -55,17 +68,23 @@ const shape = defineCheck<CertifyContext>({
   // A body that cannot be read at all fails in freshDetail, naming every field that is missing or mistyped.
   run: onFreshDetail((detail, _ctx, voucherCode) =>
     problemsOf(
-      detail.code === voucherCode || `"data.voucher.code" is ${JSON.stringify(detail.code)}, the voucher asked for is ${voucherCode}`,
-      VOUCHER_STATUSES.includes(detail.status) || `"data.voucher.status" is ${JSON.stringify(detail.status)}, not one of ${VOUCHER_STATUSES.join(', ')}`,
+      detail.code === voucherCode ||
+        `"data.voucher.code" is ${JSON.stringify(detail.code)}, the voucher asked for is ${voucherCode}`,
+      VOUCHER_STATUSES.includes(detail.status) ||
+        `"data.voucher.status" is ${JSON.stringify(detail.status)}, not one of ${VOUCHER_STATUSES.join(', ')}`,
     ),
   ),
 });
 
 const amountFormat = defineCheck<CertifyContext>({
   id: 'detail.amount-format',
-  title: 'amount, remainingBalance and serviceFee are decimal strings with 6 places ("50.000000"), or as the target file\'s amountFormat expectation says',
+  title:
+    'amount, remainingBalance and serviceFee are decimal strings with 6 places ("50.000000"), or as the target file\'s amountFormat expectation says',
   area: 'detail',
-  source: { doc: API, section: 'Gift Voucher Redemption › 2. Get Voucher Detail Information › Success Response ("amount": "50.000000")' },
+  source: {
+    doc: API,
+    section: 'Gift Voucher Redemption › 2. Get Voucher Detail Information › Success Response ("amount": "50.000000")',
+  },
   basis: 'document',
   severity: 'medium',
   run: onFreshDetail((detail, ctx) => amountFormatProblems(detail, ctx.expectations.amountFormat)),
@@ -75,7 +94,11 @@ const expirationIso = defineCheck<CertifyContext>({
   id: 'detail.expiration-iso',
   title: 'expirationDate is an ISO 8601 date-time ("2025-12-21T22:10:17.000Z")',
   area: 'detail',
-  source: { doc: API, section: 'Gift Voucher Redemption › 2. Get Voucher Detail Information › Response Body Explanations (expirationDate: ISO 8601 format)' },
+  source: {
+    doc: API,
+    section:
+      'Gift Voucher Redemption › 2. Get Voucher Detail Information › Response Body Explanations (expirationDate: ISO 8601 format)',
+  },
   basis: 'document',
   severity: 'medium',
   run: onFreshDetail((detail) => problemsOf(iso8601Problem(detail.expirationDate) ?? true)),
@@ -89,7 +112,8 @@ const issuedVoucher = fc.record({
 
 const reflectsIssued = defineCheck<CertifyContext>({
   id: 'detail.reflects-issued-voucher',
-  title: 'A voucher issued with any amount and expiry reads back exactly: amount and remainingBalance equal to it, status ACTIVE, the same expiration instant, amounts and date spelled as documented',
+  title:
+    'A voucher issued with any amount and expiry reads back exactly: amount and remainingBalance equal to it, status ACTIVE, the same expiration instant, amounts and date spelled as documented',
   area: 'detail',
   source: RESPONSE,
   basis: 'document',
@@ -97,29 +121,38 @@ const reflectsIssued = defineCheck<CertifyContext>({
   needs: ['admin'],
   async run(ctx) {
     const client = ctx.merchant.client();
-    return httpProperty(ctx, issuedVoucher, { numRuns: 15, examples: [{ amount: 100n * MICRO_PER_UNIT, expiresAt: Date.UTC(2040, 0, 1) }] }, async ({ amount, expiresAt }) => {
-      const flow = newFlow(ctx, client);
-      const expirationDate = new Date(expiresAt).toISOString();
-      const voucherCode = await ctx.voucher({ amount, expirationDate });
-      const detail = await detailStep(flow, voucherCode);
-      if (isRefused(detail)) return refusedCase(flow, detail);
-      return caseVerdict(flow, [
-        ...problemsOf(
-          detail.amount === amount || `"amount" reads ${formatMoney(detail.amount)}, issued ${formatMoney(amount)}`,
-          detail.remainingBalance === amount || `"remainingBalance" reads ${formatMoney(detail.remainingBalance)} on an unused voucher of ${formatMoney(amount)}`,
-          detail.status === 'ACTIVE' || `"status" is ${JSON.stringify(detail.status)} on an unused voucher, expected ACTIVE`,
-          Date.parse(detail.expirationDate) === expiresAt || `"expirationDate" is ${JSON.stringify(detail.expirationDate)}, issued ${expirationDate}`,
-          iso8601Problem(detail.expirationDate) ?? true,
-        ),
-        ...amountFormatProblems(detail, ctx.expectations.amountFormat),
-      ]);
-    });
+    return httpProperty(
+      ctx,
+      issuedVoucher,
+      { numRuns: 15, examples: [{ amount: 100n * MICRO_PER_UNIT, expiresAt: Date.UTC(2040, 0, 1) }] },
+      async ({ amount, expiresAt }) => {
+        const flow = newFlow(ctx, client);
+        const expirationDate = new Date(expiresAt).toISOString();
+        const voucherCode = await ctx.voucher({ amount, expirationDate });
+        const detail = await detailStep(flow, voucherCode);
+        if (isRefused(detail)) return refusedCase(flow, detail);
+        return caseVerdict(flow, [
+          ...problemsOf(
+            detail.amount === amount || `"amount" reads ${formatMoney(detail.amount)}, issued ${formatMoney(amount)}`,
+            detail.remainingBalance === amount ||
+              `"remainingBalance" reads ${formatMoney(detail.remainingBalance)} on an unused voucher of ${formatMoney(amount)}`,
+            detail.status === 'ACTIVE' ||
+              `"status" is ${JSON.stringify(detail.status)} on an unused voucher, expected ACTIVE`,
+            Date.parse(detail.expirationDate) === expiresAt ||
+              `"expirationDate" is ${JSON.stringify(detail.expirationDate)}, issued ${expirationDate}`,
+            iso8601Problem(detail.expirationDate) ?? true,
+          ),
+          ...amountFormatProblems(detail, ctx.expectations.amountFormat),
+        ]);
+      },
+    );
   },
 });
 
 const afterClaim = defineCheck<CertifyContext>({
   id: 'detail.after-claim',
-  title: 'After a claim the detail shows REDEEM_INITIATED, with amount and remainingBalance unchanged (a claim reserves, it does not spend)',
+  title:
+    'After a claim the detail shows REDEEM_INITIATED, with amount and remainingBalance unchanged (a claim reserves, it does not spend)',
   area: 'detail',
   source: STATES,
   basis: 'assumption',
@@ -135,9 +168,12 @@ const afterClaim = defineCheck<CertifyContext>({
     return verdict(
       flow,
       problemsOf(
-        after.status === 'REDEEM_INITIATED' || `"status" is ${JSON.stringify(after.status)} with a claim pending, expected REDEEM_INITIATED`,
-        after.remainingBalance === before.remainingBalance || `"remainingBalance" went from ${formatMoney(before.remainingBalance)} to ${formatMoney(after.remainingBalance)} on a claim alone`,
-        after.amount === before.amount || `"amount" went from ${formatMoney(before.amount)} to ${formatMoney(after.amount)}`,
+        after.status === 'REDEEM_INITIATED' ||
+          `"status" is ${JSON.stringify(after.status)} with a claim pending, expected REDEEM_INITIATED`,
+        after.remainingBalance === before.remainingBalance ||
+          `"remainingBalance" went from ${formatMoney(before.remainingBalance)} to ${formatMoney(after.remainingBalance)} on a claim alone`,
+        after.amount === before.amount ||
+          `"amount" went from ${formatMoney(before.amount)} to ${formatMoney(after.amount)}`,
       ),
     );
   },
@@ -151,7 +187,8 @@ function share(balance: Micro, ctx: CertifyContext): Micro {
 
 const afterRedeem = defineCheck<CertifyContext>({
   id: 'detail.after-redeem',
-  title: 'After each redemption remainingBalance is exactly the balance before less the amount and the service fee, and the status is back to ACTIVE',
+  title:
+    'After each redemption remainingBalance is exactly the balance before less the amount and the service fee, and the status is back to ACTIVE',
   area: 'detail',
   source: STATES,
   basis: 'assumption',
@@ -177,8 +214,10 @@ const afterRedeem = defineCheck<CertifyContext>({
       return caseVerdict(
         flow,
         problemsOf(
-          after.remainingBalance === expected || `redeemed ${formatMoney(amount)} + fee ${formatMoney(before.serviceFee)} from ${formatMoney(before.remainingBalance)}: "remainingBalance" reads ${formatMoney(after.remainingBalance)}, expected ${formatMoney(expected)}`,
-          after.status === status || `"status" is ${JSON.stringify(after.status)} after the redemption, expected ${status}`,
+          after.remainingBalance === expected ||
+            `redeemed ${formatMoney(amount)} + fee ${formatMoney(before.serviceFee)} from ${formatMoney(before.remainingBalance)}: "remainingBalance" reads ${formatMoney(after.remainingBalance)}, expected ${formatMoney(expected)}`,
+          after.status === status ||
+            `"status" is ${JSON.stringify(after.status)} after the redemption, expected ${status}`,
         ),
       );
     });
@@ -204,11 +243,20 @@ const redeemedAtZero = defineCheck<CertifyContext>({
     return verdict(
       flow,
       problemsOf(
-        after.remainingBalance === 0n || `"remainingBalance" reads ${formatMoney(after.remainingBalance)} after redeeming ${formatMoney(amount)} + fee ${formatMoney(before.serviceFee)} of ${formatMoney(before.remainingBalance)}, expected 0`,
+        after.remainingBalance === 0n ||
+          `"remainingBalance" reads ${formatMoney(after.remainingBalance)} after redeeming ${formatMoney(amount)} + fee ${formatMoney(before.serviceFee)} of ${formatMoney(before.remainingBalance)}, expected 0`,
         after.status === 'REDEEMED' || `"status" is ${JSON.stringify(after.status)} at zero balance, expected REDEEMED`,
       ),
     );
   },
 });
 
-export const detailChecks: readonly CheckDefinition<CertifyContext>[] = [shape, amountFormat, expirationIso, reflectsIssued, afterClaim, afterRedeem, redeemedAtZero];
+export const detailChecks: readonly CheckDefinition<CertifyContext>[] = [
+  shape,
+  amountFormat,
+  expirationIso,
+  reflectsIssued,
+  afterClaim,
+  afterRedeem,
+  redeemedAtZero,
+];

@@ -18,6 +18,7 @@ describe('detail checks catch their seeded defects', () => {
     const checks = detailChecks.filter((c) => ids.includes(c.id));
     expect(checks.map((c) => c.id).sort()).toEqual([...ids].sort());
     const results = await runChecksAgainstSandbox(checks, { defects: [defect] });
-    for (const r of results) expect({ id: r.id, status: r.status }, r.message ?? r.reason).toEqual({ id: r.id, status: 'fail' });
+    for (const r of results)
+      expect({ id: r.id, status: r.status }, r.message ?? r.reason).toEqual({ id: r.id, status: 'fail' });
   });
 });

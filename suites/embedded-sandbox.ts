@@ -23,13 +23,25 @@ export interface EmbeddedSandbox {
   close(): Promise<void>;
 }
 
-export async function startEmbeddedSandbox(options: { defects?: readonly string[]; seed?: number; serviceFee: Micro }): Promise<EmbeddedSandbox> {
+export async function startEmbeddedSandbox(options: {
+  defects?: readonly string[];
+  seed?: number;
+  serviceFee: Micro;
+}): Promise<EmbeddedSandbox> {
   const sandbox = await startSandbox({ defects: options.defects ?? [], seed: options.seed });
   try {
     const admin = createSandboxAdminClient({ adminUrl: sandbox.adminUrl, adminToken: sandbox.adminToken });
     const key = generatePrivateKey('secp256k1');
-    const merchant = await admin.createMerchant({ publicKeyPem: exportPublicKeyPem(key), keyType: 'secp256k1', name: 'harness merchant', serviceFee: options.serviceFee });
-    const secretsEnv = { [SANDBOX_SECRET_ENV.apiKey]: merchant.apiKey, [SANDBOX_SECRET_ENV.privateKey]: exportPrivateKeyPem(key) };
+    const merchant = await admin.createMerchant({
+      publicKeyPem: exportPublicKeyPem(key),
+      keyType: 'secp256k1',
+      name: 'harness merchant',
+      serviceFee: options.serviceFee,
+    });
+    const secretsEnv = {
+      [SANDBOX_SECRET_ENV.apiKey]: merchant.apiKey,
+      [SANDBOX_SECRET_ENV.privateKey]: exportPrivateKeyPem(key),
+    };
     const target = await resolveTarget(defaultSandboxTarget({ url: sandbox.url, adminUrl: sandbox.adminUrl }), {
       env: secretsEnv,
       baseDir: process.cwd(),
@@ -37,7 +49,14 @@ export async function startEmbeddedSandbox(options: { defects?: readonly string[
     });
     target.redactor.add(sandbox.adminToken, 'admin-token');
     const access = { adminUrl: sandbox.adminUrl, adminToken: sandbox.adminToken, merchantId: merchant.id };
-    return { target, admin, access, secretsEnv, urls: { url: sandbox.url, adminUrl: sandbox.adminUrl }, close: () => sandbox.close() };
+    return {
+      target,
+      admin,
+      access,
+      secretsEnv,
+      urls: { url: sandbox.url, adminUrl: sandbox.adminUrl },
+      close: () => sandbox.close(),
+    };
   } catch (err) {
     await sandbox.close();
     throw err instanceof Error ? err : new HarnessError('INTERNAL', String(err));

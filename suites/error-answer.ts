@@ -27,11 +27,13 @@ export function documentedMessageMatches(code: ApiErrorCode, message: string): b
 /** Why `res` is not the documented error `code`, or undefined when it is. */
 export function documentedErrorProblem(res: ApiResponse, code: ApiErrorCode): string | undefined {
   const body = res.json as { statusCode?: unknown; message?: unknown } | undefined;
-  if (apiCodeOf(res) !== code) return `expected statusCode ${code} ("${apiError(code).message}"), got ${describeAnswer(res)}${typeof body?.message === 'string' ? ` saying ${JSON.stringify(body.message.slice(0, 160))}` : ''}`;
+  if (apiCodeOf(res) !== code)
+    return `expected statusCode ${code} ("${apiError(code).message}"), got ${describeAnswer(res)}${typeof body?.message === 'string' ? ` saying ${JSON.stringify(body.message.slice(0, 160))}` : ''}`;
   const envelope = envelopeProblem(body);
   if (envelope !== undefined) return `the ${code} answer is not the documented error envelope: ${envelope}`;
   const message = body!.message as string;
-  if (!documentedMessageMatches(code, message)) return `the ${code} message is ${JSON.stringify(message.slice(0, 160))}, the document says "${apiError(code).message}"`;
+  if (!documentedMessageMatches(code, message))
+    return `the ${code} message is ${JSON.stringify(message.slice(0, 160))}, the document says "${apiError(code).message}"`;
   return undefined;
 }
 
@@ -44,7 +46,9 @@ export function httpStatusProblem(res: ApiResponse): string | undefined {
   const code = apiCodeOf(res);
   if (!isApiErrorCode(code)) return undefined;
   const expected = httpStatusOf(code);
-  return res.status === expected ? undefined : `statusCode ${code} came with HTTP ${res.status}, expected HTTP ${expected} (its first three digits)`;
+  return res.status === expected
+    ? undefined
+    : `statusCode ${code} came with HTTP ${res.status}, expected HTTP ${expected} (its first three digits)`;
 }
 
 /**
@@ -56,5 +60,7 @@ export function validationErrorProblem(res: ApiResponse, expectedStatus: number)
   const envelope = envelopeProblem(res.json);
   if (envelope !== undefined) return `the HTTP ${expectedStatus} answer is not the error envelope: ${envelope}`;
   const code = apiCodeOf(res);
-  return code === expectedStatus ? undefined : `"statusCode" is ${describeValue(code)}, expected ${expectedStatus} (the HTTP status, for an undocumented error)`;
+  return code === expectedStatus
+    ? undefined
+    : `"statusCode" is ${describeValue(code)}, expected ${expectedStatus} (the HTTP status, for an undocumented error)`;
 }

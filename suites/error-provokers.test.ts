@@ -5,19 +5,22 @@ import { pairProvoker, tabledPairs } from './error-provokers';
 
 describe('error provokers', () => {
   it('has one for every documented (endpoint, code) pair', () => {
-    for (const { endpoint, code } of documentedPairs()) expect(() => pairProvoker(endpoint, code), `${endpoint} ${code}`).not.toThrow();
+    for (const { endpoint, code } of documentedPairs())
+      expect(() => pairProvoker(endpoint, code), `${endpoint} ${code}`).not.toThrow();
   });
 
   it('tables no pair the document does not list', () => {
     const documented = new Set(documentedPairs().map((p) => `${p.endpoint} ${p.code}`));
-    for (const { endpoint, code } of tabledPairs()) expect(documented.has(`${endpoint} ${code}`), `${endpoint} ${code}`).toBe(true);
+    for (const { endpoint, code } of tabledPairs())
+      expect(documented.has(`${endpoint} ${code}`), `${endpoint} ${code}`).toBe(true);
   });
 
   it('needs sandbox powers exactly for the codes no outside request provokes', () => {
     for (const { endpoint, code } of documentedPairs()) {
       const { needs } = pairProvoker(endpoint, code);
       if ([4043, 4044, 4045].includes(code)) expect(needs, `${endpoint} ${code}`).toEqual(['admin']);
-      if ([4092, 4093, 4094, 4095, 5001, 5002, 5003, 5004, 5031].includes(code)) expect(needs, `${endpoint} ${code}`).toEqual(['faults']);
+      if ([4092, 4093, 4094, 4095, 5001, 5002, 5003, 5004, 5031].includes(code))
+        expect(needs, `${endpoint} ${code}`).toEqual(['faults']);
       if ([4032, 4033, 4034, 4035, 4041, 4042, 4096].includes(code)) expect(needs, `${endpoint} ${code}`).toEqual([]);
     }
   });

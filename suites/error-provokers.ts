@@ -49,11 +49,13 @@ async function redeemedVoucher(flow: Flow): Promise<ClaimedVoucher | Refused> {
   return isRefused(redeemed) ? redeemed : { voucherCode, otp: redeemed.otp };
 }
 
-const redeemWithOtp = (flow: Flow, state: ClaimedVoucher): Promise<ApiResponse> => sendRedeem(flow, { voucherCode: state.voucherCode, verificationCode: state.otp });
+const redeemWithOtp = (flow: Flow, state: ClaimedVoucher): Promise<ApiResponse> =>
+  sendRedeem(flow, { voucherCode: state.voucherCode, verificationCode: state.otp });
 
 /** The sandbox id of a handle, which only a sandbox has. */
 function sandboxId(id: string | undefined, what: string): string {
-  if (id === undefined) throw notApplicable(`${what} needs the sandbox's admin API (not provokable from outside on this target)`);
+  if (id === undefined)
+    throw notApplicable(`${what} needs the sandbox's admin API (not provokable from outside on this target)`);
   return id;
 }
 
@@ -80,7 +82,9 @@ function faultProvoker(endpoint: CodedEndpoint, code: ApiErrorCode): PairProvoke
     provoke: async (flow, state) => {
       // Any code's fault may carry a provider message; only 5031's documented message shows it.
       await flow.ctx.admin().addFault({ endpoint, kind: 'error', code, count: 1, providerMessage: PROVIDER_MESSAGE });
-      return endpoint === R ? redeemWithOtp(flow, state) : sendInitiate(flow, { voucherCode: state.voucherCode, amount: 10n * UNIT });
+      return endpoint === R
+        ? redeemWithOtp(flow, state)
+        : sendInitiate(flow, { voucherCode: state.voucherCode, amount: 10n * UNIT });
     },
   });
 }
@@ -89,8 +93,18 @@ type ProvokerTable = Readonly<Record<CodedEndpoint, Partial<Record<ApiErrorCode,
 
 const REQUEST_AND_STATE: ProvokerTable = {
   'initiate-claim': {
-    4041: single({ severity: 'high', when: 'the voucher code does not exist', arrange: async (flow) => unknownCode(flow.ctx), provoke: (flow, voucherCode) => sendInitiate(flow, { voucherCode, amount: UNIT }) }),
-    4042: single({ severity: 'critical', when: 'the voucher was spent to zero (REDEEMED)', arrange: redeemedVoucher, provoke: (flow, state) => sendInitiate(flow, { voucherCode: state.voucherCode }) }),
+    4041: single({
+      severity: 'high',
+      when: 'the voucher code does not exist',
+      arrange: async (flow) => unknownCode(flow.ctx),
+      provoke: (flow, voucherCode) => sendInitiate(flow, { voucherCode, amount: UNIT }),
+    }),
+    4042: single({
+      severity: 'critical',
+      when: 'the voucher was spent to zero (REDEEMED)',
+      arrange: redeemedVoucher,
+      provoke: (flow, state) => sendInitiate(flow, { voucherCode: state.voucherCode }),
+    }),
     // DESIGN.md › Balance reservation: available = remainingBalance − Σ pending claims. Half the
     // balance is reserved first, so a target that forgets reservations fails too.
     4091: varied({
@@ -109,7 +123,8 @@ const REQUEST_AND_STATE: ProvokerTable = {
       },
       inputs: fc.bigInt({ min: 1n, max: 1_000n * UNIT }),
       numRuns: 10,
-      provoke: (flow, state, excess) => sendInitiate(flow, { voucherCode: state.voucherCode, amount: state.available + excess }),
+      provoke: (flow, state, excess) =>
+        sendInitiate(flow, { voucherCode: state.voucherCode, amount: state.available + excess }),
     }),
   },
   'redeem-gift': {
@@ -119,12 +134,19 @@ const REQUEST_AND_STATE: ProvokerTable = {
       when: 'the voucher is restricted to another merchant',
       arrange: async (flow) => {
         const owner = await flow.ctx.otherMerchant();
-        const voucherCode = await flow.ctx.voucher({ restrictedMerchantId: sandboxId(owner.id, 'a voucher restricted to another merchant') });
+        const voucherCode = await flow.ctx.voucher({
+          restrictedMerchantId: sandboxId(owner.id, 'a voucher restricted to another merchant'),
+        });
         return claimedVoucher(flow, voucherCode, 10n * UNIT);
       },
       provoke: redeemWithOtp,
     }),
-    4032: single({ severity: 'critical', when: 'the voucher was spent to zero (REDEEMED)', arrange: redeemedVoucher, provoke: redeemWithOtp }),
+    4032: single({
+      severity: 'critical',
+      when: 'the voucher was spent to zero (REDEEMED)',
+      arrange: redeemedVoucher,
+      provoke: redeemWithOtp,
+    }),
     4033: single({
       severity: 'critical',
       when: 'the body has no verificationCode',
@@ -135,7 +157,13 @@ const REQUEST_AND_STATE: ProvokerTable = {
       },
       provoke: (flow, voucherCode) => sendRedeem(flow, { voucherCode }),
     }),
-    4034: single({ severity: 'critical', when: 'no claim is pending on the voucher', arrange: (flow) => flow.ctx.voucher(), provoke: (flow, voucherCode) => sendRedeem(flow, { voucherCode, verificationCode: randomDigits(flow.ctx.random, 6) }) }),
+    4034: single({
+      severity: 'critical',
+      when: 'no claim is pending on the voucher',
+      arrange: (flow) => flow.ctx.voucher(),
+      provoke: (flow, voucherCode) =>
+        sendRedeem(flow, { voucherCode, verificationCode: randomDigits(flow.ctx.random, 6) }),
+    }),
     // Any other six digits than the claim's OTP; few runs, since a real target may lock a claim after some wrong tries.
     4035: varied({
       severity: 'critical',
@@ -143,16 +171,27 @@ const REQUEST_AND_STATE: ProvokerTable = {
       arrange: async (flow) => claimedVoucher(flow, await flow.ctx.voucher()),
       inputs: fc.integer({ min: 1, max: 999_999 }),
       numRuns: 5,
-      provoke: (flow, state, offset) => sendRedeem(flow, { voucherCode: state.voucherCode, verificationCode: String((Number(state.otp) + offset) % 1_000_000).padStart(6, '0') }),
+      provoke: (flow, state, offset) =>
+        sendRedeem(flow, {
+          voucherCode: state.voucherCode,
+          verificationCode: String((Number(state.otp) + offset) % 1_000_000).padStart(6, '0'),
+        }),
     }),
     4036: single({
       needs: ['admin'],
       severity: 'critical',
       when: 'the voucher is past its expiration date',
-      arrange: async (flow) => claimedVoucher(flow, await flow.ctx.voucher({ expirationDate: '2020-01-01T00:00:00.000Z' }), 10n * UNIT),
+      arrange: async (flow) =>
+        claimedVoucher(flow, await flow.ctx.voucher({ expirationDate: '2020-01-01T00:00:00.000Z' }), 10n * UNIT),
       provoke: redeemWithOtp,
     }),
-    4041: single({ severity: 'high', when: 'the voucher code does not exist', arrange: async (flow) => unknownCode(flow.ctx), provoke: (flow, voucherCode) => sendRedeem(flow, { voucherCode, verificationCode: randomDigits(flow.ctx.random, 6) }) }),
+    4041: single({
+      severity: 'high',
+      when: 'the voucher code does not exist',
+      arrange: async (flow) => unknownCode(flow.ctx),
+      provoke: (flow, voucherCode) =>
+        sendRedeem(flow, { voucherCode, verificationCode: randomDigits(flow.ctx.random, 6) }),
+    }),
     // A removed merchant's token still verifies (sandbox/README.md), so its redemption reaches 4043.
     4043: single({
       needs: ['admin'],
@@ -205,7 +244,10 @@ const REQUEST_AND_STATE: ProvokerTable = {
         const voucherCode = await flow.ctx.voucher();
         const detail = await detailStep(flow, voucherCode);
         if (isRefused(detail)) return detail;
-        if (detail.serviceFee === 0n) throw notApplicable('the merchant\'s service fee is 0, so amount + fee never exceeds the balance a claim can reserve: 4096 is not provokable from outside on this target');
+        if (detail.serviceFee === 0n)
+          throw notApplicable(
+            "the merchant's service fee is 0, so amount + fee never exceeds the balance a claim can reserve: 4096 is not provokable from outside on this target",
+          );
         return claimedVoucher(flow, voucherCode);
       },
       provoke: redeemWithOtp,
@@ -215,12 +257,16 @@ const REQUEST_AND_STATE: ProvokerTable = {
 
 /** The provoker of every documented pair: the table above, and fault injection for the codes only a fault can cause. */
 export function pairProvoker(endpoint: CodedEndpoint, code: ApiErrorCode): PairProvoker {
-  const provoker = REQUEST_AND_STATE[endpoint][code] ?? (apiError(code).provocation === 'fault' ? faultProvoker(endpoint, code) : undefined);
-  if (provoker === undefined) throw new HarnessError('INTERNAL', `no provoker for ${endpoint} ${code}: add one to suites/error-provokers.ts`);
+  const provoker =
+    REQUEST_AND_STATE[endpoint][code] ??
+    (apiError(code).provocation === 'fault' ? faultProvoker(endpoint, code) : undefined);
+  if (provoker === undefined)
+    throw new HarnessError('INTERNAL', `no provoker for ${endpoint} ${code}: add one to suites/error-provokers.ts`);
   return provoker;
 }
 
 /** For the test that every table entry is a documented pair. */
 export const tabledPairs = (): { endpoint: CodedEndpoint; code: ApiErrorCode }[] =>
-  (Object.entries(REQUEST_AND_STATE) as [CodedEndpoint, Partial<Record<ApiErrorCode, PairProvoker>>][]).flatMap(([endpoint, codes]) => Object.keys(codes).map((code) => ({ endpoint, code: Number(code) as ApiErrorCode })));
-
+  (Object.entries(REQUEST_AND_STATE) as [CodedEndpoint, Partial<Record<ApiErrorCode, PairProvoker>>][]).flatMap(
+    ([endpoint, codes]) => Object.keys(codes).map((code) => ({ endpoint, code: Number(code) as ApiErrorCode })),
+  );

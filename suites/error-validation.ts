@@ -19,25 +19,50 @@ import { httpProperty } from './http-property';
 import { freshKey, newFlow, sendPost } from './merchant-steps';
 import type { Flow } from './merchant-steps';
 
-const SOURCE: CheckSource = { doc: 'DESIGN.md', section: 'Behaviour where the seeds are silent › Authentication failures (validation errors → HTTP 400); Error envelope' };
+const SOURCE: CheckSource = {
+  doc: 'DESIGN.md',
+  section:
+    'Behaviour where the seeds are silent › Authentication failures (validation errors → HTTP 400); Error envelope',
+};
 
 const ENDPOINT_IDS: readonly CodedEndpoint[] = ['initiate-claim', 'redeem-gift'];
 
 /** A body the endpoint would accept but for the field under test (amounts in JSON numbers, as documented). */
 function validBody(endpoint: CodedEndpoint, voucherCode: string): Record<string, unknown> {
   const common = { voucherCode, idempotencyKey: freshKey(), metadata: '{}' };
-  return endpoint === 'initiate-claim' ? { ...common, amount: 1 } : { ...common, verificationCode: '123456', msisdn: '251911000000' };
+  return endpoint === 'initiate-claim'
+    ? { ...common, amount: 1 }
+    : { ...common, verificationCode: '123456', msisdn: '251911000000' };
 }
 
-async function judgeRefusal(flow: Flow, endpoint: CodedEndpoint, body: string, what: string): Promise<{ problem: string | undefined; evidence: Evidence[] }> {
+async function judgeRefusal(
+  flow: Flow,
+  endpoint: CodedEndpoint,
+  body: string,
+  what: string,
+): Promise<{ problem: string | undefined; evidence: Evidence[] }> {
   const res = await sendPost(flow, endpoint, body);
   const problem = validationErrorProblem(res, flow.ctx.expectations.validationErrorStatus);
-  return { problem: problem === undefined ? undefined : `${endpoint} with ${what}: ${problem}`, evidence: [evidenceOf(`${endpoint} with ${what}`, res)] };
+  return {
+    problem: problem === undefined ? undefined : `${endpoint} with ${what}: ${problem}`,
+    evidence: [evidenceOf(`${endpoint} with ${what}`, res)],
+  };
 }
 
 /** A validation check: on a real voucher, so that the one field under test is all that is wrong. */
-function validationCheck(def: { id: string; title: string; severity: Severity; run(ctx: CertifyContext, flow: Flow, voucherCode: string): Promise<CheckOutcome> }): CheckDefinition<CertifyContext> {
-  return defineCheck<CertifyContext>({ ...def, area: 'errors', source: SOURCE, basis: 'assumption', run: async (ctx) => def.run(ctx, newFlow(ctx), await ctx.voucher()) });
+function validationCheck(def: {
+  id: string;
+  title: string;
+  severity: Severity;
+  run(ctx: CertifyContext, flow: Flow, voucherCode: string): Promise<CheckOutcome>;
+}): CheckDefinition<CertifyContext> {
+  return defineCheck<CertifyContext>({
+    ...def,
+    area: 'errors',
+    source: SOURCE,
+    basis: 'assumption',
+    run: async (ctx) => def.run(ctx, newFlow(ctx), await ctx.voucher()),
+  });
 }
 
 /**
@@ -45,7 +70,9 @@ function validationCheck(def: { id: string; title: string; severity: Severity; r
  * documented 4033) nor idempotencyKey (the idempotency area checks it, with its own expectation).
  */
 const MISSABLE = ENDPOINT_IDS.flatMap((endpoint) =>
-  ENDPOINTS[endpoint].body.filter((f) => f.required && f.name !== 'verificationCode' && f.name !== 'idempotencyKey').map((field) => ({ endpoint, field: field.name })),
+  ENDPOINTS[endpoint].body
+    .filter((f) => f.required && f.name !== 'verificationCode' && f.name !== 'idempotencyKey')
+    .map((field) => ({ endpoint, field: field.name })),
 );
 
 const missingField = validationCheck({
@@ -64,7 +91,9 @@ const missingField = validationCheck({
         evidence.push(...verdict.evidence);
       }
     }
-    return failures.length === 0 ? pass(`${MISSABLE.length} missing fields refused`) : fail(failures.join('; '), evidence);
+    return failures.length === 0
+      ? pass(`${MISSABLE.length} missing fields refused`)
+      : fail(failures.join('; '), evidence);
   },
 });
 
@@ -75,19 +104,31 @@ function wrongValue(type: FieldType): fc.Arbitrary<unknown> {
     fc.array(fc.integer({ min: 0, max: 9 }), { maxLength: 2 }),
     fc.dictionary(fc.stringMatching(/^[a-z]{1,4}$/), fc.integer({ min: 0, max: 9 }), { maxKeys: 2 }),
   ];
-  return type === 'string' ? fc.oneof(fc.integer({ min: 0, max: 999_999 }), ...others) : fc.oneof(fc.integer({ min: 1, max: 500 }).map(String), ...others);
+  return type === 'string'
+    ? fc.oneof(fc.integer({ min: 0, max: 999_999 }), ...others)
+    : fc.oneof(fc.integer({ min: 1, max: 500 }).map(String), ...others);
 }
 
-const TYPED_FIELDS: readonly { endpoint: CodedEndpoint; field: BodyField }[] = ENDPOINT_IDS.flatMap((endpoint) => ENDPOINTS[endpoint].body.map((field) => ({ endpoint, field })));
+const TYPED_FIELDS: readonly { endpoint: CodedEndpoint; field: BodyField }[] = ENDPOINT_IDS.flatMap((endpoint) =>
+  ENDPOINTS[endpoint].body.map((field) => ({ endpoint, field })),
+);
 
 const wrongType = validationCheck({
   id: 'err.validation.wrong-type',
-  title: 'A body field of the wrong JSON type (number for string, string for number, boolean, array, object) is refused with HTTP 400 in the error envelope',
+  title:
+    'A body field of the wrong JSON type (number for string, string for number, boolean, array, object) is refused with HTTP 400 in the error envelope',
   severity: 'high',
   async run(ctx, flow, voucherCode) {
-    const cases = fc.constantFrom(...TYPED_FIELDS).chain(({ endpoint, field }) => wrongValue(field.type).map((value) => ({ endpoint, field: field.name, value })));
+    const cases = fc
+      .constantFrom(...TYPED_FIELDS)
+      .chain(({ endpoint, field }) => wrongValue(field.type).map((value) => ({ endpoint, field: field.name, value })));
     return httpProperty(ctx, cases, { numRuns: 30 }, ({ endpoint, field, value }) =>
-      judgeRefusal(flow, endpoint, JSON.stringify({ ...validBody(endpoint, voucherCode), [field]: value }), `"${field}": ${JSON.stringify(value)}`),
+      judgeRefusal(
+        flow,
+        endpoint,
+        JSON.stringify({ ...validBody(endpoint, voucherCode), [field]: value }),
+        `"${field}": ${JSON.stringify(value)}`,
+      ),
     );
   },
 });
@@ -96,7 +137,9 @@ const wrongType = validationCheck({
 const badAmount: fc.Arbitrary<string> = fc.oneof(
   fc.bigInt({ min: 1n, max: 10n ** 12n }).map((micro) => `-${moneyToDecimalLiteral(micro)}`),
   fc.constantFrom('1e999', '-1e999', '1E400'),
-  fc.tuple(fc.integer({ min: 0, max: 1000 }), fc.stringMatching(/^\d{6}\d{0,2}[1-9]$/)).map(([units, places]) => `${units}.${places}`),
+  fc
+    .tuple(fc.integer({ min: 0, max: 1000 }), fc.stringMatching(/^\d{6}\d{0,2}[1-9]$/))
+    .map(([units, places]) => `${units}.${places}`),
 );
 
 const AMOUNT_SLOT = '"__amount__"';
@@ -106,11 +149,19 @@ const badAmountCheck = validationCheck({
   title: 'A negative, non-finite or finer-than-6-places amount is refused with HTTP 400 in the error envelope',
   severity: 'critical',
   async run(ctx, flow, voucherCode) {
-    return httpProperty(ctx, badAmount, { numRuns: 25, examples: ['-1', '-0.000001', '1e999', '0.0000001'] }, (literal) => {
-      // Spliced in as text: JSON.stringify cannot write 1e999, and the server must see the digits as sent.
-      const body = JSON.stringify({ ...validBody('initiate-claim', voucherCode), amount: '__amount__' }).replace(AMOUNT_SLOT, literal);
-      return judgeRefusal(flow, 'initiate-claim', body, `"amount": ${literal}`);
-    });
+    return httpProperty(
+      ctx,
+      badAmount,
+      { numRuns: 25, examples: ['-1', '-0.000001', '1e999', '0.0000001'] },
+      (literal) => {
+        // Spliced in as text: JSON.stringify cannot write 1e999, and the server must see the digits as sent.
+        const body = JSON.stringify({ ...validBody('initiate-claim', voucherCode), amount: '__amount__' }).replace(
+          AMOUNT_SLOT,
+          literal,
+        );
+        return judgeRefusal(flow, 'initiate-claim', body, `"amount": ${literal}`);
+      },
+    );
   },
 });
 

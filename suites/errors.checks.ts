@@ -103,7 +103,8 @@ const httpStatusCheck = defineCheck<CertifyContext>({
     }
     if (checked === 0) return skip('no documented code is provokable on this target');
     const more = failures.length > 3 ? `; and ${failures.length - 3} more` : '';
-    if (failures.length > 0) return fail(`${failures.length} of ${checked} pairs: ${failures.slice(0, 3).join('; ')}${more}`, evidence);
+    if (failures.length > 0)
+      return fail(`${failures.length} of ${checked} pairs: ${failures.slice(0, 3).join('; ')}${more}`, evidence);
     return pass(`${checked} of ${documentedPairs().length} pairs provoked`);
   },
 });

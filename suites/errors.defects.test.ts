@@ -27,6 +27,7 @@ describe('errors checks catch their seeded defects', () => {
     const checks = errorsChecks.filter((c) => ids.includes(c.id));
     expect(checks.map((c) => c.id).sort()).toEqual([...ids].sort());
     const results = await runChecksAgainstSandbox(checks, { defects: [defect] });
-    for (const r of results) expect({ id: r.id, status: r.status }, r.message ?? r.reason).toEqual({ id: r.id, status: 'fail' });
+    for (const r of results)
+      expect({ id: r.id, status: r.status }, r.message ?? r.reason).toEqual({ id: r.id, status: 'fail' });
   });
 });

@@ -20,7 +20,12 @@ export interface HttpPropertyOptions<T> {
   readonly examples?: readonly T[];
 }
 
-export async function httpProperty<T>(ctx: CertifyContext, inputs: fc.Arbitrary<T>, options: HttpPropertyOptions<T>, judge: (input: T) => Promise<CaseVerdict>): Promise<CheckOutcome> {
+export async function httpProperty<T>(
+  ctx: CertifyContext,
+  inputs: fc.Arbitrary<T>,
+  options: HttpPropertyOptions<T>,
+  judge: (input: T) => Promise<CaseVerdict>,
+): Promise<CheckOutcome> {
   let evidence: readonly Evidence[] = [];
   // fast-check counts any throw as a failing case; a broken harness or a target that cannot run
   // the case (CHECK_NOT_APPLICABLE) must instead reach runCheck, as an error or a skip.

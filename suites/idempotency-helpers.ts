@@ -20,22 +20,29 @@ import type { CertifyContext } from './context';
 import { evidenceOf } from './evidence';
 import { apiCodeOf } from './api-answer';
 
-export const IDEMPOTENCY_ASSUMPTION = { doc: 'DESIGN.md', section: 'Behaviour where the seeds are silent › Idempotency' } as const;
+export const IDEMPOTENCY_ASSUMPTION = {
+  doc: 'DESIGN.md',
+  section: 'Behaviour where the seeds are silent › Idempotency',
+} as const;
 
 /**
  * A key for `purpose`, seeded so runs replay. The prefix keeps it apart from other areas' keys:
  * under certify every area's context draws from the same seed, for the same merchant.
  */
-export const keyFor = (ctx: CertifyContext, purpose: string): string => newIdempotencyKey(ctx.random, `idem-${purpose}`);
-
+export const keyFor = (ctx: CertifyContext, purpose: string): string =>
+  newIdempotencyKey(ctx.random, `idem-${purpose}`);
 
 /** The envelope's statusCode (4091…), if the answer has one. */
 
-export const outcomeOf = (res: ApiResponse): string => `HTTP ${res.status}${typeof apiCodeOf(res) === 'number' ? ` (statusCode ${String(apiCodeOf(res))})` : ''}`;
+export const outcomeOf = (res: ApiResponse): string =>
+  `HTTP ${res.status}${typeof apiCodeOf(res) === 'number' ? ` (statusCode ${String(apiCodeOf(res))})` : ''}`;
 
 /** A claim on the initiate path the target file names (the documents disagree on it). */
-export const initiate = (ctx: CertifyContext, client: MerchantClient, input: InitiateClaimInput): Promise<ApiResponse> =>
-  client.initiateClaim(input, { path: ctx.target.config.initiatePath });
+export const initiate = (
+  ctx: CertifyContext,
+  client: MerchantClient,
+  input: InitiateClaimInput,
+): Promise<ApiResponse> => client.initiateClaim(input, { path: ctx.target.config.initiatePath });
 
 /** `perMille` thousandths of `amount`, at least one micro-unit. */
 export const share = (amount: Micro, perMille: number): Micro => {
@@ -55,8 +62,14 @@ export async function balanceOf(client: MerchantClient, voucherCode: string): Pr
 }
 
 /** A voucher nobody else touches: made to order (`amount`) on a sandbox, the next fixture elsewhere; its balance as the target reports it. */
-export async function voucherToWorkOn(ctx: CertifyContext, client: MerchantClient, amount?: Micro): Promise<{ code: string } & VoucherBalance> {
-  const code = ctx.powers.has('admin') ? await ctx.voucher(amount === undefined ? undefined : { amount }) : await ctx.voucher();
+export async function voucherToWorkOn(
+  ctx: CertifyContext,
+  client: MerchantClient,
+  amount?: Micro,
+): Promise<{ code: string } & VoucherBalance> {
+  const code = ctx.powers.has('admin')
+    ? await ctx.voucher(amount === undefined ? undefined : { amount })
+    : await ctx.voucher();
   return { code, ...(await balanceOf(client, code)) };
 }
 
@@ -66,7 +79,12 @@ export async function smsSince(ctx: CertifyContext, voucherCode: string, before:
 }
 
 /** Whether the rest of the balance can still be reserved: what a claim repeated with its key must leave. */
-export async function claimRest(ctx: CertifyContext, client: MerchantClient, voucherCode: string, amount: Micro): Promise<ApiResponse> {
+export async function claimRest(
+  ctx: CertifyContext,
+  client: MerchantClient,
+  voucherCode: string,
+  amount: Micro,
+): Promise<ApiResponse> {
   return initiate(ctx, client, { voucherCode, amount, idempotencyKey: keyFor(ctx, 'rest'), metadata: '{}' });
 }
 
@@ -75,12 +93,20 @@ export async function claimRest(ctx: CertifyContext, client: MerchantClient, vou
  * many connections open as there are claims (concurrent detail reads), so that neither signing
  * nor connection set-up spreads the claims out in time.
  */
-export async function initiateBurst(ctx: CertifyContext, client: MerchantClient, key: PrivateKey, voucherCode: string, bodies: readonly string[]): Promise<ApiResponse[]> {
+export async function initiateBurst(
+  ctx: CertifyContext,
+  client: MerchantClient,
+  key: PrivateKey,
+  voucherCode: string,
+  bodies: readonly string[],
+): Promise<ApiResponse[]> {
   await client.login();
   await Promise.all(bodies.map(() => client.voucherDetail(voucherCode)));
   const path = endpointPath(ctx.target.config.initiatePath);
   const signed = bodies.map((body) => ({ body, signature: signBody(key, body).signature }));
-  return Promise.all(signed.map(({ body, signature }) => client.send({ method: 'POST', path, body, sign: { signature } })));
+  return Promise.all(
+    signed.map(({ body, signature }) => client.send({ method: 'POST', path, body, sign: { signature } })),
+  );
 }
 
 /** Thrown by `refute`: what a scenario or a property run found wrong. */

@@ -31,7 +31,11 @@ export interface Flow {
   readonly trail: Evidence[];
 }
 
-export const newFlow = (ctx: CertifyContext, client: MerchantClient = ctx.merchant.client()): Flow => ({ ctx, client, trail: [] });
+export const newFlow = (ctx: CertifyContext, client: MerchantClient = ctx.merchant.client()): Flow => ({
+  ctx,
+  client,
+  trail: [],
+});
 
 /** A step that did not go as the documents say; the check ends with `refused` as its outcome. */
 export interface Refused {
@@ -45,15 +49,18 @@ export function refusedStep(flow: Flow, why: string): Refused {
 }
 
 /** A property case that could not be arranged fails with that reason and its exchanges. */
-export const refusedCase = (flow: Flow, step: Refused): { problem: string; evidence: readonly Evidence[] } => ({ problem: step.why, evidence: [...flow.trail] });
+export const refusedCase = (flow: Flow, step: Refused): { problem: string; evidence: readonly Evidence[] } => ({
+  problem: step.why,
+  evidence: [...flow.trail],
+});
 
-export const isRefused = (value: unknown): value is Refused => typeof value === 'object' && value !== null && 'refused' in value;
+export const isRefused = (value: unknown): value is Refused =>
+  typeof value === 'object' && value !== null && 'refused' in value;
 
 export const describeAnswer = (res: ApiResponse): string => {
   const code = apiCodeOf(res);
   return `HTTP ${res.status}${typeof code === 'number' ? ` with statusCode ${code}` : ''}`;
 };
-
 
 // ---- raw requests ---------------------------------------------------------------------------
 
@@ -69,7 +76,10 @@ export function sendInitiate(flow: Flow, input: { voucherCode: string; amount?: 
 }
 
 /** redeem-gift; without `verificationCode` the field is left out of the body (4033). */
-export function sendRedeem(flow: Flow, input: { voucherCode: string; verificationCode?: string }): Promise<ApiResponse> {
+export function sendRedeem(
+  flow: Flow,
+  input: { voucherCode: string; verificationCode?: string },
+): Promise<ApiResponse> {
   const { voucherCode, verificationCode } = input;
   const idempotencyKey = freshKey();
   const body =
@@ -89,7 +99,10 @@ export function sendDetail(flow: Flow, voucherCode: string): Promise<ApiResponse
 export function expectSuccess(flow: Flow, what: string, res: ApiResponse): Refused | undefined {
   flow.trail.push(evidenceOf(what, res));
   if (succeeded(res)) return undefined;
-  return refusedStep(flow, `could not arrange the case: ${what} answered ${describeAnswer(res)}, expected HTTP 200 with "success": true`);
+  return refusedStep(
+    flow,
+    `could not arrange the case: ${what} answered ${describeAnswer(res)}, expected HTTP 200 with "success": true`,
+  );
 }
 
 export interface Claim {
@@ -106,7 +119,11 @@ export async function claim(flow: Flow, voucherCode: string, amount?: Micro): Pr
 }
 
 /** A claim of `amount` and its redemption, both of which must succeed; gives the OTP that did it. */
-export async function claimAndRedeem(flow: Flow, voucherCode: string, amount: Micro): Promise<{ otp: string } | Refused> {
+export async function claimAndRedeem(
+  flow: Flow,
+  voucherCode: string,
+  amount: Micro,
+): Promise<{ otp: string } | Refused> {
   const claimed = await claim(flow, voucherCode, amount);
   if (isRefused(claimed)) return claimed;
   const otp = await claimed.otp();

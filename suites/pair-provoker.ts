@@ -42,10 +42,14 @@ export interface ProvokerSpec<S> {
   arrange(flow: Flow): Promise<S | Refused>;
 }
 
-const unarranged = (step: Refused, options: RunOptions): CheckOutcome => (options.skipUnarranged ? skip(step.why) : step.refused);
+const unarranged = (step: Refused, options: RunOptions): CheckOutcome =>
+  options.skipUnarranged ? skip(step.why) : step.refused;
 
 /** Arranges the case, then lets `provoke` send and judge; a case that could not be arranged ends there. */
-function arrangedFirst<S>(spec: ProvokerSpec<S>, provoke: (flow: Flow, state: S, judge: AnswerJudge, options: RunOptions) => Promise<CheckOutcome>): PairProvoker {
+function arrangedFirst<S>(
+  spec: ProvokerSpec<S>,
+  provoke: (flow: Flow, state: S, judge: AnswerJudge, options: RunOptions) => Promise<CheckOutcome>,
+): PairProvoker {
   return {
     needs: spec.needs ?? [],
     severity: spec.severity,
@@ -59,10 +63,15 @@ function arrangedFirst<S>(spec: ProvokerSpec<S>, provoke: (flow: Flow, state: S,
 }
 
 /** The verdict on one provoking answer, with the arranging exchanges before it as evidence. */
-const judged = (flow: Flow, res: ApiResponse, judge: AnswerJudge): CaseVerdict => ({ problem: judge(res), evidence: [...flow.trail, evidenceOf('the provoking request', res)] });
+const judged = (flow: Flow, res: ApiResponse, judge: AnswerJudge): CaseVerdict => ({
+  problem: judge(res),
+  evidence: [...flow.trail, evidenceOf('the provoking request', res)],
+});
 
 /** One provoking request. */
-export function single<S>(spec: ProvokerSpec<S> & { provoke(flow: Flow, state: S): Promise<ApiResponse> }): PairProvoker {
+export function single<S>(
+  spec: ProvokerSpec<S> & { provoke(flow: Flow, state: S): Promise<ApiResponse> },
+): PairProvoker {
   return arrangedFirst(spec, async (flow, state, judge) => {
     const { problem, evidence } = judged(flow, await spec.provoke(flow, state), judge);
     return problem === undefined ? pass() : fail(problem, evidence);
@@ -70,8 +79,19 @@ export function single<S>(spec: ProvokerSpec<S> & { provoke(flow: Flow, state: S
 }
 
 /** A provoking request per generated input, on one arranged case (a property over, say, the excess amount). */
-export function varied<S, I>(spec: ProvokerSpec<S> & { inputs: fc.Arbitrary<I>; numRuns: number; provoke(flow: Flow, state: S, input: I): Promise<ApiResponse> }): PairProvoker {
+export function varied<S, I>(
+  spec: ProvokerSpec<S> & {
+    inputs: fc.Arbitrary<I>;
+    numRuns: number;
+    provoke(flow: Flow, state: S, input: I): Promise<ApiResponse>;
+  },
+): PairProvoker {
   return arrangedFirst(spec, (flow, state, judge, options) =>
-    httpProperty(flow.ctx, spec.inputs, { numRuns: Math.min(spec.numRuns, options.maxRuns ?? spec.numRuns) }, async (input) => judged(flow, await spec.provoke(flow, state, input), judge)),
+    httpProperty(
+      flow.ctx,
+      spec.inputs,
+      { numRuns: Math.min(spec.numRuns, options.maxRuns ?? spec.numRuns) },
+      async (input) => judged(flow, await spec.provoke(flow, state, input), judge),
+    ),
   );
 }

@@ -12,4 +12,14 @@ import { stateMachineChecks } from './state-machine.checks';
 import { contradictionChecks } from './contradictions.checks';
 
 export const registry = createRegistry<CertifyContext>();
-registry.register(...authChecks, ...signatureChecks, ...canonicalChecks, ...replayChecks, ...idempotencyChecks, ...errorsChecks, ...detailChecks, ...stateMachineChecks, ...contradictionChecks);
+registry.register(
+  ...authChecks,
+  ...signatureChecks,
+  ...canonicalChecks,
+  ...replayChecks,
+  ...idempotencyChecks,
+  ...errorsChecks,
+  ...detailChecks,
+  ...stateMachineChecks,
+  ...contradictionChecks,
+);

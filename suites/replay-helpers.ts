@@ -45,13 +45,22 @@ async function sandboxOffsetMs(ctx: CertifyContext): Promise<number> {
   const { clock } = await ctx.admin().state();
   const after = Date.now();
   const at = typeof clock === 'string' ? Date.parse(clock) : Number.NaN;
-  if (!Number.isFinite(at)) throw new HarnessError('TARGET_MALFORMED_RESPONSE', `sandbox admin /state "clock" expected an ISO 8601 time, got ${describeValue(clock)}`);
+  if (!Number.isFinite(at))
+    throw new HarnessError(
+      'TARGET_MALFORMED_RESPONSE',
+      `sandbox admin /state "clock" expected an ISO 8601 time, got ${describeValue(clock)}`,
+    );
   return at - (before + after) / 2;
 }
 
 export async function serverClock(ctx: CertifyContext): Promise<ServerClock> {
   if (!ctx.powers.has('clock')) {
-    return { nowMs: Date.now, basis: "skews were measured against this machine's clock: the target has no admin clock, so keep this machine synchronised (NTP)", resync: async () => false };
+    return {
+      nowMs: Date.now,
+      basis:
+        "skews were measured against this machine's clock: the target has no admin clock, so keep this machine synchronised (NTP)",
+      resync: async () => false,
+    };
   }
   let offset = await sandboxOffsetMs(ctx);
   return {
@@ -74,7 +83,8 @@ async function awayFromSecondBoundary(clock: ServerClock): Promise<void> {
   await sleep((into < SAFE_PART_OF_SECOND.from ? 0 : 1000) + SAFE_PART_OF_SECOND.from + 10 - into);
 }
 
-export const describeSkew = (skew: number): string => (skew === 0 ? 'equal to the server clock' : `${Math.abs(skew)} s ${skew < 0 ? 'behind' : 'ahead of'} the server clock`);
+export const describeSkew = (skew: number): string =>
+  skew === 0 ? 'equal to the server clock' : `${Math.abs(skew)} s ${skew < 0 ? 'behind' : 'ahead of'} the server clock`;
 
 export interface ProbeRequest {
   readonly method?: 'GET' | 'POST';
@@ -107,11 +117,15 @@ export interface PartnerProbe {
 /** The API key the string-to-sign may name: the target's own on a partner target; the sandbox's partners use the default template, which does not. */
 function apiKeyForTemplate(ctx: CertifyContext, handle: PartnerHandle): string {
   if (ctx.target.config.profile === 'partner') return ctx.target.apiKey;
-  if (handle.signingTemplate.includes('{apiKey}')) throw notApplicable('the partner signing template signs the API key, which this harness does not hand to checks');
+  if (handle.signingTemplate.includes('{apiKey}'))
+    throw notApplicable('the partner signing template signs the API key, which this harness does not hand to checks');
   return '';
 }
 
-export async function openPartnerProbe(ctx: CertifyContext, options: { reservedBalance?: Micro } = {}): Promise<PartnerProbe> {
+export async function openPartnerProbe(
+  ctx: CertifyContext,
+  options: { reservedBalance?: Micro } = {},
+): Promise<PartnerProbe> {
   const handle = await ctx.partner(options);
   const clock = await serverClock(ctx);
   const window = ctx.expectations.replayWindowSeconds;
@@ -125,7 +139,13 @@ export async function openPartnerProbe(ctx: CertifyContext, options: { reservedB
     if (Math.abs(Math.abs(skew) - window) <= 1) await awayFromSecondBoundary(clock);
     skewMs = skew * 1000;
     const { method = 'GET', path = PARTNER_ACCOUNT_PATH, body, headers, idempotencyKey } = request;
-    return client.send({ method, path, ...(body === undefined ? {} : { body }), ...(headers === undefined ? {} : { headers }), ...(idempotencyKey === undefined ? {} : { idempotencyKey }) });
+    return client.send({
+      method,
+      path,
+      ...(body === undefined ? {} : { body }),
+      ...(headers === undefined ? {} : { headers }),
+      ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+    });
   }
 
   async function send(request: ProbeRequest = {}, expect?: (status: number) => boolean): Promise<ApiResponse> {
@@ -136,7 +156,10 @@ export async function openPartnerProbe(ctx: CertifyContext, options: { reservedB
   }
 
   const baseline = await send({}, isAccepted);
-  if (baseline.status === 404) throw notApplicable(`the target has no partner GET ${PARTNER_ACCOUNT_PATH} (an endpoint of the sandbox's own; the onboarding document names none), so the partner rules cannot be observed`);
+  if (baseline.status === 404)
+    throw notApplicable(
+      `the target has no partner GET ${PARTNER_ACCOUNT_PATH} (an endpoint of the sandbox's own; the onboarding document names none), so the partner rules cannot be observed`,
+    );
   // The signature covers the path as the server sees it: the base URL's and the request's.
   const signedPath = new URL(baseline.exchange.url).pathname;
   const apiKey = apiKeyForTemplate(ctx, handle);
@@ -148,7 +171,14 @@ export async function openPartnerProbe(ctx: CertifyContext, options: { reservedB
     nowSeconds,
     send,
     stamped(sent, signedFor) {
-      const signed = renderSigningTemplate(handle.signingTemplate, { timestamp: signedFor, method: 'GET', path: signedPath, body: '', apiKey, idempotencyKey: '' });
+      const signed = renderSigningTemplate(handle.signingTemplate, {
+        timestamp: signedFor,
+        method: 'GET',
+        path: signedPath,
+        body: '',
+        apiKey,
+        idempotencyKey: '',
+      });
       return send({ headers: { 'x-timestamp': sent, 'x-signature': signMessage(handle.key, signed) } });
     },
   };
@@ -158,10 +188,17 @@ export async function openPartnerProbe(ctx: CertifyContext, options: { reservedB
  * Runs `body` with a probe whose correct baseline request was accepted; a refused baseline is the
  * target's failure (a well-formed, current request must pass), reported as such.
  */
-export async function withPartnerProbe(ctx: CertifyContext, body: (probe: PartnerProbe) => Promise<CheckOutcome>, options: { reservedBalance?: Micro } = {}): Promise<CheckOutcome> {
+export async function withPartnerProbe(
+  ctx: CertifyContext,
+  body: (probe: PartnerProbe) => Promise<CheckOutcome>,
+  options: { reservedBalance?: Micro } = {},
+): Promise<CheckOutcome> {
   const probe = await openPartnerProbe(ctx, options);
   if (!isAccepted(probe.baseline.status)) {
-    return fail(`a correctly signed partner request with X-Timestamp equal to the server clock was refused with HTTP ${probe.baseline.status}; nothing else can be judged`, [evidenceOf('baseline', probe.baseline)]);
+    return fail(
+      `a correctly signed partner request with X-Timestamp equal to the server clock was refused with HTTP ${probe.baseline.status}; nothing else can be judged`,
+      [evidenceOf('baseline', probe.baseline)],
+    );
   }
   return body(probe);
 }
@@ -171,7 +208,10 @@ export async function reservedBalanceOf(probe: PartnerProbe): Promise<{ balance:
   const res = await probe.send({}, isAccepted);
   const shown = (res.json as { data?: { reservedBalance?: unknown } } | undefined)?.data?.reservedBalance;
   if (!isAccepted(res.status) || typeof shown !== 'string') {
-    throw new HarnessError('TARGET_MALFORMED_RESPONSE', `partner GET ${PARTNER_ACCOUNT_PATH} answered HTTP ${res.status} without data.reservedBalance as a decimal string`);
+    throw new HarnessError(
+      'TARGET_MALFORMED_RESPONSE',
+      `partner GET ${PARTNER_ACCOUNT_PATH} answered HTTP ${res.status} without data.reservedBalance as a decimal string`,
+    );
   }
   return { balance: moneyFromDecimal(shown, 'data.reservedBalance'), res };
 }

@@ -17,24 +17,44 @@ import type { CertifyContext } from './context';
 import { evidenceOf } from './evidence';
 import { refutations, share } from './idempotency-helpers';
 import type { Refutations } from './idempotency-helpers';
-import { describeSkew, isAccepted, isRefused, openPartnerProbe, PARTNER_VOUCHERS_PATH, reservedBalanceOf, withPartnerProbe } from './replay-helpers';
+import {
+  describeSkew,
+  isAccepted,
+  isRefused,
+  openPartnerProbe,
+  PARTNER_VOUCHERS_PATH,
+  reservedBalanceOf,
+  withPartnerProbe,
+} from './replay-helpers';
 import type { PartnerProbe } from './replay-helpers';
 
-const REQUEST_AUTHENTICATION = { doc: 'partner-and-merchant-onboarding', section: 'Partner API Onboarding › Request Authentication' } as const;
-const UNIX_SECONDS = { doc: 'DESIGN.md', section: 'Behaviour where the seeds are silent › Partner X-Timestamp is Unix time in seconds' } as const;
-const RESERVED_BALANCE = { doc: 'omnivas-merchant-api-v1.0', section: "3. Redeem Gift › Error Codes (4093, 4095: the partner's reserved balance); the sandbox's own partner API" } as const;
+const REQUEST_AUTHENTICATION = {
+  doc: 'partner-and-merchant-onboarding',
+  section: 'Partner API Onboarding › Request Authentication',
+} as const;
+const UNIX_SECONDS = {
+  doc: 'DESIGN.md',
+  section: 'Behaviour where the seeds are silent › Partner X-Timestamp is Unix time in seconds',
+} as const;
+const RESERVED_BALANCE = {
+  doc: 'omnivas-merchant-api-v1.0',
+  section: "3. Redeem Gift › Error Codes (4093, 4095: the partner's reserved balance); the sandbox's own partner API",
+} as const;
 const OWNER_MSISDN = '251911000000';
 
 // ---- the window ---------------------------------------------------------------------------------
 
 /** Why the answer to X-Timestamp at `skew` is wrong, or undefined when it is right. */
 function skewProblem(probe: PartnerProbe, skew: number, res: ApiResponse, accepted: boolean): string | undefined {
-  if (accepted && !isAccepted(res.status)) return `X-Timestamp ${describeSkew(skew)} was refused with HTTP ${res.status}; up to ${probe.window} s of skew either way is allowed`;
-  if (!accepted && !isRefused(res.status)) return `X-Timestamp ${describeSkew(skew)} was answered HTTP ${res.status}, not refused (400, 401 or 403); only ${probe.window} s of skew either way is allowed`;
+  if (accepted && !isAccepted(res.status))
+    return `X-Timestamp ${describeSkew(skew)} was refused with HTTP ${res.status}; up to ${probe.window} s of skew either way is allowed`;
+  if (!accepted && !isRefused(res.status))
+    return `X-Timestamp ${describeSkew(skew)} was answered HTTP ${res.status}, not refused (400, 401 or 403); only ${probe.window} s of skew either way is allowed`;
   return undefined;
 }
 
-const withNote = (outcome: CheckOutcome, note: string): CheckOutcome => (outcome.status === 'pass' ? pass([outcome.note, note].filter(Boolean).join('; ')) : outcome);
+const withNote = (outcome: CheckOutcome, note: string): CheckOutcome =>
+  outcome.status === 'pass' ? pass([outcome.note, note].filter(Boolean).join('; ')) : outcome;
 
 /** The window's edges, exactly: a list of skews, each with the verdict it must get. */
 function edgeCheck(accepted: boolean, skews: (window: number) => readonly number[]) {
@@ -65,7 +85,12 @@ function rangeCheck(accepted: boolean, skews: (window: number) => fc.Arbitrary<n
 
 /** |skew| beyond the window up to 10^6 s, half of them within another window's width of the edge, where a doubled window hides. */
 const outsideWindow = (window: number): fc.Arbitrary<number> =>
-  fc.tuple(fc.oneof(fc.integer({ min: window + 1, max: 2 * window + 60 }), fc.integer({ min: window + 1, max: 1_000_000 })), fc.boolean()).map(([size, ahead]) => (ahead ? size : -size));
+  fc
+    .tuple(
+      fc.oneof(fc.integer({ min: window + 1, max: 2 * window + 60 }), fc.integer({ min: window + 1, max: 1_000_000 })),
+      fc.boolean(),
+    )
+    .map(([size, ahead]) => (ahead ? size : -size));
 
 const windowChecks = [
   defineCheck<CertifyContext>({
@@ -97,7 +122,8 @@ const windowChecks = [
   }),
   defineCheck<CertifyContext>({
     id: 'replay.refuses-skews-outside-window',
-    title: 'Any X-Timestamp beyond the replay window (301 s) up to 10^6 s away from the server clock, either way, is refused',
+    title:
+      'Any X-Timestamp beyond the replay window (301 s) up to 10^6 s away from the server clock, either way, is refused',
     area: 'replay',
     source: REQUEST_AUTHENTICATION,
     basis: 'document',
@@ -109,10 +135,17 @@ const windowChecks = [
 // ---- the timestamp's form and its signature -------------------------------------------------------
 
 /** Every (label, X-Timestamp) in `stamps`, each sent with a signature made for it, must be refused. */
-async function refusesStamps(probe: PartnerProbe, stamps: readonly (readonly [string, string | null])[]): Promise<CheckOutcome> {
+async function refusesStamps(
+  probe: PartnerProbe,
+  stamps: readonly (readonly [string, string | null])[],
+): Promise<CheckOutcome> {
   for (const [label, stamp] of stamps) {
     const res = await probe.stamped(stamp, stamp ?? '');
-    if (!isRefused(res.status)) return fail(`X-Timestamp ${label} (signed as sent) was answered HTTP ${res.status}, not refused (400, 401 or 403)`, [evidenceOf(`X-Timestamp ${label}`, res)]);
+    if (!isRefused(res.status))
+      return fail(
+        `X-Timestamp ${label} (signed as sent) was answered HTTP ${res.status}, not refused (400, 401 or 403)`,
+        [evidenceOf(`X-Timestamp ${label}`, res)],
+      );
   }
   return pass();
 }
@@ -129,7 +162,8 @@ const formChecks = [
   }),
   defineCheck<CertifyContext>({
     id: 'replay.refuses-non-numeric-timestamp',
-    title: 'X-Timestamp that is not Unix seconds (an ISO 8601 or HTTP date, hexadecimal, a word) is refused even when signed as sent',
+    title:
+      'X-Timestamp that is not Unix seconds (an ISO 8601 or HTTP date, hexadecimal, a word) is refused even when signed as sent',
     area: 'replay',
     source: UNIX_SECONDS,
     basis: 'assumption',
@@ -152,7 +186,10 @@ const formChecks = [
     source: UNIX_SECONDS,
     basis: 'assumption',
     severity: 'medium',
-    run: (ctx) => withPartnerProbe(ctx, (probe) => refusesStamps(probe, [['in milliseconds', String(Math.floor(probe.clock.nowMs()))]])),
+    run: (ctx) =>
+      withPartnerProbe(ctx, (probe) =>
+        refusesStamps(probe, [['in milliseconds', String(Math.floor(probe.clock.nowMs()))]]),
+      ),
   }),
   defineCheck<CertifyContext>({
     id: 'replay.signature-bound-to-timestamp',
@@ -166,11 +203,18 @@ const formChecks = [
         const r: Refutations = refutations();
         // Well inside the window, so only the signature can refuse it.
         const inside = fc.integer({ min: -(probe.window - 30), max: probe.window - 30 });
-        const property = fc.asyncProperty(fc.tuple(inside, inside).filter(([signed, sent]) => signed !== sent), async ([signed, sent]) => {
-          const now = probe.nowSeconds();
-          const res = await probe.stamped(String(now + sent), String(now + signed));
-          if (!isRefused(res.status)) r.refute(`X-Timestamp ${describeSkew(sent)} with a signature made for ${describeSkew(signed)} was answered HTTP ${res.status}, not refused`, ['mismatched timestamp', res]);
-        });
+        const property = fc.asyncProperty(
+          fc.tuple(inside, inside).filter(([signed, sent]) => signed !== sent),
+          async ([signed, sent]) => {
+            const now = probe.nowSeconds();
+            const res = await probe.stamped(String(now + sent), String(now + signed));
+            if (!isRefused(res.status))
+              r.refute(
+                `X-Timestamp ${describeSkew(sent)} with a signature made for ${describeSkew(signed)} was answered HTTP ${res.status}, not refused`,
+                ['mismatched timestamp', res],
+              );
+          },
+        );
         return r.outcome(await fc.check(property, { seed: ctx.seed, numRuns: 25 }));
       }),
   }),
@@ -181,8 +225,21 @@ const formChecks = [
 const isClientError = (status: number): boolean => status >= 400 && status < 500;
 
 /** The sandbox's own POST /vouchers for `amount`; `expect` as for PartnerProbe.send. */
-const issueVoucher = (probe: PartnerProbe, amount: Micro, expect: (status: number) => boolean, idempotencyKey?: null): Promise<ApiResponse> =>
-  probe.send({ method: 'POST', path: PARTNER_VOUCHERS_PATH, body: JSON.stringify({ amount: moneyToJsonNumber(amount), ownerMsisdn: OWNER_MSISDN }), ...(idempotencyKey === null ? { idempotencyKey } : {}) }, expect);
+const issueVoucher = (
+  probe: PartnerProbe,
+  amount: Micro,
+  expect: (status: number) => boolean,
+  idempotencyKey?: null,
+): Promise<ApiResponse> =>
+  probe.send(
+    {
+      method: 'POST',
+      path: PARTNER_VOUCHERS_PATH,
+      body: JSON.stringify({ amount: moneyToJsonNumber(amount), ownerMsisdn: OWNER_MSISDN }),
+      ...(idempotencyKey === null ? { idempotencyKey } : {}),
+    },
+    expect,
+  );
 
 const keyChecks = [
   defineCheck<CertifyContext>({
@@ -194,9 +251,16 @@ const keyChecks = [
     severity: 'critical',
     run: (ctx) =>
       withPartnerProbe(ctx, async (probe) => {
-        for (const [label, apiKey] of [['unknown', `unknown-${randomString(ctx.random, 24)}`], ['missing', null]] as const) {
+        for (const [label, apiKey] of [
+          ['unknown', `unknown-${randomString(ctx.random, 24)}`],
+          ['missing', null],
+        ] as const) {
           const res = await probe.send({ headers: { 'x-api-key': apiKey } });
-          if (!isRefused(res.status)) return fail(`a request with X-API-Key ${label} (otherwise correctly signed and timed) was answered HTTP ${res.status}, not refused (400, 401 or 403)`, [evidenceOf(`X-API-Key ${label}`, res)]);
+          if (!isRefused(res.status))
+            return fail(
+              `a request with X-API-Key ${label} (otherwise correctly signed and timed) was answered HTTP ${res.status}, not refused (400, 401 or 403)`,
+              [evidenceOf(`X-API-Key ${label}`, res)],
+            );
         }
         return pass();
       }),
@@ -217,12 +281,24 @@ const keyChecks = [
           const amount = 1_000_000n;
           const before = await reservedBalanceOf(probe);
           const keyless = await issueVoucher(probe, amount, (status) => status === expected, null);
-          if (keyless.status !== expected) return fail(`POST ${PARTNER_VOUCHERS_PATH} without Idempotency-Key was answered HTTP ${keyless.status}, not ${expected}`, [evidenceOf('without a key', keyless)]);
+          if (keyless.status !== expected)
+            return fail(
+              `POST ${PARTNER_VOUCHERS_PATH} without Idempotency-Key was answered HTTP ${keyless.status}, not ${expected}`,
+              [evidenceOf('without a key', keyless)],
+            );
           const after = await reservedBalanceOf(probe);
-          if (after.balance !== before.balance) return fail(`the refused write moved the reserved balance from ${formatMoney(before.balance)} to ${formatMoney(after.balance)}`, [evidenceOf('without a key', keyless), evidenceOf('account', after.res)]);
+          if (after.balance !== before.balance)
+            return fail(
+              `the refused write moved the reserved balance from ${formatMoney(before.balance)} to ${formatMoney(after.balance)}`,
+              [evidenceOf('without a key', keyless), evidenceOf('account', after.res)],
+            );
           // The same write with a key passes: the refusal was for the missing key.
           const keyed = await issueVoucher(probe, amount, isAccepted);
-          if (!isAccepted(keyed.status)) return fail(`the same write with an Idempotency-Key was answered HTTP ${keyed.status}: the endpoint refuses it for another reason`, [evidenceOf('with a key', keyed)]);
+          if (!isAccepted(keyed.status))
+            return fail(
+              `the same write with an Idempotency-Key was answered HTTP ${keyed.status}: the endpoint refuses it for another reason`,
+              [evidenceOf('with a key', keyed)],
+            );
           return pass();
         },
         { reservedBalance: 100_000_000n },
@@ -230,7 +306,8 @@ const keyChecks = [
   }),
   defineCheck<CertifyContext>({
     id: 'replay.partner-no-overdraft',
-    title: "Issuing vouchers beyond the partner's reserved balance is refused and debits nothing; within it, debits exactly (the sandbox's own partner endpoints)",
+    title:
+      "Issuing vouchers beyond the partner's reserved balance is refused and debits nothing; within it, debits exactly (the sandbox's own partner endpoints)",
     area: 'replay',
     source: RESERVED_BALANCE,
     basis: 'document',
@@ -239,21 +316,48 @@ const keyChecks = [
     async run(ctx) {
       const r: Refutations = refutations();
       const reservedArb = fc.bigInt({ min: 1_000_000n, max: 1_000_000_000n });
-      const property = fc.asyncProperty(reservedArb, fc.integer({ min: 1, max: 1000 }), fc.bigInt({ min: 1n, max: 1_000_000_000n }), async (reserved, perMille, excess) => {
-        const probe = await openPartnerProbe(ctx, { reservedBalance: reserved });
-        if (!isAccepted(probe.baseline.status)) r.refute(`the partner account read was refused with HTTP ${probe.baseline.status}`, ['account', probe.baseline]);
-        const first = share(reserved, perMille);
-        const issued = await issueVoucher(probe, first, isAccepted);
-        if (!isAccepted(issued.status)) r.refute(`a voucher of ${formatMoney(first)} within the reserved balance ${formatMoney(reserved)} was refused with HTTP ${issued.status}`, ['within', issued]);
-        const left = reserved - first;
-        const debited = await reservedBalanceOf(probe);
-        if (debited.balance !== left) r.refute(`issuing ${formatMoney(first)} out of ${formatMoney(reserved)} left ${formatMoney(debited.balance)}, not ${formatMoney(left)}`, ['within', issued], ['account', debited.res]);
-        const beyond = left + excess;
-        const overdraft = await issueVoucher(probe, beyond, isClientError);
-        if (!isClientError(overdraft.status)) r.refute(`a voucher of ${formatMoney(beyond)} with ${formatMoney(left)} reserved was answered HTTP ${overdraft.status}, not refused`, ['beyond', overdraft]);
-        const after = await reservedBalanceOf(probe);
-        if (after.balance !== left) r.refute(`the refused voucher moved the reserved balance from ${formatMoney(left)} to ${formatMoney(after.balance)}`, ['beyond', overdraft], ['account', after.res]);
-      });
+      const property = fc.asyncProperty(
+        reservedArb,
+        fc.integer({ min: 1, max: 1000 }),
+        fc.bigInt({ min: 1n, max: 1_000_000_000n }),
+        async (reserved, perMille, excess) => {
+          const probe = await openPartnerProbe(ctx, { reservedBalance: reserved });
+          if (!isAccepted(probe.baseline.status))
+            r.refute(`the partner account read was refused with HTTP ${probe.baseline.status}`, [
+              'account',
+              probe.baseline,
+            ]);
+          const first = share(reserved, perMille);
+          const issued = await issueVoucher(probe, first, isAccepted);
+          if (!isAccepted(issued.status))
+            r.refute(
+              `a voucher of ${formatMoney(first)} within the reserved balance ${formatMoney(reserved)} was refused with HTTP ${issued.status}`,
+              ['within', issued],
+            );
+          const left = reserved - first;
+          const debited = await reservedBalanceOf(probe);
+          if (debited.balance !== left)
+            r.refute(
+              `issuing ${formatMoney(first)} out of ${formatMoney(reserved)} left ${formatMoney(debited.balance)}, not ${formatMoney(left)}`,
+              ['within', issued],
+              ['account', debited.res],
+            );
+          const beyond = left + excess;
+          const overdraft = await issueVoucher(probe, beyond, isClientError);
+          if (!isClientError(overdraft.status))
+            r.refute(
+              `a voucher of ${formatMoney(beyond)} with ${formatMoney(left)} reserved was answered HTTP ${overdraft.status}, not refused`,
+              ['beyond', overdraft],
+            );
+          const after = await reservedBalanceOf(probe);
+          if (after.balance !== left)
+            r.refute(
+              `the refused voucher moved the reserved balance from ${formatMoney(left)} to ${formatMoney(after.balance)}`,
+              ['beyond', overdraft],
+              ['account', after.res],
+            );
+        },
+      );
       return r.outcome(await fc.check(property, { seed: ctx.seed, numRuns: 10 }));
     },
   }),

@@ -9,7 +9,10 @@ import type { CertifyContext } from './context';
 import { startEmbeddedSandbox } from './embedded-sandbox';
 import { SERVICE_FEE } from './session';
 
-export async function runChecksAgainstSandbox(checks: readonly CheckDefinition<CertifyContext>[], options: { defects?: readonly string[]; seed?: number } = {}): Promise<CheckResult[]> {
+export async function runChecksAgainstSandbox(
+  checks: readonly CheckDefinition<CertifyContext>[],
+  options: { defects?: readonly string[]; seed?: number } = {},
+): Promise<CheckResult[]> {
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
   const embedded = await startEmbeddedSandbox({ defects: options.defects ?? [], seed, serviceFee: SERVICE_FEE });
   try {
@@ -23,4 +26,5 @@ export async function runChecksAgainstSandbox(checks: readonly CheckDefinition<C
 }
 
 /** The ids of the checks that failed or broke: what "killed" a defect. */
-export const failedIds = (results: readonly CheckResult[]): string[] => results.filter((r) => r.status === 'fail' || r.status === 'error').map((r) => r.id);
+export const failedIds = (results: readonly CheckResult[]): string[] =>
+  results.filter((r) => r.status === 'fail' || r.status === 'error').map((r) => r.id);

@@ -56,16 +56,33 @@ export async function openSuiteSession(area: string, env: NodeJS.ProcessEnv = pr
   let context: CertifyContext;
   if (spec.embedded) {
     const adminToken = env[ADMIN_TOKEN_ENV];
-    if (adminToken === undefined) throw new HarnessError('INTERNAL', `${ADMIN_TOKEN_ENV} is not set for the embedded sandbox`);
-    const target = await resolveTarget(defaultSandboxTarget(spec.embedded), { env, baseDir: process.cwd(), origin: 'the embedded sandbox' });
+    if (adminToken === undefined)
+      throw new HarnessError('INTERNAL', `${ADMIN_TOKEN_ENV} is not set for the embedded sandbox`);
+    const target = await resolveTarget(defaultSandboxTarget(spec.embedded), {
+      env,
+      baseDir: process.cwd(),
+      origin: 'the embedded sandbox',
+    });
     target.redactor.add(adminToken, 'admin-token');
-    const sandbox: SandboxAccess = { adminUrl: spec.embedded.adminUrl, adminToken, merchantId: spec.embedded.merchantId };
+    const sandbox: SandboxAccess = {
+      adminUrl: spec.embedded.adminUrl,
+      adminToken,
+      merchantId: spec.embedded.merchantId,
+    };
     context = createCertifyContext({ target, seed: spec.seed, sandbox, stream: area });
   } else {
     const target = await loadTargetFile(spec.targetFile!, env);
     const adminUrl = target.config.sandbox?.adminUrl;
-    const sandbox = adminUrl && target.adminToken ? { adminUrl, adminToken: target.adminToken, merchantId: '' } : undefined;
-    context = createCertifyContext({ target, seed: spec.seed, stream: area, claimsDir: spec.resultsDir, slow: spec.slow === true, ...(sandbox ? { sandbox } : {}) });
+    const sandbox =
+      adminUrl && target.adminToken ? { adminUrl, adminToken: target.adminToken, merchantId: '' } : undefined;
+    context = createCertifyContext({
+      target,
+      seed: spec.seed,
+      stream: area,
+      claimsDir: spec.resultsDir,
+      slow: spec.slow === true,
+      ...(sandbox ? { sandbox } : {}),
+    });
   }
   return {
     context,

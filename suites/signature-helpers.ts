@@ -26,7 +26,8 @@ import type { CertifyContext } from './context';
 /** The signed endpoints: every POST under /topup-transactions (Step 3 › NOTE). */
 export type SignedKind = 'initiate' | 'redeem';
 
-export const signedPath = (ctx: CertifyContext, kind: SignedKind): string => (kind === 'initiate' ? initiatePath(ctx) : endpointPath('redeem-gift'));
+export const signedPath = (ctx: CertifyContext, kind: SignedKind): string =>
+  kind === 'initiate' ? initiatePath(ctx) : endpointPath('redeem-gift');
 
 /** A body member as written: the documented fields are strings and numbers. */
 export type Field = readonly [name: string, value: string | number];
@@ -38,11 +39,27 @@ export interface Payload {
 }
 
 /** Strings that trip serialisers: escapes, non-ASCII (Amharic, accents, an emoji's surrogate pair), U+2028, a solidus. */
-const TRICKY = ['/', 'https://shop.example/p/1', 'Café', 'ቡና 1kg', '😀', '\u2028', '"quoted"', '\\', '\n\t', '\u0000', '</script>'];
+const TRICKY = [
+  '/',
+  'https://shop.example/p/1',
+  'Café',
+  'ቡና 1kg',
+  '😀',
+  '\u2028',
+  '"quoted"',
+  '\\',
+  '\n\t',
+  '\u0000',
+  '</script>',
+];
 
 /** metadata is "an optional JSON string" (1. Initiate Claim › Request Body): JSON text with unicode keys and values. */
 const metadataArb: fc.Arbitrary<string> = fc
-  .dictionary(fc.string({ unit: 'grapheme', maxLength: 8 }), fc.oneof(fc.string({ unit: 'grapheme', maxLength: 24 }), fc.constantFrom(...TRICKY), fc.integer(), fc.boolean()), { maxKeys: 4 })
+  .dictionary(
+    fc.string({ unit: 'grapheme', maxLength: 8 }),
+    fc.oneof(fc.string({ unit: 'grapheme', maxLength: 24 }), fc.constantFrom(...TRICKY), fc.integer(), fc.boolean()),
+    { maxKeys: 4 },
+  )
   .map((value) => JSON.stringify(value));
 
 /** Up to 10 000 units in micro-units, as a JSON number (lib/money keeps it exact). */
@@ -50,25 +67,48 @@ const amountArb = fc.bigInt({ min: 1n, max: 10_000_000_000n }).map((micro) => mo
 /** 16 digits starting with 9: no target has issued it (see unknownVoucherCode). */
 const unknownCodeArb = fc.stringMatching(/^9\d{15}$/);
 
-const optional = <T>(name: string, arb: fc.Arbitrary<T>): fc.Arbitrary<readonly [string, T][]> => fc.option(arb, { nil: undefined }).map((v) => (v === undefined ? [] : [[name, v]]));
+const optional = <T>(name: string, arb: fc.Arbitrary<T>): fc.Arbitrary<readonly [string, T][]> =>
+  fc.option(arb, { nil: undefined }).map((v) => (v === undefined ? [] : [[name, v]]));
 
 const initiateFields: fc.Arbitrary<Field[]> = fc
   .tuple(unknownCodeArb, optional('amount', amountArb), optional('metadata', metadataArb))
-  .map(([voucherCode, amount, metadata]) => [['voucherCode', voucherCode], ...amount, ['idempotencyKey', ''], ...metadata]);
+  .map(([voucherCode, amount, metadata]) => [
+    ['voucherCode', voucherCode],
+    ...amount,
+    ['idempotencyKey', ''],
+    ...metadata,
+  ]);
 
 const redeemFields: fc.Arbitrary<Field[]> = fc
-  .tuple(unknownCodeArb, fc.stringMatching(/^\d{6}$/), optional('msisdn', fc.stringMatching(/^2519\d{8}$/)), optional('metadata', metadataArb))
-  .map(([voucherCode, verificationCode, msisdn, metadata]) => [['voucherCode', voucherCode], ['verificationCode', verificationCode], ...msisdn, ['idempotencyKey', ''], ...metadata]);
+  .tuple(
+    unknownCodeArb,
+    fc.stringMatching(/^\d{6}$/),
+    optional('msisdn', fc.stringMatching(/^2519\d{8}$/)),
+    optional('metadata', metadataArb),
+  )
+  .map(([voucherCode, verificationCode, msisdn, metadata]) => [
+    ['voucherCode', voucherCode],
+    ['verificationCode', verificationCode],
+    ...msisdn,
+    ['idempotencyKey', ''],
+    ...metadata,
+  ]);
 
 /** A valid body of a signed endpoint, its members in any order (the server keeps the order it was sent). */
 export const payloadArb: fc.Arbitrary<Payload> = fc
   .constantFrom<SignedKind>('initiate', 'redeem')
-  .chain((kind) => (kind === 'initiate' ? initiateFields : redeemFields).chain((fields) => fc.shuffledSubarray(fields, { minLength: fields.length, maxLength: fields.length })).map((fields) => ({ kind, fields })));
+  .chain((kind) =>
+    (kind === 'initiate' ? initiateFields : redeemFields)
+      .chain((fields) => fc.shuffledSubarray(fields, { minLength: fields.length, maxLength: fields.length }))
+      .map((fields) => ({ kind, fields })),
+  );
 
 /** A fresh idempotency key per request: a key reused with another body would be refused for that (HTTP 422), not for its signature. */
 export const withFreshKey = (ctx: CertifyContext, payload: Payload): Payload => ({
   kind: payload.kind,
-  fields: payload.fields.map(([name, value]): Field => (name === 'idempotencyKey' ? [name, newIdempotencyKey(ctx.random, 'sig')] : [name, value])),
+  fields: payload.fields.map(([name, value]): Field =>
+    name === 'idempotencyKey' ? [name, newIdempotencyKey(ctx.random, 'sig')] : [name, value],
+  ),
 });
 
 /** Ways an attacker (or a proxy) changes a signed body while keeping it valid for the endpoint. */
@@ -81,12 +121,16 @@ const OPTIONAL_FIELDS: ReadonlySet<string> = new Set(['amount', 'metadata', 'msi
 export function tamper(fields: readonly Field[], how: Tampering, index: number, extra: string): Field[] {
   const optionalAt = fields.findIndex(([name]) => OPTIONAL_FIELDS.has(name));
   if (how === 'drop-optional-field' && optionalAt >= 0) return fields.filter((_, i) => i !== optionalAt);
-  if (how === 'add-metadata' && !fields.some(([name]) => name === 'metadata')) return [...fields, ['metadata', JSON.stringify({ note: extra })]];
+  if (how === 'add-metadata' && !fields.some(([name]) => name === 'metadata'))
+    return [...fields, ['metadata', JSON.stringify({ note: extra })]];
   const at = index % fields.length;
   return fields.map(([name, value], i): Field => {
     if (i !== at) return [name, value];
     // One more unit, exactly (lib/money): a float sum could add a seventh decimal and be refused as invalid instead.
-    return [name, typeof value === 'number' ? moneyToJsonNumber(moneyFromJsonNumber(value) + 1_000_000n) : value + extra];
+    return [
+      name,
+      typeof value === 'number' ? moneyToJsonNumber(moneyFromJsonNumber(value) + 1_000_000n) : value + extra,
+    ];
   });
 }
 
@@ -114,7 +158,13 @@ export interface Spelling {
   readonly trailing: '' | '\n' | '\r\n';
 }
 
-export const COMPACT: Spelling = { layout: 'compact', asciiOnly: false, escapeSolidus: false, integerAsFloat: false, trailing: '' };
+export const COMPACT: Spelling = {
+  layout: 'compact',
+  asciiOnly: false,
+  escapeSolidus: false,
+  integerAsFloat: false,
+  trailing: '',
+};
 
 export const spellingArb: fc.Arbitrary<Spelling> = fc.record({
   layout: fc.constantFrom(...(Object.keys(LAYOUTS) as Layout[])),
@@ -138,7 +188,8 @@ export function describeSpelling(spelling: Spelling): string {
 function writeString(text: string, spelling: Spelling): string {
   let out = JSON.stringify(text);
   // Per UTF-16 code unit, as Python does: an emoji becomes its two surrogate escapes.
-  if (spelling.asciiOnly) out = out.replace(/[\u0080-\uffff]/g, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (spelling.asciiOnly)
+    out = out.replace(/[\u0080-\uffff]/g, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`);
   if (spelling.escapeSolidus) out = out.replace(/\//g, '\\/');
   return out;
 }
@@ -161,7 +212,8 @@ export function render(fields: readonly Field[], spelling: Spelling): string {
 export const signCanonical = (key: PrivateKey, sent: string): string => signMessage(key, canonicalBody(sent));
 
 /** DER (Node's and OpenSSL's default) where the API wants IEEE-P1363 r||s. */
-export const derSignature = (key: PrivateKey, message: string): string => base64Encode(p1363ToDer(signMessageBytes(key, message)));
+export const derSignature = (key: PrivateKey, message: string): string =>
+  base64Encode(p1363ToDer(signMessageBytes(key, message)));
 
 /** base64url (- and _, padding optional) of a valid signature; never the same text as standard base64. */
 export function base64urlSignature(key: PrivateKey, message: string, keepPadding: boolean): string {
@@ -170,7 +222,15 @@ export function base64urlSignature(key: PrivateKey, message: string, keepPadding
 }
 
 /** Ways a signature gets damaged on its way into a header. */
-export const MANGLINGS = ['bytes-truncated', 'byte-appended', 'bit-flipped', 'text-truncated', 'hex-encoded', 'not-base64', 'empty'] as const;
+export const MANGLINGS = [
+  'bytes-truncated',
+  'byte-appended',
+  'bit-flipped',
+  'text-truncated',
+  'hex-encoded',
+  'not-base64',
+  'empty',
+] as const;
 export type Mangling = (typeof MANGLINGS)[number];
 
 /** A valid signature over `message`, then damaged `how`; `n` picks where. */
@@ -223,29 +283,54 @@ export interface SignedAttempt {
   readonly what: string;
 }
 
-export const sendAttempt = (ctx: CertifyContext, client: MerchantClient, attempt: SignedAttempt): Promise<ApiResponse> =>
-  client.send({ method: 'POST', path: signedPath(ctx, attempt.kind), body: attempt.sent, sign: { signature: attempt.signature } });
+export const sendAttempt = (
+  ctx: CertifyContext,
+  client: MerchantClient,
+  attempt: SignedAttempt,
+): Promise<ApiResponse> =>
+  client.send({
+    method: 'POST',
+    path: signedPath(ctx, attempt.kind),
+    body: attempt.sent,
+    sign: { signature: attempt.signature },
+  });
 
 /** How the bytes sent differ from what the server verifies against: the fix a merchant needs. */
 export function spellingFindings(sent: string): string {
   const findings = diagnoseBody(sent).findings.map(describeFinding);
-  return findings.length === 0 ? 'nothing: they are already compact JSON as JSON.stringify writes it' : findings.join('; ');
+  return findings.length === 0
+    ? 'nothing: they are already compact JSON as JSON.stringify writes it'
+    : findings.join('; ');
 }
 
-const STEP_3 = 'Step 3 (IMPORTANT) verifies x-signature, standard base64 of an IEEE-P1363 signature, over JSON.stringify(request.body)';
+const STEP_3 =
+  'Step 3 (IMPORTANT) verifies x-signature, standard base64 of an IEEE-P1363 signature, over JSON.stringify(request.body)';
 
 /** Why an answer is not `want`, or undefined when it is. */
-export function verdictProblem(ctx: CertifyContext, attempt: SignedAttempt, res: ApiResponse, want: 'accepted' | 'refused'): string | undefined {
+export function verdictProblem(
+  ctx: CertifyContext,
+  attempt: SignedAttempt,
+  res: ApiResponse,
+  want: 'accepted' | 'refused',
+): string | undefined {
   const got = guardVerdict(ctx, res);
   if (got === want) return undefined;
   const where = `POST ${signedPath(ctx, attempt.kind)}`;
-  if (got === 'other') return `${where} with ${attempt.what} answered ${describeAnswer(res)}: neither a documented answer (accepted) nor the signature refusal, HTTP ${ctx.expectations.invalidSignatureStatus}`;
-  if (want === 'refused') return `${where} with ${attempt.what} got past the signature check (${describeAnswer(res)}); ${STEP_3}, and anything else must be refused with HTTP ${ctx.expectations.invalidSignatureStatus}`;
+  if (got === 'other')
+    return `${where} with ${attempt.what} answered ${describeAnswer(res)}: neither a documented answer (accepted) nor the signature refusal, HTTP ${ctx.expectations.invalidSignatureStatus}`;
+  if (want === 'refused')
+    return `${where} with ${attempt.what} got past the signature check (${describeAnswer(res)}); ${STEP_3}, and anything else must be refused with HTTP ${ctx.expectations.invalidSignatureStatus}`;
   return `${where} with ${attempt.what} was refused (${describeAnswer(res)}), though its x-signature is over JSON.stringify(JSON.parse(body)), the string Step 3 (IMPORTANT) says the server verifies; the bytes sent differ from that string in: ${spellingFindings(attempt.sent)}`;
 }
 
 /** One property run: sends the attempt and fails the run unless the guard answers `want`. */
-export async function expectVerdict(ctx: CertifyContext, client: MerchantClient, witness: Witness, attempt: SignedAttempt, want: 'accepted' | 'refused'): Promise<void> {
+export async function expectVerdict(
+  ctx: CertifyContext,
+  client: MerchantClient,
+  witness: Witness,
+  attempt: SignedAttempt,
+  want: 'accepted' | 'refused',
+): Promise<void> {
   const res = await sendAttempt(ctx, client, attempt);
   const problem = verdictProblem(ctx, attempt, res, want);
   if (problem !== undefined) witness.fail(problem, [attempt.kind, res]);

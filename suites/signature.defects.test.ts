@@ -7,7 +7,15 @@ import { describe, expect, it } from 'vitest';
 import { failedIds, runChecksAgainstSandbox } from './run-checks';
 import { signatureChecks } from './signature.checks';
 
-const REFUSALS = ['sig.required-on-posts', 'sig.rejects-tampered', 'sig.rejects-other-body', 'sig.rejects-other-key', 'sig.rejects-der', 'sig.rejects-base64url', 'sig.rejects-mangled'];
+const REFUSALS = [
+  'sig.required-on-posts',
+  'sig.rejects-tampered',
+  'sig.rejects-other-body',
+  'sig.rejects-other-key',
+  'sig.rejects-der',
+  'sig.rejects-base64url',
+  'sig.rejects-mangled',
+];
 
 const KILLS: Readonly<Record<string, readonly string[]>> = {
   // Nothing is verified: every refusal check fails.

@@ -20,12 +20,17 @@ const KILLS: Readonly<Record<string, readonly string[]>> = {
   'status-not-redeemed-at-zero': ['state.redeemed-at-zero'],
 };
 
-const seed = process.env.OMNIVAS_SEED === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(process.env.OMNIVAS_SEED);
+const seed =
+  process.env.OMNIVAS_SEED === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(process.env.OMNIVAS_SEED);
 
 describe('state-machine checks catch their seeded defects', () => {
   it('names only checks that exist', () => {
     const ids = new Set(stateMachineChecks.map((c) => c.id));
-    expect(Object.values(KILLS).flat().filter((id) => !ids.has(id))).toEqual([]);
+    expect(
+      Object.values(KILLS)
+        .flat()
+        .filter((id) => !ids.has(id)),
+    ).toEqual([]);
   });
 
   for (const [defect, ids] of Object.entries(KILLS)) {

@@ -8,7 +8,15 @@ const DOC_EXAMPLE = {
   success: true,
   message: 'Successful',
   data: {
-    voucher: { id: 118, code: '2585771156933526', serialNumber: '1000000000046', amount: '50.000000', remainingBalance: '0.005000', status: 'REDEEM_INITIATED', expirationDate: '2025-12-21T22:10:17.000Z' },
+    voucher: {
+      id: 118,
+      code: '2585771156933526',
+      serialNumber: '1000000000046',
+      amount: '50.000000',
+      remainingBalance: '0.005000',
+      status: 'REDEEM_INITIATED',
+      expirationDate: '2025-12-21T22:10:17.000Z',
+    },
     serviceFee: '1.000000',
   },
 };
@@ -23,20 +31,39 @@ function read(json: unknown) {
 
 describe('reading the voucher detail', () => {
   it("reads the document's example exactly, in micro-units", () => {
-    expect(read(DOC_EXAMPLE)).toMatchObject({ id: 118, amount: 50_000_000n, remainingBalance: 5_000n, serviceFee: 1_000_000n, status: 'REDEEM_INITIATED' });
+    expect(read(DOC_EXAMPLE)).toMatchObject({
+      id: 118,
+      amount: 50_000_000n,
+      remainingBalance: 5_000n,
+      serviceFee: 1_000_000n,
+      status: 'REDEEM_INITIATED',
+    });
   });
 
   it('names each missing or mistyped field', () => {
     const voucher = { ...DOC_EXAMPLE.data.voucher, id: '118', remainingBalance: 'lots' };
-    const result = readVoucherDetail(answer({ ...DOC_EXAMPLE, success: 'yes', data: { ...DOC_EXAMPLE.data, voucher } }));
-    expect(result).toEqual({ problems: ['"success" expected true, got "yes"', '"data.voucher.id" expected a number, got "118"', '"data.voucher.remainingBalance" is "lots", not an amount'] });
-    expect(readVoucherDetail(answer(DOC_EXAMPLE, 404))).toEqual({ problems: ['answered HTTP 404 with statusCode 200, expected HTTP 200'] });
+    const result = readVoucherDetail(
+      answer({ ...DOC_EXAMPLE, success: 'yes', data: { ...DOC_EXAMPLE.data, voucher } }),
+    );
+    expect(result).toEqual({
+      problems: [
+        '"success" expected true, got "yes"',
+        '"data.voucher.id" expected a number, got "118"',
+        '"data.voucher.remainingBalance" is "lots", not an amount',
+      ],
+    });
+    expect(readVoucherDetail(answer(DOC_EXAMPLE, 404))).toEqual({
+      problems: ['answered HTTP 404 with statusCode 200, expected HTTP 200'],
+    });
   });
 
   it('tells the amount formats apart', () => {
-    const spelled = (amount: unknown) => read({ ...DOC_EXAMPLE, data: { ...DOC_EXAMPLE.data, voucher: { ...DOC_EXAMPLE.data.voucher, amount } } });
+    const spelled = (amount: unknown) =>
+      read({ ...DOC_EXAMPLE, data: { ...DOC_EXAMPLE.data, voucher: { ...DOC_EXAMPLE.data.voucher, amount } } });
     expect(amountFormatProblems(spelled('50.000000'), 'decimal-6')).toEqual([]);
-    expect(amountFormatProblems(spelled('50'), 'decimal-6')).toEqual(['"amount" is "50", expected a decimal string with exactly 6 places, such as "50.000000"']);
+    expect(amountFormatProblems(spelled('50'), 'decimal-6')).toEqual([
+      '"amount" is "50", expected a decimal string with exactly 6 places, such as "50.000000"',
+    ]);
     expect(amountFormatProblems(spelled('50'), 'decimal')).toEqual([]);
     expect(amountFormatProblems(spelled(50), 'number')).toHaveLength(2); // remainingBalance and serviceFee are strings
   });

@@ -34,7 +34,8 @@ export interface VoucherDetail {
 
 type Json = Readonly<Record<string, unknown>>;
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function money(value: unknown, field: string, problems: string[]): Micro {
   try {
@@ -46,7 +47,13 @@ function money(value: unknown, field: string, problems: string[]): Micro {
   }
 }
 
-function typed<T>(value: unknown, field: string, what: string, test: (v: unknown) => v is T, problems: string[]): T | undefined {
+function typed<T>(
+  value: unknown,
+  field: string,
+  what: string,
+  test: (v: unknown) => v is T,
+  problems: string[],
+): T | undefined {
   if (test(value)) return value;
   problems.push(`"${field}" expected ${what}, got ${describeValue(value)}`);
   return undefined;
@@ -63,7 +70,8 @@ export function readVoucherDetail(res: ApiResponse): { detail: VoucherDetail } |
   const problems: string[] = [];
   if (body.statusCode !== 200) problems.push(`"statusCode" expected 200, got ${describeValue(body.statusCode)}`);
   if (body.success !== true) problems.push(`"success" expected true, got ${describeValue(body.success)}`);
-  if (typeof body.message !== 'string' || body.message === '') problems.push(`"message" expected a non-empty string, got ${describeValue(body.message)}`);
+  if (typeof body.message !== 'string' || body.message === '')
+    problems.push(`"message" expected a non-empty string, got ${describeValue(body.message)}`);
   const data = body.data;
   const voucher = isObject(data) ? data.voucher : undefined;
   if (!isObject(data) || !isObject(voucher)) return { problems: [...problems, '"data.voucher" is not an object'] };
@@ -76,21 +84,37 @@ export function readVoucherDetail(res: ApiResponse): { detail: VoucherDetail } |
   const amount = money(wire.amount, 'data.voucher.amount', problems);
   const remainingBalance = money(wire.remainingBalance, 'data.voucher.remainingBalance', problems);
   const serviceFee = money(wire.serviceFee, 'data.serviceFee', problems);
-  if (problems.length > 0 || id === undefined || code === undefined || serialNumber === undefined || status === undefined || expirationDate === undefined) return { problems };
+  if (
+    problems.length > 0 ||
+    id === undefined ||
+    code === undefined ||
+    serialNumber === undefined ||
+    status === undefined ||
+    expirationDate === undefined
+  )
+    return { problems };
   return { detail: { id, code, serialNumber, amount, remainingBalance, serviceFee, status, expirationDate, wire } };
 }
 
 const FORMATS: Readonly<Record<AmountFormat, { test: (v: unknown) => boolean; what: string }>> = {
   // DESIGN.md › Money: "amounts in responses are decimal strings with 6 places ("50.000000")".
-  'decimal-6': { test: (v) => typeof v === 'string' && /^\d+\.\d{6}$/.test(v), what: 'a decimal string with exactly 6 places, such as "50.000000"' },
-  decimal: { test: (v) => typeof v === 'string' && /^\d+(?:\.\d+)?$/.test(v), what: 'a decimal string, such as "50.5"' },
+  'decimal-6': {
+    test: (v) => typeof v === 'string' && /^\d+\.\d{6}$/.test(v),
+    what: 'a decimal string with exactly 6 places, such as "50.000000"',
+  },
+  decimal: {
+    test: (v) => typeof v === 'string' && /^\d+(?:\.\d+)?$/.test(v),
+    what: 'a decimal string, such as "50.5"',
+  },
   number: { test: (v) => typeof v === 'number' && Number.isFinite(v), what: 'a JSON number' },
 };
 
 /** Each amount not spelled as the target's `amountFormat` expectation says. */
 export function amountFormatProblems(detail: VoucherDetail, format: AmountFormat): string[] {
   const { test, what } = FORMATS[format];
-  return MONEY_FIELDS.filter((field) => !test(detail.wire[field])).map((field) => `"${field}" is ${describeValue(detail.wire[field])}, expected ${what}`);
+  return MONEY_FIELDS.filter((field) => !test(detail.wire[field])).map(
+    (field) => `"${field}" is ${describeValue(detail.wire[field])}, expected ${what}`,
+  );
 }
 
 /** ISO 8601 date and time with a zone, as the document's example "2025-12-21T22:10:17.000Z". */
@@ -102,7 +126,11 @@ export function iso8601Problem(value: string): string | undefined {
 }
 
 /** The detail as a step: recorded, and a check's failure when it cannot be read. */
-export async function detailStep(flow: Flow, voucherCode: string, label = 'voucher detail'): Promise<VoucherDetail | Refused> {
+export async function detailStep(
+  flow: Flow,
+  voucherCode: string,
+  label = 'voucher detail',
+): Promise<VoucherDetail | Refused> {
   const res = await sendDetail(flow, voucherCode);
   flow.trail.push(evidenceOf(label, res));
   const read = readVoucherDetail(res);
@@ -114,7 +142,9 @@ export async function detailStep(flow: Flow, voucherCode: string, label = 'vouch
 export function spendableToZero(detail: VoucherDetail): Micro {
   const amount = detail.remainingBalance - detail.serviceFee;
   if (amount <= 0n) {
-    throw notApplicable(`voucher ${detail.code} holds ${formatMoney(detail.remainingBalance)}, no more than the service fee ${formatMoney(detail.serviceFee)}, so it cannot be spent to zero; list a fresh test voucher in the target file`);
+    throw notApplicable(
+      `voucher ${detail.code} holds ${formatMoney(detail.remainingBalance)}, no more than the service fee ${formatMoney(detail.serviceFee)}, so it cannot be spent to zero; list a fresh test voucher in the target file`,
+    );
   }
   return amount;
 }

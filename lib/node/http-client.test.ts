@@ -39,7 +39,12 @@ const clock = () => now;
 /** As the document's server verifies: over JSON.stringify(JSON.parse(body)), P1363 encoding. A body that is not JSON fails. */
 function verifiesMerchantBody(body: string, signature: string): boolean {
   try {
-    return nodeVerify('sha256', Buffer.from(JSON.stringify(JSON.parse(body))), { key: merchantPublic, dsaEncoding: 'ieee-p1363' }, Buffer.from(signature, 'base64'));
+    return nodeVerify(
+      'sha256',
+      Buffer.from(JSON.stringify(JSON.parse(body))),
+      { key: merchantPublic, dsaEncoding: 'ieee-p1363' },
+      Buffer.from(signature, 'base64'),
+    );
   } catch {
     return false;
   }
@@ -57,7 +62,12 @@ function testServer() {
   const received: Received[] = [];
   const issued: string[] = [];
   const tokenExpiry = new Map<string, number>();
-  const envelope = (statusCode: number, message: string, data: unknown = null) => ({ statusCode, success: statusCode < 300, message, data });
+  const envelope = (statusCode: number, message: string, data: unknown = null) => ({
+    statusCode,
+    success: statusCode < 300,
+    message,
+    data,
+  });
 
   const server = createServer((req, res) => {
     let body = '';
@@ -69,14 +79,29 @@ function testServer() {
         res.end(typeof payload === 'string' ? payload : JSON.stringify(payload));
       };
       const url = req.url ?? '';
-      const record = (signatureValid?: boolean) => received.push({ method: req.method ?? '', url, headers: req.headers, body, ...(signatureValid === undefined ? {} : { signatureValid }) });
+      const record = (signatureValid?: boolean) =>
+        received.push({
+          method: req.method ?? '',
+          url,
+          headers: req.headers,
+          body,
+          ...(signatureValid === undefined ? {} : { signatureValid }),
+        });
 
       if (url === '/hang') return record(); // never answers
       if (url.startsWith('/waf/')) return reply(403, '<html>Forbidden: address not allowed</html>', 'text/html'); // a gateway in front
       if (url.startsWith('/partner/')) {
         const ts = String(req.headers['x-timestamp']);
-        const signed = DEFAULT_SIGNING_TEMPLATE.replace('{timestamp}', ts).replace('{method}', req.method ?? '').replace('{path}', url).replace('{body}', body);
-        const valid = nodeVerify(null, Buffer.from(signed), partnerPublic, Buffer.from(String(req.headers['x-signature']), 'base64'));
+        const signed = DEFAULT_SIGNING_TEMPLATE.replace('{timestamp}', ts)
+          .replace('{method}', req.method ?? '')
+          .replace('{path}', url)
+          .replace('{body}', body);
+        const valid = nodeVerify(
+          null,
+          Buffer.from(signed),
+          partnerPublic,
+          Buffer.from(String(req.headers['x-signature']), 'base64'),
+        );
         record(valid);
         return reply(valid ? 200 : 403, envelope(valid ? 200 : 403, valid ? 'ok' : 'invalid signature'));
       }
@@ -103,14 +128,25 @@ function testServer() {
         const valid = verifiesMerchantBody(body, String(req.headers['x-signature']));
         record(valid);
         if (!valid) return reply(403, envelope(403, 'invalid signature'));
-        return reply(200, envelope(200, 'OTP Code has been sent to user Successfully', { idempotencyKey: (JSON.parse(body) as { idempotencyKey?: string }).idempotencyKey }));
+        return reply(
+          200,
+          envelope(200, 'OTP Code has been sent to user Successfully', {
+            idempotencyKey: (JSON.parse(body) as { idempotencyKey?: string }).idempotencyKey,
+          }),
+        );
       }
       record();
       if (path === '/test') return reply(200, { test: 'successful' });
       const code = decodeURIComponent(path.replace('/topup-transactions/', ''));
       if (code === 'not-json') return reply(502, `<html>bad gateway for token ${token}</html>`, 'text/html');
       if (code === 'echo') return reply(200, { youSent: req.headers, keyOnFile: MERCHANT_PEM, apiKeyOnFile: API_KEY });
-      return reply(200, envelope(200, 'Successful', { voucher: { code, amount: '50.000000', remainingBalance: '50.000000', status: 'ACTIVE' }, serviceFee: '1.000000' }));
+      return reply(
+        200,
+        envelope(200, 'Successful', {
+          voucher: { code, amount: '50.000000', remainingBalance: '50.000000', status: 'ACTIVE' },
+          serviceFee: '1.000000',
+        }),
+      );
     });
   });
   return { server, received, issued };
@@ -138,7 +174,8 @@ beforeEach(() => {
   now = Date.UTC(2026, 0, 1);
 });
 
-const merchant = (extra: Partial<MerchantClientOptions> = {}) => createMerchantClient({ baseUrl: `${origin}${BASE_PATH}`, apiKey: API_KEY, privateKey: merchantKey, clock, ...extra });
+const merchant = (extra: Partial<MerchantClientOptions> = {}) =>
+  createMerchantClient({ baseUrl: `${origin}${BASE_PATH}`, apiKey: API_KEY, privateKey: merchantKey, clock, ...extra });
 const logins = () => received.filter((r) => r.url.endsWith('/auth/login')).length;
 
 /** Calls at login, 1 ms before `renewAtMs` after it, and at it: expects one login, then a second. */
@@ -156,14 +193,28 @@ async function expectRenewalAt(client: MerchantClient, renewAtMs: number): Promi
 describe('createMerchantClient', () => {
   it('signs POST bodies so the server verifies them over exactly the bytes sent, and leaves GETs and /test unsigned', async () => {
     const client = merchant();
-    await client.initiateClaim({ voucherCode: '3225118500682251', amount: 500_000_000n, idempotencyKey: 'unique-key-123', metadata: '{}' });
+    await client.initiateClaim({
+      voucherCode: '3225118500682251',
+      amount: 500_000_000n,
+      idempotencyKey: 'unique-key-123',
+      metadata: '{}',
+    });
     await client.initiateClaim({ voucherCode: '3225118500682251', idempotencyKey: 'k2' }, { path: 'initiate-redeem' });
-    await client.redeemGift({ voucherCode: '3225118500682251', verificationCode: '735191', idempotencyKey: 'unique-key-123', metadata: '{}' });
+    await client.redeemGift({
+      voucherCode: '3225118500682251',
+      verificationCode: '735191',
+      idempotencyKey: 'unique-key-123',
+      metadata: '{}',
+    });
     await client.voucherDetail('3225118500682251');
     await client.test();
 
     const [, claim, redeemPath, redeem, detail, test] = received;
-    expect(claim).toMatchObject({ url: `${BASE_PATH}/topup-transactions/initiate-claim`, signatureValid: true, body: '{"voucherCode":"3225118500682251","amount":500,"idempotencyKey":"unique-key-123","metadata":"{}"}' });
+    expect(claim).toMatchObject({
+      url: `${BASE_PATH}/topup-transactions/initiate-claim`,
+      signatureValid: true,
+      body: '{"voucherCode":"3225118500682251","amount":500,"idempotencyKey":"unique-key-123","metadata":"{}"}',
+    });
     expect(redeemPath).toMatchObject({ url: `${BASE_PATH}/topup-transactions/initiate-redeem`, signatureValid: true });
     expect(redeem).toMatchObject({ url: `${BASE_PATH}/topup-transactions/redeem-gift`, signatureValid: true });
     expect(detail!.method).toBe('GET');
@@ -189,7 +240,10 @@ describe('createMerchantClient', () => {
   });
 
   it('assumes tokenLifetimeSeconds from login when the token is not a JWT', async () => {
-    await expectRenewalAt(merchant({ baseUrl: `${origin}/opaque${BASE_PATH}`, tokenLifetimeSeconds: 60, renewBeforeSeconds: 10 }), 50_000);
+    await expectRenewalAt(
+      merchant({ baseUrl: `${origin}/opaque${BASE_PATH}`, tokenLifetimeSeconds: 60, renewBeforeSeconds: 10 }),
+      50_000,
+    );
   });
 
   it('shares one login among concurrent first calls', async () => {
@@ -204,14 +258,28 @@ describe('createMerchantClient', () => {
     const spaced = '{ "voucherCode" : "1",  "idempotencyKey":"k" }';
     await client.send({ method: 'POST', path: '/topup-transactions/initiate-claim', body: spaced });
     expect(received.at(-1)).toMatchObject({ body: spaced, signatureValid: true });
-    await client.send({ method: 'POST', path: '/topup-transactions/initiate-claim', body: spaced, sign: { signature: 'AAAA' } });
-    expect(received.at(-1)).toMatchObject({ signatureValid: false, headers: expect.objectContaining({ 'x-signature': 'AAAA' }) });
-    const noToken = await client.send({ method: 'GET', path: '/topup-transactions/1', headers: { 'x-api-token': null } });
+    await client.send({
+      method: 'POST',
+      path: '/topup-transactions/initiate-claim',
+      body: spaced,
+      sign: { signature: 'AAAA' },
+    });
+    expect(received.at(-1)).toMatchObject({
+      signatureValid: false,
+      headers: expect.objectContaining({ 'x-signature': 'AAAA' }),
+    });
+    const noToken = await client.send({
+      method: 'GET',
+      path: '/topup-transactions/1',
+      headers: { 'x-api-token': null },
+    });
     expect(noToken.status).toBe(401);
     expect(received.at(-1)!.headers['x-api-token']).toBeUndefined();
     await client.send({ method: 'POST', path: '/topup-transactions/redeem-gift', body: '{}', sign: false });
     expect(received.at(-1)!.headers['x-signature']).toBeUndefined();
-    await expect(client.send({ method: 'GET', path: '/topup-transactions/1', headers: { 'x-odd': 'a\r\nb' } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('undici will not send it') });
+    await expect(
+      client.send({ method: 'GET', path: '/topup-transactions/1', headers: { 'x-odd': 'a\r\nb' } }),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('undici will not send it') });
   });
 
   it('gives TARGET_UNREACHABLE with a helpful message when nothing listens, and records the attempt', async () => {
@@ -219,7 +287,11 @@ describe('createMerchantClient', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    const client = createMerchantClient({ baseUrl: `http://127.0.0.1:${port}${BASE_PATH}`, apiKey: API_KEY, privateKey: merchantKey });
+    const client = createMerchantClient({
+      baseUrl: `http://127.0.0.1:${port}${BASE_PATH}`,
+      apiKey: API_KEY,
+      privateKey: merchantKey,
+    });
     await expect(client.voucherDetail('1')).rejects.toMatchObject({
       code: 'TARGET_UNREACHABLE',
       message: `cannot reach http://127.0.0.1:${port}${BASE_PATH}/auth/login: connection refused; is the target running? check baseUrl in the target file`,
@@ -229,11 +301,19 @@ describe('createMerchantClient', () => {
 
   it('gives TARGET_UNREACHABLE when the target does not answer in time', async () => {
     const client = createMerchantClient({ baseUrl: origin, apiKey: API_KEY, privateKey: merchantKey, timeoutMs: 300 });
-    await expect(client.send({ method: 'GET', path: '/hang', headers: { 'x-api-token': 'x' } })).rejects.toMatchObject({ code: 'TARGET_UNREACHABLE', message: expect.stringContaining('no answer within 0.3 s') });
+    await expect(client.send({ method: 'GET', path: '/hang', headers: { 'x-api-token': 'x' } })).rejects.toMatchObject({
+      code: 'TARGET_UNREACHABLE',
+      message: expect.stringContaining('no answer within 0.3 s'),
+    });
   });
 
   it("gives LOGIN_FAILED with the status and the server's message when the key is refused", async () => {
-    const client = createMerchantClient({ baseUrl: `${origin}${BASE_PATH}`, apiKey: 'wrong-key-0000', privateKey: merchantKey, clock });
+    const client = createMerchantClient({
+      baseUrl: `${origin}${BASE_PATH}`,
+      apiKey: 'wrong-key-0000',
+      privateKey: merchantKey,
+      clock,
+    });
     await expect(client.test()).rejects.toMatchObject({
       code: 'LOGIN_FAILED',
       message: expect.stringContaining('HTTP 401 (statusCode 401), saying "invalid API key [REDACTED:api-key]"'),
@@ -241,13 +321,23 @@ describe('createMerchantClient', () => {
   });
 
   it('gives LOGIN_FAILED, not a parse error, when a gateway refuses the login in HTML', async () => {
-    await expect(merchant({ baseUrl: `${origin}/waf${BASE_PATH}` }).test()).rejects.toMatchObject({ code: 'LOGIN_FAILED', message: expect.stringContaining('refused the login: HTTP 403;') });
+    await expect(merchant({ baseUrl: `${origin}/waf${BASE_PATH}` }).test()).rejects.toMatchObject({
+      code: 'LOGIN_FAILED',
+      message: expect.stringContaining('refused the login: HTTP 403;'),
+    });
   });
 
   it('gives TARGET_MALFORMED_RESPONSE for a non-JSON answer where JSON is documented, keeping the raw answer in the transcript', async () => {
     const client = merchant();
-    await expect(client.voucherDetail('not-json')).rejects.toMatchObject({ code: 'TARGET_MALFORMED_RESPONSE', message: expect.stringContaining('HTTP 502') });
-    expect(client.transcript().at(-1)).toMatchObject({ status: 502, responseBody: '<html>bad gateway for token [REDACTED:access-token]</html>', responseJson: undefined });
+    await expect(client.voucherDetail('not-json')).rejects.toMatchObject({
+      code: 'TARGET_MALFORMED_RESPONSE',
+      message: expect.stringContaining('HTTP 502'),
+    });
+    expect(client.transcript().at(-1)).toMatchObject({
+      status: 502,
+      responseBody: '<html>bad gateway for token [REDACTED:access-token]</html>',
+      responseJson: undefined,
+    });
   });
 
   it('keeps a bounded transcript of the latest exchanges and reports each one as it happens', async () => {
@@ -257,7 +347,13 @@ describe('createMerchantClient', () => {
     expect(seen).toHaveLength(5);
     const transcript = client.transcript();
     expect(transcript.map((e) => e.url.split('/').at(-1))).toEqual(['b', 'c', 'd']);
-    expect(transcript[2]).toMatchObject({ method: 'GET', status: 200, responseJson: { data: { voucher: { code: 'd' } } }, startedAt: now, endedAt: now });
+    expect(transcript[2]).toMatchObject({
+      method: 'GET',
+      status: 200,
+      responseJson: { data: { voucher: { code: 'd' } } },
+      startedAt: now,
+      endedAt: now,
+    });
     expect(Object.isFrozen(transcript[2])).toBe(true);
   });
 
@@ -265,9 +361,23 @@ describe('createMerchantClient', () => {
     const keyPath = join(tmp, 'merchant.pem');
     await writeFile(keyPath, MERCHANT_PEM, { mode: 0o600 });
     const targetPath = join(tmp, 'target.json');
-    await writeFile(targetPath, JSON.stringify({ name: 'leak test', baseUrl: `${origin}${BASE_PATH}`, profile: 'merchant-v1', auth: { apiKeyEnv: 'K', privateKeyFile: 'merchant.pem' } }));
+    await writeFile(
+      targetPath,
+      JSON.stringify({
+        name: 'leak test',
+        baseUrl: `${origin}${BASE_PATH}`,
+        profile: 'merchant-v1',
+        auth: { apiKeyEnv: 'K', privateKeyFile: 'merchant.pem' },
+      }),
+    );
     const target = await loadTargetFile(targetPath, { K: API_KEY });
-    const client = createMerchantClient({ baseUrl: target.config.baseUrl, apiKey: target.apiKey, privateKey: target.privateKey, redactor: target.redactor, clock });
+    const client = createMerchantClient({
+      baseUrl: target.config.baseUrl,
+      apiKey: target.apiKey,
+      privateKey: target.privateKey,
+      redactor: target.redactor,
+      clock,
+    });
 
     const issuedBefore = issued.length;
     const errors: string[] = [];
@@ -282,11 +392,32 @@ describe('createMerchantClient', () => {
     await attempt(() => client.initiateClaim({ voucherCode: '1', idempotencyKey: 'k1' }));
     await attempt(() => client.voucherDetail('echo'));
     await attempt(() => client.voucherDetail('not-json'));
-    await attempt(() => client.send({ method: 'POST', path: '/topup-transactions/redeem-gift', body: '{"voucherCode":"1"}', sign: { signature: 'bad' } }));
+    await attempt(() =>
+      client.send({
+        method: 'POST',
+        path: '/topup-transactions/redeem-gift',
+        body: '{"voucherCode":"1"}',
+        sign: { signature: 'bad' },
+      }),
+    );
     now += 280_000;
     await attempt(() => client.redeemGift({ voucherCode: '1', verificationCode: '123456', idempotencyKey: 'k2' }));
-    await attempt(() => createMerchantClient({ baseUrl: 'http://127.0.0.1:1', apiKey: target.apiKey, privateKey: target.privateKey, redactor: target.redactor }).test());
-    await attempt(() => createMerchantClient({ baseUrl: `${origin}${BASE_PATH}`, apiKey: `${API_KEY}-typo`, privateKey: target.privateKey, redactor: target.redactor }).test());
+    await attempt(() =>
+      createMerchantClient({
+        baseUrl: 'http://127.0.0.1:1',
+        apiKey: target.apiKey,
+        privateKey: target.privateKey,
+        redactor: target.redactor,
+      }).test(),
+    );
+    await attempt(() =>
+      createMerchantClient({
+        baseUrl: `${origin}${BASE_PATH}`,
+        apiKey: `${API_KEY}-typo`,
+        privateKey: target.privateKey,
+        redactor: target.redactor,
+      }).test(),
+    );
 
     expect(errors.length).toBe(9); // three forms each of: not JSON, unreachable, login refused
     expect(issued.length - issuedBefore).toBe(2); // the token was renewed, so both must be scrubbed
@@ -303,11 +434,18 @@ describe('toCurl', () => {
 
   it('replays a signed POST and a login exactly, with secrets read from environment variables', async () => {
     const client = merchant();
-    await client.initiateClaim({ voucherCode: '3225118500682251', amount: 12_500_000n, idempotencyKey: "it's-1", metadata: '{"a":"$HOME `x`"}' });
+    await client.initiateClaim({
+      voucherCode: '3225118500682251',
+      amount: 12_500_000n,
+      idempotencyKey: "it's-1",
+      metadata: '{"a":"$HOME `x`"}',
+    });
     const [login, claim] = client.transcript();
     const claimCurl = toCurl(claim!);
     expect(claimCurl).toContain(`-H 'x-api-token: '"$OMNIVAS_API_TOKEN"`);
-    expect(claimCurl).toContain(`--data-binary '{"voucherCode":"3225118500682251","amount":12.5,"idempotencyKey":"it'\\''s-1","metadata":"{\\"a\\":\\"$HOME \`x\`\\"}"}'`);
+    expect(claimCurl).toContain(
+      `--data-binary '{"voucherCode":"3225118500682251","amount":12.5,"idempotencyKey":"it'\\''s-1","metadata":"{\\"a\\":\\"$HOME \`x\`\\"}"}'`,
+    );
     expect(toCurl(login!)).toContain(`--data-binary '{"key":"'"$OMNIVAS_API_KEY"'"}'`);
 
     received.length = 0;
@@ -320,7 +458,13 @@ describe('toCurl', () => {
 
   it('removes the content type curl would add when the exchange sent none, and keeps a body starting with @ literal', async () => {
     const client = merchant();
-    await client.send({ method: 'POST', path: '/topup-transactions/initiate-claim', body: '@/etc/passwd', headers: { 'content-type': null }, sign: { signature: 's' } });
+    await client.send({
+      method: 'POST',
+      path: '/topup-transactions/initiate-claim',
+      body: '@/etc/passwd',
+      headers: { 'content-type': null },
+      sign: { signature: 's' },
+    });
     const curl = toCurl(client.transcript().at(-1)!);
     expect(curl).toContain(`-H 'Content-Type:'`);
     expect(curl).toContain(`--data-raw '@/etc/passwd'`);
@@ -328,7 +472,14 @@ describe('toCurl', () => {
 });
 
 describe('createPartnerClient', () => {
-  const partner = () => createPartnerClient({ baseUrl: `${origin}/partner/v1`, apiKey: API_KEY, privateKey: partnerKey, signingTemplate: DEFAULT_SIGNING_TEMPLATE, clock });
+  const partner = () =>
+    createPartnerClient({
+      baseUrl: `${origin}/partner/v1`,
+      apiKey: API_KEY,
+      privateKey: partnerKey,
+      signingTemplate: DEFAULT_SIGNING_TEMPLATE,
+      clock,
+    });
 
   it('signs the template over the full path with the clock in Unix seconds, and adds an Idempotency-Key on writes only', async () => {
     const client = partner();
@@ -338,7 +489,11 @@ describe('createPartnerClient', () => {
     await client.send({ method: 'GET', path: '/claims/1?x=1' });
     const [generated, mine, none, get] = received;
     expect(received.every((r) => r.signatureValid === true)).toBe(true);
-    expect(generated!.headers).toMatchObject({ 'x-api-key': API_KEY, 'x-timestamp': String(now / 1000), 'idempotency-key': expect.stringMatching(/^ik-[A-Za-z0-9]{22}$/) });
+    expect(generated!.headers).toMatchObject({
+      'x-api-key': API_KEY,
+      'x-timestamp': String(now / 1000),
+      'idempotency-key': expect.stringMatching(/^ik-[A-Za-z0-9]{22}$/),
+    });
     expect(mine!.headers['idempotency-key']).toBe('mine');
     expect(none!.headers['idempotency-key']).toBeUndefined();
     expect(get!.headers['idempotency-key']).toBeUndefined();
@@ -348,6 +503,13 @@ describe('createPartnerClient', () => {
   });
 
   it('refuses a key that is not Ed25519', () => {
-    expect(() => createPartnerClient({ baseUrl: origin, apiKey: API_KEY, privateKey: merchantKey, signingTemplate: DEFAULT_SIGNING_TEMPLATE })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() =>
+      createPartnerClient({
+        baseUrl: origin,
+        apiKey: API_KEY,
+        privateKey: merchantKey,
+        signingTemplate: DEFAULT_SIGNING_TEMPLATE,
+      }),
+    ).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 });

@@ -11,7 +11,14 @@ import { ENDPOINTS } from '../endpoint-catalog';
 import type { EndpointId } from '../endpoint-catalog';
 import { describeValue, HarnessError } from '../errors';
 import type { PrivateKey } from '../keys';
-import { initiateClaimBody, loginBody, merchantRequest, newIdempotencyKey, partnerHeaders, redeemGiftBody } from '../payloads';
+import {
+  initiateClaimBody,
+  loginBody,
+  merchantRequest,
+  newIdempotencyKey,
+  partnerHeaders,
+  redeemGiftBody,
+} from '../payloads';
 import type { InitiateClaimInput, RedeemGiftInput } from '../payloads';
 import { cryptoRandom } from '../random';
 import { createRedactor, REDACTION_MARKER, registerPrivateKey } from '../redact';
@@ -104,14 +111,17 @@ const UNREACHABLE_REASONS: ReadonlyMap<string, string> = new Map([
 function unreachableReason(err: unknown, timeoutMs: number): string {
   const e = err as { name?: unknown; code?: unknown; message?: unknown; cause?: { code?: unknown } };
   const code = e.code ?? e.cause?.code;
-  if (e.name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return `no answer within ${timeoutMs / 1000} s`;
-  if (typeof code === 'string') return UNREACHABLE_REASONS.get(code) ?? (/CERT|SSL|TLS/.test(code) ? `TLS certificate problem (${code})` : code);
+  if (e.name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT')
+    return `no answer within ${timeoutMs / 1000} s`;
+  if (typeof code === 'string')
+    return UNREACHABLE_REASONS.get(code) ?? (/CERT|SSL|TLS/.test(code) ? `TLS certificate problem (${code})` : code);
   return String(e.message ?? err);
 }
 
 function flattenHeaders(headers: Readonly<Record<string, string | string[] | undefined>>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
+  for (const [name, value] of Object.entries(headers))
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
   return out;
 }
 
@@ -133,7 +143,10 @@ function createTransport(options: ClientOptions): Transport {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const parsed = URL.canParse(baseUrl) ? new URL(baseUrl) : undefined;
   if (parsed === undefined || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.search !== '') {
-    throw new HarnessError('INVALID_ARGUMENT', `"baseUrl" expected an http:// or https:// URL without a ?query, got ${describeValue(options.baseUrl)}`);
+    throw new HarnessError(
+      'INVALID_ARGUMENT',
+      `"baseUrl" expected an http:// or https:// URL without a ?query, got ${describeValue(options.baseUrl)}`,
+    );
   }
   const log: Exchange[] = [];
 
@@ -149,7 +162,11 @@ function createTransport(options: ClientOptions): Transport {
   }
 
   async function exchange(req: OutgoingRequest): Promise<ApiResponse> {
-    if (typeof req.path !== 'string' || !req.path.startsWith('/')) throw new HarnessError('INVALID_ARGUMENT', `"path" expected a path starting with "/", got ${describeValue(req.path)}`);
+    if (typeof req.path !== 'string' || !req.path.startsWith('/'))
+      throw new HarnessError(
+        'INVALID_ARGUMENT',
+        `"path" expected a path starting with "/", got ${describeValue(req.path)}`,
+      );
     const url = baseUrl + req.path;
     const startedAt = clock();
     const sent = {
@@ -163,17 +180,40 @@ function createTransport(options: ClientOptions): Transport {
     let headers: Record<string, string>;
     let text: string;
     try {
-      const res = await request(url, { method: req.method, headers: req.headers, body: req.body, signal: AbortSignal.timeout(timeoutMs), ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}) });
+      const res = await request(url, {
+        method: req.method,
+        headers: req.headers,
+        body: req.body,
+        signal: AbortSignal.timeout(timeoutMs),
+        ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+      });
       status = res.statusCode;
       headers = flattenHeaders(res.headers);
       text = await res.body.text();
     } catch (err) {
       // undici refuses some odd requests itself (a header value with a line break): that is the caller's, not the target's.
       const refusedLocally = (err as { code?: unknown }).code === 'UND_ERR_INVALID_ARG';
-      const reason = refusedLocally ? `undici will not send it: ${String((err as Error).message)}` : unreachableReason(err, timeoutMs);
-      record({ ...sent, status: undefined, responseHeaders: {}, responseBody: undefined, responseJson: undefined, endedAt: clock(), error: redactor.redactText(reason) });
-      if (refusedLocally) throw new HarnessError('INVALID_ARGUMENT', redactor.redactText(`cannot send ${req.method} ${url}: ${reason}`), { cause: err });
-      throw new HarnessError('TARGET_UNREACHABLE', redactor.redactText(`cannot reach ${url}: ${reason}; is the target running? check baseUrl in the target file`), { cause: err });
+      const reason = refusedLocally
+        ? `undici will not send it: ${String((err as Error).message)}`
+        : unreachableReason(err, timeoutMs);
+      record({
+        ...sent,
+        status: undefined,
+        responseHeaders: {},
+        responseBody: undefined,
+        responseJson: undefined,
+        endedAt: clock(),
+        error: redactor.redactText(reason),
+      });
+      if (refusedLocally)
+        throw new HarnessError('INVALID_ARGUMENT', redactor.redactText(`cannot send ${req.method} ${url}: ${reason}`), {
+          cause: err,
+        });
+      throw new HarnessError(
+        'TARGET_UNREACHABLE',
+        redactor.redactText(`cannot reach ${url}: ${reason}; is the target running? check baseUrl in the target file`),
+        { cause: err },
+      );
     }
     const json = parseJsonBody(text);
     req.learnSecrets?.(json);
@@ -189,11 +229,20 @@ function createTransport(options: ClientOptions): Transport {
     return { status, headers, text, json, exchange: recorded };
   }
 
-  return { exchange, transcript: () => Object.freeze(log.slice()), redactor, clock, basePath: parsed.pathname.replace(/\/+$/, '') };
+  return {
+    exchange,
+    transcript: () => Object.freeze(log.slice()),
+    redactor,
+    clock,
+    basePath: parsed.pathname.replace(/\/+$/, ''),
+  };
 }
 
 /** The client's headers with the caller's overrides applied, names compared case-insensitively. */
-function withOverrides(headers: Readonly<Record<string, string>>, overrides: HeaderOverrides | undefined): Record<string, string> {
+function withOverrides(
+  headers: Readonly<Record<string, string>>,
+  overrides: HeaderOverrides | undefined,
+): Record<string, string> {
   const out = { ...headers };
   for (const [name, value] of Object.entries(overrides ?? {})) {
     for (const existing of Object.keys(out)) if (existing.toLowerCase() === name.toLowerCase()) delete out[existing];
@@ -202,14 +251,18 @@ function withOverrides(headers: Readonly<Record<string, string>>, overrides: Hea
   return out;
 }
 
-const overridesHeader = (headers: HeaderOverrides | undefined, name: string): boolean => Object.keys(headers ?? {}).some((h) => h.toLowerCase() === name);
+const overridesHeader = (headers: HeaderOverrides | undefined, name: string): boolean =>
+  Object.keys(headers ?? {}).some((h) => h.toLowerCase() === name);
 
 /** A documented JSON answer that is not JSON is the target's fault; the raw answer stays in the transcript. */
 function requireJson(response: ApiResponse): ApiResponse {
   if (response.json !== undefined) return response;
   const { method, url } = response.exchange;
   const type = response.headers['content-type'] ?? 'no content-type';
-  throw new HarnessError('TARGET_MALFORMED_RESPONSE', `${method} ${url} answered HTTP ${response.status} with ${response.text.length} characters that are not JSON (${type}); the API documents a JSON body. The raw answer is in the transcript`);
+  throw new HarnessError(
+    'TARGET_MALFORMED_RESPONSE',
+    `${method} ${url} answered HTTP ${response.status} with ${response.text.length} characters that are not JSON (${type}); the API documents a JSON body. The raw answer is in the transcript`,
+  );
 }
 
 // ---- merchant-v1 ----------------------------------------------------------------------------
@@ -302,7 +355,9 @@ export function createMerchantClient(options: MerchantClientOptions): MerchantCl
       const what = response.status >= 300 ? 'refused the login' : 'answered the login without an accessToken';
       throw new HarnessError(
         'LOGIN_FAILED',
-        redactor.redactText(`${response.exchange.url} ${what}: HTTP ${response.status}${code}${message}; check the API key (auth.apiKeyEnv) and that this machine's address is whitelisted in the portal (merchant API v1.0 › Authentication › Step 2)`),
+        redactor.redactText(
+          `${response.exchange.url} ${what}: HTTP ${response.status}${code}${message}; check the API key (auth.apiKeyEnv) and that this machine's address is whitelisted in the portal (merchant API v1.0 › Authentication › Step 2)`,
+        ),
       );
     }
     session = { token, renewAt: tokenExpiry(token, startedAt, lifetimeMs) - renewBeforeMs };
@@ -323,18 +378,29 @@ export function createMerchantClient(options: MerchantClientOptions): MerchantCl
   }
 
   async function call(endpoint: EndpointId, params: { body?: string; voucherCode?: string }): Promise<ApiResponse> {
-    const prepared = merchantRequest(endpoint, { accessToken: await accessToken(), key: options.privateKey, ...params });
+    const prepared = merchantRequest(endpoint, {
+      accessToken: await accessToken(),
+      key: options.privateKey,
+      ...params,
+    });
     return requireJson(await transport.exchange(prepared));
   }
 
   async function send(req: MerchantSendRequest): Promise<ApiResponse> {
     const headers: Record<string, string> = {};
     if (req.body !== undefined) headers['content-type'] = 'application/json';
-    if (req.path !== ENDPOINTS.login.path && !overridesHeader(req.headers, 'x-api-token')) headers['x-api-token'] = await accessToken();
+    if (req.path !== ENDPOINTS.login.path && !overridesHeader(req.headers, 'x-api-token'))
+      headers['x-api-token'] = await accessToken();
     // merchant API v1.0 › Authentication › Step 3, NOTE: POSTs under /topup-transactions are signed, GETs are not.
     const sign = req.sign ?? (req.method.toUpperCase() === 'POST' && req.path.startsWith('/topup-transactions/'));
-    if (sign !== false) headers['x-signature'] = sign === true ? signBody(options.privateKey, req.body ?? '').signature : sign.signature;
-    return transport.exchange({ method: req.method, path: req.path, headers: withOverrides(headers, req.headers), body: req.body });
+    if (sign !== false)
+      headers['x-signature'] = sign === true ? signBody(options.privateKey, req.body ?? '').signature : sign.signature;
+    return transport.exchange({
+      method: req.method,
+      path: req.path,
+      headers: withOverrides(headers, req.headers),
+      body: req.body,
+    });
   }
 
   return {
@@ -374,7 +440,10 @@ const READS = ['GET', 'HEAD', 'OPTIONS'];
 
 export function createPartnerClient(options: PartnerClientOptions): PartnerClient {
   if (options.privateKey.type !== 'ed25519') {
-    throw new HarnessError('INVALID_ARGUMENT', `"privateKey" expected an Ed25519 key: partner X-Signature is Ed25519 (onboarding › Request Authentication), got ${options.privateKey.type}`);
+    throw new HarnessError(
+      'INVALID_ARGUMENT',
+      `"privateKey" expected an Ed25519 key: partner X-Signature is Ed25519 (onboarding › Request Authentication), got ${options.privateKey.type}`,
+    );
   }
   const template = validateSigningTemplate(options.signingTemplate);
   const transport = createTransport(options);
@@ -382,7 +451,8 @@ export function createPartnerClient(options: PartnerClientOptions): PartnerClien
 
   async function send(req: PartnerSendRequest): Promise<ApiResponse> {
     const write = !READS.includes(req.method.toUpperCase());
-    const idempotencyKey = req.idempotencyKey === null ? undefined : (req.idempotencyKey ?? (write ? newIdempotencyKey(random) : undefined));
+    const idempotencyKey =
+      req.idempotencyKey === null ? undefined : (req.idempotencyKey ?? (write ? newIdempotencyKey(random) : undefined));
     const headers = partnerHeaders({
       apiKey: options.apiKey,
       key: options.privateKey,
@@ -395,7 +465,12 @@ export function createPartnerClient(options: PartnerClientOptions): PartnerClien
       ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
     });
     if (req.body !== undefined) headers['content-type'] = 'application/json';
-    return transport.exchange({ method: req.method, path: req.path, headers: withOverrides(headers, req.headers), body: req.body });
+    return transport.exchange({
+      method: req.method,
+      path: req.path,
+      headers: withOverrides(headers, req.headers),
+      body: req.body,
+    });
   }
 
   return { send, transcript: transport.transcript };
@@ -410,7 +485,8 @@ const CURL_VARIABLES: ReadonlyMap<string | undefined, string> = new Map([
   ['jwt', 'OMNIVAS_API_TOKEN'],
 ]);
 
-const curlVariable = (label: string | undefined): string => CURL_VARIABLES.get(label) ?? `OMNIVAS_${(label ?? 'secret').toUpperCase().replace(/-/g, '_')}`;
+const curlVariable = (label: string | undefined): string =>
+  CURL_VARIABLES.get(label) ?? `OMNIVAS_${(label ?? 'secret').toUpperCase().replace(/-/g, '_')}`;
 
 const singleQuoted = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
 
@@ -432,14 +508,19 @@ function shellWord(text: string): string {
  * the body is passed exactly as recorded.
  */
 export function toCurl(exchange: Exchange): string {
-  const words = [`curl -X ${/^[A-Za-z]+$/.test(exchange.method) ? exchange.method : shellWord(exchange.method)} ${shellWord(exchange.url)}`];
+  const words = [
+    `curl -X ${/^[A-Za-z]+$/.test(exchange.method) ? exchange.method : shellWord(exchange.method)} ${shellWord(exchange.url)}`,
+  ];
   const names = Object.keys(exchange.requestHeaders).map((name) => name.toLowerCase());
-  for (const [name, value] of Object.entries(exchange.requestHeaders)) words.push(`-H ${shellWord(`${name}: ${value}`)}`);
+  for (const [name, value] of Object.entries(exchange.requestHeaders))
+    words.push(`-H ${shellWord(`${name}: ${value}`)}`);
   if (exchange.requestBody !== undefined) {
     // curl would add its own form content type; an empty header value tells it not to.
     if (!names.includes('content-type')) words.push(`-H 'Content-Type:'`);
     // --data-binary reads a file when the data starts with @; --data-raw sends it as is.
-    words.push(`${exchange.requestBody.startsWith('@') ? '--data-raw' : '--data-binary'} ${shellWord(exchange.requestBody)}`);
+    words.push(
+      `${exchange.requestBody.startsWith('@') ? '--data-raw' : '--data-binary'} ${shellWord(exchange.requestBody)}`,
+    );
   }
   return words.join(' \\\n  ');
 }

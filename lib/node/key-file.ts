@@ -14,7 +14,11 @@ export function fileErrorReason(err: unknown): string {
 }
 
 function unreadable(path: string, field: string, err: unknown): HarnessError {
-  return new HarnessError('KEY_FILE_UNREADABLE', `${field} ${path}: ${fileErrorReason(err)}; give the path of a PEM key file`, { cause: err });
+  return new HarnessError(
+    'KEY_FILE_UNREADABLE',
+    `${field} ${path}: ${fileErrorReason(err)}; give the path of a PEM key file`,
+    { cause: err },
+  );
 }
 
 export async function readTextFile(path: string, field: string): Promise<string> {
@@ -47,7 +51,15 @@ export async function writeNewFile(path: string, content: string, mode: number, 
     await chmod(path, mode); // an overwritten file keeps its old mode otherwise
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new HarnessError('INVALID_ARGUMENT', `${path} already exists; pass --force to overwrite it or choose another --out`);
-    throw new HarnessError('KEY_FILE_UNREADABLE', `cannot write ${path}: ${fileErrorReason(err)}; check that the --out directory exists and is writable`, { cause: err });
+    if (code === 'EEXIST')
+      throw new HarnessError(
+        'INVALID_ARGUMENT',
+        `${path} already exists; pass --force to overwrite it or choose another --out`,
+      );
+    throw new HarnessError(
+      'KEY_FILE_UNREADABLE',
+      `cannot write ${path}: ${fileErrorReason(err)}; check that the --out directory exists and is writable`,
+      { cause: err },
+    );
   }
 }

@@ -49,7 +49,13 @@ export interface PartnerInput {
 }
 
 export type FaultInput =
-  | { readonly endpoint: string; readonly kind: 'error'; readonly code: number; readonly count?: number; readonly providerMessage?: string }
+  | {
+      readonly endpoint: string;
+      readonly kind: 'error';
+      readonly code: number;
+      readonly count?: number;
+      readonly providerMessage?: string;
+    }
   | { readonly endpoint: string; readonly kind: 'delay'; readonly delayMs: number; readonly count?: number }
   | { readonly endpoint: string; readonly kind: 'reset'; readonly count?: number };
 
@@ -89,13 +95,20 @@ export function createSandboxAdminClient(options: SandboxAdminOptions): SandboxA
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (err) {
-      throw new HarnessError('TARGET_UNREACHABLE', `cannot reach the sandbox admin API at ${url}: ${(err as Error).message}; is the sandbox running?`, { cause: err });
+      throw new HarnessError(
+        'TARGET_UNREACHABLE',
+        `cannot reach the sandbox admin API at ${url}: ${(err as Error).message}; is the sandbox running?`,
+        { cause: err },
+      );
     }
     const text = await res.text();
     const json = parseJsonBody(text);
     if (!res.ok || typeof json !== 'object' || json === null) {
       const message = (json as { message?: unknown } | undefined)?.message;
-      throw new HarnessError('TARGET_MALFORMED_RESPONSE', `sandbox admin ${method} ${path} answered ${res.status}: ${typeof message === 'string' ? message : text.slice(0, 120)}`);
+      throw new HarnessError(
+        'TARGET_MALFORMED_RESPONSE',
+        `sandbox admin ${method} ${path} answered ${res.status}: ${typeof message === 'string' ? message : text.slice(0, 120)}`,
+      );
     }
     return json as T;
   }
@@ -105,11 +118,16 @@ export function createSandboxAdminClient(options: SandboxAdminOptions): SandboxA
     createPartner: (input) => call('POST', '/partners', { ...input, reservedBalance: money(input.reservedBalance) }),
     createVoucher: (input) => call('POST', '/vouchers', { ...input, amount: money(input.amount) }),
     voucher: (code) => call('GET', `/vouchers/${encodeURIComponent(code)}`),
-    setVoucherBalance: (code, remainingBalance) => call('POST', `/vouchers/${encodeURIComponent(code)}/balance`, { remainingBalance: formatMoney(remainingBalance) }),
+    setVoucherBalance: (code, remainingBalance) =>
+      call('POST', `/vouchers/${encodeURIComponent(code)}/balance`, {
+        remainingBalance: formatMoney(remainingBalance),
+      }),
     removeMerchant: (id) => call('DELETE', `/merchants/${encodeURIComponent(id)}`),
     disablePartner: (id) => call('POST', `/partners/${encodeURIComponent(id)}/disable`),
     sms: async (filter = {}) => {
-      const query = new URLSearchParams(Object.entries(filter).filter((e): e is [string, string] => e[1] !== undefined));
+      const query = new URLSearchParams(
+        Object.entries(filter).filter((e): e is [string, string] => e[1] !== undefined),
+      );
       return (await call<{ messages: SmsMessage[] }>('GET', `/sms${query.size > 0 ? `?${query}` : ''}`)).messages;
     },
     advanceClock: (seconds) => call('POST', '/clock', { advanceSeconds: seconds }),

@@ -22,7 +22,9 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-const merchantTarget = (auth: Record<string, unknown> = { apiKeyEnv: 'OMNIVAS_API_KEY', privateKeyFile: 'keys/merchant.pem' }) => ({
+const merchantTarget = (
+  auth: Record<string, unknown> = { apiKeyEnv: 'OMNIVAS_API_KEY', privateKeyFile: 'keys/merchant.pem' },
+) => ({
   name: 'acme',
   baseUrl: 'https://tapi.telesend.et/api/v1/merchant/client',
   profile: 'merchant-v1',
@@ -49,25 +51,42 @@ describe('loadTargetFile', () => {
   });
 
   it('registers every secret with the redactor: API key, PEM lines, raw key bytes, admin token', async () => {
-    const path = await targetFile('admin.json', { ...merchantTarget(), sandbox: { adminUrl: 'http://127.0.0.1:9', adminTokenEnv: 'ADMIN' } });
+    const path = await targetFile('admin.json', {
+      ...merchantTarget(),
+      sandbox: { adminUrl: 'http://127.0.0.1:9', adminTokenEnv: 'ADMIN' },
+    });
     const target = await loadTargetFile(path, { ...ENV, ADMIN: 'adm1n-t0ken-value' });
     expect(target.adminToken).toBe('adm1n-t0ken-value');
     const raw = Buffer.from(secpKey.privateKey).toString('base64');
     const leaky = JSON.stringify({ note: `key ${API_KEY} pem ${SECP_PEM} raw ${raw} admin adm1n-t0ken-value` });
     const out = target.redactor.redactText(leaky);
-    for (const secret of [API_KEY, raw, 'adm1n-t0ken-value', ...SECP_PEM.split('\n').filter((l) => l.length >= 6 && !l.startsWith('-----'))]) expect(out).not.toContain(secret);
+    for (const secret of [
+      API_KEY,
+      raw,
+      'adm1n-t0ken-value',
+      ...SECP_PEM.split('\n').filter((l) => l.length >= 6 && !l.startsWith('-----')),
+    ])
+      expect(out).not.toContain(secret);
   });
 
   it('takes a PEM from a variable and trims the newline a shell leaves on the API key', async () => {
-    const path = await targetFile('env.json', { ...merchantTarget({ apiKeyEnv: 'OMNIVAS_API_KEY', privateKeyEnv: 'OMNIVAS_PRIVATE_KEY', keyType: 'ed25519' }) });
+    const path = await targetFile('env.json', {
+      ...merchantTarget({ apiKeyEnv: 'OMNIVAS_API_KEY', privateKeyEnv: 'OMNIVAS_PRIVATE_KEY', keyType: 'ed25519' }),
+    });
     const target = await loadTargetFile(path, { ...ENV, OMNIVAS_API_KEY: `${API_KEY}\n` });
     expect(target.apiKey).toBe(API_KEY);
     expect(target.privateKey.type).toBe('ed25519');
   });
 
   it('says when the file is missing, or a directory', async () => {
-    await expect(loadTargetFile(join(dir, 'nope.json'), ENV)).rejects.toMatchObject({ code: 'CONFIG_UNREADABLE', message: expect.stringMatching(/nope\.json: no such file/) });
-    await expect(loadTargetFile(dir, ENV)).rejects.toMatchObject({ code: 'CONFIG_UNREADABLE', message: expect.stringContaining('is a directory') });
+    await expect(loadTargetFile(join(dir, 'nope.json'), ENV)).rejects.toMatchObject({
+      code: 'CONFIG_UNREADABLE',
+      message: expect.stringMatching(/nope\.json: no such file/),
+    });
+    await expect(loadTargetFile(dir, ENV)).rejects.toMatchObject({
+      code: 'CONFIG_UNREADABLE',
+      message: expect.stringContaining('is a directory'),
+    });
   });
 
   it('words the OS reasons a file cannot be read (permissions included, which root cannot provoke)', () => {
@@ -81,56 +100,102 @@ describe('loadTargetFile', () => {
 
   it('locates a JSON syntax error by line and column, and accepts a byte order mark', async () => {
     const path = await targetFile('bad.json', '{\n  "name": "acme",\n  "profile": "merchant-v1",\n}\n');
-    await expect(loadTargetFile(path, ENV)).rejects.toMatchObject({ code: 'INVALID_JSON', message: expect.stringMatching(/bad\.json.*line 4 column 1/) });
+    await expect(loadTargetFile(path, ENV)).rejects.toMatchObject({
+      code: 'INVALID_JSON',
+      message: expect.stringMatching(/bad\.json.*line 4 column 1/),
+    });
     const bom = await targetFile('bom.json', `\uFEFF${JSON.stringify(merchantTarget())}`);
     expect((await loadTargetFile(bom, ENV)).config.name).toBe('acme');
   });
 
   it('passes validation errors through, prefixed with the file', async () => {
     const path = await targetFile('typo.json', { ...merchantTarget(), profil: 'partner' });
-    await expect(loadTargetFile(path, ENV)).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringMatching(/typo\.json: "profil" is not a known field; did you mean "profile"/) });
+    await expect(loadTargetFile(path, ENV)).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringMatching(/typo\.json: "profil" is not a known field; did you mean "profile"/),
+    });
   });
 
   it('names a missing variable, never a value', async () => {
     const path = await targetFile('ok2.json', merchantTarget());
-    await expect(loadTargetFile(path, {})).rejects.toMatchObject({ code: 'SECRET_MISSING', message: expect.stringContaining('OMNIVAS_API_KEY (named by "auth.apiKeyEnv"') });
-    const envPath = await targetFile('env2.json', merchantTarget({ apiKeyEnv: 'OMNIVAS_API_KEY', privateKeyEnv: 'NO_SUCH_PEM' }));
-    await expect(loadTargetFile(envPath, { OMNIVAS_API_KEY: API_KEY })).rejects.toMatchObject({ code: 'SECRET_MISSING', message: expect.stringContaining('NO_SUCH_PEM') });
-    await expect(loadTargetFile(envPath, { OMNIVAS_API_KEY: API_KEY })).rejects.toMatchObject({ message: expect.not.stringContaining(API_KEY) });
-    await expect(loadTargetFile(path, { OMNIVAS_API_KEY: '  ' })).rejects.toMatchObject({ message: expect.stringContaining('is empty') });
+    await expect(loadTargetFile(path, {})).rejects.toMatchObject({
+      code: 'SECRET_MISSING',
+      message: expect.stringContaining('OMNIVAS_API_KEY (named by "auth.apiKeyEnv"'),
+    });
+    const envPath = await targetFile(
+      'env2.json',
+      merchantTarget({ apiKeyEnv: 'OMNIVAS_API_KEY', privateKeyEnv: 'NO_SUCH_PEM' }),
+    );
+    await expect(loadTargetFile(envPath, { OMNIVAS_API_KEY: API_KEY })).rejects.toMatchObject({
+      code: 'SECRET_MISSING',
+      message: expect.stringContaining('NO_SUCH_PEM'),
+    });
+    await expect(loadTargetFile(envPath, { OMNIVAS_API_KEY: API_KEY })).rejects.toMatchObject({
+      message: expect.not.stringContaining(API_KEY),
+    });
+    await expect(loadTargetFile(path, { OMNIVAS_API_KEY: '  ' })).rejects.toMatchObject({
+      message: expect.stringContaining('is empty'),
+    });
   });
 
   it('says when the key file cannot be read, naming the field and the path', async () => {
-    const path = await targetFile('nokey.json', merchantTarget({ apiKeyEnv: 'OMNIVAS_API_KEY', privateKeyFile: 'keys/missing.pem' }));
-    await expect(loadTargetFile(path, ENV)).rejects.toMatchObject({ code: 'KEY_FILE_UNREADABLE', message: expect.stringMatching(/auth\.privateKeyFile .*keys\/missing\.pem: no such file/) });
+    const path = await targetFile(
+      'nokey.json',
+      merchantTarget({ apiKeyEnv: 'OMNIVAS_API_KEY', privateKeyFile: 'keys/missing.pem' }),
+    );
+    await expect(loadTargetFile(path, ENV)).rejects.toMatchObject({
+      code: 'KEY_FILE_UNREADABLE',
+      message: expect.stringMatching(/auth\.privateKeyFile .*keys\/missing\.pem: no such file/),
+    });
   });
 
   it("passes key import errors through with the field name, without the key's content", async () => {
     await writeFile(join(dir, 'keys', 'literal.pem'), SECP_PEM.replace(/\n/g, '\\n'), { mode: 0o600 });
-    const path = await targetFile('literal.json', merchantTarget({ apiKeyEnv: 'OMNIVAS_API_KEY', privateKeyFile: 'keys/literal.pem' }));
+    const path = await targetFile(
+      'literal.json',
+      merchantTarget({ apiKeyEnv: 'OMNIVAS_API_KEY', privateKeyFile: 'keys/literal.pem' }),
+    );
     const err: unknown = await loadTargetFile(path, ENV).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'KEY_GARBAGE', message: expect.stringContaining('auth.privateKeyFile') });
-    for (const line of SECP_PEM.split('\n').filter((l) => l.length >= 6 && !l.startsWith('-----'))) expect((err as Error).message).not.toContain(line.slice(0, 12));
+    for (const line of SECP_PEM.split('\n').filter((l) => l.length >= 6 && !l.startsWith('-----')))
+      expect((err as Error).message).not.toContain(line.slice(0, 12));
   });
 
   it('refuses a key of another type than auth.keyType says', async () => {
-    const path = await targetFile('mismatch.json', merchantTarget({ apiKeyEnv: 'OMNIVAS_API_KEY', privateKeyEnv: 'OMNIVAS_PRIVATE_KEY', keyType: 'secp256k1' }));
-    await expect(loadTargetFile(path, ENV)).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining('"auth.keyType" is "secp256k1" but auth.privateKeyEnv OMNIVAS_PRIVATE_KEY holds a key of type ed25519') });
+    const path = await targetFile(
+      'mismatch.json',
+      merchantTarget({ apiKeyEnv: 'OMNIVAS_API_KEY', privateKeyEnv: 'OMNIVAS_PRIVATE_KEY', keyType: 'secp256k1' }),
+    );
+    await expect(loadTargetFile(path, ENV)).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringContaining(
+        '"auth.keyType" is "secp256k1" but auth.privateKeyEnv OMNIVAS_PRIVATE_KEY holds a key of type ed25519',
+      ),
+    });
   });
 
   it('warns, without failing, when the key file is readable by group or others', async () => {
     await writeFile(join(dir, 'keys', 'open.pem'), SECP_PEM);
     await chmod(join(dir, 'keys', 'open.pem'), 0o644);
-    const path = await targetFile('open.json', merchantTarget({ apiKeyEnv: 'OMNIVAS_API_KEY', privateKeyFile: 'keys/open.pem' }));
+    const path = await targetFile(
+      'open.json',
+      merchantTarget({ apiKeyEnv: 'OMNIVAS_API_KEY', privateKeyFile: 'keys/open.pem' }),
+    );
     const target = await loadTargetFile(path, ENV);
-    expect(target.warnings).toEqual([expect.stringMatching(/readable by others \(mode 644\); run chmod 600 .*open\.pem/)]);
+    expect(target.warnings).toEqual([
+      expect.stringMatching(/readable by others \(mode 644\); run chmod 600 .*open\.pem/),
+    ]);
   });
 });
 
 describe('resolveTarget', () => {
   it('resolves the embedded sandbox target from the sandbox variables', async () => {
     const config = defaultSandboxTarget({ url: 'http://127.0.0.1:1', adminUrl: 'http://127.0.0.1:2' });
-    const target = await resolveTarget(config, { env: { [SANDBOX_SECRET_ENV.apiKey]: API_KEY, [SANDBOX_SECRET_ENV.privateKey]: SECP_PEM }, baseDir: dir, origin: 'sandbox' });
+    const target = await resolveTarget(config, {
+      env: { [SANDBOX_SECRET_ENV.apiKey]: API_KEY, [SANDBOX_SECRET_ENV.privateKey]: SECP_PEM },
+      baseDir: dir,
+      origin: 'sandbox',
+    });
     expect(target.apiKey).toBe(API_KEY);
     expect(target.privateKey.publicKey).toEqual(secpKey.publicKey);
   });

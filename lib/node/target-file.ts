@@ -32,8 +32,15 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 
 function unreadable(path: string, err: unknown): HarnessError {
   const code = (err as NodeJS.ErrnoException).code;
-  const hint = code === 'ENOENT' ? ` (relative paths are resolved from ${process.cwd()})` : code === 'EISDIR' ? '; give the path of the JSON target file' : '';
-  return new HarnessError('CONFIG_UNREADABLE', `cannot read target file ${path}: ${fileErrorReason(err)}${hint}`, { cause: err });
+  const hint =
+    code === 'ENOENT'
+      ? ` (relative paths are resolved from ${process.cwd()})`
+      : code === 'EISDIR'
+        ? '; give the path of the JSON target file'
+        : '';
+  return new HarnessError('CONFIG_UNREADABLE', `cannot read target file ${path}: ${fileErrorReason(err)}${hint}`, {
+    cause: err,
+  });
 }
 
 /** JSON.parse, with the line and column of a syntax error (V8's own message may quote the file). */
@@ -63,7 +70,10 @@ function secretFromEnv(env: Environment, name: string, field: string, origin: st
   // A trailing newline from `export X=$(cat file)` or a pasted value would break a header.
   const value = env[name]?.trim();
   if (value === undefined || value === '') {
-    throw new HarnessError('SECRET_MISSING', `environment variable ${name} (named by "${field}" in ${origin}) is ${value === undefined ? 'not set' : 'empty'}; set it to ${what} before running (export ${name}=…)`);
+    throw new HarnessError(
+      'SECRET_MISSING',
+      `environment variable ${name} (named by "${field}" in ${origin}) is ${value === undefined ? 'not set' : 'empty'}; set it to ${what} before running (export ${name}=…)`,
+    );
   }
   return value;
 }
@@ -72,7 +82,10 @@ function secretFromEnv(env: Environment, name: string, field: string, origin: st
  * Resolves the secrets a validated config names: for a target file (via loadTargetFile) or a config
  * built in code, such as defaultSandboxTarget(). Relative key paths are taken from `baseDir`.
  */
-export async function resolveTarget(config: TargetConfig, options: { env: Environment; baseDir: string; origin: string }): Promise<ResolvedTarget> {
+export async function resolveTarget(
+  config: TargetConfig,
+  options: { env: Environment; baseDir: string; origin: string },
+): Promise<ResolvedTarget> {
   const { env, baseDir, origin } = options;
   const { auth } = config;
   const warnings: string[] = [];
@@ -95,14 +108,20 @@ export async function resolveTarget(config: TargetConfig, options: { env: Enviro
 
   const privateKey = importPrivateKeyPem(pem, field);
   if (privateKey.type !== auth.keyType) {
-    throw new HarnessError('CONFIG_INVALID', `${origin}: "auth.keyType" is "${auth.keyType}" but ${field} holds a key of type ${privateKey.type}; set keyType to "${privateKey.type}" or give the ${auth.keyType} key`);
+    throw new HarnessError(
+      'CONFIG_INVALID',
+      `${origin}: "auth.keyType" is "${auth.keyType}" but ${field} holds a key of type ${privateKey.type}; set keyType to "${privateKey.type}" or give the ${auth.keyType} key`,
+    );
   }
   const redactor = createRedactor();
   redactor.add(apiKey, 'api-key');
   registerPrivateKey(redactor, privateKey, pem);
 
   const adminTokenEnv = config.sandbox?.adminTokenEnv;
-  const adminToken = adminTokenEnv === undefined ? undefined : secretFromEnv(env, adminTokenEnv, 'sandbox.adminTokenEnv', origin, 'the sandbox admin token');
+  const adminToken =
+    adminTokenEnv === undefined
+      ? undefined
+      : secretFromEnv(env, adminTokenEnv, 'sandbox.adminTokenEnv', origin, 'the sandbox admin token');
   if (adminToken !== undefined) redactor.add(adminToken, 'admin-token');
 
   return Object.freeze({ config, apiKey, privateKey, adminToken, redactor, warnings: Object.freeze(warnings) });

@@ -22,8 +22,16 @@ export function voucherBalanceOf(res: ApiResponse, voucherCode: string): Voucher
   const voucher = data?.voucher;
   const { amount, remainingBalance, status } = voucher ?? {};
   const fee = data?.serviceFee;
-  if (res.status !== 200 || typeof amount !== 'string' || typeof remainingBalance !== 'string' || typeof fee !== 'string') {
-    throw new HarnessError('TARGET_MALFORMED_RESPONSE', `GET voucher detail of ${voucherCode} answered HTTP ${res.status} without data.voucher.amount, data.voucher.remainingBalance and data.serviceFee as decimal strings`);
+  if (
+    res.status !== 200 ||
+    typeof amount !== 'string' ||
+    typeof remainingBalance !== 'string' ||
+    typeof fee !== 'string'
+  ) {
+    throw new HarnessError(
+      'TARGET_MALFORMED_RESPONSE',
+      `GET voucher detail of ${voucherCode} answered HTTP ${res.status} without data.voucher.amount, data.voucher.remainingBalance and data.serviceFee as decimal strings`,
+    );
   }
   return {
     amount: moneyFromDecimal(amount, 'data.voucher.amount'),

@@ -10,7 +10,14 @@ process.on('message', ({ index, task }: TaskMessage) => {
   if (task.defect === 'crash') process.exit(3);
   if (task.defect === 'hang') return;
   const start = Date.now();
-  setTimeout(() => process.send?.({ index, outcome: { error: JSON.stringify({ kind: task.kind, defect: task.defect, start, end: Date.now() }) } }), 100);
+  setTimeout(
+    () =>
+      process.send?.({
+        index,
+        outcome: { error: JSON.stringify({ kind: task.kind, defect: task.defect, start, end: Date.now() }) },
+      }),
+    100,
+  );
 });
 process.on('disconnect', () => process.exit(0));
 process.send?.({ ready: true });

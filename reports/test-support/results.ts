@@ -35,7 +35,16 @@ export function makeReport(results: readonly CheckResult[], baselineIds: readonl
 }
 
 /** A failed exchange as a check would record it, with its replay command. */
-export function exchangeEvidence(over: { label?: string; body?: string; status?: number; response?: string; headers?: Record<string, string>; curl?: string } = {}): Evidence {
+export function exchangeEvidence(
+  over: {
+    label?: string;
+    body?: string;
+    status?: number;
+    response?: string;
+    headers?: Record<string, string>;
+    curl?: string;
+  } = {},
+): Evidence {
   const body = over.body ?? '{"voucherCode":"GV-1","amount":50}';
   return {
     label: over.label ?? 'redeem with a DER signature',
@@ -50,13 +59,18 @@ export function exchangeEvidence(over: { label?: string; body?: string; status?:
       startedAt: 1_000,
       endedAt: 1_004,
     },
-    curl: over.curl ?? `curl -X POST 'http://127.0.0.1:40123/topup-transactions/redeem-gift' -H 'content-type: application/json' --data-raw '${body}'`,
+    curl:
+      over.curl ??
+      `curl -X POST 'http://127.0.0.1:40123/topup-transactions/redeem-gift' -H 'content-type: application/json' --data-raw '${body}'`,
   };
 }
 
 const ERROR_IDS = documentedPairs().map((p) => errorCheckId(p.endpoint, p.code));
 const word = fc.stringMatching(/^[a-z][a-z0-9]{0,8}$/);
-export const checkIdArb: fc.Arbitrary<string> = fc.oneof(fc.constantFrom(...ERROR_IDS), fc.tuple(fc.constantFrom(...AREAS), word).map(([a, w]) => `${a}.${w}`));
+export const checkIdArb: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom(...ERROR_IDS),
+  fc.tuple(fc.constantFrom(...AREAS), word).map(([a, w]) => `${a}.${w}`),
+);
 
 /** Any text a target or a check could put in a message: markup, quotes, control bytes, lone surrogates. */
 export const wildTextArb: fc.Arbitrary<string> = fc.oneof(
@@ -88,7 +102,14 @@ export function resultArb(id: fc.Arbitrary<string> = checkIdArb): fc.Arbitrary<C
     title: wildTextArb,
     area: fc.constantFrom(...AREAS),
     severity: fc.constantFrom(...(Object.keys(SEVERITIES) as Severity[])),
-    source: fc.record({ doc: fc.constantFrom('omnivas-merchant-api-v1.0' as const, 'partner-and-merchant-onboarding' as const, 'DESIGN.md' as const), section: wildTextArb }),
+    source: fc.record({
+      doc: fc.constantFrom(
+        'omnivas-merchant-api-v1.0' as const,
+        'partner-and-merchant-onboarding' as const,
+        'DESIGN.md' as const,
+      ),
+      section: wildTextArb,
+    }),
     basis: fc.constantFrom('document' as const, 'assumption' as const),
     kind: fc.constantFrom('requirement' as const, 'requirement' as const, 'finding' as const),
     needs: fc.subarray(Object.keys(POWERS) as Power[]),
@@ -103,5 +124,7 @@ export function resultArb(id: fc.Arbitrary<string> = checkIdArb): fc.Arbitrary<C
 /** Unique ids, and a baseline drawn from them (plus the odd id that did not run). */
 export const reportArb: fc.Arbitrary<CertifyReport> = fc
   .uniqueArray(resultArb(), { selector: (r) => r.id, maxLength: 30 })
-  .chain((results) => fc.tuple(fc.constant(results), fc.subarray(results.map((r) => r.id)), fc.array(checkIdArb, { maxLength: 2 })))
+  .chain((results) =>
+    fc.tuple(fc.constant(results), fc.subarray(results.map((r) => r.id)), fc.array(checkIdArb, { maxLength: 2 })),
+  )
   .map(([results, baseline, extra]) => makeReport(results, [...baseline, ...extra]));

@@ -4,7 +4,9 @@ import { childrenNamed, parseXml, textOf } from './xml-parser';
 // The JUnit tests lean on this parser to call output well-formed: it must refuse what XML refuses.
 describe('parseXml (test support)', () => {
   it('reads elements, attributes, references and normalises line ends and attribute whitespace', () => {
-    const root = parseXml('<?xml version="1.0"?>\n<a x="1&#10;2" y=\'p\tq\'><b>t &amp; &lt;u&gt; &#x1F600;\r\nv</b><c/></a>\n');
+    const root = parseXml(
+      '<?xml version="1.0"?>\n<a x="1&#10;2" y=\'p\tq\'><b>t &amp; &lt;u&gt; &#x1F600;\r\nv</b><c/></a>\n',
+    );
     expect(root.attributes).toEqual({ x: '1\n2', y: 'p q' });
     const [b] = childrenNamed(root, 'b');
     expect(textOf(b!)).toBe('t & <u> 😀\nv');

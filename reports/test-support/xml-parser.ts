@@ -17,7 +17,14 @@ const PREDEFINED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '
 
 /** XML 1.0 §2.2 Char. */
 function isXmlChar(cp: number): boolean {
-  return cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
+  return (
+    cp === 0x9 ||
+    cp === 0xa ||
+    cp === 0xd ||
+    (cp >= 0x20 && cp <= 0xd7ff) ||
+    (cp >= 0xe000 && cp <= 0xfffd) ||
+    (cp >= 0x10000 && cp <= 0x10ffff)
+  );
 }
 
 export function parseXml(source: string): XmlElement {
@@ -39,7 +46,8 @@ export function parseXml(source: string): XmlElement {
     pos += m[0].length;
     return m[0];
   };
-  const expect = (literal: string) => (text.startsWith(literal, pos) ? (pos += literal.length) : fail(`expected ${JSON.stringify(literal)}`));
+  const expect = (literal: string) =>
+    text.startsWith(literal, pos) ? (pos += literal.length) : fail(`expected ${JSON.stringify(literal)}`);
   const name = () => match(NAME) ?? fail('expected a name');
 
   /**
@@ -53,7 +61,8 @@ export function parseXml(source: string): XmlElement {
         const m = /&(?:#([0-9]+)|#x([0-9a-fA-F]+)|([A-Za-z]+));/y;
         m.lastIndex = pos;
         const ref = m.exec(text) ?? fail('a bare "&"');
-        const cp = ref[1] !== undefined ? parseInt(ref[1], 10) : ref[2] !== undefined ? parseInt(ref[2], 16) : undefined;
+        const cp =
+          ref[1] !== undefined ? parseInt(ref[1], 10) : ref[2] !== undefined ? parseInt(ref[2], 16) : undefined;
         if (cp !== undefined && !isXmlChar(cp)) fail(`a reference to a forbidden character U+${cp.toString(16)}`);
         const decoded = cp !== undefined ? String.fromCodePoint(cp) : PREDEFINED[ref[3] ?? ''];
         out += decoded ?? fail(`an undeclared entity &${ref[3]};`);

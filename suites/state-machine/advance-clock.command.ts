@@ -11,7 +11,8 @@ import { advanceClock } from './voucher-model';
 
 export type Wait = 'short' | 'past-otp-life';
 
-export const waitSeconds = (wait: Wait, otpLifetimeSeconds: number): number => (wait === 'short' ? Math.floor(otpLifetimeSeconds * 0.4) : otpLifetimeSeconds + 1);
+export const waitSeconds = (wait: Wait, otpLifetimeSeconds: number): number =>
+  wait === 'short' ? Math.floor(otpLifetimeSeconds * 0.4) : otpLifetimeSeconds + 1;
 
 export class AdvanceClockCommand implements VoucherCommand {
   constructor(readonly wait: Wait) {}
@@ -31,4 +32,6 @@ export class AdvanceClockCommand implements VoucherCommand {
   }
 }
 
-export const advanceClockCommand: Arbitrary<VoucherCommand> = fc.constantFrom<Wait>('short', 'past-otp-life').map((wait) => new AdvanceClockCommand(wait));
+export const advanceClockCommand: Arbitrary<VoucherCommand> = fc
+  .constantFrom<Wait>('short', 'past-otp-life')
+  .map((wait) => new AdvanceClockCommand(wait));

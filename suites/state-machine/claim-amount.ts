@@ -23,7 +23,10 @@ const FLOAT_TRAPS: readonly Micro[] = [100_000n, 200_000n, 300_000n];
 
 export const claimAmountArbitrary: Arbitrary<ClaimAmount> = fc.oneof(
   { weight: 1, arbitrary: fc.constant<ClaimAmount>({ kind: 'whole' }) },
-  { weight: 3, arbitrary: fc.bigInt({ min: 1n, max: 4_000_000n }).map((amount): ClaimAmount => ({ kind: 'fixed', amount })) },
+  {
+    weight: 3,
+    arbitrary: fc.bigInt({ min: 1n, max: 4_000_000n }).map((amount): ClaimAmount => ({ kind: 'fixed', amount })),
+  },
   { weight: 1, arbitrary: fc.constantFrom(...FLOAT_TRAPS).map((amount): ClaimAmount => ({ kind: 'fixed', amount })) },
   { weight: 2, arbitrary: fc.integer({ min: 1, max: 60 }).map((percent): ClaimAmount => ({ kind: 'share', percent })) },
   { weight: 2, arbitrary: fc.constant<ClaimAmount>({ kind: 'to-zero' }) },

@@ -9,7 +9,11 @@ import { InitiateClaimCommand } from './initiate-claim.command';
 import type { RunModel, VoucherCommand } from './run-model';
 import type { VoucherUnderTest } from './voucher-under-test';
 
-const END_OF_RUN: readonly VoucherCommand[] = [new DetailCommand(), new InitiateClaimCommand({ kind: 'over' }), new InitiateClaimCommand({ kind: 'share', percent: 100 })];
+const END_OF_RUN: readonly VoucherCommand[] = [
+  new DetailCommand(),
+  new InitiateClaimCommand({ kind: 'over' }),
+  new InitiateClaimCommand({ kind: 'share', percent: 100 }),
+];
 
 export async function checkEndState(model: RunModel, real: VoucherUnderTest): Promise<void> {
   for (const command of END_OF_RUN) {

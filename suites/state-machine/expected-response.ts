@@ -57,10 +57,14 @@ export function amountField(label: string, value: unknown, field: string): Micro
 /** A voucher detail against the model: remainingBalance and status (2. Get Voucher Detail Information). */
 export function expectDetail(label: string, model: VoucherState, res: ApiResponse): void {
   expectOutcome(label, { kind: 'ok' }, res);
-  const voucher = (envelope(res).data as { voucher?: { remainingBalance?: unknown; status?: unknown } } | undefined)?.voucher ?? {};
+  const voucher =
+    (envelope(res).data as { voucher?: { remainingBalance?: unknown; status?: unknown } } | undefined)?.voucher ?? {};
   const remaining = amountField(label, voucher.remainingBalance, 'remainingBalance');
   const expected = { remaining: model.remaining, status: voucherStatus(model) };
   if (remaining !== expected.remaining || voucher.status !== expected.status) {
-    throw divergence(label, `expected remainingBalance ${formatMoney(expected.remaining)} and status ${expected.status}; got ${JSON.stringify(voucher.remainingBalance)} and ${JSON.stringify(voucher.status)}`);
+    throw divergence(
+      label,
+      `expected remainingBalance ${formatMoney(expected.remaining)} and status ${expected.status}; got ${JSON.stringify(voucher.remainingBalance)} and ${JSON.stringify(voucher.status)}`,
+    );
   }
 }

@@ -26,7 +26,11 @@ export class InitiateClaimCommand implements VoucherCommand {
     const otp = await r.otpSince(smsBefore);
     // DESIGN.md › Balance reservation: each claim gets its own OTP, bound to that claim.
     const twin = pendingClaims(m.voucher).find((c) => c.otp === otp);
-    if (twin !== undefined) throw divergence(label, `the new claim was sent OTP ${otp}, the same as pending claim #${twin.index}: a code must name one claim`);
+    if (twin !== undefined)
+      throw divergence(
+        label,
+        `the new claim was sent OTP ${otp}, the same as pending claim #${twin.index}: a code must name one claim`,
+      );
     m.voucher = recordClaim(m.voucher, reserved, otp);
   }
 
@@ -35,4 +39,6 @@ export class InitiateClaimCommand implements VoucherCommand {
   }
 }
 
-export const initiateClaimCommand: Arbitrary<VoucherCommand> = claimAmountArbitrary.map((amount) => new InitiateClaimCommand(amount));
+export const initiateClaimCommand: Arbitrary<VoucherCommand> = claimAmountArbitrary.map(
+  (amount) => new InitiateClaimCommand(amount),
+);

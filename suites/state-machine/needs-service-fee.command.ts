@@ -12,7 +12,10 @@ export class NeedsServiceFeeCommand implements VoucherCommand {
   }
 
   async run(m: RunModel): Promise<void> {
-    if (m.voucher.serviceFee === 0n) throw notApplicable('this merchant pays no service fee, so 4096 (amount + serviceFee above the balance) cannot arise');
+    if (m.voucher.serviceFee === 0n)
+      throw notApplicable(
+        'this merchant pays no service fee, so 4096 (amount + serviceFee above the balance) cannot arise',
+      );
   }
 
   toString(): string {

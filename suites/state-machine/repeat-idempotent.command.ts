@@ -23,7 +23,11 @@ export class RepeatIdempotentCommand implements VoucherCommand {
     const label = `${this.toString()} = POST #${index + 1} of the run`;
     const { first, again } = await r.repeat(label, index);
     expectOutcome(label, m.posts[index]!, again);
-    if (!sameJson(first.json, again.json)) throw divergence(label, `the same key and body got a different answer: first ${first.text.slice(0, 300)}, then ${again.text.slice(0, 300)}`);
+    if (!sameJson(first.json, again.json))
+      throw divergence(
+        label,
+        `the same key and body got a different answer: first ${first.text.slice(0, 300)}, then ${again.text.slice(0, 300)}`,
+      );
   }
 
   toString(): string {
@@ -31,4 +35,6 @@ export class RepeatIdempotentCommand implements VoucherCommand {
   }
 }
 
-export const repeatIdempotentCommand: Arbitrary<VoucherCommand> = fc.nat({ max: 7 }).map((ref) => new RepeatIdempotentCommand(ref));
+export const repeatIdempotentCommand: Arbitrary<VoucherCommand> = fc
+  .nat({ max: 7 })
+  .map((ref) => new RepeatIdempotentCommand(ref));

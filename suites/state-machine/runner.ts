@@ -22,7 +22,13 @@ import { openVoucherUnderTest } from './voucher-under-test';
 import type { VoucherUnderTest } from './voucher-under-test';
 
 /** Errors that say the harness or its access broke, not that the target diverged: the check reports them as they are. */
-const NOT_A_DIVERGENCE: ReadonlySet<HarnessErrorCode> = new Set(['CHECK_NOT_APPLICABLE', 'TARGET_UNREACHABLE', 'LOGIN_FAILED', 'INVALID_ARGUMENT', 'INTERNAL']);
+const NOT_A_DIVERGENCE: ReadonlySet<HarnessErrorCode> = new Set([
+  'CHECK_NOT_APPLICABLE',
+  'TARGET_UNREACHABLE',
+  'LOGIN_FAILED',
+  'INVALID_ARGUMENT',
+  'INTERNAL',
+]);
 
 /** Caps shrinking, so a failing target still leaves the whole certify its 60 s. */
 const TIME_LIMIT_MS = 10_000;
@@ -32,7 +38,11 @@ async function initialModel(ctx: CertifyContext, real: VoucherUnderTest, amount:
   const res = await real.detail(label);
   // The voucher's serviceFee comes from its detail (2. Get Voucher Detail Information › Response Body).
   const fee = (res.json as { data?: { serviceFee?: unknown } } | undefined)?.data?.serviceFee;
-  const voucher = newVoucher({ amount: amount.amount, serviceFee: amountField(label, fee, 'serviceFee'), otpLifetimeSeconds: ctx.expectations.otpLifetimeSeconds });
+  const voucher = newVoucher({
+    amount: amount.amount,
+    serviceFee: amountField(label, fee, 'serviceFee'),
+    otpLifetimeSeconds: ctx.expectations.otpLifetimeSeconds,
+  });
   expectDetail(label, voucher, res);
   return { voucher, posts: [] };
 }
@@ -42,7 +52,12 @@ function runEvidence(real: VoucherUnderTest, amount: NewVoucher, err: unknown): 
   return [{ label: 'divergence', note }, ...real.evidence()];
 }
 
-async function runOnVoucher(ctx: CertifyContext, amount: NewVoucher, commands: Iterable<VoucherCommand>, failure: { evidence: Evidence[] }): Promise<void> {
+async function runOnVoucher(
+  ctx: CertifyContext,
+  amount: NewVoucher,
+  commands: Iterable<VoucherCommand>,
+  failure: { evidence: Evidence[] },
+): Promise<void> {
   const movedByOthers = await watchClock(ctx);
   const real = await openVoucherUnderTest(ctx, amount.amount);
   try {
@@ -59,7 +74,12 @@ async function runOnVoucher(ctx: CertifyContext, amount: NewVoucher, commands: I
 }
 
 /** Runs each generated (voucher, commands) pair against target and model; `numRuns` pairs when all hold. */
-export async function checkVoucherRuns(ctx: CertifyContext, vouchers: Arbitrary<NewVoucher>, commands: Arbitrary<Iterable<VoucherCommand>>, numRuns: number): Promise<CheckOutcome> {
+export async function checkVoucherRuns(
+  ctx: CertifyContext,
+  vouchers: Arbitrary<NewVoucher>,
+  commands: Arbitrary<Iterable<VoucherCommand>>,
+  numRuns: number,
+): Promise<CheckOutcome> {
   // Shrinking reruns; the evidence kept is the last failing run's, which is the shrunk counterexample.
   const failure = { evidence: [] as Evidence[] };
   const property = fc.asyncProperty(vouchers, commands, (amount, cmds) => runOnVoucher(ctx, amount, cmds, failure));
@@ -70,6 +90,9 @@ export async function checkVoucherRuns(ctx: CertifyContext, vouchers: Arbitrary<
 }
 
 /** One fixed sequence on one fresh voucher, through the same model and runner. */
-export function checkScenario(ctx: CertifyContext, scenario: { readonly voucher: Micro; readonly commands: readonly VoucherCommand[] }): Promise<CheckOutcome> {
+export function checkScenario(
+  ctx: CertifyContext,
+  scenario: { readonly voucher: Micro; readonly commands: readonly VoucherCommand[] },
+): Promise<CheckOutcome> {
   return checkVoucherRuns(ctx, fc.constant(new NewVoucher(scenario.voucher)), fc.constant(scenario.commands), 1);
 }

@@ -2,10 +2,20 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Micro } from '../../lib/money';
 import type { Outcome, VoucherState } from './voucher-model';
-import { advanceClock, availableBalance, initiateClaim, newVoucher, pendingClaims, recordClaim, redeemGift, voucherStatus } from './voucher-model';
+import {
+  advanceClock,
+  availableBalance,
+  initiateClaim,
+  newVoucher,
+  pendingClaims,
+  recordClaim,
+  redeemGift,
+  voucherStatus,
+} from './voucher-model';
 
 const UNIT = 1_000_000n;
-const fresh = (amount: Micro = 10n * UNIT, serviceFee: Micro = UNIT) => newVoucher({ amount, serviceFee, otpLifetimeSeconds: 300 });
+const fresh = (amount: Micro = 10n * UNIT, serviceFee: Micro = UNIT) =>
+  newVoucher({ amount, serviceFee, otpLifetimeSeconds: 300 });
 
 /** Initiates and, when accepted, records the claim with `otp`. */
 function claim(v: VoucherState, amount: Micro | undefined, otp: string): { state: VoucherState; outcome: Outcome } {
@@ -75,7 +85,7 @@ describe('voucher model', () => {
     expect(redeemGift(v, '111111').outcome).toEqual(refusedWith(4034));
   });
 
-  it('accepts 4044 besides 4096 when the claim alone exceeds a balance another redemption\'s fee reduced', () => {
+  it("accepts 4044 besides 4096 when the claim alone exceeds a balance another redemption's fee reduced", () => {
     let v = claim(fresh(), 5n * UNIT, '111111').state;
     v = claim(v, 5n * UNIT, '222222').state;
     v = redeemGift(v, '111111').state;
@@ -87,27 +97,35 @@ describe('voucher model', () => {
 
   it('conserves money exactly: amount = remaining + Σ(redeemed + fee), never negative, nothing pending once REDEEMED', () => {
     const op = fc.oneof(
-      fc.record({ kind: fc.constant('initiate' as const), amount: fc.option(fc.bigInt({ min: 1n, max: 12n * UNIT }), { nil: undefined }) }),
+      fc.record({
+        kind: fc.constant('initiate' as const),
+        amount: fc.option(fc.bigInt({ min: 1n, max: 12n * UNIT }), { nil: undefined }),
+      }),
       fc.record({ kind: fc.constant('redeem' as const), ref: fc.nat(9) }),
       fc.record({ kind: fc.constant('advance' as const), seconds: fc.integer({ min: 0, max: 400 }) }),
     );
     fc.assert(
-      fc.property(fc.bigInt({ min: 1n, max: 20n * UNIT }), fc.bigInt({ min: 0n, max: 2n * UNIT }), fc.array(op, { maxLength: 25 }), (amount, fee, ops) => {
-        let v = fresh(amount, fee);
-        let consumed = 0n;
-        for (const o of ops) {
-          if (o.kind === 'initiate') v = claim(v, o.amount, String(100_000 + v.claims.length)).state;
-          else if (o.kind === 'advance') v = advanceClock(v, o.seconds);
-          else {
-            const r = redeemGift(v, v.claims[o.ref % Math.max(1, v.claims.length)]?.otp ?? '000000');
-            if (r.redeemed) consumed += r.redeemed.amount + fee;
-            v = r.state;
+      fc.property(
+        fc.bigInt({ min: 1n, max: 20n * UNIT }),
+        fc.bigInt({ min: 0n, max: 2n * UNIT }),
+        fc.array(op, { maxLength: 25 }),
+        (amount, fee, ops) => {
+          let v = fresh(amount, fee);
+          let consumed = 0n;
+          for (const o of ops) {
+            if (o.kind === 'initiate') v = claim(v, o.amount, String(100_000 + v.claims.length)).state;
+            else if (o.kind === 'advance') v = advanceClock(v, o.seconds);
+            else {
+              const r = redeemGift(v, v.claims[o.ref % Math.max(1, v.claims.length)]?.otp ?? '000000');
+              if (r.redeemed) consumed += r.redeemed.amount + fee;
+              v = r.state;
+            }
+            expect(v.remaining).toBeGreaterThanOrEqual(0n);
+            expect(v.remaining + consumed).toBe(amount);
+            if (voucherStatus(v) === 'REDEEMED') expect(pendingClaims(v)).toEqual([]);
           }
-          expect(v.remaining).toBeGreaterThanOrEqual(0n);
-          expect(v.remaining + consumed).toBe(amount);
-          if (voucherStatus(v) === 'REDEEMED') expect(pendingClaims(v)).toEqual([]);
-        }
-      }),
+        },
+      ),
       { numRuns: 300 },
     );
   });

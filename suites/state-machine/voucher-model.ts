@@ -42,7 +42,8 @@ export interface VoucherState {
  * What the target must answer. `codes` lists the acceptable documented codes, DESIGN.md's first;
  * a second appears only where the documents leave a target two honest answers.
  */
-export type Outcome = { readonly kind: 'ok' } | { readonly kind: 'refused'; readonly codes: readonly [ApiErrorCode, ...ApiErrorCode[]] };
+export type Outcome =
+  { readonly kind: 'ok' } | { readonly kind: 'refused'; readonly codes: readonly [ApiErrorCode, ...ApiErrorCode[]] };
 
 /** An initiate's answer and, when accepted, what the claim reserves (recordClaim adds it once its OTP is known). */
 export interface Initiation {
@@ -60,7 +61,13 @@ const OK: Outcome = { kind: 'ok' };
 const refused = (...codes: [ApiErrorCode, ...ApiErrorCode[]]): Outcome => ({ kind: 'refused', codes });
 
 export function newVoucher(options: { amount: Micro; serviceFee: Micro; otpLifetimeSeconds: number }): VoucherState {
-  return { remaining: options.amount, serviceFee: options.serviceFee, otpLifetimeSeconds: options.otpLifetimeSeconds, now: 0, claims: [] };
+  return {
+    remaining: options.amount,
+    serviceFee: options.serviceFee,
+    otpLifetimeSeconds: options.otpLifetimeSeconds,
+    now: 0,
+    claims: [],
+  };
 }
 
 export const pendingClaims = (v: VoucherState): readonly ClaimState[] => v.claims.filter((c) => c.status === 'pending');
@@ -74,7 +81,11 @@ export function voucherStatus(v: VoucherState): VoucherStatus {
   return pendingClaims(v).length > 0 ? 'REDEEM_INITIATED' : 'ACTIVE';
 }
 
-function settle(v: VoucherState, which: (c: ClaimState) => boolean, status: Exclude<ClaimStatus, 'pending'>): VoucherState {
+function settle(
+  v: VoucherState,
+  which: (c: ClaimState) => boolean,
+  status: Exclude<ClaimStatus, 'pending'>,
+): VoucherState {
   return { ...v, claims: v.claims.map((c) => (c.status === 'pending' && which(c) ? { ...c, status } : c)) };
 }
 

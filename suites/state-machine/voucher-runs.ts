@@ -35,7 +35,17 @@ export const MAX_COMMANDS = 12;
 
 // fc.commands picks uniformly among the arbitraries: one listed twice is chosen twice as often.
 export const voucherCommandsArbitrary: Arbitrary<Iterable<VoucherCommand>> = fc.commands(
-  [initiateClaimCommand, initiateClaimCommand, initiateClaimCommand, redeemCommand, redeemCommand, redeemCommand, detailCommand, repeatIdempotentCommand, advanceClockCommand],
+  [
+    initiateClaimCommand,
+    initiateClaimCommand,
+    initiateClaimCommand,
+    redeemCommand,
+    redeemCommand,
+    redeemCommand,
+    detailCommand,
+    repeatIdempotentCommand,
+    advanceClockCommand,
+  ],
   // 'max': lengths spread evenly up to MAX_COMMANDS, rather than fast-check's default of short ones.
   { maxCommands: MAX_COMMANDS, size: 'max' },
 );

@@ -68,14 +68,26 @@ export async function openVoucherUnderTest(ctx: CertifyContext, amount: Micro): 
     get advancedSeconds() {
       return advancedSeconds;
     },
-    initiate: (label, amount) => post(label, initiatePath, initiateClaimBody({ voucherCode: code, amount, idempotencyKey: idempotencyKey(), metadata: '{}' })),
+    initiate: (label, amount) =>
+      post(
+        label,
+        initiatePath,
+        initiateClaimBody({ voucherCode: code, amount, idempotencyKey: idempotencyKey(), metadata: '{}' }),
+      ),
     redeem: (label, verificationCode) => {
       const key = idempotencyKey();
       // 3. Redeem Gift lists verificationCode as required; leaving it out must give 4033.
-      const body = verificationCode === undefined ? JSON.stringify({ voucherCode: code, idempotencyKey: key, metadata: '{}' }) : redeemGiftBody({ voucherCode: code, verificationCode, idempotencyKey: key, metadata: '{}' });
+      const body =
+        verificationCode === undefined
+          ? JSON.stringify({ voucherCode: code, idempotencyKey: key, metadata: '{}' })
+          : redeemGiftBody({ voucherCode: code, verificationCode, idempotencyKey: key, metadata: '{}' });
       return post(label, redeemPath, body);
     },
-    detail: async (label) => recorded(label, await client.send({ method: 'GET', path: endpointPath('voucher-detail', { voucherCode: code }) })),
+    detail: async (label) =>
+      recorded(
+        label,
+        await client.send({ method: 'GET', path: endpointPath('voucher-detail', { voucherCode: code }) }),
+      ),
     async repeat(label, index) {
       const original = posts[index];
       if (original === undefined) throw new RangeError(`no POST number ${index} in this run (${posts.length} sent)`);
