@@ -25,7 +25,7 @@ async function burst(
   m: ReadyMerchant,
   path: string,
   bodies: Record<string, unknown>[],
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
 ): Promise<{ status: number; json: any }[]> {
   const signed = bodies.map((body) => {
     const text = JSON.stringify(body);
