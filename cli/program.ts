@@ -1,6 +1,6 @@
 /** The command-line program: `omnivas-harness <command>`. Each command lives in its own module. */
 import { Command, CommanderError, Option } from 'commander';
-import { AREAS } from '../reports/check-result';
+import { AREAS } from '../suites/check-result';
 import { certifyCommand } from './certify-command';
 import { checkHistoryCommand } from './check-history-command';
 import { generateKeysCommand } from './keys-command';

@@ -6,7 +6,7 @@
  * the gate's 36 runs would cost more than the checks themselves, and certify's runner changes
  * process.env, so two could not share a worker.
  */
-import { AREAS } from '../reports/check-result';
+import { AREAS } from '../suites/check-result';
 import type { CheckDefinition, CheckResult } from '../suites/check';
 import { runCheck } from '../suites/check';
 import { createCertifyContext } from '../suites/context';

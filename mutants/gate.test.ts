@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { documentedPairs } from '../lib/error-catalog';
-import { errorCheckId } from '../reports/error-coverage';
+import { errorCheckId } from '../suites/error-coverage';
 import { makeResult } from '../reports/test-support/results';
 import { listDefects } from '../sandbox/defects';
 import { authChecks } from '../suites/auth.checks';

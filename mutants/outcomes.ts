@@ -3,8 +3,8 @@
  * statuses (messages redacted), certify's blocking list, the error-code coverage, the load verdict.
  * Pure; the judging is gate.ts.
  */
-import type { CheckResult, CheckStatus } from '../reports/check-result';
-import { errorCoverage } from '../reports/error-coverage';
+import type { CheckResult, CheckStatus } from '../suites/check-result';
+import { errorCoverage } from '../suites/error-coverage';
 import { isRequired } from '../reports/report-model';
 
 export interface CheckNote {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Exchange } from '../lib/node/http-client';
-import type { EvidenceExchange } from './check-result';
+import type { EvidenceExchange } from '../suites/check-result';
 import { BODY_LIMIT, clipText, evidenceText, replayText, requestText, responseText } from './evidence-text';
 import { exchangeEvidence, makeResult } from './test-support/results';
 

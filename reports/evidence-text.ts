@@ -2,7 +2,7 @@
  * Evidence as plain text, HTTP-message style: the JUnit writer prints it whole, the HTML writer
  * puts the request and response parts in <pre> blocks. Pure; input is already sanitized.
  */
-import type { CheckResult, Evidence, EvidenceExchange } from './check-result';
+import type { CheckResult, Evidence, EvidenceExchange } from '../suites/check-result';
 
 /** Bodies beyond this are cut in junit.xml and report.html; summary.json keeps them whole. */
 export const BODY_LIMIT = 16_384;

@@ -1,5 +1,5 @@
 /** One check as a report.html card: what failed, the request and response, and the command that replays it. */
-import type { CheckResult, CheckStatus, Evidence } from './check-result';
+import type { CheckResult, CheckStatus, Evidence } from '../suites/check-result';
 import { replayText, requestText, responseText, sourceText } from './evidence-text';
 import { html } from './html-template';
 import type { Markup } from './html-template';
@@ -21,27 +21,11 @@ export function severityBadge(r: CheckResult): Markup {
 
 function evidenceMarkup(e: Evidence, index: number): Markup {
   return html`<div class="evidence">
-    <h4>Evidence ${index + 1}${e.label ? `: ${e.label}` : ''}</h4>
-    ${e.note && html`<pre class="note">${e.note}</pre>`}
-    ${
-      e.exchange &&
-      html`<div class="exchange">
-        <div>
-          <h5>Request</h5>
-          <pre>${requestText(e.exchange)}</pre>
-        </div>
-        <div>
-          <h5>Response</h5>
-          <pre>${responseText(e.exchange)}</pre>
-        </div>
-      </div>`
-    }
-    ${
-      e.curl &&
-      html`<h5>Replay command</h5>
-        <pre class="curl">${e.curl}</pre>`
-    }
-  </div>`;
+<h4>Evidence ${index + 1}${e.label ? `: ${e.label}` : ''}</h4>
+${e.note && html`<pre class="note">${e.note}</pre>`}
+${e.exchange && html`<div class="exchange"><div><h5>Request</h5><pre>${requestText(e.exchange)}</pre></div><div><h5>Response</h5><pre>${responseText(e.exchange)}</pre></div></div>`}
+${e.curl && html`<h5>Replay command</h5><pre class="curl">${e.curl}</pre>`}
+</div>`;
 }
 
 /** `variant` picks the card's accent: a blocking failure, a baselined one, or a finding. */
@@ -50,14 +34,11 @@ export function checkCard(r: CheckResult, variant: 'blocking' | 'known' | 'findi
   const replay = replayText(r);
   const cls = variant === 'blocking' ? r.status : variant;
   return html`<article class="check ${cls}" id="check-${r.id}">
-    <h3>${severityBadge(r)} ${r.title}</h3>
-    <p class="check-meta">
-      <code>${r.id}</code> · ${r.area} · ${statusMarkup(r.status)} ·
-      ${r.basis === 'assumption' ? 'assumption' : 'document rule'}: ${sourceText(r)}
-    </p>
-    ${what && html`<p class="message">${what}</p>`}
-    ${r.status === 'error' && html`<p>The check itself broke; this is a harness or infrastructure problem, not a verdict on the target.</p>`}
-    ${replay && html`<p>Replay the property: <code>${replay}</code></p>`}
-    ${r.evidence.length === 0 && r.status !== 'pass' ? html`<p class="none">No evidence recorded.</p>` : r.evidence.map(evidenceMarkup)}
-  </article>`;
+<h3>${severityBadge(r)} ${r.title}</h3>
+<p class="check-meta"><code>${r.id}</code> · ${r.area} · ${statusMarkup(r.status)} · ${r.basis === 'assumption' ? 'assumption' : 'document rule'}: ${sourceText(r)}</p>
+${what && html`<p class="message">${what}</p>`}
+${r.status === 'error' && html`<p>The check itself broke; this is a harness or infrastructure problem, not a verdict on the target.</p>`}
+${replay && html`<p>Replay the property: <code>${replay}</code></p>`}
+${r.evidence.length === 0 && r.status !== 'pass' ? html`<p class="none">No evidence recorded.</p>` : r.evidence.map(evidenceMarkup)}
+</article>`;
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AREAS } from './check-result';
-import type { CheckResult } from './check-result';
+import { AREAS } from '../suites/check-result';
+import type { CheckResult } from '../suites/check-result';
 import { summarizeReport } from './report-model';
 import { makeReport, makeResult, reportArb, resultArb } from './test-support/results';
 

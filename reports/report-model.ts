@@ -3,10 +3,10 @@
  * tallies, verdict, error-code coverage). Writers compute nothing of their own, so summary.json,
  * junit.xml and report.html cannot disagree about the verdict.
  */
-import { AREAS } from './check-result';
-import type { Area, Basis, CheckResult } from './check-result';
-import { errorCoverage } from './error-coverage';
-import type { ErrorCoverage } from './error-coverage';
+import { AREAS } from '../suites/check-result';
+import type { Area, Basis, CheckResult } from '../suites/check-result';
+import { errorCoverage } from '../suites/error-coverage';
+import type { ErrorCoverage } from '../suites/error-coverage';
 
 export interface ReportTarget {
   readonly name: string;

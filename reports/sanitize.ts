@@ -5,7 +5,7 @@
  * nothing but `sanitizeReport` produces, so the type checker refuses an unsanitized report.
  */
 import { HarnessError } from '../lib/errors';
-import type { Evidence, EvidenceExchange } from './check-result';
+import type { Evidence, EvidenceExchange } from '../suites/check-result';
 import type { CertifyReport } from './report-model';
 
 declare const sanitized: unique symbol;

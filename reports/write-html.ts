@@ -4,9 +4,9 @@
  */
 import { apiError } from '../lib/error-catalog';
 import type { ApiErrorCode, CodedEndpoint } from '../lib/error-catalog';
-import { POWERS, SEVERITIES } from './check-result';
-import type { CheckResult } from './check-result';
-import type { PairCoverage } from './error-coverage';
+import { POWERS, SEVERITIES } from '../suites/check-result';
+import type { CheckResult } from '../suites/check-result';
+import type { PairCoverage } from '../suites/error-coverage';
 import { checkCard, severityBadge, statusMarkup } from './html-check';
 import { REPORT_CSS } from './html-style';
 import { html } from './html-template';
@@ -26,27 +26,16 @@ function durationText(startedAt: string, finishedAt: string): string | undefined
 function header(report: SanitizedReport): Markup {
   const { target } = report;
   const duration = durationText(report.startedAt, report.finishedAt);
-  return html`<header>
-    <h1>OmniVAS API certification report</h1>
-    <dl class="meta">
-      <dt>Target</dt>
-      <dd>${target.name}</dd>
-      <dt>Base URL</dt>
-      <dd><code>${target.baseUrl}</code></dd>
-      <dt>Auth profile</dt>
-      <dd>${target.profile}</dd>
-      <dt>Target kind</dt>
-      <dd>
-        ${target.sandbox ? 'embedded sandbox (has admin, clock, fault and outbox powers)' : 'external target (no sandbox-only powers)'}
-      </dd>
-      <dt>Run</dt>
-      <dd>${report.startedAt} to ${report.finishedAt}${duration && ` (${duration})`}</dd>
-      <dt>Harness version</dt>
-      <dd>${report.harnessVersion}</dd>
-      <dt>Seed</dt>
-      <dd><code>${report.seed}</code> (certify --seed ${report.seed} repeats the generated inputs)</dd>
-    </dl>
-  </header>`;
+  return html`<header><h1>OmniVAS API certification report</h1>
+<dl class="meta">
+<dt>Target</dt><dd>${target.name}</dd>
+<dt>Base URL</dt><dd><code>${target.baseUrl}</code></dd>
+<dt>Auth profile</dt><dd>${target.profile}</dd>
+<dt>Target kind</dt><dd>${target.sandbox ? 'embedded sandbox (has admin, clock, fault and outbox powers)' : 'external target (no sandbox-only powers)'}</dd>
+<dt>Run</dt><dd>${report.startedAt} to ${report.finishedAt}${duration && ` (${duration})`}</dd>
+<dt>Harness version</dt><dd>${report.harnessVersion}</dd>
+<dt>Seed</dt><dd><code>${report.seed}</code> (certify --seed ${report.seed} repeats the generated inputs)</dd>
+</dl></header>`;
 }
 
 function verdictBanner(s: ReportSummary): Markup {
@@ -58,50 +47,24 @@ function verdictBanner(s: ReportSummary): Markup {
         : 'Every required check passed'
       : `${plural(t.blocking, 'required check')} failed or broke`;
   return html`<section class="verdict ${s.verdict}" id="verdict" role="status">
-    <div class="word">${s.verdict === 'pass' ? 'PASS' : 'FAIL'}</div>
-    <div>
-      <p>${headline}</p>
-      <p class="counts">
-        ${plural(t.checks, 'check')}: ${t.pass} passed · ${t.fail} failed · ${t.error} broke · ${t.skip} skipped ·
-        ${plural(t.findings, 'finding')} · ${t.baselined} in baseline
-      </p>
-    </div>
-  </section>`;
+<div class="word">${s.verdict === 'pass' ? 'PASS' : 'FAIL'}</div>
+<div><p>${headline}</p>
+<p class="counts">${plural(t.checks, 'check')}: ${t.pass} passed · ${t.fail} failed · ${t.error} broke · ${t.skip} skipped · ${plural(t.findings, 'finding')} · ${t.baselined} in baseline</p></div>
+</section>`;
 }
 
 function section(id: string, title: string, count: number | undefined, body: Fragment, emptyText?: string): Markup {
   const content = count === 0 && emptyText !== undefined ? html`<p class="none">${emptyText}</p>` : body;
-  return html`<section id="${id}">
-    <h2>${title}${count === undefined ? '' : ` (${count})`}</h2>
-    ${content}
-  </section>`;
+  return html`<section id="${id}"><h2>${title}${count === undefined ? '' : ` (${count})`}</h2>${content}</section>`;
 }
 
 function checksTable(
   results: readonly CheckResult[],
   extra: { head: string; cell: (r: CheckResult) => Fragment },
 ): Markup {
-  return html`<table>
-    <thead>
-      <tr>
-        <th>Check</th>
-        <th>Title</th>
-        <th>Status</th>
-        <th>${extra.head}</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${results.map(
-        (r) =>
-          html`<tr>
-            <td><code>${r.id}</code></td>
-            <td>${r.title}</td>
-            <td>${statusMarkup(r.status)}</td>
-            <td>${extra.cell(r)}</td>
-          </tr> `,
-      )}
-    </tbody>
-  </table>`;
+  return html`<table><thead><tr><th>Check</th><th>Title</th><th>Status</th><th>${extra.head}</th></tr></thead><tbody>
+${results.map((r) => html`<tr><td><code>${r.id}</code></td><td>${r.title}</td><td>${statusMarkup(r.status)}</td><td>${extra.cell(r)}</td></tr>\n`)}
+</tbody></table>`;
 }
 
 /** An area whose checks were all skipped verified nothing: say so rather than "passed". */
@@ -113,30 +76,12 @@ function areaVerdict(a: AreaTally): Markup {
 
 function areaTable(s: ReportSummary): Markup {
   const num = (n: number) => html`<td class="num">${n === 0 ? '·' : n}</td>`;
-  return html`<table>
-    <thead>
-      <tr>
-        <th>Area</th>
-        <th>Verdict</th>
-        <th class="num">Checks</th>
-        <th class="num">Passed</th>
-        <th class="num">Failed</th>
-        <th class="num">Broke</th>
-        <th class="num">Skipped</th>
-        <th class="num">Blocking</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${s.areas.map(
-        (a) =>
-          html`<tr>
-            <td>${a.area}</td>
-            <td>${areaVerdict(a)}</td>
-            ${num(a.checks)}${num(a.pass)}${num(a.fail)}${num(a.error)}${num(a.skip)}${num(a.blocking)}
-          </tr> `,
-      )}
-    </tbody>
-  </table>`;
+  return html`<table><thead><tr><th>Area</th><th>Verdict</th><th class="num">Checks</th><th class="num">Passed</th><th class="num">Failed</th><th class="num">Broke</th><th class="num">Skipped</th><th class="num">Blocking</th></tr></thead><tbody>
+${s.areas.map(
+  (a) =>
+    html`<tr><td>${a.area}</td><td>${areaVerdict(a)}</td>${num(a.checks)}${num(a.pass)}${num(a.fail)}${num(a.error)}${num(a.skip)}${num(a.blocking)}</tr>\n`,
+)}
+</tbody></table>`;
 }
 
 const CELL = {
@@ -159,41 +104,13 @@ function coverageSection(s: ReportSummary): Markup {
   const codes = [...new Set(c.pairs.map((p) => p.code))];
   const pairOf = (code: ApiErrorCode, endpoint: CodedEndpoint) =>
     c.pairs.find((p) => p.code === code && p.endpoint === endpoint);
-  return html`<p class="coverage-figures">
-      <strong>${c.pairsVerified}</strong> of ${c.pairsDocumented} documented (endpoint, code) pairs provoked and
-      verified · <strong>${c.codesVerified}</strong> of ${c.codesDocumented} distinct codes verified on every endpoint
-      that documents them
-    </p>
-    <table class="grid">
-      <thead>
-        <tr>
-          <th>Code</th>
-          <th>Documented message</th>
-          ${ENDPOINTS.map((e) => html`<th class="endpoint">${e}</th>`)}
-        </tr>
-      </thead>
-      <tbody>
-        ${codes.map(
-          (code) =>
-            html`<tr>
-              <td><code>${code}</code></td>
-              <td>${apiError(code).message}</td>
-              ${ENDPOINTS.map((e) => coverageCell(pairOf(code, e)))}
-            </tr> `,
-        )}
-      </tbody>
-    </table>
-    <p class="legend">
-      ✓ verified: the check provoked the code and the HTTP status and envelope were as documented. — the document lists
-      the code for the other endpoint only. Skipped pairs are listed below with the reason.
-    </p>
-    ${
-      c.skipped.length > 0 &&
-      html`<h3>Pairs not provoked (${c.skipped.length})</h3>
-        <ul>
-          ${c.skipped.map((p) => html`<li><code>${p.checkId}</code> (${p.endpoint}, ${p.code}): ${p.reason}</li>`)}
-        </ul>`
-    }`;
+  return html`<p class="coverage-figures"><strong>${c.pairsVerified}</strong> of ${c.pairsDocumented} documented (endpoint, code) pairs provoked and verified ·
+<strong>${c.codesVerified}</strong> of ${c.codesDocumented} distinct codes verified on every endpoint that documents them</p>
+<table class="grid"><thead><tr><th>Code</th><th>Documented message</th>${ENDPOINTS.map((e) => html`<th class="endpoint">${e}</th>`)}</tr></thead><tbody>
+${codes.map((code) => html`<tr><td><code>${code}</code></td><td>${apiError(code).message}</td>${ENDPOINTS.map((e) => coverageCell(pairOf(code, e)))}</tr>\n`)}
+</tbody></table>
+<p class="legend">✓ verified: the check provoked the code and the HTTP status and envelope were as documented. — the document lists the code for the other endpoint only. Skipped pairs are listed below with the reason.</p>
+${c.skipped.length > 0 && html`<h3>Pairs not provoked (${c.skipped.length})</h3><ul>${c.skipped.map((p) => html`<li><code>${p.checkId}</code> (${p.endpoint}, ${p.code}): ${p.reason}</li>`)}</ul>`}`;
 }
 
 /** Why a result does not count toward the verdict, if it does not. */
@@ -207,79 +124,49 @@ export function writeHtml(report: SanitizedReport): string {
   const baseline = new Set(report.baselineIds);
   const powersText = (r: CheckResult) => r.needs.map((p) => `${p} (${POWERS[p]})`).join('; ');
   const body = html`<main>
-    ${header(report)} ${verdictBanner(s)}
-    <nav>
-      <a href="#areas">Areas</a><a href="#failures">Failures</a><a href="#coverage">Error codes</a
-      ><a href="#findings">Findings</a><a href="#skips">Skips</a><a href="#powers">Sandbox-only</a
-      ><a href="#assumptions">Assumptions</a><a href="#all">All checks</a>
-    </nav>
-    ${section('areas', 'Results by area', undefined, areaTable(s))}
-    ${section(
-      'failures',
-      'Failures',
-      s.blocking.length,
-      s.blocking.map((r) => checkCard(r, 'blocking')),
-      'No required check failed.',
-    )}
-    ${
-      s.knownFailures.length > 0 &&
-      section(
-        'known-failures',
-        'Known failures (in the baseline, not failing the run)',
-        s.knownFailures.length,
-        s.knownFailures.map((r) => checkCard(r, 'known')),
-      )
-    }
-    ${section('coverage', 'Error-code coverage', undefined, coverageSection(s))}
-    ${section(
-      'findings',
-      'Findings: the documents contradict themselves, the target chose',
-      s.findings.length,
-      s.findings.map((r) => checkCard(r, 'finding')),
-      'No findings were checked.',
-    )}
-    ${section('skips', 'Skipped checks', s.skipped.length, checksTable(s.skipped, { head: 'Reason', cell: (r) => r.reason }), 'Nothing was skipped.')}
-    ${section('powers', 'Checks that need sandbox-only powers', s.needingPowers.length, [html`<p>Only the embedded sandbox has these powers; against another target these checks are skipped, not passed.</p>`, checksTable(s.needingPowers, { head: 'Needs', cell: powersText })], 'Every check runs against any target.')}
-    ${section('assumptions', 'Expectations that are assumptions, not document rules', s.assumptions.length, [html`<p>${s.basis.document} checks rest on the API documents; ${s.basis.assumption} on decisions in DESIGN.md where the documents are silent. A target may differ on these and still follow the documents.</p>`, checksTable(s.assumptions, { head: 'Where decided', cell: sourceText })], 'Every check rests on the API documents.')}
-    ${section(
-      'all',
-      'All checks',
-      report.results.length,
-      html`<table>
-          <thead>
-            <tr>
-              <th>Check</th>
-              <th>Title</th>
-              <th>Severity</th>
-              <th>Basis</th>
-              <th>Status</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${report.results.map(
-              (r) =>
-                html`<tr>
-                  <td><code>${r.id}</code></td>
-                  <td>${r.title}</td>
-                  <td>${severityBadge(r)}</td>
-                  <td>${r.basis}</td>
-                  <td>${statusMarkup(r.status)}${standing(r, baseline)}</td>
-                </tr> `,
-            )}
-          </tbody>
-        </table>
-        <p class="legend">
-          Severities:
-          ${Object.entries(SEVERITIES)
-            .map(([name, meaning]) => `${name} = ${meaning}`)
-            .join('; ')}.
-        </p>`,
-    )}
-    <footer>
-      omnivas-harness ${report.harnessVersion} · secrets are redacted before this page is written · the same results are
-      in summary.json and junit.xml
-    </footer>
-  </main>`;
+${header(report)}
+${verdictBanner(s)}
+<nav><a href="#areas">Areas</a><a href="#failures">Failures</a><a href="#coverage">Error codes</a><a href="#findings">Findings</a><a href="#skips">Skips</a><a href="#powers">Sandbox-only</a><a href="#assumptions">Assumptions</a><a href="#all">All checks</a></nav>
+${section('areas', 'Results by area', undefined, areaTable(s))}
+${section(
+  'failures',
+  'Failures',
+  s.blocking.length,
+  s.blocking.map((r) => checkCard(r, 'blocking')),
+  'No required check failed.',
+)}
+${
+  s.knownFailures.length > 0 &&
+  section(
+    'known-failures',
+    'Known failures (in the baseline, not failing the run)',
+    s.knownFailures.length,
+    s.knownFailures.map((r) => checkCard(r, 'known')),
+  )
+}
+${section('coverage', 'Error-code coverage', undefined, coverageSection(s))}
+${section(
+  'findings',
+  'Findings: the documents contradict themselves, the target chose',
+  s.findings.length,
+  s.findings.map((r) => checkCard(r, 'finding')),
+  'No findings were checked.',
+)}
+${section('skips', 'Skipped checks', s.skipped.length, checksTable(s.skipped, { head: 'Reason', cell: (r) => r.reason }), 'Nothing was skipped.')}
+${section('powers', 'Checks that need sandbox-only powers', s.needingPowers.length, [html`<p>Only the embedded sandbox has these powers; against another target these checks are skipped, not passed.</p>`, checksTable(s.needingPowers, { head: 'Needs', cell: powersText })], 'Every check runs against any target.')}
+${section('assumptions', 'Expectations that are assumptions, not document rules', s.assumptions.length, [html`<p>${s.basis.document} checks rest on the API documents; ${s.basis.assumption} on decisions in DESIGN.md where the documents are silent. A target may differ on these and still follow the documents.</p>`, checksTable(s.assumptions, { head: 'Where decided', cell: sourceText })], 'Every check rests on the API documents.')}
+${section(
+  'all',
+  'All checks',
+  report.results.length,
+  html`<table><thead><tr><th>Check</th><th>Title</th><th>Severity</th><th>Basis</th><th>Status</th></tr></thead><tbody>
+${report.results.map((r) => html`<tr><td><code>${r.id}</code></td><td>${r.title}</td><td>${severityBadge(r)}</td><td>${r.basis}</td><td>${statusMarkup(r.status)}${standing(r, baseline)}</td></tr>\n`)}
+</tbody></table><p class="legend">Severities: ${Object.entries(SEVERITIES)
+    .map(([name, meaning]) => `${name} = ${meaning}`)
+    .join('; ')}.</p>`,
+)}
+<footer>omnivas-harness ${report.harnessVersion} · secrets are redacted before this page is written · the same results are in summary.json and junit.xml</footer>
+</main>`;
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${html`${s.verdict.toUpperCase()}: OmniVAS certification of ${report.target.name}`}</title>

@@ -1,5 +1,5 @@
 /** summary.json: the whole report for machines, evidence unabridged, plus the derived verdict, totals and coverage. */
-import type { CheckResult } from './check-result';
+import type { CheckResult } from '../suites/check-result';
 import { summarizeReport } from './report-model';
 import type { SanitizedReport } from './sanitize';
 

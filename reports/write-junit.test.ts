@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AREAS } from './check-result';
+import { AREAS } from '../suites/check-result';
 import { printableText } from './escape-markup';
 import { summarizeReport } from './report-model';
 import type { CertifyReport } from './report-model';

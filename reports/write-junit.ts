@@ -4,7 +4,7 @@
  * agrees with certify's exit code: findings and baselined checks that did not pass are written as
  * <skipped> with what happened (pytest does the same for expected failures).
  */
-import type { CheckResult } from './check-result';
+import type { CheckResult } from '../suites/check-result';
 import { escapeAttribute, escapeText } from './escape-markup';
 import { evidenceText, replayText, sourceText } from './evidence-text';
 import { isRequired, summarizeReport } from './report-model';

@@ -7,18 +7,9 @@
 import fc from 'fast-check';
 import type { RunDetails } from 'fast-check';
 import { describeValue, HarnessError, isHarnessError } from '../lib/errors';
-import { AREAS, BASES, CHECK_KINDS, POWERS, SEVERITIES, SOURCE_DOCS } from '../reports/check-result';
-import type {
-  Area,
-  Basis,
-  CheckKind,
-  CheckResult,
-  CheckSource,
-  Evidence,
-  Power,
-  Severity,
-} from '../reports/check-result';
-import { parseErrorCheckId } from '../reports/error-coverage';
+import { AREAS, BASES, CHECK_KINDS, POWERS, SEVERITIES, SOURCE_DOCS } from './check-result';
+import type { Area, Basis, CheckKind, CheckResult, CheckSource, Evidence, Power, Severity } from './check-result';
+import { parseErrorCheckId } from './error-coverage';
 
 export type {
   Area,
@@ -32,7 +23,7 @@ export type {
   Power,
   Severity,
   SourceDoc,
-} from '../reports/check-result';
+} from './check-result';
 
 /** A failing property's replay data (fast-check seed, path, shrunk counterexample). */
 export interface PropertyReplay {

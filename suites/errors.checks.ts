@@ -8,7 +8,7 @@ import { apiError, documentedPairs } from '../lib/error-catalog';
 import type { ApiErrorCode, CodedEndpoint } from '../lib/error-catalog';
 import { isHarnessError } from '../lib/errors';
 import type { ApiResponse } from '../lib/node/http-client';
-import { errorCheckId } from '../reports/error-coverage';
+import { errorCheckId } from './error-coverage';
 import { defineCheck, fail, pass, skip } from './check';
 import type { CheckDefinition, CheckOutcome, Evidence } from './check';
 import type { CertifyContext } from './context';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AREAS } from '../reports/check-result';
+import { AREAS } from './check-result';
 import { registry } from './registry';
 
 describe('check registry', () => {

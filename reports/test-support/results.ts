@@ -1,9 +1,9 @@
 /** Small generated check results and reports for the report tests: builders for examples, arbitraries for properties. */
 import fc from 'fast-check';
 import { documentedPairs } from '../../lib/error-catalog';
-import { AREAS, POWERS, SEVERITIES } from '../check-result';
-import type { CheckResult, Evidence, Power, Severity } from '../check-result';
-import { errorCheckId } from '../error-coverage';
+import { AREAS, POWERS, SEVERITIES } from '../../suites/check-result';
+import type { CheckResult, Evidence, Power, Severity } from '../../suites/check-result';
+import { errorCheckId } from '../../suites/error-coverage';
 import type { CertifyReport } from '../report-model';
 
 export function makeResult(over: Partial<CheckResult> & Pick<CheckResult, 'id'>): CheckResult {

@@ -4,8 +4,8 @@
  * and one that passes with fault-injected codes skipped, as against a merchant's test environment.
  */
 import { apiError, documentedPairs } from '../../lib/error-catalog';
-import type { CheckResult } from '../check-result';
-import { errorCheckId, NOT_PROVOKABLE_REASON } from '../error-coverage';
+import type { CheckResult } from '../../suites/check-result';
+import { errorCheckId, NOT_PROVOKABLE_REASON } from '../../suites/error-coverage';
 import type { CertifyReport } from '../report-model';
 import { exchangeEvidence, makeReport, makeResult } from './results';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { documentedPairs } from '../lib/error-catalog';
 import { errorCheckId, errorCoverage, NOT_PROVOKABLE_REASON, parseErrorCheckId } from './error-coverage';
-import { makeResult } from './test-support/results';
+import { makeResult } from '../reports/test-support/results';
 
 const allPairs = documentedPairs();
 const errorResults = (status: (id: string) => 'pass' | 'fail' | 'skip' | 'error') =>

@@ -1,8 +1,8 @@
 /**
  * What one conformance check ended as: the unit every report is built from.
  *
- * These types live in reports/ rather than suites/ because ARCHITECTURE.md lets suites/ import
- * reports/ but not the other way round; suites/check.ts re-exports them beside `defineCheck`.
+ * The check model lives with the checks; reports/ builds on it (reports depend on checks, not the
+ * reverse). suites/check.ts re-exports these types beside `defineCheck`.
  */
 
 /** The issue's nine areas, in the order reports list them. */
