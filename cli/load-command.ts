@@ -52,7 +52,7 @@ import { classifyAnswers, describeAnswers } from '../reports/history-answers';
 import { buildLoadBundles, scenarioEntries } from '../scripts/build-load';
 import { findK6 } from '../scripts/k6-bin';
 import { startEmbeddedSandbox } from '../suites/embedded-sandbox';
-import { SERVICE_FEE } from '../suites/session';
+import { SERVICE_FEE } from '../suites/embedded-sandbox';
 import { emitK8sRun } from './load-emit-k8s';
 import { prepareSigning, signingModeFor } from './load-signing';
 import { seedOption, wholeNumber } from './options';

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseHistoryLine } from '../lib';
 import { startEmbeddedSandbox, type EmbeddedSandbox } from '../suites/embedded-sandbox';
-import { SERVICE_FEE } from '../suites/session';
+import { SERVICE_FEE } from '../suites/embedded-sandbox';
 import type * as bridgeModule from './otp-bridge';
 import { startOtpBridge } from './otp-bridge';
 

@@ -3,8 +3,6 @@
  * OTPs, and — on a sandbox — the admin powers (second merchants, the clock, faults, the outbox).
  * A method a target cannot honour throws CHECK_NOT_APPLICABLE, which runCheck reports as a skip.
  */
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { HarnessError } from '../lib/errors';
 import { exportPrivateKeyPem, exportPublicKeyPem, generatePrivateKey } from '../lib/keys';
 import type { KeyType, PrivateKey } from '../lib/keys';
@@ -80,7 +78,7 @@ export interface SandboxAccess {
   readonly merchantId: string;
 }
 
-const SANDBOX_POWERS: readonly Power[] = ['admin', 'clock', 'faults', 'outbox'];
+export const SANDBOX_POWERS: readonly Power[] = ['admin', 'clock', 'faults', 'outbox'];
 
 /** A stream of the run's seed per area, so two areas never draw the same idempotency keys or amounts. */
 function streamSeed(seed: number, stream: string): number {
@@ -89,27 +87,14 @@ function streamSeed(seed: number, stream: string): number {
   return h;
 }
 
-/**
- * Hands out each fixture voucher once across every suite file of a run (they run in separate
- * workers): the first to create its marker file in `claimsDir` owns it.
- */
-async function claimFixtureVoucher(
-  codes: readonly string[],
-  claimsDir: string | undefined,
-  taken: Set<string>,
-): Promise<string | undefined> {
-  for (const [index, code] of codes.entries()) {
-    if (taken.has(code)) continue;
-    taken.add(code);
-    if (claimsDir === undefined) return code;
-    try {
-      await writeFile(join(claimsDir, `fixture-voucher-${index}`), code, { flag: 'wx' });
-      return code;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-  }
-  return undefined;
+/** Hands out each of a target file's fixture vouchers once across all the contexts of a run. */
+export interface FixtureVoucherPool {
+  take(): string | undefined;
+}
+
+export function fixtureVoucherPool(codes: readonly string[]): FixtureVoucherPool {
+  const left = [...codes];
+  return { take: () => left.shift() };
 }
 
 export interface CertifyContextOptions {
@@ -118,8 +103,8 @@ export interface CertifyContextOptions {
   readonly sandbox?: SandboxAccess;
   /** Names this suite file's stream of the seed (its area). */
   readonly stream?: string;
-  /** Where suite files of one run claim fixture vouchers (certify's results directory). */
-  readonly claimsDir?: string;
+  /** The run's fixture vouchers, shared by every context of the run; a pool of its own otherwise. */
+  readonly fixtureVouchers?: FixtureVoucherPool;
   /** certify --slow: on a target without the sandbox clock, wait real time instead (token expiry takes 5 minutes). */
   readonly slow?: boolean;
 }
@@ -150,8 +135,7 @@ export function createCertifyContext(options: CertifyContextOptions): CertifyCon
     };
   };
   const fetchOtp = otpFetcher(config.otp, admin);
-  const fixtureCodes = config.fixtures.vouchers.map((v) => v.code);
-  const takenHere = new Set<string>();
+  const fixtures = options.fixtureVouchers ?? fixtureVoucherPool(config.fixtures.vouchers.map((v) => v.code));
 
   return {
     target,
@@ -180,7 +164,7 @@ export function createCertifyContext(options: CertifyContextOptions): CertifyCon
         throw notApplicable(
           'the check needs a voucher made to order (amount, expiry, restriction); only the sandbox can issue one',
         );
-      const next = await claimFixtureVoucher(fixtureCodes, options.claimsDir, takenHere);
+      const next = fixtures.take();
       if (next === undefined)
         throw notApplicable(
           'no unused voucher left in the target file\'s "fixtures.vouchers"; list more test vouchers there',
