@@ -15,7 +15,7 @@ import { planTasks, selectDefects } from '../mutants/plan';
 import { runGateTasks } from '../mutants/pool';
 import type { TaskOutcome } from '../mutants/run-task';
 import { formatSeconds, gateLines } from '../mutants/table';
-import { findK6 } from '../scripts/k6-bin';
+import { findK6 } from '../load/node/k6-bin';
 import { seedOption, wholeNumber } from './options';
 import type { CommandIo } from './run-command';
 import { EXIT } from './run-command';

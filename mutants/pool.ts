@@ -11,12 +11,13 @@ import type { ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { packageRoot } from '../lib/node/package-root';
 import type { GateTask } from './plan';
 import type { TaskOutcome } from './run-task';
 import type { TaskMessage } from './worker';
 
 /** The package root: mutants/ in source, dist/ when built; both one level down. */
-const ROOT = resolve(import.meta.dirname, '..');
+const ROOT = packageRoot(import.meta.dirname);
 const WORKER = resolve(ROOT, 'mutants', 'worker.ts');
 
 /** Far above what a run takes (a check run about 10 s, a load run about 20 s), only to end a hang. */

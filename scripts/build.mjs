@@ -24,5 +24,5 @@ await build({
 });
 await chmod('dist/cli.js', 0o755);
 
-const { buildLoadBundles } = await tsImport('./build-load.ts', import.meta.url);
+const { buildLoadBundles } = await tsImport('../load/node/build-load.ts', import.meta.url);
 await buildLoadBundles();
