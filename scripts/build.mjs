@@ -18,7 +18,7 @@ const common = {
 
 await build({
   ...common,
-  entryPoints: { cli: 'cli/main.ts', bench: 'bench/main.ts' },
+  entryPoints: { cli: 'cli/main.ts', bench: 'bench/main.ts', 'mutants-worker': 'mutants/worker.ts', index: 'index.ts' },
   outdir: 'dist',
   banner: { js: '#!/usr/bin/env node' },
 });

@@ -5,7 +5,6 @@
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { packageRoot } from '../../lib/node/package-root';
 
 const ROOT = packageRoot(import.meta.dirname);
@@ -32,6 +31,8 @@ export async function buildLoadBundles({
   outdir = join(ROOT, 'dist', 'load'),
 }: LoadBuildOptions = {}): Promise<string[]> {
   const entries = entryPoints ?? (await scenarioEntries());
+  // esbuild is a build tool (a devDependency): loaded only when bundling from a checkout's sources.
+  const { build } = await import('esbuild');
   await build({
     entryPoints: entries,
     outdir,
