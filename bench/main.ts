@@ -62,5 +62,7 @@ console.table({
 });
 
 const certify = await benchCertify();
-console.log('\nA full certify (every area) against the embedded sandbox, the built CLI run as a user runs it');
+console.log(
+  '\nA full certify (every area): against the embedded sandbox (the built CLI, as a user runs it), and against the sandbox through a proxy answering every request 300 ms late (goals: ≤ 10 s and ≤ 180 s on 2 cores)',
+);
 console.table(certify);
