@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startVitest } from 'vitest/node';
 import { HarnessError } from '../lib/errors';
-import { fileErrorReason } from '../lib/node/key-file';
+import { readJsonFile } from '../lib/node/input-file';
 import { loadTargetFile } from '../lib/node/target-file';
 import type { ResolvedTarget } from '../lib/node/target-file';
 import { AREAS } from '../suites/check-result';
@@ -52,24 +52,7 @@ function parseAreas(only: readonly string[] | undefined): readonly Area[] {
 /** A baseline file: a JSON array of check ids, or { "ids": [...] } (a summary.json's failures can be pasted in). */
 async function readBaseline(path: string | undefined): Promise<string[]> {
   if (path === undefined) return [];
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new HarnessError('CONFIG_UNREADABLE', `cannot read --baseline ${path}: ${fileErrorReason(err)}`, {
-      cause: err,
-    });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new HarnessError(
-      'INVALID_JSON',
-      `--baseline ${path} is not JSON; give an array of check ids such as ["sig.rejects-der"]`,
-      { cause: err },
-    );
-  }
+  const json = await readJsonFile(path, '--baseline');
   const ids = Array.isArray(json) ? json : (json as { ids?: unknown } | null)?.ids;
   if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string'))
     throw new HarnessError('CONFIG_INVALID', `--baseline ${path} expected an array of check ids, or {"ids": [...]}`);

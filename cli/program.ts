@@ -10,6 +10,8 @@ import { wholeNumber } from './options';
 import { EXIT, runCommand } from './run-command';
 import type { CommandIo } from './run-command';
 import { serveSandbox } from '../sandbox';
+import { defectListLines } from '../sandbox/cli';
+import { listDefects } from '../sandbox/defects';
 import { signCommand } from './sign-command';
 import { smokeCommand } from './smoke-command';
 import { verifyCommand } from './verify-command';
@@ -50,7 +52,7 @@ Examples:
         .choices(['secp256k1', 'ed25519'])
         .makeOptionMandatory(),
     )
-    .requiredOption('--out <dir>', 'directory to write the two PEM files into (must exist)')
+    .requiredOption('--out <dir>', 'folder to write the two PEM files into; created (mode 0700) when missing')
     .addOption(
       new Option(
         '--format <format>',
@@ -240,15 +242,24 @@ Examples:
     )
     .option('--port <n>', 'port to listen on (0 picks a free one)', '0')
     .option('--fixtures <file>', 'merchants, partner companies and vouchers to create at start (sandbox/README.md)')
-    .option('--defect <name...>', 'seeded defects to switch on (sandbox/README.md lists them)')
+    .option('--defect <name...>', 'seeded defects to switch on (--list-defects names them)')
     .option('--seed <n>', 'seed for OTPs, voucher codes and reference numbers')
+    .option(
+      '--list-defects',
+      `print the ${listDefects().length} seeded defects, one a line: name, area, severity and the rule it breaks; start nothing`,
+      false,
+    )
     .addHelpText(
       'after',
       '\nThe admin API (merchants, vouchers, SMS outbox, clock, faults, defects) is documented in sandbox/README.md.',
     )
-    .action((options: { port: string; fixtures?: string; defect?: string[]; seed?: string }) =>
-      act(() =>
-        serveSandbox(
+    .action((options: { port: string; fixtures?: string; defect?: string[]; seed?: string; listDefects: boolean }) =>
+      act(async () => {
+        if (options.listDefects) {
+          for (const line of defectListLines()) io.out(line);
+          return EXIT.ok;
+        }
+        return serveSandbox(
           {
             port: wholeNumber(options.port, '--port', 0, 65_535),
             fixturesFile: options.fixtures,
@@ -256,8 +267,8 @@ Examples:
             seed: wholeNumber(options.seed, '--seed', 0, 2 ** 32 - 1),
           },
           io,
-        ),
-      ),
+        );
+      }),
     );
 
   return program;
