@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { AREAS } from '../suites/check-result';
 import { certifyCommand } from './certify-command';
 import { checkHistoryCommand } from './check-history-command';
+import { docExamplesCommand } from './doc-examples-command';
 import { generateKeysCommand } from './keys-command';
 import { loadCommand } from './load-command';
 import { mutantsCommand } from './mutants-command';
@@ -216,6 +217,23 @@ Examples:
       '\nExit code 0 when every invariant holds; 1 when one breaks or cannot be decided; 2 bad input.',
     )
     .action((options) => act(() => checkHistoryCommand(options, io)));
+
+  program
+    .command('doc-examples')
+    .description(
+      'Run the end-to-end examples of your copy of the merchant API guide (its JavaScript with node, its Python with python3) against a fresh sandbox, and say for each what it was answered and whether that conforms.',
+    )
+    .requiredOption(
+      '--doc <file>',
+      'the merchant API guide as text, with its "End-to-End Example (Single Snippet)" section',
+    )
+    .option('--out <dir>', 'where to write doc-examples.json (secrets redacted)', 'out/doc-examples')
+    .option('--python <cmd>', 'the Python interpreter for the Python example', 'python3')
+    .addHelpText(
+      'after',
+      "\nEach example runs as written but for BASE_URL (the sandbox) and API_KEY (a merchant registered for the run); it finds the key pair it names (….pem) already made and registered, and the voucher and OTP it hard-codes already issued. The guide's Python imports requests and cryptography. Exit code 0 when every example conforms; 1 when one ran and did not; 2 when one could not be run.",
+    )
+    .action((options) => act(() => docExamplesCommand(options, io)));
 
   program
     .command('mutants')
