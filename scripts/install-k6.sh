@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Puts the pinned k6 at .tools/bin/k6. k6 is a Go program, not an npm package (../shared/DESIGN.md,
+# Puts the pinned k6 at .tools/bin/k6. k6 is a Go program, not an npm package (docs/design.md ›
 # Toolchain), so it is built from its Go module. The pin is K6_VERSION in scripts/k6-bin.ts, read
 # from there so the harness and this script always agree on which k6 is the right one.
 # Idempotent: a .tools/bin/k6 of the pinned version is kept; a k6 on PATH of that version is linked.
