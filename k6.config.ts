@@ -6,6 +6,7 @@
  * request carries (load/http-calls.ts).
  */
 import { HarnessError } from './lib/errors';
+import { parseWholeNumber } from './lib/whole-number';
 
 export const PROFILE_NAMES = ['smoke', 'load', 'stress', 'soak', 'spike'] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
@@ -140,16 +141,9 @@ export function boundedVus(raw: string | undefined, fallback: number, field = 'V
   return wholeSetting(raw, field, MAX_VUS, Math.min(fallback, MAX_VUS));
 }
 
-/** A whole number from 1 to `max` set through -e or an option (`fallback` when unset), as scenarios and the load command read them. */
+/** A whole number from 1 to `max` set through -e or an option (`fallback` when unset), by the CLI's rule (lib/whole-number.ts). */
 export function wholeSetting(raw: string | undefined, field: string, max: number, fallback: number): number {
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > max)
-    throw new HarnessError(
-      'INVALID_ARGUMENT',
-      `"${field}" expected a whole number from 1 to ${max}, got ${JSON.stringify(raw)}`,
-    );
-  return n;
+  return raw === undefined || raw === '' ? fallback : parseWholeNumber(raw, field, 1, max);
 }
 
 /** Seconds in a k6 duration of one unit ("90s", "3m", "1h"), as the profiles write them. */

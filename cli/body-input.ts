@@ -1,6 +1,6 @@
 /** The request body a sign or verify command works on, from --body or --body-file, exactly as given. */
 import { HarnessError } from '../lib/errors';
-import { readTextFile } from '../lib/node/key-file';
+import { readTextFile } from '../lib/node/input-file';
 
 export async function readBodyOption(options: { body?: string; bodyFile?: string }): Promise<string> {
   if ((options.body === undefined) === (options.bodyFile === undefined)) {

@@ -3,10 +3,9 @@
  * report.html (reports/), prints the verdict. Exit 0 only when every required check outside the
  * baseline passed.
  */
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { HarnessError } from '../lib/errors';
-import { fileErrorReason } from '../lib/node/key-file';
+import { readJsonFile } from '../lib/node/input-file';
 import { writeReports } from '../reports/write-reports';
 import { AREAS } from '../suites/check-result';
 import type { Area } from '../suites/check-result';
@@ -40,24 +39,7 @@ function parseAreas(only: readonly string[] | undefined): readonly Area[] {
 /** A baseline file: a JSON array of check ids, or { "ids": [...] } (a summary.json's failures can be pasted in). */
 async function readBaseline(path: string | undefined): Promise<string[]> {
   if (path === undefined) return [];
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new HarnessError('CONFIG_UNREADABLE', `cannot read --baseline ${path}: ${fileErrorReason(err)}`, {
-      cause: err,
-    });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new HarnessError(
-      'INVALID_JSON',
-      `--baseline ${path} is not JSON; give an array of check ids such as ["sig.rejects-der"]`,
-      { cause: err },
-    );
-  }
+  const json = await readJsonFile(path, '--baseline');
   const ids = Array.isArray(json) ? json : (json as { ids?: unknown } | null)?.ids;
   if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string'))
     throw new HarnessError('CONFIG_INVALID', `--baseline ${path} expected an array of check ids, or {"ids": [...]}`);

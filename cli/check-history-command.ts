@@ -6,10 +6,11 @@
  * invariant holds.
  */
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { HarnessError, describeValue } from '../lib/errors';
+import { HarnessError, describeValue, isHarnessError } from '../lib/errors';
+import { fileErrorReason, readJsonFile } from '../lib/node/input-file';
 import type { FinalVoucherState } from '../lib/history';
 import { judgeHistory, verdictJson } from '../load/checker/judge';
 import { mergeHistories, readHistory } from '../load/checker/checker';
@@ -23,24 +24,6 @@ export interface CheckHistoryOptions {
   readonly out: string;
 }
 
-async function readJsonFile(path: string, flag: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new HarnessError(
-      'INVALID_ARGUMENT',
-      `${flag} ${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); give an existing file`,
-      { cause: err },
-    );
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (err) {
-    throw new HarnessError('INVALID_JSON', `${flag} ${path} is not JSON: ${(err as Error).message}`, { cause: err });
-  }
-}
-
 async function readHistoryFile(path: string): Promise<Awaited<ReturnType<typeof readHistory>>> {
   const stream = createReadStream(path, 'utf8');
   const opened = new Promise<void>((ok, fail) => stream.once('open', () => ok()).once('error', fail));
@@ -48,16 +31,15 @@ async function readHistoryFile(path: string): Promise<Awaited<ReturnType<typeof 
     await opened;
   } catch (err) {
     throw new HarnessError(
-      'INVALID_ARGUMENT',
-      `--history ${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); give the saved log of a runner`,
+      'FILE_UNREADABLE',
+      `cannot read --history ${path}: ${fileErrorReason(err)}; give the saved log of a runner`,
       { cause: err },
     );
   }
   try {
     return await readHistory(createInterface({ input: stream, crlfDelay: Infinity }));
   } catch (err) {
-    if (err instanceof HarnessError)
-      throw new HarnessError(err.code, `--history ${path}: ${err.message}`, { cause: err });
+    if (isHarnessError(err)) throw new HarnessError(err.code, `--history ${path}: ${err.message}`, { cause: err });
     throw err;
   }
 }

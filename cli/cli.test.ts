@@ -46,6 +46,43 @@ describe('omnivas-harness CLI', () => {
     expect((await cli('keys', 'generate', '--type', 'ed25519', '--out', dir)).code).toBe(0);
   });
 
+  it('creates a missing --out folder, parents included, at mode 0700; refuses a file in its place with one line', async () => {
+    const out = join(dir, 'new', 'keys');
+    const r = await cli('keys', 'generate', '--type', 'ed25519', '--out', out);
+    expect(r.code).toBe(0);
+    expect(statSync(out).mode & 0o777).toBe(0o700);
+    expect(statSync(join(out, 'ed25519-priv-key.pem')).mode & 0o777).toBe(0o600);
+    const help = await cli('keys', 'generate', '--help');
+    expect(help.out.replace(/\s+/g, ' ')).toMatch(/created \(mode 0700\) when missing/);
+    expect(help.out).not.toMatch(/must exist/);
+    const file = join(out, 'ed25519-pub-key.pem');
+    const onFile = await cli('keys', 'generate', '--type', 'ed25519', '--out', file);
+    expect(onFile.code).toBe(2);
+    expect(onFile.err).toBe(
+      `omnivas-harness: --out ${file} cannot be created: it is a file; give a folder you can write to [INVALID_ARGUMENT]`,
+    );
+  });
+
+  it('refuses a --baseline or --body-file that cannot be read, or is not JSON, with exit 2 and one line', async () => {
+    const none = join(dir, 'none.json');
+    const missing = await cli('certify', '--baseline', none);
+    expect([missing.code, missing.err]).toEqual([
+      2,
+      `omnivas-harness: cannot read --baseline ${none}: no such file (relative paths are resolved from ${process.cwd()}) [FILE_UNREADABLE]`,
+    ]);
+    writeFileSync(join(dir, 'baseline.json'), '["sig.rejects-der"');
+    const broken = await cli('certify', '--baseline', join(dir, 'baseline.json'));
+    expect(broken.code).toBe(2);
+    expect(broken.err).toMatch(
+      /^omnivas-harness: "--baseline \S+baseline\.json" is not valid JSON: .*\[INVALID_JSON\]$/,
+    );
+    const body = await cli('sign', '--key', join(dir, 'ec-secp256k1-priv-key.pem'), '--body-file', none);
+    expect([body.code, body.err]).toEqual([
+      2,
+      `omnivas-harness: cannot read --body-file ${none}: no such file (relative paths are resolved from ${process.cwd()}) [FILE_UNREADABLE]`,
+    ]);
+  });
+
   it('signs a body so that Node crypto verifies the printed payload', async () => {
     const r = await cli('sign', '--key', join(dir, 'ec-secp256k1-priv-key.pem'), '--body', BODY);
     expect(r.code).toBe(0);

@@ -56,9 +56,17 @@ describe('omnivas-harness load: input', () => {
 
   it('bounds the VUs, vouchers and fill', async () => {
     expect((await cli('load', '--scenario', 'same-voucher-burst', '--vus', '1001')).err).toMatch(
-      /"--vus" expected a whole number from 1 to 1000, got "1001"/,
+      /--vus expected a whole number from 1 to 1000, got "1001"/,
     );
     expect((await cli('load', '--scenario', 'same-voucher-burst', '--vus', '0')).code).toBe(2);
+    // One rule for both: digits only, so 1e3 is refused alike (it is 1000, within --vus's range).
+    for (const flag of ['--vus', '--vouchers']) {
+      const r = await cli('load', '--scenario', 'same-voucher-burst', flag, '1e3');
+      expect([r.code, r.err]).toEqual([
+        2,
+        `omnivas-harness: ${flag} expected a whole number from 1 to ${flag === '--vus' ? 1000 : 100}, got "1e3" [INVALID_ARGUMENT]`,
+      ]);
+    }
     expect((await cli('load', '--scenario', 'same-voucher-burst', '--vouchers', '101')).err).toMatch(
       /--vouchers expected a whole number from 1 to 100/,
     );

@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { AREAS } from '../suites/check-result';
 import { certifyCommand } from './certify-command';
 import { checkHistoryCommand } from './check-history-command';
+import { docExamplesCommand } from './doc-examples-command';
 import { generateKeysCommand } from './keys-command';
 import { loadCommand } from './load-command';
 import { mutantsCommand } from './mutants-command';
@@ -12,6 +13,8 @@ import { wholeNumber } from './options';
 import { EXIT, runCommand } from './run-command';
 import type { CommandIo } from './run-command';
 import { serveSandbox } from '../sandbox';
+import { defectListLines } from '../sandbox/serve';
+import { listDefects } from '../sandbox/defects';
 import { signCommand } from './sign-command';
 import { smokeCommand } from './smoke-command';
 import { verifyCommand } from './verify-command';
@@ -52,7 +55,7 @@ Examples:
         .choices(['secp256k1', 'ed25519'])
         .makeOptionMandatory(),
     )
-    .requiredOption('--out <dir>', 'directory to write the two PEM files into (must exist)')
+    .requiredOption('--out <dir>', 'folder to write the two PEM files into; created (mode 0700) when missing')
     .addOption(
       new Option(
         '--format <format>',
@@ -226,6 +229,23 @@ Examples:
     .action((options) => act(() => checkHistoryCommand(options, io)));
 
   program
+    .command('doc-examples')
+    .description(
+      'Run the end-to-end examples of your copy of the merchant API guide (its JavaScript with node, its Python with python3) against a fresh sandbox, and say for each what it was answered and whether that conforms.',
+    )
+    .requiredOption(
+      '--doc <file>',
+      'the merchant API guide as text, with its "End-to-End Example (Single Snippet)" section',
+    )
+    .option('--out <dir>', 'where to write doc-examples.json (secrets redacted)', 'out/doc-examples')
+    .option('--python <cmd>', 'the Python interpreter for the Python example', 'python3')
+    .addHelpText(
+      'after',
+      "\nEach example runs as written but for BASE_URL (the sandbox) and API_KEY (a merchant registered for the run); it finds the key pair it names (….pem) already made and registered, and the voucher and OTP it hard-codes already issued. The guide's Python imports requests and cryptography. Exit code 0 when every example conforms; 1 when one ran and did not; 2 when one could not be run.",
+    )
+    .action((options) => act(() => docExamplesCommand(options, io)));
+
+  program
     .command('mutants')
     .description(
       "The mutation gate: certify's checks against the embedded sandbox with each seeded defect switched on alone (and the load scenario for the concurrency and idempotency defects), then against the correct sandbox; writes mutants.json and prints which checks killed each defect.",
@@ -250,15 +270,24 @@ Examples:
     )
     .option('--port <n>', 'port to listen on (0 picks a free one)', '0')
     .option('--fixtures <file>', 'merchants, partner companies and vouchers to create at start (sandbox/README.md)')
-    .option('--defect <name...>', 'seeded defects to switch on (sandbox/README.md lists them)')
+    .option('--defect <name...>', 'seeded defects to switch on (--list-defects names them)')
     .option('--seed <n>', 'seed for OTPs, voucher codes and reference numbers')
+    .option(
+      '--list-defects',
+      `print the ${listDefects().length} seeded defects, one a line: name, area, severity and the rule it breaks; start nothing`,
+      false,
+    )
     .addHelpText(
       'after',
       '\nThe admin API (merchants, vouchers, SMS outbox, clock, faults, defects) is documented in sandbox/README.md.',
     )
-    .action((options: { port: string; fixtures?: string; defect?: string[]; seed?: string }) =>
-      act(() =>
-        serveSandbox(
+    .action((options: { port: string; fixtures?: string; defect?: string[]; seed?: string; listDefects: boolean }) =>
+      act(async () => {
+        if (options.listDefects) {
+          for (const line of defectListLines()) io.out(line);
+          return EXIT.ok;
+        }
+        return serveSandbox(
           {
             port: wholeNumber(options.port, '--port', 0, 65_535),
             fixturesFile: options.fixtures,
@@ -266,8 +295,8 @@ Examples:
             seed: wholeNumber(options.seed, '--seed', 0, 2 ** 32 - 1),
           },
           io,
-        ),
-      ),
+        );
+      }),
     );
 
   return program;

@@ -2,14 +2,16 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { DEFECTS } from '../sandbox/defects';
 import { runCli } from './program';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 
 async function cli(...argv: string[]) {
+  const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(argv, { out: () => {}, err: (l) => err.push(l) });
-  return { code, err: err.join('\n') };
+  const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out, err: err.join('\n') };
 }
 
 describe('omnivas-harness sandbox', () => {
@@ -26,6 +28,21 @@ describe('omnivas-harness sandbox', () => {
     const r = await cli('sandbox', ...argv);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(message);
+  });
+
+  it('--list-defects prints the 35 seeded defects, each with its area and rule, and starts nothing', async () => {
+    const r = await cli('sandbox', '--list-defects');
+    expect(r.code).toBe(0);
+    expect(r.err).toBe('');
+    expect(r.out).toHaveLength(35);
+    expect(DEFECTS).toHaveLength(35);
+    DEFECTS.forEach((d, i) => {
+      const [name, area, severity, ...rule] = r.out[i]!.split(/\s{2,}/);
+      expect([name, area, severity, rule.join('  ')]).toEqual([d.name, d.area, d.severity, d.rule]);
+    });
+    expect(r.out[0]).toMatch(/^signature-not-checked +signature +critical +Every POST under \/topup-transactions/);
+    const help = await cli('sandbox', '--help');
+    expect(help.out.join('\n')).toMatch(/--list-defects +print the 35 seeded defects, one a line: name, area/);
   });
 
   it('prints one JSON line, serves, and stops cleanly on SIGTERM', async () => {

@@ -21,6 +21,7 @@ import { newIdempotencyKey } from '../lib/payloads';
 import { cryptoRandom } from '../lib/random';
 import { startEmbeddedSandbox } from '../suites/embedded-sandbox';
 import type { CommandIo } from './run-command';
+import { wholeNumber } from './options';
 import { EXIT } from './run-command';
 
 export interface SmokeOptions {
@@ -155,9 +156,7 @@ function flowSteps(input: FlowInput): { name: string; run: () => Promise<string>
 
 export async function smokeCommand(options: SmokeOptions, io: CommandIo): Promise<number> {
   const amount = moneyFromDecimal(options.amount, '--amount');
-  const seed = options.seed === undefined ? undefined : Number(options.seed);
-  if (seed !== undefined && !Number.isSafeInteger(seed))
-    throw new HarnessError('INVALID_ARGUMENT', `--seed expected a whole number, got ${JSON.stringify(options.seed)}`);
+  const seed = wholeNumber(options.seed, '--seed', 0, 2 ** 32 - 1);
   const embedded =
     options.target === undefined
       ? await startEmbeddedSandbox({ defects: options.defect, seed, serviceFee: SANDBOX_FEE })

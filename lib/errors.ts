@@ -9,6 +9,7 @@ export const HARNESS_ERROR_CODES = {
   // input shape
   INVALID_ARGUMENT: 'an argument has the wrong type or form',
   INVALID_JSON: 'a body or file is not valid JSON',
+  FILE_UNREADABLE: 'a file the harness was given cannot be read (missing, a directory, no permission)',
   INVALID_BASE64: 'a value is not valid base64',
   // keys
   KEY_GARBAGE: 'the key file is not a PEM key the harness can read',
@@ -26,7 +27,6 @@ export const HARNESS_ERROR_CODES = {
   // templates and configuration
   TEMPLATE_INVALID: 'a signing template names an unknown placeholder',
   CONFIG_INVALID: 'the target configuration has a wrong or missing field',
-  CONFIG_UNREADABLE: 'the target configuration file cannot be read',
   SECRET_MISSING: 'an environment variable that should hold a secret is not set',
   // talking to a target
   TARGET_UNREACHABLE: 'the target did not answer',

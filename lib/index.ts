@@ -17,3 +17,4 @@ export * from './signature';
 export * from './signing-template';
 export * from './target-config';
 export * from './history';
+export * from './whole-number';

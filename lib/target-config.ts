@@ -1,9 +1,9 @@
 /**
  * The one target file format (docs/target-config.md) and its validation. A target file says where
- * the API is, which authentication profile it speaks (DESIGN.md › Two authentication profiles),
+ * the API is, which authentication profile it speaks (docs/design.md › Two authentication profiles),
  * where the secrets are (never the secrets themselves: environment variable names and a key file
  * path), how to get OTPs, which vouchers the tester holds, and where the target departs from the
- * behaviour DESIGN.md assumes. Pure, so k6 scenarios can read a parsed target too; lib/node/target-file.ts
+ * behaviour docs/design.md assumes. Pure, so k6 scenarios can read a parsed target too; lib/node/target-file.ts
  * reads the file and resolves the secrets.
  */
 import { MERCHANT_BASE_PATH } from './endpoint-catalog';
@@ -521,44 +521,44 @@ function readFixtures(value: unknown): Fixtures {
 
 /**
  * The expectations, their defaults and where each default comes from. Reports say which checks
- * rest on an assumption (DESIGN.md › Behaviour where the seeds are silent).
+ * rest on an assumption (docs/design.md › Behaviour where the API documents are silent).
  */
 export const EXPECTATIONS: { readonly [K in keyof Expectations]: ExpectationSpec<Expectations[K]> } = {
   idempotencyConflictStatus: {
     default: 422,
     basis: 'assumption',
-    source: 'DESIGN.md › Idempotency: same key, different body',
+    source: 'docs/design.md › Idempotency: same key, different body',
     read: httpStatus,
   },
   inFlightStatus: {
     default: 409,
     basis: 'assumption',
-    source: 'DESIGN.md › Idempotency: a key whose first request is still in flight',
+    source: 'docs/design.md › Idempotency: a key whose first request is still in flight',
     read: (value, path) =>
       value === 'wait' ? 'wait' : typeof value === 'number' ? httpStatus(value, path) : oneOf(value, path, ['wait']),
   },
   missingIdempotencyKeyStatus: {
     default: 400,
     basis: 'assumption',
-    source: 'DESIGN.md › Idempotency: a request without a key',
+    source: 'docs/design.md › Idempotency: a request without a key',
     read: httpStatus,
   },
   invalidTokenStatus: {
     default: 401,
     basis: 'assumption',
-    source: 'DESIGN.md › Authentication failures: missing, malformed or expired token',
+    source: 'docs/design.md › Authentication failures: missing, malformed or expired token',
     read: httpStatus,
   },
   invalidSignatureStatus: {
     default: 403,
     basis: 'assumption',
-    source: 'DESIGN.md › Authentication failures: missing or invalid signature',
+    source: 'docs/design.md › Authentication failures: missing or invalid signature',
     read: httpStatus,
   },
   validationErrorStatus: {
     default: 400,
     basis: 'assumption',
-    source: 'DESIGN.md › Authentication failures: validation errors',
+    source: 'docs/design.md › Authentication failures: validation errors',
     read: httpStatus,
   },
   replayWindowSeconds: {
@@ -576,7 +576,7 @@ export const EXPECTATIONS: { readonly [K in keyof Expectations]: ExpectationSpec
   otpLifetimeSeconds: {
     default: 300,
     basis: 'assumption',
-    source: 'DESIGN.md › Balance reservation: OTP valid 300 s',
+    source: 'docs/design.md › Balance reservation: OTP valid 300 s',
     read: seconds,
   },
   amountFormat: {

@@ -1,5 +1,5 @@
 /**
- * HTTP clients for the two authentication profiles (DESIGN.md › Two authentication profiles), over
+ * HTTP clients for the two authentication profiles (docs/design.md › Two authentication profiles), over
  * undici, sharing one request path that records every exchange in a bounded transcript with
  * secrets redacted before anything is stored. What a check logs or reports comes from the
  * transcript; the ApiResponse a call returns is the raw answer, for checks to inspect.

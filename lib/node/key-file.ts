@@ -3,15 +3,7 @@ import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
 import { HarnessError } from '../errors';
 import { importPrivateKeyPem, importPublicKeyPem } from '../keys';
 import type { PrivateKey, PublicKey } from '../keys';
-
-/** The OS reason a file could not be read or written, in words. */
-export function fileErrorReason(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EISDIR') return 'it is a directory';
-  return code ?? String(err);
-}
+import { fileErrorReason } from './input-file';
 
 function unreadable(path: string, field: string, err: unknown): HarnessError {
   return new HarnessError(
@@ -21,7 +13,8 @@ function unreadable(path: string, field: string, err: unknown): HarnessError {
   );
 }
 
-export async function readTextFile(path: string, field: string): Promise<string> {
+/** A PEM file's text; a key file that cannot be read is KEY_FILE_UNREADABLE, whose fix is a key path. */
+export async function readPemFile(path: string, field: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (err) {
@@ -30,11 +23,11 @@ export async function readTextFile(path: string, field: string): Promise<string>
 }
 
 export async function readPrivateKeyFile(path: string, field = '--key'): Promise<PrivateKey> {
-  return importPrivateKeyPem(await readTextFile(path, field), `${field} ${path}`);
+  return importPrivateKeyPem(await readPemFile(path, field), `${field} ${path}`);
 }
 
 export async function readPublicKeyFile(path: string, field = '--pub'): Promise<PublicKey> {
-  return importPublicKeyPem(await readTextFile(path, field), `${field} ${path}`);
+  return importPublicKeyPem(await readPemFile(path, field), `${field} ${path}`);
 }
 
 /** A private key file readable by group or others is a leak waiting to happen: say so. */

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportPrivateKeyPem, generatePrivateKey } from '../keys';
 import { defaultSandboxTarget, SANDBOX_SECRET_ENV } from '../target-config';
-import { fileErrorReason } from './key-file';
 import { loadTargetFile, resolveTarget } from './target-file';
 
 const API_KEY = 'tk_test_9fQ2mZ7xL4vB8nR1';
@@ -80,22 +79,13 @@ describe('loadTargetFile', () => {
 
   it('says when the file is missing, or a directory', async () => {
     await expect(loadTargetFile(join(dir, 'nope.json'), ENV)).rejects.toMatchObject({
-      code: 'CONFIG_UNREADABLE',
+      code: 'FILE_UNREADABLE',
       message: expect.stringMatching(/nope\.json: no such file/),
     });
     await expect(loadTargetFile(dir, ENV)).rejects.toMatchObject({
-      code: 'CONFIG_UNREADABLE',
+      code: 'FILE_UNREADABLE',
       message: expect.stringContaining('is a directory'),
     });
-  });
-
-  it('words the OS reasons a file cannot be read (permissions included, which root cannot provoke)', () => {
-    const err = (code: string) => Object.assign(new Error(code), { code });
-    expect(fileErrorReason(err('EACCES'))).toBe('permission denied');
-    expect(fileErrorReason(err('EPERM'))).toBe('permission denied');
-    expect(fileErrorReason(err('ENOENT'))).toBe('no such file');
-    expect(fileErrorReason(err('EISDIR'))).toBe('it is a directory');
-    expect(fileErrorReason(err('EMFILE'))).toBe('EMFILE');
   });
 
   it('locates a JSON syntax error by line and column, and accepts a byte order mark', async () => {

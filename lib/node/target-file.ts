@@ -4,17 +4,16 @@
  * key, and registers every secret with one redactor, so whatever later logs or reports a value
  * scrubs the same set. Errors name the file, the field and the fix, never a secret's value.
  */
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { HarnessError } from '../errors';
-import { scanJson } from '../json-scan';
 import { importPrivateKeyPem } from '../keys';
 import type { PrivateKey } from '../keys';
 import { createRedactor, registerPrivateKey } from '../redact';
 import type { Redactor } from '../redact';
 import { parseTargetConfig } from '../target-config';
 import type { TargetConfig } from '../target-config';
-import { fileErrorReason, keyFilePermissionWarning, readTextFile } from './key-file';
+import { readJsonFile } from './input-file';
+import { keyFilePermissionWarning, readPemFile } from './key-file';
 
 export interface ResolvedTarget {
   readonly config: TargetConfig;
@@ -30,39 +29,9 @@ export interface ResolvedTarget {
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
-function unreadable(path: string, err: unknown): HarnessError {
-  const code = (err as NodeJS.ErrnoException).code;
-  const hint =
-    code === 'ENOENT'
-      ? ` (relative paths are resolved from ${process.cwd()})`
-      : code === 'EISDIR'
-        ? '; give the path of the JSON target file'
-        : '';
-  return new HarnessError('CONFIG_UNREADABLE', `cannot read target file ${path}: ${fileErrorReason(err)}${hint}`, {
-    cause: err,
-  });
-}
-
-/** JSON.parse, with the line and column of a syntax error (V8's own message may quote the file). */
-function parseJson(text: string, path: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    scanJson(text, path); // throws INVALID_JSON with line, column and a short excerpt
-    throw new HarnessError('INVALID_JSON', `"${path}" is not valid JSON`, { cause: err });
-  }
-}
-
 /** Reads, validates and resolves a target file. `env` is where the named variables are looked up. */
 export async function loadTargetFile(path: string, env: Environment = process.env): Promise<ResolvedTarget> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw unreadable(path, err);
-  }
-  // Editors on Windows save a byte order mark, which JSON.parse refuses.
-  const json = parseJson(text.replace(/^\uFEFF/, ''), path);
+  const json = await readJsonFile(path, 'target file');
   return resolveTarget(parseTargetConfig(json, path), { env, baseDir: dirname(resolve(path)), origin: path });
 }
 
@@ -95,7 +64,7 @@ export async function resolveTarget(
   let field: string;
   if (auth.privateKeyFile !== undefined) {
     const keyPath = resolve(baseDir, auth.privateKeyFile);
-    pem = await readTextFile(keyPath, 'auth.privateKeyFile');
+    pem = await readPemFile(keyPath, 'auth.privateKeyFile');
     field = `auth.privateKeyFile ${keyPath}`;
     // Windows has no POSIX modes to check.
     const warning = process.platform === 'win32' ? undefined : await keyFilePermissionWarning(keyPath);

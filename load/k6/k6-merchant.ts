@@ -16,6 +16,7 @@ import {
   loginBody,
   merchantRequest,
   moneyFromDecimal,
+  parseWholeNumber,
   type EndpointId,
   type HistoryOp,
   type Micro,
@@ -90,12 +91,7 @@ export function readSettings(): MerchantSettings {
       'CONFIG_INVALID',
       `${LOAD_ENV.otp} expected sandbox-outbox, fixed, bridge or none, got ${JSON.stringify(otp)}`,
     );
-  const seed = Number(env(LOAD_ENV.seed) ?? '1');
-  if (!Number.isInteger(seed) || seed < 0)
-    throw new HarnessError(
-      'INVALID_ARGUMENT',
-      `${LOAD_ENV.seed} expected a whole number, got ${JSON.stringify(env(LOAD_ENV.seed))}`,
-    );
+  const seed = parseWholeNumber(env(LOAD_ENV.seed) ?? '1', LOAD_ENV.seed, 0, Number.MAX_SAFE_INTEGER);
   const initiate = env(LOAD_ENV.initiatePath) ?? 'initiate-claim';
   if (initiate !== 'initiate-claim' && initiate !== 'initiate-redeem')
     throw new HarnessError('CONFIG_INVALID', `${LOAD_ENV.initiatePath} expected initiate-claim or initiate-redeem`);
