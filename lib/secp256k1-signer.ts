@@ -60,7 +60,7 @@ export function signSecp256k1Rfc6979(secretKey: Uint8Array, message: Uint8Array)
   const m = toBigInt(hashes.sha256(message)) % N;
   const seed = concatBytes(secretKey, to32Bytes(m));
   const { hmacSha256 } = hashes;
-  let v = new Uint8Array(32).fill(1);
+  let v: Uint8Array = new Uint8Array(32).fill(1);
   let k = hmacSha256(new Uint8Array(32), concatBytes(v, Uint8Array.of(0), seed));
   v = hmacSha256(k, v);
   k = hmacSha256(k, concatBytes(v, Uint8Array.of(1), seed));
