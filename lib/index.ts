@@ -17,4 +17,4 @@ export * from './signature';
 export * from './signing-template';
 export * from './target-config';
 export * from './history';
-export { useSha256Primitives, type Sha256Primitives } from './secp256k1-signer';
+export { signSecp256k1Digest, useSha256Primitives, type Sha256Primitives } from './secp256k1-signer';

@@ -24,7 +24,7 @@ function nodeKey(secret: Uint8Array): KeyObject {
 const nobleSignature = (secret: Uint8Array, message: Uint8Array) =>
   secp256k1.sign(message, secret, { prehash: true, lowS: true });
 
-/** node:crypto's SHA-256 and HMAC: a native stand-in for what k6 hands in (load/k6-native-hashes.ts). */
+/** node:crypto's SHA-256 and HMAC: a native stand-in for what k6 hands in (load/k6-signing.ts). */
 const NODE_SHA256 = {
   sha256: (data: Uint8Array) => new Uint8Array(createHash('sha256').update(data).digest()),
   hmacSha256: (key: Uint8Array, data: Uint8Array) => new Uint8Array(createHmac('sha256', key).update(data).digest()),

@@ -2,7 +2,7 @@
  * ECDSA secp256k1 SHA-256 signing, as noble signs (RFC 6979 deterministic k, low-S, IEEE-P1363
  * r||s), made fast enough for k6: k·G from a fixed-base table (lib/secp256k1-base-table.ts) and
  * SHA-256 from whoever runs it. In Node noble's hashes serve; inside k6 the scenarios hand in k6's
- * native ones (load/k6-native-hashes.ts): noble's pure-JS SHA-256 costs about 3 ms a block in k6's
+ * native ones (load/k6-signing.ts): noble's pure-JS SHA-256 costs about 3 ms a block in k6's
  * interpreter, hundreds of times k6/crypto's, and RFC 6979 hashes seven times per signature.
  * The property test holds it to noble's signatures, byte for byte, and to node:crypto's verdict.
  */
@@ -50,6 +50,16 @@ function to32Bytes(x: bigint): Uint8Array {
 
 /** Deterministic (RFC 6979 › 3.2, HMAC-SHA256) low-S signature over SHA-256(message): 64 bytes r||s. */
 export function signSecp256k1Rfc6979(secretKey: Uint8Array, message: Uint8Array): Uint8Array {
+  return signSecp256k1Digest(secretKey, hashes.sha256(message));
+}
+
+/**
+ * The same signature from the message's SHA-256 digest (32 bytes), for a caller that hashes the
+ * message itself: k6 hashes a string's UTF-8 natively, sparing the interpreter the encoding.
+ */
+export function signSecp256k1Digest(secretKey: Uint8Array, digest: Uint8Array): Uint8Array {
+  if (digest.length !== 32)
+    throw new HarnessError('INVALID_ARGUMENT', `"digest" expected the 32 bytes of a SHA-256, got ${digest.length}`);
   const d = secretKey.length === 32 ? toBigInt(secretKey) : 0n;
   if (d <= 0n || d >= N)
     throw new HarnessError(
@@ -57,7 +67,7 @@ export function signSecp256k1Rfc6979(secretKey: Uint8Array, message: Uint8Array)
       `"secretKey" expected 32 bytes holding a scalar from 1 to n−1 of secp256k1, got ${secretKey.length} bytes`,
     );
   // qlen = hlen = 256: bits2int is the plain integer; bits2octets reduces it mod n (RFC 6979 › 2.3).
-  const m = toBigInt(hashes.sha256(message)) % N;
+  const m = toBigInt(digest) % N;
   const seed = concatBytes(secretKey, to32Bytes(m));
   const { hmacSha256 } = hashes;
   let v: Uint8Array = new Uint8Array(32).fill(1);

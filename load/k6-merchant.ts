@@ -26,8 +26,8 @@ import {
   signMessage,
 } from '../lib';
 import { wholeSetting } from '../k6.config';
-// Before any signature: lib/'s secp256k1 signer hashes with k6's native SHA-256 from here on.
-import './k6-native-hashes';
+// Before any signature: from here on lib/'s secp256k1 signer hashes with k6's native SHA-256.
+import './k6-signing';
 import { LOAD_ENV, TOKEN_RENEW_MAX_S, type OtpMode, type VoucherSpec } from './load-env';
 import { signingModeOf, signingReport } from './request-corpus';
 

@@ -7,7 +7,7 @@
  *   const claim = SIGNER.claim(slot, token);                 // { request, idempotencyKey }
  *   const redeem = SIGNER.redeem(slot, otp, token);
  *
- * k6: signs now, with a fresh idempotency key. presigned: takes the slot's entry from the corpus
+ * k6: signs now (load/k6-signing.ts), with a fresh idempotency key. presigned: takes the slot's entry from the corpus
  * (OMNIVAS_CORPUS_PATH, written by generators/request-corpus.ts, read once through SharedArray);
  * a redemption comes from the corpus when it holds one for this OTP (a fixed OTP), else it is
  * signed now. The access token is added here, at send time: the signature covers the body only.
@@ -27,6 +27,7 @@ import {
   type PreparedRequest,
 } from '../lib';
 import { readPrivateKey, type MerchantSettings } from './k6-merchant';
+import { signBodyInK6 } from './k6-signing';
 import { LOAD_ENV } from './load-env';
 import {
   corpusAmount,
@@ -114,7 +115,8 @@ export function openRequestSigner(settings: MerchantSettings): RequestSigner {
         `signing mode ${signing.mode} planned no ${kind} signing in k6, yet one needs it`,
       );
     const idempotencyKey = newIdempotencyKey(random, keyPrefix);
-    const request = merchantRequest(endpoint, { accessToken, key, body: bodyFor(idempotencyKey) });
+    const body = bodyFor(idempotencyKey);
+    const request = merchantRequest(endpoint, { accessToken, signature: signBodyInK6(key, body), body });
     signedInK6[kind].add(1);
     return { request, idempotencyKey };
   };

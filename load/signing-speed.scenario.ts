@@ -6,7 +6,7 @@
  * algorithm, so Node's crypto can check that what k6 signed verifies.
  */
 import type { Options } from 'k6/options';
-import './k6-native-hashes';
+import './k6-signing';
 import {
   base64Encode,
   cryptoRandom,
