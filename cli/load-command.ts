@@ -434,6 +434,7 @@ export async function loadCommand(options: LoadOptions, io: CommandIo): Promise<
         CORPUS_PLANS[scenario]!({ vouchers, vus, seed, fill: Number(fill), flows: flow?.plan.iterations ?? 0 }),
       key: run.target.privateKey,
       dir,
+      redactor: run.target.redactor,
     });
     if (flow !== undefined)
       io.out(
@@ -491,7 +492,7 @@ export async function loadCommand(options: LoadOptions, io: CommandIo): Promise<
         io.err(clean);
       },
       timeoutMs: 35 * 60_000,
-    }).finally(() => faults?.stop());
+    }).finally(() => Promise.all([faults?.stop(), signing.close()]));
     await new Promise<void>((done) => history.end(done));
     const windows = await faults?.stop();
     if (windows !== undefined) {
