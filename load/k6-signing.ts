@@ -11,6 +11,7 @@
 import { hmac, sha256 } from 'k6/crypto';
 import { b64encode } from 'k6/encoding';
 import http from 'k6/http';
+import { Counter } from 'k6/metrics';
 import {
   canonicalBody,
   HarnessError,
@@ -59,6 +60,9 @@ export function helperAddress(): { url: string; token: string } | undefined {
   return { url, token };
 }
 
+/** Signatures the helper made, in the k6 summary: tells a helper-signed run from one k6 signed itself. */
+const signedByHelper = new Counter('signed_by_helper');
+
 /** Asks the helper at `address`: one POST on loopback per signature, tagged apart from the API's requests. */
 export function signerViaHelper(address: { url: string; token: string }): BodySigner {
   const params = {
@@ -73,6 +77,7 @@ export function signerViaHelper(address: { url: string; token: string }): BodySi
         'INTERNAL',
         `the signing helper answered HTTP ${res.status}${typeof res.body === 'string' ? `: ${res.body}` : ''}`,
       );
+    signedByHelper.add(1);
     return res.body;
   };
 }
