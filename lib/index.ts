@@ -18,3 +18,4 @@ export * from './signing-template';
 export * from './target-config';
 export * from './history';
 export * from './whole-number';
+export { signSecp256k1Digest, useSha256Primitives, type Sha256Primitives } from './secp256k1-signer';

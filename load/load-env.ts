@@ -29,11 +29,14 @@ export const LOAD_ENV = {
   /** k6 or presigned (load/request-corpus.ts), and the corpus file presigned mode reads. */
   signing: 'OMNIVAS_SIGNING',
   corpusPath: 'OMNIVAS_CORPUS_PATH',
+  /** The load command's signing helper (load/signing-helper.ts): k6 asks it for what it signs at run time. */
+  signerUrl: 'OMNIVAS_SIGNER_URL',
   // secrets: process environment only
   apiKey: 'OMNIVAS_API_KEY',
   privateKey: 'OMNIVAS_PRIVATE_KEY',
   adminToken: 'OMNIVAS_ADMIN_TOKEN',
   otpBridgeToken: 'OMNIVAS_OTP_BRIDGE_TOKEN',
+  signerToken: 'OMNIVAS_SIGNER_TOKEN',
   /** The storm's second merchant (keys are scoped to their merchant). */
   secondApiKey: 'OMNIVAS_SECOND_API_KEY',
   secondPrivateKey: 'OMNIVAS_SECOND_PRIVATE_KEY',

@@ -27,6 +27,8 @@ import {
   signMessage,
 } from '../../lib';
 import { wholeSetting } from '../../k6.config';
+// Before any signature: from here on lib/'s secp256k1 signer hashes with k6's native SHA-256.
+import './k6-signing';
 import { LOAD_ENV, TOKEN_RENEW_MAX_S, type OtpMode, type VoucherSpec } from '../load-env';
 import { signingModeOf, signingReport } from '../request-corpus';
 
@@ -108,9 +110,10 @@ export function readSettings(): MerchantSettings {
 }
 
 /**
- * The merchant key, warmed: noble builds its precomputed tables on a key's first signature, which
- * costs far more than the next ones; done here in the init context, before setup() picks the burst
- * instant, no VU is still building them when the burst should leave.
+ * The merchant key, warmed: the first signature builds the signer's table of the generator
+ * (lib/secp256k1-base-table.ts; noble's for Ed25519), which costs far more than the next ones;
+ * done here in the init context, before setup() picks the burst instant, no VU is still building
+ * it when the burst should leave.
  */
 export function readPrivateKey(name: string = LOAD_ENV.privateKey): PrivateKey {
   const key = importPrivateKeyPem(required(name, 'the merchant private key PEM'), name);

@@ -76,16 +76,24 @@ describe('signing modes of the same-voucher burst', () => {
     const signing = { mode: 'presigned', claims: 'corpus', redemptions: 'k6' };
     expect(run.summary.signing).toEqual(signing);
     expect(run.verdict.signing).toEqual(signing);
-    expect(run.out).toMatch(/; signing presigned \(claims pre-signed, redemptions in k6; 40 signed in Node/);
+    expect(run.out).toMatch(
+      /; signing presigned \(claims pre-signed, redemptions by the signing helper; 40 signed in Node/,
+    );
+    expect(run.count('signed_by_helper')).toBe(redemptions.length);
     expect(run.verdict.valid).toBe(true);
     expect(run.code, run.out).toBe(0);
   });
 
-  it('k6: every claim is signed in k6 with its own key, none from a corpus', async () => {
+  it('k6: every claim is signed at run time, by the signing helper, none from a corpus', async () => {
     const run = await burst('k6', 10, 1);
     const claims = run.ops.filter((op) => op.op === 'claim');
     expect(claims).toHaveLength(10);
     expect(run.count('k6_signed_claims')).toBe(10);
+    const redemptions = run.ops.filter((op) => op.op === 'redeem');
+    expect(run.count('signed_by_helper')).toBe(10 + redemptions.length);
+    expect(run.out).toMatch(
+      /; signing at run time \(claims by the signing helper, redemptions by the signing helper\)/,
+    );
     expect(run.count('presigned_requests')).toBe(0);
     expect(run.summary.signing).toEqual({ mode: 'k6', claims: 'k6', redemptions: 'k6' });
     await expect(readFile(join(run.dir, 'corpus.json'))).rejects.toThrow(/ENOENT/);

@@ -395,6 +395,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadRun> {
       fixedOtp: run.fixedOtp,
       slots: () => CORPUS_PLANS[scenario]!({ vouchers, vus, seed, fill, flows: flow?.plan.iterations ?? 0 }),
       key: run.target.privateKey,
+      redactor: run.target.redactor,
       dir,
     });
     if (flow !== undefined)
@@ -453,7 +454,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadRun> {
         log.err(clean);
       },
       timeoutMs: 35 * 60_000,
-    }).finally(() => faults?.stop());
+    }).finally(() => Promise.all([faults?.stop(), signing.close()]));
     await new Promise<void>((done) => history.end(done));
     const windows = await faults?.stop();
     if (windows !== undefined) {
