@@ -2,7 +2,7 @@
  * Requests per second k6 reaches against the embedded sandbox in each signing mode: the bundled
  * claim-throughput scenario, VUs claiming back to back for at most 20 s, with its requests signed
  * in k6 or taken from a corpus pre-signed in Node (the load command's own preparation,
- * cli/load-signing.ts). A fresh sandbox per mode, so neither inherits the other's ledger.
+ * load/node/signing.ts). A fresh sandbox per mode, so neither inherits the other's ledger.
  */
 import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
 # Puts the pinned k6 at .tools/bin/k6. k6 is a Go program, not an npm package (../shared/DESIGN.md,
-# Toolchain), so it is built from its Go module. The pin is K6_VERSION in scripts/k6-bin.ts, read
+# Toolchain), so it is built from its Go module. The pin is K6_VERSION in load/node/k6-bin.ts, read
 # from there so the harness and this script always agree on which k6 is the right one.
 # Idempotent: a .tools/bin/k6 of the pinned version is kept; a k6 on PATH of that version is linked.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 K6_MODULE=go.k6.io/k6/v2
-K6_VERSION=$(sed -n "s/^export const K6_VERSION = '\(v[^']*\)';.*/\1/p" scripts/k6-bin.ts)
+K6_VERSION=$(sed -n "s/^export const K6_VERSION = '\(v[^']*\)';.*/\1/p" load/node/k6-bin.ts)
 TOOLS_BIN="$PWD/.tools/bin"
 K6="$TOOLS_BIN/k6"
 LOG="$PWD/.tools/k6-build.log"
 
 if [[ -z "$K6_VERSION" ]]; then
-  echo "install-k6: no \"export const K6_VERSION = 'vX.Y.Z';\" line in scripts/k6-bin.ts" >&2
+  echo "install-k6: no \"export const K6_VERSION = 'vX.Y.Z';\" line in load/node/k6-bin.ts" >&2
   exit 1
 fi
 
