@@ -3,7 +3,7 @@
  * bundled into every scenario, and read by the load command to validate --profile. Every profile
  * is bounded in VUs, iterations or arrival rate, and time (`maxDuration` / `duration`), so a run
  * always stops by itself. Thresholds are per endpoint through the `endpoint` tag every scenario
- * request carries (load/http-calls.ts).
+ * request carries (load/k6/k6-merchant.ts).
  */
 import { HarnessError } from './lib/errors';
 import { parseWholeNumber } from './lib/whole-number';
@@ -128,7 +128,7 @@ export function thresholdsFor(
     abort ? { threshold, abortOnFail: true, delayAbortEval: '5s' } : threshold;
   const thresholds: Record<string, Threshold[]> = { checks: [limit(`rate>${profile.minChecksRate}`)] };
   // Under injected faults 5xx answers, resets and delays are the point: the verdict sorts them out
-  // (reports/history-answers.ts), so neither the failure rate nor latency is a threshold.
+  // (load/checker/answers.ts), so neither the failure rate nor latency is a threshold.
   if (injectedFaults) return thresholds;
   thresholds.http_req_failed = [limit(`rate<${profile.maxFailedRate}`)];
   for (const endpoint of endpoints)

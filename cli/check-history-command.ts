@@ -1,5 +1,5 @@
 /**
- * `check-history`: the load checker (reports/history-checker.ts) over histories recorded elsewhere —
+ * `check-history`: the load checker (load/checker/checker.ts) over histories recorded elsewhere —
  * the runner pods of a k6 operator run (`kubectl logs` of each), or several k6 processes. The
  * histories merge into one (a runner named in two files is refused), and the verdict is judged as
  * the load command judges its own: verdict.json and junit.xml in --out; exit 1 unless every

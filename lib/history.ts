@@ -1,6 +1,6 @@
 /**
  * The history a load run records: one line per operation, as Jepsen records them. k6 scenarios
- * print each as a console line `OMNIVAS_OP <json>`; the checker (reports/history-checker.ts) reads
+ * print each as a console line `OMNIVAS_OP <json>`; the checker (load/checker/checker.ts) reads
  * the lines of every runner (several k6 instances may run one test) and decides the invariants of
  * docs/design.md › Invariants the load scenarios check. Pure: it is bundled into the k6 scenarios.
  */

@@ -336,7 +336,7 @@ export function otpFor(settings: MerchantSettings, voucher: string, amount: Micr
   return messages.filter((m) => m.text?.includes(wanted)).at(-1)?.otp;
 }
 
-/** The OTP from the load command's bridge (load/otp-bridge.ts), which asks the target's http or command source (by voucher: they know no amount). */
+/** The OTP from the load command's bridge (load/node/otp-bridge.ts), which asks the target's http or command source (by voucher: they know no amount). */
 function bridgedOtp(voucher: string): string | undefined {
   const url = required(LOAD_ENV.otpBridgeUrl, 'the OTP bridge URL');
   const token = required(LOAD_ENV.otpBridgeToken, 'the OTP bridge token');

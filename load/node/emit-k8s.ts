@@ -1,6 +1,6 @@
 /**
  * `load --emit-k8s DIR`: instead of running k6 here, write the scenario's bundle and a TestRun for
- * the k6 operator (load/k8s-manifest.ts). It runs nothing and contacts nothing, so the loopback
+ * the k6 operator (load/node/k8s-manifest.ts). It runs nothing and contacts nothing, so the loopback
  * rule of local runs does not apply: the manifests carry the target file's base URL, and the
  * vouchers (which this command cannot provision on a remote target) come from a file.
  */

@@ -1,7 +1,7 @@
 /**
  * The load command's signing preparation: which modes a scenario may run, what k6 is handed in
  * each (the private key only when k6 signs something), and the corpus written for presigned runs.
- * The k6 runs themselves are in load/signed-requests.test.ts.
+ * The k6 runs themselves are in load/k6/signed-requests.test.ts.
  */
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
