@@ -4,9 +4,10 @@
  * against the correct sandbox (mutants/plan.ts). Writes DIR/mutants.json and prints the table.
  * Exit 0 only when every defect is killed and the correct sandbox passes everything; 1 otherwise.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
+import { prepareOutDir } from '../lib/node/out-dir';
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { judgeGate } from '../mutants/gate';
 import type { SubjectRuns } from '../mutants/gate';
 import { isRunError } from '../mutants/outcomes';
@@ -41,8 +42,7 @@ export async function mutantsCommand(options: MutantsOptions, io: CommandIo): Pr
   const seed = seedOption(options.seed);
   const defects = selectDefects(options.only);
   await findK6(); // the load runs need it: a missing k6 says to run npm run k6:install before anything starts
-  const dir = resolve(options.out);
-  await mkdir(dir, { recursive: true });
+  const dir = await prepareOutDir(options.out);
 
   const startedAt = new Date();
   const tasks = planTasks(defects, seed, (subject, scenario) => join(dir, 'load', `${subject}.${scenario}`));

@@ -2,14 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './program';
-
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+import { cli, startFakeTarget, writeTargetFixture } from './testing';
 
 describe('omnivas-harness smoke', () => {
   it('runs the documented flow against the embedded sandbox, money exact, transcript redacted', async () => {
@@ -44,4 +37,21 @@ describe('omnivas-harness smoke', () => {
     expect(missing.code).toBe(2);
     expect(missing.err).toMatch(/cannot read target file \/nonexistent\/target\.json: no such file/);
   });
+
+  it.each(['/dev/null/x', '/proc/x'])(
+    'refuses --out %s with one line and exit 2 before sending any request',
+    async (out) => {
+      const target = await startFakeTarget((socket) => socket.destroy());
+      try {
+        const fixture = writeTargetFixture(mkdtempSync(join(tmpdir(), 'omnivas-smoke-')), { baseUrl: target.url });
+        const r = await cli('smoke', '--target', fixture.path, '--out', out);
+        expect(r.code).toBe(2);
+        expect(r.errLines).toHaveLength(1);
+        expect(r.err).toMatch(/--out .*give a folder you can write to .*\[OUTPUT_UNWRITABLE\]$/);
+        expect(target.connections()).toBe(0);
+      } finally {
+        await target.close();
+      }
+    },
+  );
 });

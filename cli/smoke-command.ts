@@ -4,8 +4,9 @@
  * the embedded sandbox by default; against a target file's voucher with --target. The quick way to
  * see that keys, credentials and signing work before a full certification.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { prepareOutDir } from '../lib/node/out-dir';
 import { HarnessError } from '../lib/errors';
 import type { Micro } from '../lib/money';
 import { formatMoney, moneyFromDecimal } from '../lib/money';
@@ -158,6 +159,8 @@ export async function smokeCommand(options: SmokeOptions, io: CommandIo): Promis
   const seed = options.seed === undefined ? undefined : Number(options.seed);
   if (seed !== undefined && !Number.isSafeInteger(seed))
     throw new HarnessError('INVALID_ARGUMENT', `--seed expected a whole number, got ${JSON.stringify(options.seed)}`);
+  // Before any request: a run that redeems and then cannot write its transcript hides the evidence.
+  const dir = await prepareOutDir(options.out);
   const embedded =
     options.target === undefined
       ? await startEmbeddedSandbox({ defects: options.defect, seed, serviceFee: SANDBOX_FEE })
@@ -205,8 +208,6 @@ export async function smokeCommand(options: SmokeOptions, io: CommandIo): Promis
         break; // later steps stand on this one
       }
     }
-    const dir = resolve(options.out);
-    await mkdir(dir, { recursive: true });
     const transcriptPath = join(dir, 'transcript.json');
     await writeFile(transcriptPath, `${JSON.stringify(client.transcript(), null, 2)}\n`);
     io.out(`${failed ? 'FAILED' : 'PASSED'}; transcript (secrets redacted): ${transcriptPath}`);

@@ -28,8 +28,10 @@ export const HARNESS_ERROR_CODES = {
   CONFIG_INVALID: 'the target configuration has a wrong or missing field',
   CONFIG_UNREADABLE: 'the target configuration file cannot be read',
   SECRET_MISSING: 'an environment variable that should hold a secret is not set',
+  OUTPUT_UNWRITABLE: 'an output folder cannot be created or written to',
   // talking to a target
   TARGET_UNREACHABLE: 'the target did not answer',
+  TARGET_UNRESPONSIVE: 'the target left several requests in a row without an answer, so the run stops early',
   TARGET_MALFORMED_RESPONSE: 'the target answered with something that is not the documented shape',
   LOGIN_FAILED: 'the target refused the login',
   // sandbox
