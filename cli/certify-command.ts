@@ -36,6 +36,8 @@ export interface CertifyOptions {
   seed?: string;
   defect?: string[];
   slow?: boolean;
+  /** --allow-otp-command: let the target file's OTP command run. */
+  allowOtpCommand?: boolean;
 }
 
 function parseAreas(only: readonly string[] | undefined): readonly Area[] {
@@ -126,12 +128,15 @@ export async function certifyCommand(options: CertifyOptions, io: CommandIo): Pr
       : undefined;
   try {
     // Load the target here too, so a bad file fails at once with one clear line.
-    const target: ResolvedTarget = embedded?.target ?? (await loadTargetFile(options.target!));
+    const target: ResolvedTarget =
+      embedded?.target ??
+      (await loadTargetFile(options.target!, process.env, { allowOtpCommand: options.allowOtpCommand }));
     for (const warning of target.warnings) io.err(warning);
     const spec: CertifyRunSpec = {
       seed,
       resultsDir,
       slow: options.slow === true,
+      allowOtpCommand: options.allowOtpCommand === true,
       ...(embedded
         ? { embedded: { ...embedded.urls, merchantId: embedded.access.merchantId } }
         : { targetFile: resolve(options.target!) }),

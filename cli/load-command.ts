@@ -104,6 +104,8 @@ export interface LoadOptions {
   emitK8s?: string;
   parallelism?: string;
   vouchersFile?: string;
+  /** --allow-otp-command: let the target file's OTP command run. */
+  allowOtpCommand?: boolean;
 }
 
 function scenarioNamed(name: string): LoadScenario {
@@ -201,8 +203,9 @@ interface RunTarget {
 async function loadLoopbackTarget(
   path: string,
   io: CommandIo,
+  allowOtpCommand: boolean,
 ): Promise<ResolvedTarget & { adminUrl: string; adminToken: string }> {
-  const target = await loadTargetFile(path);
+  const target = await loadTargetFile(path, process.env, { allowOtpCommand });
   for (const warning of target.warnings) io.err(warning);
   const { config } = target;
   for (const [field, url] of [
@@ -252,7 +255,10 @@ async function openTarget(
   const { otp: source } = fileTarget.config;
   const admin = createSandboxAdminClient({ adminUrl: fileTarget.adminUrl, adminToken: fileTarget.adminToken });
   const { redactor } = fileTarget;
-  const fetchOtp = source.source === 'http' || source.source === 'command' ? otpFetcher(source, admin) : undefined;
+  const fetchOtp =
+    source.source === 'http' || source.source === 'command'
+      ? otpFetcher(source, admin, { allowCommand: fileTarget.otpCommandAllowed })
+      : undefined;
   const bridge =
     fetchOtp === undefined
       ? undefined
@@ -411,7 +417,10 @@ export async function loadCommand(options: LoadOptions, io: CommandIo): Promise<
       'INVALID_ARGUMENT',
       '--defect switches on seeded defects in the embedded sandbox; it cannot be used with --target',
     );
-  const fileTarget = options.target === undefined ? undefined : await loadLoopbackTarget(options.target, io);
+  const fileTarget =
+    options.target === undefined
+      ? undefined
+      : await loadLoopbackTarget(options.target, io, options.allowOtpCommand === true);
   await findK6(); // before anything starts: a missing k6 says to run npm run k6:install
   const bundle = await ensureBundle(scenario, io);
   const dir = resolve(options.out);

@@ -54,4 +54,27 @@ describe('omnivas-harness smoke', () => {
       }
     },
   );
+
+  it("runs a target file's OTP command only with --allow-otp-command; without it, one line and no request", async () => {
+    const target = await startFakeTarget((socket) => socket.destroy());
+    try {
+      const marker = join(mkdtempSync(join(tmpdir(), 'omnivas-smoke-')), 'ran');
+      const fixture = writeTargetFixture(mkdtempSync(join(tmpdir(), 'omnivas-smoke-')), {
+        baseUrl: target.url,
+        overrides: { otp: { source: 'command', command: ['/usr/bin/touch', marker] } },
+      });
+      const out = mkdtempSync(join(tmpdir(), 'omnivas-smoke-'));
+      const refused = await cli('smoke', '--target', fixture.path, '--out', out);
+      expect(refused.code).toBe(2);
+      expect(refused.errLines).toHaveLength(1);
+      expect(refused.err).toMatch(/"otp.source" "command" would run "\/usr\/bin\/touch"; .*--allow-otp-command/);
+      expect(target.connections()).toBe(0);
+      // With the opt-in the file is taken: the run goes on to the target (which hangs up on it).
+      const allowed = await cli('smoke', '--target', fixture.path, '--out', out, '--allow-otp-command');
+      expect(allowed.err).not.toMatch(/allow-otp-command/);
+      expect(target.connections()).toBeGreaterThan(0);
+    } finally {
+      await target.close();
+    }
+  });
 });

@@ -31,6 +31,8 @@ export interface SmokeOptions {
   amount: string;
   defect?: string[];
   seed?: string;
+  /** --allow-otp-command: let the target file's OTP command run. */
+  allowOtpCommand?: boolean;
 }
 
 const SANDBOX_VOUCHER = 50_000_000n;
@@ -166,7 +168,9 @@ export async function smokeCommand(options: SmokeOptions, io: CommandIo): Promis
       ? await startEmbeddedSandbox({ defects: options.defect, seed, serviceFee: SANDBOX_FEE })
       : undefined;
   try {
-    const target: ResolvedTarget = embedded?.target ?? (await loadTargetFile(options.target!));
+    const target: ResolvedTarget =
+      embedded?.target ??
+      (await loadTargetFile(options.target!, process.env, { allowOtpCommand: options.allowOtpCommand }));
     for (const warning of target.warnings) io.err(warning);
     const admin =
       embedded?.admin ??
@@ -191,7 +195,7 @@ export async function smokeCommand(options: SmokeOptions, io: CommandIo): Promis
       client,
       voucherCode,
       amount,
-      fetchOtp: otpFetcher(target.config.otp, admin),
+      fetchOtp: otpFetcher(target.config.otp, admin, { allowCommand: target.otpCommandAllowed }),
       countSms: async () => (admin ? (await admin.sms({ voucherCode })).length : 0),
       initiatePath: target.config.profile === 'merchant-v1' ? target.config.initiatePath : 'initiate-claim',
     });

@@ -51,13 +51,15 @@ export function writeTargetFixture(
   const apiKey = `tk_test_${randomBytes(12).toString('hex')}`;
   process.env[apiKeyEnv] = apiKey;
   const privateKeyPem = exportPrivateKeyPem(generatePrivateKey('secp256k1'));
-  const keyPath = join(dir, `key-${tag}.pem`);
+  // Relative to the target file: a mkdtemp path can look like base64 to the inline-secret check.
+  const keyName = `key-${tag}.pem`;
+  const keyPath = join(dir, keyName);
   writeFileSync(keyPath, privateKeyPem, { mode: 0o600 });
   const config = {
     name: 'fixture',
     baseUrl: options.baseUrl ?? 'http://127.0.0.1:9/api/v1/merchant/client',
     profile: 'merchant-v1',
-    auth: { apiKeyEnv, privateKeyFile: keyPath, keyType: 'secp256k1' },
+    auth: { apiKeyEnv, privateKeyFile: keyName, keyType: 'secp256k1' },
     fixtures: { vouchers: [{ code: '3225118500682251' }] },
     otp: { source: 'fixed', code: '123456' },
     ...options.overrides,

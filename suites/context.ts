@@ -149,7 +149,7 @@ export function createCertifyContext(options: CertifyContextOptions): CertifyCon
         createMerchantClient({ baseUrl: config.baseUrl, apiKey, privateKey: key, redactor: target.redactor }),
     };
   };
-  const fetchOtp = otpFetcher(config.otp, admin);
+  const fetchOtp = otpFetcher(config.otp, admin, { allowCommand: target.otpCommandAllowed });
   const fixtureCodes = config.fixtures.vouchers.map((v) => v.code);
   const takenHere = new Set<string>();
 

@@ -27,6 +27,8 @@ export interface CertifyRunSpec {
   readonly embedded?: { readonly url: string; readonly adminUrl: string; readonly merchantId: string };
   /** --slow: wait out token expiry on a target without the sandbox clock. */
   readonly slow?: boolean;
+  /** --allow-otp-command: the target file's OTP command may run. */
+  readonly allowOtpCommand?: boolean;
 }
 
 export interface SuiteSession {
@@ -71,7 +73,7 @@ export async function openSuiteSession(area: string, env: NodeJS.ProcessEnv = pr
     };
     context = createCertifyContext({ target, seed: spec.seed, sandbox, stream: area });
   } else {
-    const target = await loadTargetFile(spec.targetFile!, env);
+    const target = await loadTargetFile(spec.targetFile!, env, { allowOtpCommand: spec.allowOtpCommand === true });
     const adminUrl = target.config.sandbox?.adminUrl;
     const sandbox =
       adminUrl && target.adminToken ? { adminUrl, adminToken: target.adminToken, merchantId: '' } : undefined;

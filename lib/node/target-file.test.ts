@@ -38,6 +38,22 @@ async function targetFile(name: string, content: unknown): Promise<string> {
 }
 
 describe('loadTargetFile', () => {
+  it('refuses an OTP command source without --allow-otp-command, before resolving any secret', async () => {
+    const path = await targetFile('otp-command.json', {
+      ...merchantTarget(),
+      otp: { source: 'command', command: ['./get-otp.sh', '--voucher'] },
+    });
+    // No secrets in the environment: the refusal comes first, and names the program and the opt-in.
+    await expect(loadTargetFile(path, {})).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringMatching(/"otp.source" "command" would run "\.\/get-otp\.sh"; .*--allow-otp-command/),
+    });
+    const allowed = await loadTargetFile(path, ENV, { allowOtpCommand: true });
+    expect(allowed.otpCommandAllowed).toBe(true);
+    expect(allowed.config.otp).toEqual({ source: 'command', command: ['./get-otp.sh', '--voucher'] });
+    expect((await loadTargetFile(await targetFile('plain.json', merchantTarget()), ENV)).otpCommandAllowed).toBe(false);
+  });
+
   it('reads the config, the API key from the named variable and the key file relative to the target file', async () => {
     const path = await targetFile('ok.json', merchantTarget());
     const target = await loadTargetFile(path, ENV);

@@ -15,6 +15,7 @@ import type { Redactor } from '../redact';
 import { parseTargetConfig } from '../target-config';
 import type { TargetConfig } from '../target-config';
 import { fileErrorReason, keyFilePermissionWarning, readTextFile } from './key-file';
+import { otpCommandRefused } from './otp-source';
 
 export interface ResolvedTarget {
   readonly config: TargetConfig;
@@ -24,6 +25,8 @@ export interface ResolvedTarget {
   readonly adminToken: string | undefined;
   /** Knows every secret above (and the key's PEM); pass it to clients and report writers. */
   readonly redactor: Redactor;
+  /** The command line's --allow-otp-command: whether an `otp` command source may run (lib/node/otp-source.ts). */
+  readonly otpCommandAllowed: boolean;
   /** Things worth telling the user (a key file others can read); the caller decides how to show them. */
   readonly warnings: readonly string[];
 }
@@ -53,8 +56,20 @@ function parseJson(text: string, path: string): unknown {
   }
 }
 
+export interface LoadTargetOptions {
+  /**
+   * The command line's --allow-otp-command. Without it a target file whose OTP source is a command
+   * is refused before anything runs: a file that can be handed around must not run programs.
+   */
+  readonly allowOtpCommand?: boolean;
+}
+
 /** Reads, validates and resolves a target file. `env` is where the named variables are looked up. */
-export async function loadTargetFile(path: string, env: Environment = process.env): Promise<ResolvedTarget> {
+export async function loadTargetFile(
+  path: string,
+  env: Environment = process.env,
+  options: LoadTargetOptions = {},
+): Promise<ResolvedTarget> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -63,7 +78,10 @@ export async function loadTargetFile(path: string, env: Environment = process.en
   }
   // Editors on Windows save a byte order mark, which JSON.parse refuses.
   const json = parseJson(text.replace(/^\uFEFF/, ''), path);
-  return resolveTarget(parseTargetConfig(json, path), { env, baseDir: dirname(resolve(path)), origin: path });
+  const config = parseTargetConfig(json, path);
+  const allowOtpCommand = options.allowOtpCommand === true;
+  if (config.otp.source === 'command' && !allowOtpCommand) throw otpCommandRefused(config.otp.command[0]!, path);
+  return resolveTarget(config, { env, baseDir: dirname(resolve(path)), origin: path, allowOtpCommand });
 }
 
 function secretFromEnv(env: Environment, name: string, field: string, origin: string, what: string): string {
@@ -84,7 +102,7 @@ function secretFromEnv(env: Environment, name: string, field: string, origin: st
  */
 export async function resolveTarget(
   config: TargetConfig,
-  options: { env: Environment; baseDir: string; origin: string },
+  options: { env: Environment; baseDir: string; origin: string; allowOtpCommand?: boolean },
 ): Promise<ResolvedTarget> {
   const { env, baseDir, origin } = options;
   const { auth } = config;
@@ -124,5 +142,13 @@ export async function resolveTarget(
       : secretFromEnv(env, adminTokenEnv, 'sandbox.adminTokenEnv', origin, 'the sandbox admin token');
   if (adminToken !== undefined) redactor.add(adminToken, 'admin-token');
 
-  return Object.freeze({ config, apiKey, privateKey, adminToken, redactor, warnings: Object.freeze(warnings) });
+  return Object.freeze({
+    config,
+    apiKey,
+    privateKey,
+    adminToken,
+    redactor,
+    otpCommandAllowed: options.allowOtpCommand === true,
+    warnings: Object.freeze(warnings),
+  });
 }
