@@ -77,4 +77,26 @@ describe('omnivas-harness smoke', () => {
       await target.close();
     }
   });
+
+  it('ends in bounded time with exit 2 against a target that accepts and never answers, blaming the target', async () => {
+    const target = await startFakeTarget(); // accepts, never answers
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'omnivas-smoke-'));
+      const fixture = writeTargetFixture(dir, { baseUrl: target.url });
+      const started = Date.now();
+      const r = await cli('smoke', '--target', fixture.path, '--out', join(dir, 'out'));
+      expect(Date.now() - started).toBeLessThan(20_000); // one request's 10 s timeout, not one per step
+      expect(r.code).toBe(2);
+      expect(r.errLines).toHaveLength(1);
+      expect(r.err).toMatch(
+        /cannot reach http:\/\/127\.0\.0\.1:\d+\/.*: no answer within 10 s; is the target running\?/,
+      );
+      expect(r.out).toMatch(/FAIL 1\. login/);
+      expect(r.err + r.out).not.toContain(fixture.apiKey);
+      expect(readFileSync(join(dir, 'out', 'transcript.json'), 'utf8')).toMatch(/no answer within 10 s/);
+      expect(target.used()).toBe(1); // the login, and nothing after it
+    } finally {
+      await target.close();
+    }
+  }, 30_000);
 });

@@ -7,10 +7,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { prepareOutDir } from '../lib/node/out-dir';
-import { HarnessError } from '../lib/errors';
+import { HarnessError, isHarnessError } from '../lib/errors';
 import type { Micro } from '../lib/money';
 import { formatMoney, moneyFromDecimal } from '../lib/money';
-import { createMerchantClient } from '../lib/node/http-client';
+import { createMerchantClient, createTargetHealth } from '../lib/node/http-client';
 import type { ApiResponse, MerchantClient } from '../lib/node/http-client';
 import { otpFetcher } from '../lib/node/otp-source';
 import type { OtpFetcher } from '../lib/node/otp-source';
@@ -190,6 +190,7 @@ export async function smokeCommand(options: SmokeOptions, io: CommandIo): Promis
       apiKey: target.apiKey,
       privateKey: target.privateKey,
       redactor: target.redactor,
+      health: createTargetHealth(target.config.baseUrl),
     });
     const steps = flowSteps({
       client,
@@ -201,6 +202,7 @@ export async function smokeCommand(options: SmokeOptions, io: CommandIo): Promis
     });
     io.out(`smoke: ${target.config.name} at ${target.config.baseUrl}, voucher ${voucherCode}`);
     let failed = false;
+    let unreachable: unknown;
     for (const [i, step] of steps.entries()) {
       try {
         io.out(`  ok   ${i + 1}. ${step.name}: ${target.redactor.redactText(await step.run())}`);
@@ -209,12 +211,16 @@ export async function smokeCommand(options: SmokeOptions, io: CommandIo): Promis
           `  FAIL ${i + 1}. ${step.name}: ${target.redactor.redactText(err instanceof Error ? err.message : String(err))}`,
         );
         failed = true;
+        // No answer at all is no verdict on the API: the run could not be made (exit 2), and the message says why.
+        if (isHarnessError(err) && (err.code === 'TARGET_UNREACHABLE' || err.code === 'TARGET_UNRESPONSIVE'))
+          unreachable = err;
         break; // later steps stand on this one
       }
     }
     const transcriptPath = join(dir, 'transcript.json');
     await writeFile(transcriptPath, `${JSON.stringify(client.transcript(), null, 2)}\n`);
     io.out(`${failed ? 'FAILED' : 'PASSED'}; transcript (secrets redacted): ${transcriptPath}`);
+    if (unreachable !== undefined) throw unreachable;
     return failed ? EXIT.verdictFailed : EXIT.ok;
   } finally {
     await embedded?.close();

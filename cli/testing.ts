@@ -73,6 +73,8 @@ export interface FakeTarget {
   readonly url: string;
   /** Connections accepted so far. */
   connections(): number;
+  /** Connections that sent at least one byte (undici may open one more than it uses). */
+  used(): number;
   close(): Promise<void>;
 }
 
@@ -83,11 +85,13 @@ export interface FakeTarget {
 export async function startFakeTarget(onConnection: (socket: Socket) => void = () => {}): Promise<FakeTarget> {
   const sockets = new Set<Socket>();
   let count = 0;
+  let used = 0;
   const server: Server = createServer((socket) => {
     count += 1;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {});
+    socket.once('data', () => (used += 1));
     onConnection(socket);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -95,6 +99,7 @@ export async function startFakeTarget(onConnection: (socket: Socket) => void = (
   return {
     url: `http://127.0.0.1:${port}/api/v1/merchant/client`,
     connections: () => count,
+    used: () => used,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

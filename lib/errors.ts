@@ -31,6 +31,7 @@ export const HARNESS_ERROR_CODES = {
   OUTPUT_UNWRITABLE: 'an output folder cannot be created or written to',
   // talking to a target
   TARGET_UNREACHABLE: 'the target did not answer',
+  TARGET_FAILED: 'the target answered with a server error (HTTP 5xx) where the documents promise an answer',
   TARGET_UNRESPONSIVE: 'the target left several requests in a row without an answer, so the run stops early',
   TARGET_MALFORMED_RESPONSE: 'the target answered with something that is not the documented shape',
   LOGIN_FAILED: 'the target refused the login',

@@ -87,7 +87,8 @@ export function otpFetcher(
     case 'http':
       return async ({ voucherCode }) => {
         const url = source.url.replace('{voucherCode}', encodeURIComponent(voucherCode));
-        const res = await fetch(url).catch((err: unknown) => {
+        // An OTP relay may wait for the SMS to arrive, but not forever.
+        const res = await fetch(url, { signal: AbortSignal.timeout(120_000) }).catch((err: unknown) => {
           throw new HarnessError(
             'TARGET_UNREACHABLE',
             `cannot reach the OTP endpoint ${url}: ${(err as Error).message}`,
