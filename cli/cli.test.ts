@@ -83,6 +83,21 @@ describe('omnivas-harness CLI', () => {
     expect(readdirSync(out).sort()).toEqual(['ec-secp256k1-priv-key.pem', 'ec-secp256k1-pub-key.pem']);
   });
 
+  it('names the body file, not a key file, when --body-file cannot be read', async () => {
+    const r = await cli(
+      'sign',
+      '--key',
+      join(dir, 'ec-secp256k1-priv-key.pem'),
+      '--body-file',
+      join(dir, 'missing.json'),
+    );
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(
+      /--body-file .*missing\.json: no such file; give the path of the file holding the request body/,
+    );
+    expect(r.err).not.toMatch(/PEM|key file/);
+  });
+
   it('signs a body so that Node crypto verifies the printed payload', async () => {
     const r = await cli('sign', '--key', join(dir, 'ec-secp256k1-priv-key.pem'), '--body', BODY);
     expect(r.code).toBe(0);

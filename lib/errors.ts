@@ -38,6 +38,7 @@ export const HARNESS_ERROR_CODES = {
   // sandbox
   SANDBOX_UNKNOWN_DEFECT: 'a seeded defect name is not in the catalog',
   SANDBOX_FIXTURES_INVALID: 'the sandbox fixtures file is not valid',
+  SANDBOX_PORT_UNAVAILABLE: 'the port asked for the sandbox is taken or needs privileges',
   // tools the harness runs
   K6_MISSING: 'k6 at the pinned version is neither in .tools/bin nor on PATH',
   K6_FAILED: 'k6 could not run a bundled scenario, or printed no result',

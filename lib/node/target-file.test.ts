@@ -38,6 +38,27 @@ async function targetFile(name: string, content: unknown): Promise<string> {
 }
 
 describe('loadTargetFile', () => {
+  it('refuses a key given twice, naming it and the line of the second, at any depth', async () => {
+    const text = JSON.stringify(merchantTarget(), null, 2);
+    const twiceTop = text.replace(
+      '"name": "acme",',
+      '"name": "acme",\n  "baseUrl": "https://evil.example/api/v1/merchant/client",',
+    );
+    await expect(loadTargetFile(await targetFile('dup-top.json', twiceTop), ENV)).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringMatching(
+        /dup-top\.json: "baseUrl" is given twice \(again on line 4\); JSON keeps only the last/,
+      ),
+    });
+    const twiceDeep = text.replace(
+      '"apiKeyEnv": "OMNIVAS_API_KEY",',
+      '"apiKeyEnv": "OMNIVAS_API_KEY",\n    "apiKeyEnv": "OTHER",',
+    );
+    await expect(loadTargetFile(await targetFile('dup-deep.json', twiceDeep), ENV)).rejects.toMatchObject({
+      message: expect.stringMatching(/"auth\.apiKeyEnv" is given twice/),
+    });
+  });
+
   it('refuses an OTP command source without --allow-otp-command, before resolving any secret', async () => {
     const path = await targetFile('otp-command.json', {
       ...merchantTarget(),

@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { HarnessError } from '../errors';
-import { scanJson } from '../json-scan';
+import { findDuplicateKey, scanJson } from '../json-scan';
 import { importPrivateKeyPem } from '../keys';
 import type { PrivateKey } from '../keys';
 import { createRedactor, registerPrivateKey } from '../redact';
@@ -46,14 +46,28 @@ function unreadable(path: string, err: unknown): HarnessError {
   });
 }
 
-/** JSON.parse, with the line and column of a syntax error (V8's own message may quote the file). */
+/**
+ * JSON.parse, with the line and column of a syntax error (V8's own message may quote the file),
+ * refusing a repeated key: JSON.parse would keep the last value silently, so a file holding two
+ * "baseUrl"s would test whichever came last without a word.
+ */
 function parseJson(text: string, path: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (err) {
     scanJson(text, path); // throws INVALID_JSON with line, column and a short excerpt
     throw new HarnessError('INVALID_JSON', `"${path}" is not valid JSON`, { cause: err });
   }
+  const duplicate = findDuplicateKey(scanJson(text, path).root);
+  if (duplicate !== undefined) {
+    const line = text.slice(0, duplicate.keySpan.start).split('\n').length;
+    throw new HarnessError(
+      'CONFIG_INVALID',
+      `${path}: "${duplicate.path.replace(/^\$\.?/, '')}" is given twice (again on line ${line}); JSON keeps only the last, so remove the one you do not mean`,
+    );
+  }
+  return value;
 }
 
 export interface LoadTargetOptions {
