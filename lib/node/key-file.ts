@@ -12,6 +12,7 @@ export function fileErrorReason(err: unknown): string {
   if (code === 'ENOENT') return 'no such file';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EISDIR') return 'it is a directory';
+  if (code === 'ENOTDIR') return 'a part of the path is not a directory';
   return code ?? String(err);
 }
 
@@ -86,6 +87,6 @@ export async function writeNewFile(path: string, content: string, mode: number, 
       );
     throw cannotWrite(path, err);
   } finally {
-    await rm(temp, { force: true });
+    await rm(temp, { force: true }).catch(() => {}); // under a file (ENOTDIR) there is no temporary file to remove
   }
 }
