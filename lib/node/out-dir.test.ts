@@ -34,6 +34,8 @@ describe('prepareOutDir', () => {
     ['a virtual file system', '/proc/x', /\/proc does not take new folders/],
     ['deeper in a virtual file system', '/proc/x/y/z', /\/proc does not take new folders/],
     ['a folder that takes no files', '/proc/self', /cannot write into it/],
+    // A read-only folder, even for root (these tests may run as root, whom chmod 0555 does not stop).
+    ['a read-only folder', '/sys', /cannot write into it: permission denied/],
   ])('refuses %s (%s) with one line naming the option and the fix', async (_what, dir, reason) => {
     const err = await refusalOf(dir);
     expect(err.code).toBe('OUTPUT_UNWRITABLE');
