@@ -3,9 +3,10 @@
  * report.html (reports/), prints the verdict. Exit 0 only when every required check outside the
  * baseline passed.
  */
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { HarnessError } from '../lib/errors';
 import { readJsonFile } from '../lib/node/input-file';
+import { prepareOutDir } from '../lib/node/out-dir';
 import { writeReports } from '../reports/write-reports';
 import { AREAS } from '../suites/check-result';
 import type { Area } from '../suites/check-result';
@@ -23,6 +24,8 @@ export interface CertifyOptions {
   seed?: string;
   defect?: string[];
   slow?: boolean;
+  /** --allow-otp-command: let the target file's OTP command run. */
+  allowOtpCommand?: boolean;
 }
 
 function parseAreas(only: readonly string[] | undefined): readonly Area[] {
@@ -50,7 +53,14 @@ export async function certifyCommand(options: CertifyOptions, io: CommandIo): Pr
   const areas = parseAreas(options.only);
   const seed = seedOption(options.seed);
   const baselineIds = await readBaseline(options.baseline);
-  const opened = await openCertifyTarget({ target: options.target, defects: options.defect, seed });
+  // Before any request: a run that cannot write its reports has nothing to show for its work.
+  const dir = await prepareOutDir(options.out);
+  const opened = await openCertifyTarget({
+    target: options.target,
+    defects: options.defect,
+    seed,
+    allowOtpCommand: options.allowOtpCommand === true,
+  });
   try {
     const { target } = opened;
     for (const warning of target.warnings) io.err(warning);
@@ -73,7 +83,6 @@ export async function certifyCommand(options: CertifyOptions, io: CommandIo): Pr
     const { summary, redactor } = run;
     if (run.report.results.length === 0)
       throw new HarnessError('INVALID_ARGUMENT', 'no check was selected; run certify without --only to run them all');
-    const dir = resolve(options.out);
     await writeReports(dir, run.report, redactor);
     const t = summary.totals;
     io.out(

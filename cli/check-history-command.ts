@@ -6,8 +6,9 @@
  * invariant holds.
  */
 import { createReadStream } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { prepareOutDir } from '../lib/node/out-dir';
 import { createInterface } from 'node:readline';
 import { HarnessError, describeValue, isHarnessError } from '../lib/errors';
 import { fileErrorReason, readJsonFile } from '../lib/node/input-file';
@@ -77,6 +78,7 @@ export async function checkHistoryCommand(options: CheckHistoryOptions, io: Comm
       `--ledger ${options.ledger} expected GET /admin/ledger's {"entries": [...]} or the load command's ledger.json`,
     );
   const ledger = entries as unknown[] | undefined;
+  const dir = await prepareOutDir(options.out);
   // A run without an OTP source stops at its claims: redemptions in the history mean it had one.
   const otpSource = ops.some((op) => op.op === 'redeem');
   const judged = judgeHistory({
@@ -88,8 +90,6 @@ export async function checkHistoryCommand(options: CheckHistoryOptions, io: Comm
     fixedOtp: false,
   });
 
-  const dir = resolve(options.out);
-  await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'verdict.json'), `${verdictJson(judged.verdict)}\n`);
   await writeFile(join(dir, 'junit.xml'), judged.junit);
   const runners = new Set(ops.map((op) => op.runner));

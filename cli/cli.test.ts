@@ -1,6 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { createPublicKey, verify as nodeVerify } from 'node:crypto';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -81,6 +90,34 @@ describe('omnivas-harness CLI', () => {
       2,
       `omnivas-harness: cannot read --body-file ${none}: no such file (relative paths are resolved from ${process.cwd()}) [FILE_UNREADABLE]`,
     ]);
+  });
+
+  it('keys generate --force never writes through a symbolic link planted where a key goes', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'omnivas-keys-'));
+    const victim = join(mkdtempSync(join(tmpdir(), 'omnivas-victim-')), 'authorized_keys');
+    writeFileSync(victim, 'victim content\n', { mode: 0o644 });
+    const priv = join(out, 'ec-secp256k1-priv-key.pem');
+    symlinkSync(victim, priv);
+    for (const argv of [['--force'], []]) {
+      const r = await cli('keys', 'generate', '--type', 'secp256k1', '--out', out, ...argv);
+      expect(r.code).toBe(2);
+      expect(r.err.split('\n')).toHaveLength(1);
+      expect(r.err).toMatch(/is a symbolic link; .*remove the link/);
+      expect(readFileSync(victim, 'utf8')).toBe('victim content\n');
+      expect(statSync(victim).mode & 0o777).toBe(0o644);
+      expect(lstatSync(priv).isSymbolicLink()).toBe(true);
+    }
+    expect(readdirSync(out)).toEqual(['ec-secp256k1-priv-key.pem']); // no temporary file left
+
+    // A regular file is replaced (not rewritten in place): a new inode, at mode 0600 even if it was 0644.
+    rmSync(priv);
+    writeFileSync(priv, 'old', { mode: 0o644 });
+    const before = statSync(priv).ino;
+    expect((await cli('keys', 'generate', '--type', 'secp256k1', '--out', out, '--force')).code).toBe(0);
+    expect(statSync(priv).ino).not.toBe(before);
+    expect(statSync(priv).mode & 0o777).toBe(0o600);
+    expect(readFileSync(priv, 'utf8')).toMatch(/^-----BEGIN EC PRIVATE KEY-----/);
+    expect(readdirSync(out).sort()).toEqual(['ec-secp256k1-priv-key.pem', 'ec-secp256k1-pub-key.pem']);
   });
 
   it('signs a body so that Node crypto verifies the printed payload', async () => {

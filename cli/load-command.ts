@@ -32,6 +32,8 @@ export interface LoadOptions {
   emitK8s?: string;
   parallelism?: string;
   vouchersFile?: string;
+  /** --allow-otp-command: let the target file's OTP command run. */
+  allowOtpCommand?: boolean;
 }
 
 function fillOf(text: string | undefined): number | undefined {
@@ -97,6 +99,7 @@ export async function loadCommand(options: LoadOptions, io: CommandIo): Promise<
     seed,
     signing,
     log: io,
+    allowOtpCommand: options.allowOtpCommand === true,
     ...(options.target === undefined ? {} : { target: options.target }),
     ...(vus === undefined ? {} : { vus }),
     ...(vouchers === undefined ? {} : { vouchers }),

@@ -20,6 +20,13 @@ import { smokeCommand } from './smoke-command';
 import { verifyCommand } from './verify-command';
 import { HARNESS_VERSION } from './version';
 
+/** certify, smoke and load: the opt-in a target file's OTP command needs (lib/node/otp-source.ts). */
+const allowOtpCommandOption = () =>
+  new Option(
+    '--allow-otp-command',
+    'let the target file\'s "otp" command source run its program (with PATH, HOME and the locale only: no secrets); without it such a file is refused',
+  ).default(false);
+
 function buildProgram(io: CommandIo, exit: (code: number) => void): Command {
   const program = new Command('omnivas-harness')
     // Before any subcommand is added: subcommands inherit output routing and exit handling.
@@ -113,6 +120,7 @@ Examples:
       'seed for generated inputs and the embedded sandbox; the report names it so a run can be replayed',
     )
     .option('--defect <name...>', 'switch on seeded defects in the embedded sandbox, to see the harness catch them')
+    .addOption(allowOtpCommandOption())
     .option(
       '--slow',
       'on a target without the sandbox clock, wait token expiry out in real time (adds about 5 minutes)',
@@ -135,6 +143,7 @@ Examples:
     .option('--out <dir>', 'where to write transcript.json (secrets redacted)', 'out/smoke')
     .option('--defect <name...>', 'switch on seeded defects in the embedded sandbox (see sandbox/README.md)')
     .option('--seed <n>', 'seed for the embedded sandbox (OTPs, codes)')
+    .addOption(allowOtpCommandOption())
     .addHelpText(
       'after',
       '\nOTPs come from the target file\'s "otp" source (the sandbox outbox for the embedded sandbox). Exit code 0 when every step conforms.',
@@ -176,6 +185,7 @@ Examples:
     .option('--fill <x>', 'burst: the claims ask on average for this many times the balance (default 1)')
     .option('--seed <n>', 'seed for claim amounts and the embedded sandbox')
     .option('--defect <name...>', 'switch on seeded defects in the embedded sandbox (sandbox/README.md)')
+    .addOption(allowOtpCommandOption())
     .addOption(
       new Option(
         '--signing <mode>',

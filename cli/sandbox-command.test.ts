@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +17,24 @@ async function cli(...argv: string[]) {
 }
 
 describe('omnivas-harness sandbox', () => {
+  it('refuses a port in use with exit 2 and one line, not an internal error', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const { port } = holder.address() as AddressInfo;
+    try {
+      const r = await cli('sandbox', '--port', String(port));
+      expect(r.code).toBe(2);
+      expect(r.err.split('\n')).toHaveLength(1);
+      expect(r.err).toMatch(
+        new RegExp(
+          `port ${port} on 127\\.0\\.0\\.1 is already in use; pick another --port.*\\[SANDBOX_PORT_UNAVAILABLE\\]$`,
+        ),
+      );
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
+  });
+
   it.each([
     [['--port', 'eighty'], /--port expected a whole number from 0 to 65535/],
     [['--port', '70000'], /--port expected a whole number/],

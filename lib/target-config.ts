@@ -316,10 +316,71 @@ function parseHttpUrl(text: string): HttpUrl | undefined {
   };
 }
 
+/**
+ * An IPv4 address in any spelling the WHATWG URL parser (and so undici) accepts: one to four
+ * parts, each decimal, 0x-hex or 0-led octal, the last filling the remaining bytes ("127.1",
+ * "0x7f.1", "2130706433"). Undefined when `host` is not one.
+ */
+function ipv4Number(host: string): number | undefined {
+  const parts = host.split('.');
+  if (parts.at(-1) === '') parts.pop(); // a trailing dot is allowed
+  if (parts.length === 0 || parts.length > 4) return undefined;
+  const numbers: number[] = [];
+  for (const part of parts) {
+    const m = /^(?:0[xX]([0-9a-fA-F]*)|(0[0-7]+)|(0|[1-9]\d*))$/.exec(part);
+    if (!m) return undefined;
+    const n =
+      m[1] !== undefined
+        ? m[1] === ''
+          ? 0
+          : parseInt(m[1], 16)
+        : m[2] !== undefined
+          ? parseInt(m[2], 8)
+          : Number(m[3]);
+    if (!Number.isSafeInteger(n)) return undefined;
+    numbers.push(n);
+  }
+  const last = numbers.pop()!;
+  if (numbers.some((n) => n > 255) || last >= 256 ** (4 - numbers.length)) return undefined;
+  return numbers.reduce((sum, n, i) => sum + n * 256 ** (3 - i), 0) + last;
+}
+
+/** The eight 16-bit groups of an IPv6 address ("::" expanded, a dotted IPv4 tail included), or undefined. */
+function ipv6Groups(host: string): number[] | undefined {
+  let text = host;
+  const tail: number[] = [];
+  const dotted = /^(.*:)(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (dotted) {
+    const v4 = dotted[2]!.split('.').map(Number);
+    if (v4.some((n) => n > 255)) return undefined;
+    tail.push(v4[0]! * 256 + v4[1]!, v4[2]! * 256 + v4[3]!);
+    text = dotted[1]!.endsWith('::') ? dotted[1]! : dotted[1]!.slice(0, -1);
+  }
+  const halves = text.split('::');
+  if (halves.length > 2) return undefined;
+  const groups = (half: string | undefined) => (half === undefined || half === '' ? [] : half.split(':'));
+  const [head, rest] = [groups(halves[0]), groups(halves[1])];
+  if (![...head, ...rest].every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return undefined;
+  const known = head.length + rest.length + tail.length;
+  if (halves.length === 1 ? known !== 8 : known > 7) return undefined;
+  return [
+    ...head.map((g) => parseInt(g, 16)),
+    ...Array<number>(8 - known).fill(0),
+    ...rest.map((g) => parseInt(g, 16)),
+    ...tail,
+  ];
+}
+
+/** This machine: localhost, 127.0.0.0/8 in any IPv4 spelling, ::1, and IPv4-mapped 127/8 (::ffff:127.x.y.z). */
 function isLoopbackHost(host: string): boolean {
-  if (host === 'localhost' || host === '::1' || /^(?:0{1,4}:){7}0{0,3}1$/.test(host)) return true;
-  const v4 = /^(?:::ffff:)?(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
-  return v4 !== null && v4[1] === '127' && v4.slice(2).every((octet) => Number(octet) <= 255);
+  const name = host.toLowerCase().replace(/\.$/, '');
+  if (name === 'localhost') return true;
+  const v4 = ipv4Number(name);
+  if (v4 !== undefined) return Math.floor(v4 / 2 ** 24) === 127;
+  const v6 = ipv6Groups(name);
+  if (v6 === undefined) return false;
+  if (v6.slice(0, 7).every((g) => g === 0)) return v6[7] === 1;
+  return v6.slice(0, 5).every((g) => g === 0) && v6[5] === 0xffff && v6[6]! >> 8 === 127;
 }
 
 /**

@@ -134,7 +134,7 @@ export function createCertifyContext(options: CertifyContextOptions): CertifyCon
         createMerchantClient({ baseUrl: config.baseUrl, apiKey, privateKey: key, redactor: target.redactor }),
     };
   };
-  const fetchOtp = otpFetcher(config.otp, admin);
+  const fetchOtp = otpFetcher(config.otp, admin, { allowCommand: target.otpCommandAllowed });
   const fixtures = options.fixtureVouchers ?? fixtureVoucherPool(config.fixtures.vouchers.map((v) => v.code));
 
   return {

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { HarnessError } from '../errors';
-import { scanJson } from '../json-scan';
+import { findDuplicateKey, scanJson } from '../json-scan';
 
 /** The OS reason a file could not be read or written, in words. */
 export function fileErrorReason(err: unknown): string {
@@ -13,6 +13,7 @@ export function fileErrorReason(err: unknown): string {
   if (code === 'ENOENT') return 'no such file';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EISDIR') return 'it is a directory';
+  if (code === 'ENOTDIR') return 'a part of the path is not a directory';
   return code ?? String(err);
 }
 
@@ -29,14 +30,28 @@ export async function readTextFile(path: string, what: string): Promise<string> 
   }
 }
 
-/** A JSON file's value; a syntax error names the line and column (V8's own message may quote the file). */
+/**
+ * A JSON file's value. A syntax error names the line and column (V8's own message may quote the
+ * file); a repeated key is refused: JSON.parse would keep the last value silently, so a file holding
+ * two "baseUrl"s would test whichever came last without a word.
+ */
 export async function readJsonFile(path: string, what: string): Promise<unknown> {
   // Editors on Windows save a byte order mark, which JSON.parse refuses.
   const text = (await readTextFile(path, what)).replace(/^\uFEFF/, '');
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch (err) {
     scanJson(text, `${what} ${path}`); // throws INVALID_JSON with line, column and a short excerpt
     throw new HarnessError('INVALID_JSON', `${what} ${path} is not valid JSON`, { cause: err });
   }
+  const duplicate = findDuplicateKey(scanJson(text, `${what} ${path}`).root);
+  if (duplicate !== undefined) {
+    const line = text.slice(0, duplicate.keySpan.start).split('\n').length;
+    throw new HarnessError(
+      'CONFIG_INVALID',
+      `${what} ${path}: "${duplicate.path.replace(/^\$\.?/, '')}" is given twice (again on line ${line}); JSON keeps only the last, so remove the one you do not mean`,
+    );
+  }
+  return value;
 }

@@ -37,6 +37,43 @@ async function targetFile(name: string, content: unknown): Promise<string> {
 }
 
 describe('loadTargetFile', () => {
+  it('refuses a key given twice, naming it and the line of the second, at any depth', async () => {
+    const text = JSON.stringify(merchantTarget(), null, 2);
+    const twiceTop = text.replace(
+      '"name": "acme",',
+      '"name": "acme",\n  "baseUrl": "https://evil.example/api/v1/merchant/client",',
+    );
+    await expect(loadTargetFile(await targetFile('dup-top.json', twiceTop), ENV)).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringMatching(
+        /dup-top\.json: "baseUrl" is given twice \(again on line 4\); JSON keeps only the last/,
+      ),
+    });
+    const twiceDeep = text.replace(
+      '"apiKeyEnv": "OMNIVAS_API_KEY",',
+      '"apiKeyEnv": "OMNIVAS_API_KEY",\n    "apiKeyEnv": "OTHER",',
+    );
+    await expect(loadTargetFile(await targetFile('dup-deep.json', twiceDeep), ENV)).rejects.toMatchObject({
+      message: expect.stringMatching(/"auth\.apiKeyEnv" is given twice/),
+    });
+  });
+
+  it('refuses an OTP command source without --allow-otp-command, before resolving any secret', async () => {
+    const path = await targetFile('otp-command.json', {
+      ...merchantTarget(),
+      otp: { source: 'command', command: ['./get-otp.sh', '--voucher'] },
+    });
+    // No secrets in the environment: the refusal comes first, and names the program and the opt-in.
+    await expect(loadTargetFile(path, {})).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringMatching(/"otp.source" "command" would run "\.\/get-otp\.sh"; .*--allow-otp-command/),
+    });
+    const allowed = await loadTargetFile(path, ENV, { allowOtpCommand: true });
+    expect(allowed.otpCommandAllowed).toBe(true);
+    expect(allowed.config.otp).toEqual({ source: 'command', command: ['./get-otp.sh', '--voucher'] });
+    expect((await loadTargetFile(await targetFile('plain.json', merchantTarget()), ENV)).otpCommandAllowed).toBe(false);
+  });
+
   it('reads the config, the API key from the named variable and the key file relative to the target file', async () => {
     const path = await targetFile('ok.json', merchantTarget());
     const target = await loadTargetFile(path, ENV);

@@ -14,6 +14,7 @@ import { parseTargetConfig } from '../target-config';
 import type { TargetConfig } from '../target-config';
 import { readJsonFile } from './input-file';
 import { keyFilePermissionWarning, readPemFile } from './key-file';
+import { otpCommandRefused } from './otp-source';
 
 export interface ResolvedTarget {
   readonly config: TargetConfig;
@@ -23,16 +24,32 @@ export interface ResolvedTarget {
   readonly adminToken: string | undefined;
   /** Knows every secret above (and the key's PEM); pass it to clients and report writers. */
   readonly redactor: Redactor;
+  /** The command line's --allow-otp-command: whether an `otp` command source may run (lib/node/otp-source.ts). */
+  readonly otpCommandAllowed: boolean;
   /** Things worth telling the user (a key file others can read); the caller decides how to show them. */
   readonly warnings: readonly string[];
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
+export interface LoadTargetOptions {
+  /**
+   * The command line's --allow-otp-command. Without it a target file whose OTP source is a command
+   * is refused before anything runs: a file that can be handed around must not run programs.
+   */
+  readonly allowOtpCommand?: boolean;
+}
+
 /** Reads, validates and resolves a target file. `env` is where the named variables are looked up. */
-export async function loadTargetFile(path: string, env: Environment = process.env): Promise<ResolvedTarget> {
-  const json = await readJsonFile(path, 'target file');
-  return resolveTarget(parseTargetConfig(json, path), { env, baseDir: dirname(resolve(path)), origin: path });
+export async function loadTargetFile(
+  path: string,
+  env: Environment = process.env,
+  options: LoadTargetOptions = {},
+): Promise<ResolvedTarget> {
+  const config = parseTargetConfig(await readJsonFile(path, 'target file'), path);
+  const allowOtpCommand = options.allowOtpCommand === true;
+  if (config.otp.source === 'command' && !allowOtpCommand) throw otpCommandRefused(config.otp.command[0]!, path);
+  return resolveTarget(config, { env, baseDir: dirname(resolve(path)), origin: path, allowOtpCommand });
 }
 
 function secretFromEnv(env: Environment, name: string, field: string, origin: string, what: string): string {
@@ -53,7 +70,7 @@ function secretFromEnv(env: Environment, name: string, field: string, origin: st
  */
 export async function resolveTarget(
   config: TargetConfig,
-  options: { env: Environment; baseDir: string; origin: string },
+  options: { env: Environment; baseDir: string; origin: string; allowOtpCommand?: boolean },
 ): Promise<ResolvedTarget> {
   const { env, baseDir, origin } = options;
   const { auth } = config;
@@ -93,5 +110,13 @@ export async function resolveTarget(
       : secretFromEnv(env, adminTokenEnv, 'sandbox.adminTokenEnv', origin, 'the sandbox admin token');
   if (adminToken !== undefined) redactor.add(adminToken, 'admin-token');
 
-  return Object.freeze({ config, apiKey, privateKey, adminToken, redactor, warnings: Object.freeze(warnings) });
+  return Object.freeze({
+    config,
+    apiKey,
+    privateKey,
+    adminToken,
+    redactor,
+    otpCommandAllowed: options.allowOtpCommand === true,
+    warnings: Object.freeze(warnings),
+  });
 }

@@ -7,8 +7,8 @@
  * presigned signing corpus.json; for the faults scenario faults.json. Loopback only.
  */
 import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { durationSeconds, MAX_RUN_SECONDS, MAX_VUS, profileNamed } from '../../k6.config';
 import type { LoadProfile, ProfileName } from '../../k6.config';
 import { HarnessError } from '../../lib/errors';
@@ -24,6 +24,7 @@ import { loadTargetFile } from '../../lib/node/target-file';
 import type { ResolvedTarget } from '../../lib/node/target-file';
 import { voucherBalanceOf } from '../../lib/node/voucher-balance';
 import { isLoopbackUrl } from '../../lib/target-config';
+import { prepareOutDir } from '../../lib/node/out-dir';
 import { SERVICE_FEE, startEmbeddedSandbox } from '../../suites/embedded-sandbox';
 import { classifyAnswers, describeAnswers } from '../checker/answers';
 import type { FailedAnswers } from '../checker/answers';
@@ -73,6 +74,8 @@ export interface LoadSpec {
   /** Flow scenarios: seconds after which a VU logs in again (at most 240). */
   readonly renewTokenAfter?: number;
   readonly signing?: SigningMode;
+  /** The command line's --allow-otp-command: the target file's OTP source may run a program. */
+  readonly allowOtpCommand?: boolean;
   readonly log?: LoadLog;
 }
 
@@ -195,8 +198,9 @@ interface RunTarget {
 async function loadLoopbackTarget(
   path: string,
   log: LoadLog,
+  allowOtpCommand: boolean,
 ): Promise<ResolvedTarget & { adminUrl: string; adminToken: string }> {
-  const target = await loadTargetFile(path);
+  const target = await loadTargetFile(path, process.env, { allowOtpCommand });
   for (const warning of target.warnings) log.err(warning);
   const { config } = target;
   for (const [field, url] of [
@@ -246,7 +250,10 @@ async function openTarget(
   const { otp: source } = fileTarget.config;
   const admin = createSandboxAdminClient({ adminUrl: fileTarget.adminUrl, adminToken: fileTarget.adminToken });
   const { redactor } = fileTarget;
-  const fetchOtp = source.source === 'http' || source.source === 'command' ? otpFetcher(source, admin) : undefined;
+  const fetchOtp =
+    source.source === 'http' || source.source === 'command'
+      ? otpFetcher(source, admin, { allowCommand: fileTarget.otpCommandAllowed })
+      : undefined;
   const bridge =
     fetchOtp === undefined
       ? undefined
@@ -383,11 +390,11 @@ export async function runLoad(spec: LoadSpec): Promise<LoadRun> {
       'INVALID_ARGUMENT',
       '--defect switches on seeded defects in the embedded sandbox; it cannot be used with --target',
     );
-  const fileTarget = spec.target === undefined ? undefined : await loadLoopbackTarget(spec.target, log);
+  const fileTarget =
+    spec.target === undefined ? undefined : await loadLoopbackTarget(spec.target, log, spec.allowOtpCommand === true);
   await findK6(); // before anything starts: a missing k6 says how to get it
   const bundle = await ensureBundle(scenario, log.out);
-  const dir = resolve(spec.out);
-  await mkdir(dir, { recursive: true });
+  const dir = await prepareOutDir(spec.out);
 
   const run = await openTarget(fileTarget, spec.defects, seed, log);
   try {
