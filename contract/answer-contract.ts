@@ -40,7 +40,8 @@ const AMOUNT_SCHEMAS: Readonly<Record<AmountFormat, Json | undefined>> = {
 };
 
 interface CompiledResponse {
-  readonly validate: ValidateFunction | undefined;
+  /** Compiled on first use: a run meets only some of the statuses each operation describes. */
+  readonly validate: (() => ValidateFunction) | undefined;
   readonly echo: readonly EchoField[];
 }
 
@@ -86,9 +87,14 @@ function compileDocument(ajv: Ajv2020, name: DescriptionName, document: OpenApiD
     const compiled = new Map<string, CompiledResponse>();
     for (const [key, response] of Object.entries(op.responses)) {
       const schema = jsonSchemaOf(response);
+      if (schema === undefined) {
+        compiled.set(key, { validate: undefined, echo: [] });
+        continue;
+      }
+      let validate: ValidateFunction | undefined;
       compiled.set(key, {
-        validate: schema === undefined ? undefined : ajv.compile(rebased(schema, base) as Json),
-        echo: schema === undefined ? [] : echoFieldsOf(document, schema),
+        validate: () => (validate ??= ajv.compile(rebased(schema, base) as Json)),
+        echo: echoFieldsOf(document, schema),
       });
     }
     return { ...op, document: name, compiled };
@@ -104,11 +110,19 @@ const rank = (e: ErrorObject): number => {
 };
 
 function pointerSegments(pointer: string): string[] {
-  return pointer === '' ? [] : pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return pointer === ''
+    ? []
+    : pointer
+        .slice(1)
+        .split('/')
+        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 const valueAt = (body: unknown, segments: readonly string[]): unknown =>
-  segments.reduce<unknown>((node, s) => (typeof node === 'object' && node !== null ? (node as Json)[s] : undefined), body);
+  segments.reduce<unknown>(
+    (node, s) => (typeof node === 'object' && node !== null ? (node as Json)[s] : undefined),
+    body,
+  );
 
 function expectedOf(e: ErrorObject): string {
   const p = e.params as Record<string, unknown>;
@@ -181,8 +195,9 @@ function build(options: AnswerContractOptions): AnswerContract {
           actual: `HTTP ${status}`,
         }),
       ];
-    const { validate: check, echo } = op.compiled.get(chosen.key)!;
-    if (check === undefined) return [];
+    const { validate: compiledCheck, echo } = op.compiled.get(chosen.key)!;
+    if (compiledCheck === undefined) return [];
+    const check = compiledCheck();
     const body = exchange.responseJson;
     if (body === undefined)
       return [
@@ -208,7 +223,7 @@ function build(options: AnswerContractOptions): AnswerContract {
 
 const contracts = new Map<AmountFormat, AnswerContract>();
 
-/** The contract for an amount format, compiled on first use and kept: compiling is the expensive part. */
+/** The contract for an amount format, built once and kept: compiling is the expensive part. */
 export function answerContract(options: AnswerContractOptions = {}): AnswerContract {
   const format = options.amountFormat ?? 'decimal-6';
   let contract = contracts.get(format);

@@ -40,10 +40,17 @@ export interface RuleBreach {
 }
 
 const at = (value: unknown, path: readonly string[]): unknown =>
-  path.reduce<unknown>((node, key) => (typeof node === 'object' && node !== null ? (node as Json)[key] : undefined), value);
+  path.reduce<unknown>(
+    (node, key) => (typeof node === 'object' && node !== null ? (node as Json)[key] : undefined),
+    value,
+  );
 
 /** Echo breaches: only for fields the request sent (what comes back for an absent one is not documented). */
-export function echoBreaches(fields: readonly EchoField[], requestBody: string | undefined, response: unknown): RuleBreach[] {
+export function echoBreaches(
+  fields: readonly EchoField[],
+  requestBody: string | undefined,
+  response: unknown,
+): RuleBreach[] {
   let request: unknown;
   try {
     request = requestBody === undefined ? undefined : JSON.parse(requestBody);

@@ -23,7 +23,8 @@ const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'
 export function resolveLocalRef(document: OpenApiDocument, ref: string): Json {
   if (!ref.startsWith('#/')) throw new Error(`only local $refs are supported, got ${ref}`);
   let node: unknown = document;
-  for (const part of ref.slice(2).split('/')) node = (node as Json | undefined)?.[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+  for (const part of ref.slice(2).split('/'))
+    node = (node as Json | undefined)?.[part.replace(/~1/g, '/').replace(/~0/g, '~')];
   if (typeof node !== 'object' || node === null) throw new Error(`$ref ${ref} points at nothing`);
   return node as Json;
 }
