@@ -6,6 +6,9 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { answerContract } from '../contract/answer-contract';
+import { describeViolation } from '../contract/violation';
+import type { ContractViolation } from '../contract/violation';
 import { HarnessError } from '../lib/errors';
 import type { Micro } from '../lib/money';
 import { formatMoney, moneyFromDecimal } from '../lib/money';
@@ -153,6 +156,13 @@ function flowSteps(input: FlowInput): { name: string; run: () => Promise<string>
   ];
 }
 
+const contractMessage = (broken: readonly ContractViolation[]): string =>
+  `the answer breaks the API description (openapi/merchant-api-v1.0.yaml): ${broken.map(describeViolation).join('; ')}`;
+
+function contractHolds(broken: readonly ContractViolation[]): void {
+  if (broken.length > 0) throw new HarnessError('TARGET_MALFORMED_RESPONSE', contractMessage(broken));
+}
+
 export async function smokeCommand(options: SmokeOptions, io: CommandIo): Promise<number> {
   const amount = moneyFromDecimal(options.amount, '--amount');
   const seed = options.seed === undefined ? undefined : Number(options.seed);
@@ -178,11 +188,15 @@ export async function smokeCommand(options: SmokeOptions, io: CommandIo): Promis
         'CONFIG_INVALID',
         `no voucher to use: pass --voucher CODE or list one under "fixtures.vouchers" in ${options.target}`,
       );
+    // Every answer against the API description (openapi/), as it comes: a step whose answers break it fails, naming the field.
+    const contract = answerContract({ amountFormat: target.config.expectations.amountFormat });
+    const violations: ContractViolation[] = [];
     const client = createMerchantClient({
       baseUrl: target.config.baseUrl,
       apiKey: target.apiKey,
       privateKey: target.privateKey,
       redactor: target.redactor,
+      onExchange: (exchange) => violations.push(...contract.validate(exchange)),
     });
     const steps = flowSteps({
       client,
@@ -195,12 +209,16 @@ export async function smokeCommand(options: SmokeOptions, io: CommandIo): Promis
     io.out(`smoke: ${target.config.name} at ${target.config.baseUrl}, voucher ${voucherCode}`);
     let failed = false;
     for (const [i, step] of steps.entries()) {
+      const seen = violations.length;
       try {
-        io.out(`  ok   ${i + 1}. ${step.name}: ${target.redactor.redactText(await step.run())}`);
+        const said = await step.run();
+        contractHolds(violations.slice(seen));
+        io.out(`  ok   ${i + 1}. ${step.name}: ${target.redactor.redactText(said)}`);
       } catch (err) {
-        io.out(
-          `  FAIL ${i + 1}. ${step.name}: ${target.redactor.redactText(err instanceof Error ? err.message : String(err))}`,
-        );
+        // The description names the field; a step's own message may only say what followed from it.
+        const broken = violations.slice(seen);
+        const why = broken.length > 0 ? contractMessage(broken) : err instanceof Error ? err.message : String(err);
+        io.out(`  FAIL ${i + 1}. ${step.name}: ${target.redactor.redactText(why)}`);
         failed = true;
         break; // later steps stand on this one
       }
