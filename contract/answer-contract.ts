@@ -5,8 +5,8 @@
  * partner endpoints. An exchange the descriptions do not describe (a path no operation has, a
  * request with no answer) is left alone: other checks judge those.
  */
-import Ajv2020 from 'ajv/dist/2020';
-import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
+import Ajv2020 from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { Exchange } from '../lib/node/http-client';
 import type { AmountFormat } from '../lib/target-config';
 import { echoBreaches, echoFieldsOf, envelopeBreaches } from './echo-rules';
