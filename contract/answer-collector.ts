@@ -2,6 +2,11 @@
  * Collects what every client of a run saw: attach `onExchange` to each client (CertifyContextOptions
  * › onExchange) and the collector validates each answer as it comes (answer-contract.ts) and keeps
  * its time. The end-of-run checks (suites/contract.checks.ts › endOfRunChecks) judge from it.
+ *
+ * A runner: `createAnswerCollector({ amountFormat: target.config.expectations.amountFormat,
+ * sandboxPartner: <the target is a sandbox> })`, its `onExchange` in every context's options, the
+ * areas, then `endOfRunChecks(collector)` through runCheck, and `collector.latency()` as the
+ * report's `latency`.
  */
 import type { Exchange } from '../lib/node/http-client';
 import { answerContract } from './answer-contract';

@@ -139,9 +139,10 @@ describe('answerContract', () => {
     expect(
       endpointOf({ method: 'POST', url: 'https://gw.example.invalid/v1/topup-transactions/initiate-redeem' }),
     ).toBe('initiate-redeem');
-    expect(endpointOf({ method: 'GET', url: 'http://127.0.0.1:9/api/v1/partner/vouchers/ABC' })).toBe(
-      'partner-voucher',
-    );
+    const partnerRead = { method: 'GET', url: 'http://127.0.0.1:9/api/v1/partner/vouchers/ABC' };
+    // The sandbox's partner endpoints are its own: known only when asked for.
+    expect(endpointOf(partnerRead)).toBeUndefined();
+    expect(answerContract({ sandboxPartner: true }).endpointOf(partnerRead)).toBe('partner-voucher');
     expect(endpointOf({ method: 'DELETE', url: `${BASE}/topup-transactions/123` })).toBeUndefined();
   });
 

@@ -1,8 +1,8 @@
 /**
  * Every answer against the description: the response schema for its operation and HTTP status,
  * compiled once with a JSON Schema 2020-12 validator (ajv), plus the rules a schema cannot state
- * (echo-rules.ts). The merchant description first; the sandbox's partner description for the
- * partner endpoints. An exchange the descriptions do not describe (a path no operation has, a
+ * (echo-rules.ts). The merchant description first; on a sandbox, the sandbox's partner description
+ * for its partner endpoints. An exchange the descriptions do not describe (a path no operation has, a
  * request with no answer) is left alone: other checks judge those.
  */
 import Ajv2020 from 'ajv/dist/2020.js';
@@ -30,6 +30,11 @@ export interface AnswerContract {
 export interface AnswerContractOptions {
   /** The target file's expectations.amountFormat: how amounts are spelled (default '6-place decimal strings'). */
   readonly amountFormat?: AmountFormat;
+  /**
+   * Also validate the sandbox's own partner endpoints (openapi/sandbox-partner-api.yaml). Only for a
+   * sandbox: another partner API may have paths of the same names meaning something else. Default false.
+   */
+  readonly sandboxPartner?: boolean;
 }
 
 /** What `amountFormat` makes of the merchant description's Amount schema. */
@@ -159,7 +164,7 @@ function schemaBreaches(errors: readonly ErrorObject[], body: unknown): RuleBrea
 
 function build(options: AnswerContractOptions): AnswerContract {
   const ajv = new Ajv2020({ allErrors: true, strict: true, validateFormats: false });
-  const documents: DescriptionName[] = ['merchant', 'sandbox-partner'];
+  const documents: DescriptionName[] = options.sandboxPartner === true ? ['merchant', 'sandbox-partner'] : ['merchant'];
   const loaded = documents.map((name) => ({ name, document: descriptionDocument(name) }));
   ajv.addVocabulary(['example', ...new Set(loaded.flatMap(({ document }) => [...extensionKeys(document)]))]);
   const amount = AMOUNT_SCHEMAS[options.amountFormat ?? 'decimal-6'];
@@ -221,15 +226,19 @@ function build(options: AnswerContractOptions): AnswerContract {
   };
 }
 
-const contracts = new Map<AmountFormat, AnswerContract>();
+const contracts = new Map<string, AnswerContract>();
 
-/** The contract for an amount format, built once and kept: compiling is the expensive part. */
+/** The contract for these options, built once and kept: compiling is the expensive part. */
 export function answerContract(options: AnswerContractOptions = {}): AnswerContract {
-  const format = options.amountFormat ?? 'decimal-6';
-  let contract = contracts.get(format);
+  const settled = {
+    amountFormat: options.amountFormat ?? 'decimal-6',
+    sandboxPartner: options.sandboxPartner === true,
+  };
+  const key = JSON.stringify(settled);
+  let contract = contracts.get(key);
   if (contract === undefined) {
-    contract = build({ amountFormat: format });
-    contracts.set(format, contract);
+    contract = build(settled);
+    contracts.set(key, contract);
   }
   return contract;
 }

@@ -114,7 +114,7 @@ ${codes.map((code) => html`<tr><td><code>${code}</code></td><td>${apiError(code)
 ${c.skipped.length > 0 && html`<h3>Pairs not provoked (${c.skipped.length})</h3><ul>${c.skipped.map((p) => html`<li><code>${p.checkId}</code> (${p.endpoint}, ${p.code}): ${p.reason}</li>`)}</ul>`}`;
 }
 
-function latencyTable(rows: readonly EndpointLatency[]): Markup {
+function latencyRows(rows: readonly EndpointLatency[]): Markup {
   const ms = (n: number) => html`<td class="num">${n}</td>`;
   return html`<table><thead><tr><th>Endpoint</th><th class="num">Answers</th><th class="num">p50 (ms)</th><th class="num">p95 (ms)</th><th class="num">max (ms)</th></tr></thead><tbody>
 ${rows.map((r) => html`<tr><td><code>${r.endpoint}</code></td><td class="num">${r.count}</td>${ms(r.p50Ms)}${ms(r.p95Ms)}${ms(r.maxMs)}</tr>\n`)}
@@ -154,7 +154,7 @@ ${
   )
 }
 ${section('coverage', 'Error-code coverage', undefined, coverageSection(s))}
-${section('latency', 'Answer times by endpoint', report.latency?.length ?? 0, latencyTable(report.latency ?? []), 'This run kept no answer times.')}
+${section('latency', 'Answer times by endpoint', report.latency?.length ?? 0, latencyRows(report.latency ?? []), 'This run kept no answer times.')}
 ${section(
   'findings',
   'Findings: the documents contradict themselves, the target chose',

@@ -44,7 +44,7 @@ async function runChecks(
         expectations: { ...config.expectations, ...options.expectations },
       },
     };
-    const collector = createAnswerCollector();
+    const collector = createAnswerCollector({ sandboxPartner: true });
     const results: CheckResult[] = [];
     // One context per area, as certify makes them, all reporting to the one collector.
     for (const area of new Set(checks.map((c) => c.area))) {
