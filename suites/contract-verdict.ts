@@ -27,7 +27,7 @@ export function contractVerdict(
   const shown = violations.slice(0, SHOWN);
   const more = total > shown.length ? `; and ${total - shown.length} more` : '';
   return fail(
-    `${total} of the answers break the API description: ${shown.map(describeViolation).join('; ')}${more}`,
+    `${total} violation${total === 1 ? '' : 's'} of the API description (${answers} answers judged): ${shown.map(describeViolation).join('; ')}${more}`,
     shown.map(violationEvidence),
   );
 }
