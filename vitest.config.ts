@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: [
       'lib/**/*.test.ts',
+      'contract/**/*.test.ts',
       'sandbox/**/*.test.ts',
       'cli/**/*.test.ts',
       'reports/**/*.test.ts',

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { resolveTarget } from '../lib/node/target-file';
 import { defaultSandboxTarget } from '../lib/target-config';
-import { startProxy } from '../sandbox/proxy';
+import { delayEvery, startMutatingProxy } from '../sandbox/mutating-proxy';
 import { certifyTarget } from '../suites/certify';
 import { startEmbeddedSandbox } from '../suites/embedded-sandbox';
 
@@ -47,14 +47,15 @@ async function certifyCli(): Promise<CertifyBenchRow> {
 /** certify through a proxy adding `delayMs` to every answer. */
 export async function certifyDelayed(delayMs: number, seed = 1): Promise<CertifyBenchRow> {
   const embedded = await startEmbeddedSandbox({ seed, serviceFee: 1_000_000n });
-  const proxy = await startProxy({ origin: new URL(embedded.urls.url).origin, delayMs });
+  const proxy = await startMutatingProxy(new URL(embedded.urls.url).origin, delayEvery(delayMs));
+  const via = (url: string) => `${proxy.url}${new URL(url).pathname}`;
   try {
     const target = await resolveTarget(
-      defaultSandboxTarget({ url: proxy.via(embedded.urls.url), adminUrl: proxy.via(embedded.urls.adminUrl) }),
+      defaultSandboxTarget({ url: via(embedded.urls.url), adminUrl: via(embedded.urls.adminUrl) }),
       { env: embedded.secretsEnv, baseDir: process.cwd(), origin: 'the delayed sandbox' },
     );
     target.redactor.add(embedded.access.adminToken, 'admin-token');
-    const sandbox = { ...embedded.access, adminUrl: proxy.via(embedded.access.adminUrl) };
+    const sandbox = { ...embedded.access, adminUrl: via(embedded.access.adminUrl) };
     const started = performance.now();
     const certified = await certifyTarget({ target, sandbox, close: async () => {} }, { seed });
     const t = certified.summary.totals;

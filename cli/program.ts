@@ -9,6 +9,7 @@ import { loadCommand } from './load-command';
 import { mutantsCommand } from './mutants-command';
 import { k6InstallCommand } from './k6-command';
 import { K6_DIR_ENV, K6_VERSION, userK6Dir } from '../load/node/k6-bin';
+import { openapiCommand } from './openapi-command';
 import { wholeNumber } from './options';
 import { EXIT, runCommand } from './run-command';
 import type { CommandIo } from './run-command';
@@ -105,6 +106,20 @@ Examples:
     .option('--json', 'print one JSON object instead of text', false)
     .addHelpText('after', '\nExit code 0 only when the signature is valid; 1 when it is not.')
     .action((options) => act(() => verifyCommand(options, io)));
+
+  program
+    .command('openapi')
+    .description(
+      'Write the OpenAPI 3.1 description of the merchant API v1.0 that every answer is validated against (stdout unless --out).',
+    )
+    .option('--out <file>', 'write it to this file instead of standard output')
+    .addOption(new Option('--format <format>', 'yaml (as shipped) or json').choices(['yaml', 'json']).default('yaml'))
+    .option('--sandbox', "the sandbox's own partner endpoints instead (not OmniVAS's)", false)
+    .addHelpText(
+      'after',
+      "\nWhere the API reference is silent the description takes the harness's assumptions and marks them x-harness-assumption. README.md shows a Schemathesis run and a Prism mock against it.",
+    )
+    .action((options) => act(() => openapiCommand(options, io)));
 
   program
     .command('certify')

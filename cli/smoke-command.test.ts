@@ -30,6 +30,15 @@ describe('omnivas-harness smoke', () => {
     );
   });
 
+  it('fails the step whose answer breaks the API description, naming the field', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'omnivas-smoke-'));
+    const r = await cli('smoke', '--out', dir, '--defect', 'detail-amounts-not-6-places');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(
+      /FAIL 3\. voucher detail: the answer breaks the API description .*voucher-detail HTTP 200: \$\.data\.voucher\.amount expected a string matching/,
+    );
+  });
+
   it('refuses a bad amount, an unknown defect and a missing target file with exit 2', async () => {
     expect((await cli('smoke', '--amount', '1.0000001')).err).toMatch(/"--amount" expected .* at most 6 places/);
     expect((await cli('smoke', '--defect', 'bogus')).code).toBe(2);

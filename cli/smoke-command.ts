@@ -6,6 +6,9 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { answerContract } from '../contract/answer-contract';
+import { describeViolation } from '../contract/violation';
+import type { ContractViolation } from '../contract/violation';
 import { prepareOutDir } from '../lib/node/out-dir';
 import { HarnessError, isHarnessError } from '../lib/errors';
 import type { Micro } from '../lib/money';
@@ -157,6 +160,13 @@ function flowSteps(input: FlowInput): { name: string; run: () => Promise<string>
   ];
 }
 
+const contractMessage = (broken: readonly ContractViolation[]): string =>
+  `the answer breaks the API description (openapi/merchant-api-v1.0.yaml): ${broken.map(describeViolation).join('; ')}`;
+
+function contractHolds(broken: readonly ContractViolation[]): void {
+  if (broken.length > 0) throw new HarnessError('TARGET_MALFORMED_RESPONSE', contractMessage(broken));
+}
+
 export async function smokeCommand(options: SmokeOptions, io: CommandIo): Promise<number> {
   const amount = moneyFromDecimal(options.amount, '--amount');
   const seed = wholeNumber(options.seed, '--seed', 0, 2 ** 32 - 1);
@@ -184,12 +194,16 @@ export async function smokeCommand(options: SmokeOptions, io: CommandIo): Promis
         'CONFIG_INVALID',
         `no voucher to use: pass --voucher CODE or list one under "fixtures.vouchers" in ${options.target}`,
       );
+    // Every answer against the API description (openapi/), as it comes: a step whose answers break it fails, naming the field.
+    const contract = answerContract({ amountFormat: target.config.expectations.amountFormat });
+    const violations: ContractViolation[] = [];
     const client = createMerchantClient({
       baseUrl: target.config.baseUrl,
       apiKey: target.apiKey,
       privateKey: target.privateKey,
       redactor: target.redactor,
       health: createTargetHealth(target.config.baseUrl),
+      onExchange: (exchange) => violations.push(...contract.validate(exchange)),
     });
     const steps = flowSteps({
       client,
@@ -203,12 +217,16 @@ export async function smokeCommand(options: SmokeOptions, io: CommandIo): Promis
     let failed = false;
     let unreachable: unknown;
     for (const [i, step] of steps.entries()) {
+      const seen = violations.length;
       try {
-        io.out(`  ok   ${i + 1}. ${step.name}: ${target.redactor.redactText(await step.run())}`);
+        const said = await step.run();
+        contractHolds(violations.slice(seen));
+        io.out(`  ok   ${i + 1}. ${step.name}: ${target.redactor.redactText(said)}`);
       } catch (err) {
-        io.out(
-          `  FAIL ${i + 1}. ${step.name}: ${target.redactor.redactText(err instanceof Error ? err.message : String(err))}`,
-        );
+        // The description names the field; a step's own message may only say what followed from it.
+        const broken = violations.slice(seen);
+        const why = broken.length > 0 ? contractMessage(broken) : err instanceof Error ? err.message : String(err);
+        io.out(`  FAIL ${i + 1}. ${step.name}: ${target.redactor.redactText(why)}`);
         failed = true;
         // No answer at all is no verdict on the API: the run could not be made (exit 2), and the message says why.
         if (isHarnessError(err) && (err.code === 'TARGET_UNREACHABLE' || err.code === 'TARGET_UNRESPONSIVE'))

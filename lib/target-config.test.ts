@@ -109,6 +109,17 @@ describe('parseTargetConfig', () => {
     expect(config.sandbox).toEqual({ adminUrl: 'http://127.0.0.1:9001', adminTokenEnv: 'SANDBOX_ADMIN' });
   });
 
+  it('keeps a latency budget, one for all endpoints or one per endpoint, and has none by default', () => {
+    expect(parseTargetConfig(MINIMAL_MERCHANT).expectations.latencyP95Ms).toBeUndefined();
+    expect(
+      parseTargetConfig({ ...MINIMAL_MERCHANT, expectations: { latencyP95Ms: 800 } }).expectations.latencyP95Ms,
+    ).toBe(800);
+    expect(
+      parseTargetConfig({ ...MINIMAL_MERCHANT, expectations: { latencyP95Ms: { 'redeem-gift': 1500, login: 200 } } })
+        .expectations.latencyP95Ms,
+    ).toEqual({ 'redeem-gift': 1500, login: 200 });
+  });
+
   it('takes OTPs from the sandbox outbox by default when the target is a sandbox', () => {
     expect(
       parseTargetConfig({
@@ -299,6 +310,26 @@ describe('parseTargetConfig', () => {
       'an unknown amount format',
       { ...MINIMAL_MERCHANT, expectations: { amountFormat: 'decimal6' } },
       ['"expectations.amountFormat"', 'did you mean "decimal-6"'],
+    ],
+    [
+      'a latency budget of zero',
+      { ...MINIMAL_MERCHANT, expectations: { latencyP95Ms: 0 } },
+      ['"expectations.latencyP95Ms"', 'milliseconds'],
+    ],
+    [
+      'a latency budget for an endpoint the API does not have',
+      { ...MINIMAL_MERCHANT, expectations: { latencyP95Ms: { 'redeem-gifts': 500 } } },
+      ['"expectations.latencyP95Ms.redeem-gifts"', 'did you mean "redeem-gift"'],
+    ],
+    [
+      'a fractional per-endpoint budget',
+      { ...MINIMAL_MERCHANT, expectations: { latencyP95Ms: { login: 0.5 } } },
+      ['"expectations.latencyP95Ms.login"', 'milliseconds'],
+    ],
+    [
+      'a latency budget as text',
+      { ...MINIMAL_MERCHANT, expectations: { latencyP95Ms: '500' } },
+      ['"expectations.latencyP95Ms"', 'by endpoint'],
     ],
     [
       'a misspelt expectation',

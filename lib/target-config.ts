@@ -6,7 +6,8 @@
  * behaviour docs/design.md assumes. Pure, so k6 scenarios can read a parsed target too; lib/node/target-file.ts
  * reads the file and resolves the secrets.
  */
-import { MERCHANT_BASE_PATH } from './endpoint-catalog';
+import { ENDPOINTS, MERCHANT_BASE_PATH } from './endpoint-catalog';
+import type { EndpointId } from './endpoint-catalog';
 import { describeValue, HarnessError, isHarnessError } from './errors';
 import type { KeyType } from './keys';
 import { DEFAULT_SIGNING_TEMPLATE, validateSigningTemplate } from './signing-template';
@@ -51,6 +52,9 @@ export interface Fixtures {
 
 export type AmountFormat = 'decimal-6' | 'decimal' | 'number';
 
+/** A p95 budget in milliseconds: one for every endpoint, or per endpoint (endpoints not named have none). */
+export type LatencyBudget = number | Readonly<Partial<Record<EndpointId, number>>>;
+
 /** What the suites expect where the API documents are silent or the target may differ. */
 export interface Expectations {
   readonly idempotencyConflictStatus: number;
@@ -63,6 +67,8 @@ export interface Expectations {
   readonly tokenLifetimeSeconds: number;
   readonly otpLifetimeSeconds: number;
   readonly amountFormat: AmountFormat;
+  /** undefined: no budget; the harness then reports a p95 above 1 s as a finding. */
+  readonly latencyP95Ms: LatencyBudget | undefined;
 }
 
 export interface SandboxAdmin {
@@ -172,6 +178,21 @@ function httpStatus(value: unknown, path: string): number {
 function seconds(value: unknown, path: string): number {
   if (typeof value === 'number' && Number.isInteger(value) && value > 0 && value <= 86_400) return value;
   throw invalid(path, `expected a whole number of seconds from 1 to 86400, got ${got(value)}`);
+}
+
+function milliseconds(value: unknown, path: string): number {
+  if (typeof value === 'number' && Number.isInteger(value) && value > 0 && value <= 600_000) return value;
+  throw invalid(path, `expected a whole number of milliseconds from 1 to 600000, got ${got(value)}`);
+}
+
+/** One budget for every endpoint, or one per endpoint id of the merchant API (lib/endpoint-catalog.ts). */
+function latencyBudget(value: unknown, path: string): LatencyBudget {
+  if (typeof value === 'number') return milliseconds(value, path);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw invalid(path, `expected milliseconds, or an object of milliseconds by endpoint, got ${got(value)}`);
+  const budgets = value as Json;
+  onlyKnownFields(budgets, path, Object.keys(ENDPOINTS));
+  return Object.fromEntries(Object.entries(budgets).map(([id, ms]) => [id, milliseconds(ms, `${path}.${id}`)]));
 }
 
 /** Field names (lower-cased) that can only mean a secret written where its variable's name belongs. */
@@ -645,6 +666,12 @@ export const EXPECTATIONS: { readonly [K in keyof Expectations]: ExpectationSpec
     basis: 'document',
     source: 'merchant API v1.0 › 2. Get Voucher Detail: "amount": "50.000000"',
     read: (value, path) => oneOf(value, path, ['decimal-6', 'decimal', 'number'] as const),
+  },
+  latencyP95Ms: {
+    default: undefined,
+    basis: 'assumption',
+    source: 'the harness: without a budget, a p95 above 1000 ms is reported as a finding',
+    read: latencyBudget,
   },
 };
 

@@ -3,6 +3,7 @@
  * tallies, verdict, error-code coverage). Writers compute nothing of their own, so summary.json,
  * junit.xml and report.html cannot disagree about the verdict.
  */
+import type { EndpointLatency } from '../contract/latency';
 import { AREAS } from '../suites/check-result';
 import type { Area, Basis, CheckResult } from '../suites/check-result';
 import { errorCoverage } from '../suites/error-coverage';
@@ -27,6 +28,11 @@ export interface CertifyReport {
   readonly results: readonly CheckResult[];
   /** Checks named in the baseline file: reported, but they do not fail the run. */
   readonly baselineIds: readonly string[];
+  /**
+   * Answer times per endpoint over the whole run (contract/latency.ts, from the answer collector);
+   * absent when the runner kept none. The latency checks judge them; the report shows them.
+   */
+  readonly latency?: readonly EndpointLatency[];
 }
 
 export type Verdict = 'pass' | 'fail';

@@ -102,6 +102,18 @@ describe('writeHtml', () => {
     expect(text).toContain('the target has no outbox or clock power');
   });
 
+  it('shows the answer times per endpoint, or says the run kept none', () => {
+    const latency = [
+      { endpoint: 'redeem-gift', count: 12, p50Ms: 35, p95Ms: 740, maxMs: 812 },
+      { endpoint: 'login', count: 3, p50Ms: 4, p95Ms: 6, maxMs: 6 },
+    ];
+    const text = visibleText(htmlOf({ ...passingReport(), latency }));
+    expect(text).toContain('Answer times by endpoint (2)');
+    expect(text).toMatch(/redeem-gift\s*12\s*35\s*740\s*812/);
+    expect(text).toMatch(/login\s*3\s*4\s*6\s*6/);
+    expect(visibleText(htmlOf(passingReport()))).toContain('This run kept no answer times.');
+  });
+
   it('says when a passing verdict verified nothing', () => {
     const text = visibleText(htmlOf(makeReport([makeResult({ id: 'auth.x', status: 'skip', reason: 'r' })])));
     expect(text).toContain('nothing was verified');

@@ -2,6 +2,7 @@
  * report.html: one self-contained page (inline CSS, no scripts, nothing fetched) that a merchant
  * hands to the platform team. Every value goes through the escaping `html` tag.
  */
+import type { EndpointLatency } from '../contract/latency';
 import { apiError } from '../lib/error-catalog';
 import type { ApiErrorCode, CodedEndpoint } from '../lib/error-catalog';
 import { POWERS, SEVERITIES } from '../suites/check-result';
@@ -113,6 +114,14 @@ ${codes.map((code) => html`<tr><td><code>${code}</code></td><td>${apiError(code)
 ${c.skipped.length > 0 && html`<h3>Pairs not provoked (${c.skipped.length})</h3><ul>${c.skipped.map((p) => html`<li><code>${p.checkId}</code> (${p.endpoint}, ${p.code}): ${p.reason}</li>`)}</ul>`}`;
 }
 
+function latencyRows(rows: readonly EndpointLatency[]): Markup {
+  const ms = (n: number) => html`<td class="num">${n}</td>`;
+  return html`<table><thead><tr><th>Endpoint</th><th class="num">Answers</th><th class="num">p50 (ms)</th><th class="num">p95 (ms)</th><th class="num">max (ms)</th></tr></thead><tbody>
+${rows.map((r) => html`<tr><td><code>${r.endpoint}</code></td><td class="num">${r.count}</td>${ms(r.p50Ms)}${ms(r.p95Ms)}${ms(r.maxMs)}</tr>\n`)}
+</tbody></table>
+<p class="legend">Every answer of the run, from the request sent to the last byte read, by the endpoint the API description names (other: requests it does not describe). The checks contract.latency-budget (the target file's expectations.latencyP95Ms) and contract.latency-over-1s judge them.</p>`;
+}
+
 /** Why a result does not count toward the verdict, if it does not. */
 function standing(r: CheckResult, baseline: ReadonlySet<string>): Markup | undefined {
   if (r.kind === 'finding') return html` <span class="none">(finding)</span>`;
@@ -126,7 +135,7 @@ export function writeHtml(report: SanitizedReport): string {
   const body = html`<main>
 ${header(report)}
 ${verdictBanner(s)}
-<nav><a href="#areas">Areas</a><a href="#failures">Failures</a><a href="#coverage">Error codes</a><a href="#findings">Findings</a><a href="#skips">Skips</a><a href="#powers">Sandbox-only</a><a href="#assumptions">Assumptions</a><a href="#all">All checks</a></nav>
+<nav><a href="#areas">Areas</a><a href="#failures">Failures</a><a href="#coverage">Error codes</a><a href="#latency">Latency</a><a href="#findings">Findings</a><a href="#skips">Skips</a><a href="#powers">Sandbox-only</a><a href="#assumptions">Assumptions</a><a href="#all">All checks</a></nav>
 ${section('areas', 'Results by area', undefined, areaTable(s))}
 ${section(
   'failures',
@@ -145,6 +154,7 @@ ${
   )
 }
 ${section('coverage', 'Error-code coverage', undefined, coverageSection(s))}
+${section('latency', 'Answer times by endpoint', report.latency?.length ?? 0, latencyRows(report.latency ?? []), 'This run kept no answer times.')}
 ${section(
   'findings',
   'Findings: the documents contradict themselves, the target chose',

@@ -70,6 +70,12 @@ describe('writeJson', () => {
     });
   });
 
+  it('carries the answer times per endpoint, [] when the run kept none', () => {
+    const latency = [{ endpoint: 'voucher-detail', count: 4, p50Ms: 2, p95Ms: 1200, maxMs: 1300 }];
+    expect(JSON.parse(writeJson(safe({ ...failingReport(), latency }))).latency).toEqual(latency);
+    expect(JSON.parse(writeJson(safe(failingReport()))).latency).toEqual([]);
+  });
+
   it('keeps a long body whole, where junit.xml and report.html cut it', () => {
     const body = 'x'.repeat(BODY_LIMIT + 500);
     const report = safe(

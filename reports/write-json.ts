@@ -52,6 +52,8 @@ export function writeJson(report: SanitizedReport): string {
       pairs: coverage.pairs,
     },
     baselineIds: report.baselineIds,
+    // p50/p95/max answer time in ms per endpoint; [] when the run kept none.
+    latency: report.latency ?? [],
     checks: report.results.map((r) => checkEntry(r, baseline)),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;

@@ -3,6 +3,7 @@
  * sandbox started in this process), runs the registered checks through the one runner
  * (suites/runner.ts), and returns the report data; writing files is the caller's (reports/).
  */
+import { createAnswerCollector } from '../contract/answer-collector';
 import { HarnessError } from '../lib/errors';
 import { loadTargetFile } from '../lib/node/target-file';
 import type { Environment, ResolvedTarget } from '../lib/node/target-file';
@@ -15,6 +16,8 @@ import { createCertifyContext, fixtureVoucherPool, SANDBOX_POWERS } from './cont
 import type { SandboxAccess } from './context';
 import { SERVICE_FEE, startEmbeddedSandbox } from './embedded-sandbox';
 import { registry } from './registry';
+import { runCheck } from './check';
+import { endOfRunChecks } from './contract.checks';
 import { runChecks } from './runner';
 import type { CertifyCheck } from './runner';
 
@@ -100,23 +103,38 @@ export async function certifyTarget(opened: OpenTarget, options: CertifyOptions)
   // --slow gives a target the clock power the honest way: by waiting.
   const powers = new Set<Power>(sandbox ? SANDBOX_POWERS : slow ? ['clock'] : []);
   const fixtureVouchers = fixtureVoucherPool(target.config.fixtures.vouchers.map((v) => v.code));
+  // Every answer of the run, whichever check it came to, is validated against the API description.
+  const collector = createAnswerCollector({
+    amountFormat: target.config.expectations.amountFormat,
+    sandboxPartner: sandbox !== undefined,
+  });
+  const contextFor = (stream: string) =>
+    createCertifyContext({
+      target,
+      seed: options.seed,
+      stream,
+      slow,
+      fixtureVouchers,
+      onExchange: collector.onExchange,
+      ...(sandbox ? { sandbox } : {}),
+    });
+  const checks = selectChecks(options);
   const results = await runChecks({
-    checks: selectChecks(options),
-    contextFor: (check) =>
-      createCertifyContext({
-        target,
-        seed: options.seed,
-        stream: check.id,
-        slow,
-        fixtureVouchers,
-        ...(sandbox ? { sandbox } : {}),
-      }),
+    checks,
+    contextFor: (check) => contextFor(check.id),
     powers,
     sharedClock: sandbox !== undefined,
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(options.onResult === undefined ? {} : { onResult: options.onResult }),
   });
+  // Judged from what the whole run saw, so last, and only when the contract area was asked for.
+  if (checks.some((c) => c.area === 'contract') && options.signal?.aborted !== true)
+    for (const check of endOfRunChecks(collector)) {
+      const result = await runCheck(check, contextFor(check.id));
+      results.push(result);
+      options.onResult?.(result, results.length, results.length);
+    }
   const report: CertifyReport = {
     harnessVersion: options.harnessVersion ?? 'unknown',
     target: {
@@ -130,6 +148,7 @@ export async function certifyTarget(opened: OpenTarget, options: CertifyOptions)
     seed: options.seed,
     results,
     baselineIds: options.baselineIds ?? [],
+    latency: collector.latency(),
   };
   return {
     report,

@@ -5,7 +5,10 @@
  * reverse). suites/check.ts re-exports these types beside `defineCheck`.
  */
 
-/** The issue's nine areas, in the order reports list them. */
+/**
+ * The issue's nine areas and the contract, in the order reports list them. The contract comes last:
+ * its end-of-run checks judge the answers of every area before it (suites/contract.checks.ts).
+ */
 export const AREAS = [
   'auth',
   'signature',
@@ -16,6 +19,7 @@ export const AREAS = [
   'detail',
   'state-machine',
   'contradictions',
+  'contract',
 ] as const;
 export type Area = (typeof AREAS)[number];
 

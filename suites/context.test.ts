@@ -3,6 +3,7 @@ import { exportPrivateKeyPem, generatePrivateKey } from '../lib/keys';
 import { resolveTarget } from '../lib/node/target-file';
 import { parseTargetConfig } from '../lib/target-config';
 import { createCertifyContext } from './context';
+import { startEmbeddedSandbox } from './embedded-sandbox';
 
 async function realTarget() {
   const config = parseTargetConfig({
@@ -44,5 +45,30 @@ describe('certify context on a target without sandbox powers', () => {
       message: expect.stringMatching(/fixtures\.vouchers/),
     });
     await expect(ctx.otp('1111', 0)).rejects.toMatchObject({ code: 'CHECK_NOT_APPLICABLE' });
+  });
+});
+
+describe('certify context with an exchange observer', () => {
+  it('hands onExchange to every client it makes: the merchant, other merchants, the partner', async () => {
+    const embedded = await startEmbeddedSandbox({ serviceFee: 1_000_000n });
+    try {
+      const seen: string[] = [];
+      const ctx = createCertifyContext({
+        target: embedded.target,
+        seed: 1,
+        sandbox: embedded.access,
+        onExchange: (x) => seen.push(`${x.method} ${new URL(x.url).pathname} ${x.status}`),
+      });
+      await ctx.merchant.client().login();
+      await (await ctx.otherMerchant()).client().login();
+      await (await ctx.partner()).client().send({ method: 'GET', path: '/account' });
+      expect(seen).toEqual([
+        'POST /api/v1/merchant/client/auth/login 200',
+        'POST /api/v1/merchant/client/auth/login 200',
+        'GET /api/v1/partner/account 200',
+      ]);
+    } finally {
+      await embedded.close();
+    }
   });
 });

@@ -8,7 +8,7 @@ import { exportPrivateKeyPem, exportPublicKeyPem, generatePrivateKey } from '../
 import type { KeyType, PrivateKey } from '../lib/keys';
 import type { Micro } from '../lib/money';
 import { createMerchantClient, createPartnerClient } from '../lib/node/http-client';
-import type { MerchantClient, PartnerClient } from '../lib/node/http-client';
+import type { Exchange, MerchantClient, PartnerClient } from '../lib/node/http-client';
 import { otpFetcher } from '../lib/node/otp-source';
 import { createSandboxAdminClient } from '../lib/node/sandbox-admin-client';
 import type { SandboxAdminClient } from '../lib/node/sandbox-admin-client';
@@ -107,11 +107,14 @@ export interface CertifyContextOptions {
   readonly fixtureVouchers?: FixtureVoucherPool;
   /** certify --slow: on a target without the sandbox clock, wait real time instead (token expiry takes 5 minutes). */
   readonly slow?: boolean;
+  /** Sees every exchange of every client the context makes (merchant, other merchants, partner): contract/answer-collector.ts. */
+  readonly onExchange?: (exchange: Exchange) => void;
 }
 
 export function createCertifyContext(options: CertifyContextOptions): CertifyContext {
   const { target, seed } = options;
   const { config } = target;
+  const observe = options.onExchange === undefined ? {} : { onExchange: options.onExchange };
   const admin =
     options.sandbox === undefined
       ? undefined
@@ -131,7 +134,13 @@ export function createCertifyContext(options: CertifyContextOptions): CertifyCon
       id,
       key,
       client: () =>
-        createMerchantClient({ baseUrl: config.baseUrl, apiKey, privateKey: key, redactor: target.redactor }),
+        createMerchantClient({
+          baseUrl: config.baseUrl,
+          apiKey,
+          privateKey: key,
+          redactor: target.redactor,
+          ...observe,
+        }),
     };
   };
   const fetchOtp = otpFetcher(config.otp, admin, { allowCommand: target.otpCommandAllowed });
@@ -190,6 +199,7 @@ export function createCertifyContext(options: CertifyContextOptions): CertifyCon
               privateKey: target.privateKey,
               signingTemplate: config.signingTemplate,
               redactor: target.redactor,
+              ...observe,
               ...(clock ? { clock } : {}),
             }),
         };
@@ -213,6 +223,7 @@ export function createCertifyContext(options: CertifyContextOptions): CertifyCon
             privateKey: key,
             signingTemplate: DEFAULT_SIGNING_TEMPLATE,
             redactor: target.redactor,
+            ...observe,
             ...(clock ? { clock } : {}),
           }),
       };

@@ -10,6 +10,7 @@ import { errorsChecks } from './errors.checks';
 import { detailChecks } from './detail.checks';
 import { stateMachineChecks } from './state-machine.checks';
 import { contradictionChecks } from './contradictions.checks';
+import { contractChecks } from './contract.checks';
 
 export const registry = createRegistry<CertifyContext>();
 registry.register(
@@ -22,4 +23,5 @@ registry.register(
   ...detailChecks,
   ...stateMachineChecks,
   ...contradictionChecks,
+  ...contractChecks,
 );

@@ -1,0 +1,4 @@
+import { contractChecks } from './contract.checks';
+import { conformanceSuite } from './conformance-suite';
+
+conformanceSuite('contract', contractChecks);
