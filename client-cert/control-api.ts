@@ -47,7 +47,10 @@ export function scenarioJson(s: PlannedScenario, session: CertSession, controlUr
 
 function send(res: ServerResponse, status: number, value: unknown): void {
   const body = JSON.stringify(value);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+  });
   res.end(body);
 }
 
@@ -61,7 +64,8 @@ export async function startControlApi(session: CertSession, port = 0): Promise<C
     if (!s) return undefined;
     for (const started = Date.now(); Date.now() - started < OTP_WAIT_MS; await sleep(100)) {
       const last = (await session.otps(s.spec.id)).at(-1);
-      if (last !== undefined) return { otp: last, ...(s.spec.wrongOtpFirst ? { wrongOtp: session.wrongOtp(last) } : {}) };
+      if (last !== undefined)
+        return { otp: last, ...(s.spec.wrongOtpFirst ? { wrongOtp: session.wrongOtp(last) } : {}) };
     }
     return undefined;
   }

@@ -29,9 +29,9 @@ export const PERSON_TIMINGS: PlanTimings = {
 
 /** For unattended scripts (the reference clients): the same conditions, scaled down. */
 export const SCRIPT_TIMINGS: PlanTimings = {
-  holdMs: 2_500,
-  clientTimeoutMs: 1_000,
-  lostAnswerMs: 1_500,
+  holdMs: 1_500,
+  clientTimeoutMs: 700,
+  lostAnswerMs: 1_000,
   scenarioLimitMs: 30_000,
 };
 
@@ -103,7 +103,8 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
     basket: [units('10.1'), units('20.2')],
     condition: { kind: 'none' },
     steps: ['Claim the basket total, 30.30 (two lines: 10.10 and 20.20)', 'Enter the OTP', 'Redeem'],
-    expect: 'The amount sent as a JSON number with at most 6 decimals (30.3), not a float sum such as 30.299999999999997.',
+    expect:
+      'The amount sent as a JSON number with at most 6 decimals (30.3), not a float sum such as 30.299999999999997.',
     mustSee: [{ endpoint: 'redeem', status: 200, what: 'a successful redemption' }],
     remainingAfter: units('69.7'),
   },
@@ -175,7 +176,8 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
       'Enter the OTP; redeem: the connection is cut, but the sandbox keeps processing it',
       'Retry: 409 while the first is still running; keep retrying until the answer comes',
     ],
-    expect: 'Retry with the same key and body after a cut connection and after each 409, until the first answer is returned.',
+    expect:
+      'Retry with the same key and body after a cut connection and after each 409, until the first answer is returned.',
     mustSee: [
       { endpoint: 'redeem', status: 'none', what: 'the redemption whose answer was lost' },
       { endpoint: 'redeem', status: 200, what: "the first redemption's answer, on a retry" },

@@ -158,7 +158,9 @@ export class ReferenceClient {
       const token = refusedToken ?? (await this.#currentToken());
       const headers: Record<string, string> = { 'x-api-token': token };
       if (!(this.#has('no-signature-on-redeem') && endpoint === 'redeem'))
-        headers['x-signature'] = this.#sign(this.#has('signs-pretty-sends-compact') ? JSON.stringify(object, null, 2) : body);
+        headers['x-signature'] = this.#sign(
+          this.#has('signs-pretty-sends-compact') ? JSON.stringify(object, null, 2) : body,
+        );
       const answer = await this.#post(path, body, headers);
       refusedToken = undefined;
       if (answer?.status === 401) {
@@ -171,7 +173,8 @@ export class ReferenceClient {
       const inFlight = answer?.status === 409 && answer.json?.statusCode === 409;
       if (answer === undefined || answer.status >= 500 || inFlight) {
         if (inFlight && this.#has('gives-up-on-409')) return answer;
-        if (answer !== undefined && answer.status >= 500 && this.#has('new-key-on-retry')) key = this.#newKey(endpoint, s);
+        if (answer !== undefined && answer.status >= 500 && this.#has('new-key-on-retry'))
+          key = this.#newKey(endpoint, s);
         await sleep(pause);
         pause = Math.min(pause * 2, 1_000);
         continue;

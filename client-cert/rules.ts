@@ -10,14 +10,7 @@ import { importPrivateKeyPem } from '../lib/keys';
 import { moneyFromJsonNumber } from '../lib/money';
 import { scanJson, type JsonObjectNode } from '../lib/json-scan';
 import { verifyMessageBytes } from '../lib/signature';
-import {
-  documentedRefusal,
-  isTransient,
-  isWrite,
-  requestContent,
-  tokenExpiry,
-  type ClientExchange,
-} from './exchange';
+import { documentedRefusal, isTransient, isWrite, requestContent, tokenExpiry, type ClientExchange } from './exchange';
 import { defineClientRule, perExchange, type ClientRule, type GradingContext, type Violation } from './rule';
 
 const API = 'omnivas-merchant-api-v1.0' as const;

@@ -208,7 +208,8 @@ export async function startCertSession(options: SessionOptions): Promise<CertSes
             (x) =>
               x.endpoint === m.endpoint &&
               x.voucherCode === voucherCode &&
-              (m.status === undefined || (m.status === 'none' ? x.answer === undefined : x.answer?.status === m.status)) &&
+              (m.status === undefined ||
+                (m.status === 'none' ? x.answer === undefined : x.answer?.status === m.status)) &&
               (m.code === undefined || x.answer?.code === m.code),
           ),
       )
@@ -255,7 +256,12 @@ export async function startCertSession(options: SessionOptions): Promise<CertSes
     const c = s.spec.condition;
     const t = options.timings;
     if (c.kind === 'redeem-error')
-      await admin.addFault({ endpoint: 'redeem-gift', kind: 'error', code: c.code, providerMessage: c.providerMessage });
+      await admin.addFault({
+        endpoint: 'redeem-gift',
+        kind: 'error',
+        code: c.code,
+        providerMessage: c.providerMessage,
+      });
     else if (c.kind === 'redeem-lost-answer')
       await admin.addFault({ endpoint: 'redeem-gift', kind: 'lost-answer', delayMs: t.lostAnswerMs });
     else if (c.kind === 'redeem-held')
