@@ -48,6 +48,20 @@ function planLines(s: PlannedScenario, session: CertSession): string[] {
   ];
 }
 
+/** The three calls with curl and the harness's own `sign`, for a person trying the plan by hand. */
+function howToCall(session: CertSession, keyDir: string | undefined): string[] {
+  const key = keyDir === undefined ? 'YOUR-PRIV.pem' : join(keyDir, KEY_FILE_NAMES.secp256k1.priv);
+  return [
+    "By hand (curl and this tool's sign), as the API reference describes each call:",
+    `  B=${session.baseUrl}`,
+    `  TOKEN=$(curl -s -X POST "$B/auth/login" -H 'Content-Type: application/json' -d '{"key":"<API key>"}' | jq -r .accessToken)`,
+    `  BODY='{"voucherCode":"<voucher>","amount":<amount>,"idempotencyKey":"<new key>","metadata":"{}"}'`,
+    `  SIG=$(omnivas-harness sign --key ${key} --body "$BODY" --json | jq -r .signature)`,
+    '  curl -s -X POST "$B/topup-transactions/initiate-claim" -H \'Content-Type: application/json\' -H "x-api-token: $TOKEN" -H "x-signature: $SIG" -d "$BODY"',
+    '  then redeem-gift the same way with {"voucherCode","verificationCode","idempotencyKey","metadata"}; the OTP appears below as an SMS.',
+  ];
+}
+
 function summaryLines(cert: Certification): string[] {
   const lines = [`verdict: ${cert.verdict.toUpperCase()}`, 'scenarios:'];
   for (const s of cert.scenarios)
@@ -115,6 +129,8 @@ export async function certifyClientCommand(options: CertifyClientOptions, io: Co
     io.out(`merchant:    ${session.merchantId} (registered origin 127.0.0.1, service fee 0)`);
     // The client's own credential: shown once, here, to the person; never written to a report.
     io.out(`API key:     ${session.apiKey}`);
+    io.out('');
+    for (const line of howToCall(session, options.generateKey)) io.out(line);
     io.out('');
     io.out(`The plan (${session.plan.length} scenarios):`);
     for (const s of session.plan) for (const line of planLines(s, session)) io.out(line);

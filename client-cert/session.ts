@@ -7,7 +7,7 @@
 import { HarnessError } from '../lib/errors';
 import { exportPrivateKeyPem, exportPublicKeyPem, generatePrivateKey, importPublicKeyPemStrict } from '../lib/keys';
 import type { KeyType } from '../lib/keys';
-import { formatMoney, moneyFromDecimal, type Micro } from '../lib/money';
+import { formatMoney, moneyFromDecimal } from '../lib/money';
 import { createSandboxAdminClient, type SandboxAdminClient } from '../lib/node/sandbox-admin-client';
 import { startSandbox, type RunningSandbox, type TappedExchange, type TappedRequest } from '../sandbox';
 import { describeExchange, toClientExchange, tokenExpiry, type ClientExchange } from './exchange';
