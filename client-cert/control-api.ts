@@ -11,6 +11,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { HarnessError } from '../lib/errors';
 import { formatMoney } from '../lib/money';
 import type { CertSession, PlannedScenario } from './session';
 
@@ -103,7 +104,15 @@ export async function startControlApi(session: CertSession, port = 0): Promise<C
     );
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        new HarnessError(
+          'INVALID_ARGUMENT',
+          `--control-port ${port}: cannot listen on 127.0.0.1 (${err.code ?? err.message}); choose a free port, or 0 to pick one`,
+          { cause: err },
+        ),
+      ),
+    );
     server.listen(port, '127.0.0.1', () => resolve());
   });
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
