@@ -10,7 +10,7 @@ import type { CheckSource, EvidenceExchange, Severity, Area, Basis } from '../su
 import type { ClientExchange } from './exchange';
 import type { GradingContext } from './rule';
 import { RULES } from './rules';
-import type { CertSession, ScenarioOutcome } from './session';
+import { REGISTERED_ORIGINS, type CertSession, type ScenarioOutcome } from './session';
 
 export type RuleStatus = 'pass' | 'fail' | 'not-exercised';
 
@@ -90,7 +90,7 @@ export function gradeSession(session: CertSession, client: string, startedAt: Da
     apiKey: session.apiKey,
     tokens: session.tokens(),
     privateKeyPem: session.privateKeyPem,
-    allowedOrigins: ['127.0.0.1'],
+    allowedOrigins: REGISTERED_ORIGINS,
   };
   const rules = RULES.map((rule): RuleVerdict => {
     const { violations, judged } = rule.judge(ctx);
