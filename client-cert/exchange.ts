@@ -6,6 +6,7 @@
  */
 import { base64DecodeLenient, utf8Decode } from '../lib/bytes';
 import { MERCHANT_BASE_PATH } from '../lib/endpoint-catalog';
+import { parseJsonBody } from '../lib/node/http-client';
 import type { TappedExchange } from '../sandbox';
 
 export type ClientEndpoint = 'login' | 'test' | 'initiate' | 'detail' | 'redeem' | 'other';
@@ -56,14 +57,10 @@ const ROUTES: readonly [string, RegExp, ClientEndpoint][] = [
 ];
 
 function jsonObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
+  const value = parseJsonBody(text);
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 function endpointOf(method: string, path: string): ClientEndpoint {

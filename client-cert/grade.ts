@@ -6,7 +6,7 @@
  */
 import { createRedactor, type Redactor } from '../lib/redact';
 import { importPublicKeyPem } from '../lib/keys';
-import type { CheckSource, EvidenceExchange, Severity, Area, Basis } from '../suites/check-result';
+import type { CheckResult, EvidenceExchange } from '../suites/check-result';
 import type { ClientExchange } from './exchange';
 import type { GradingContext } from './rule';
 import { RULES } from './rules';
@@ -20,13 +20,8 @@ export interface RuleViolation {
   readonly exchanges: readonly EvidenceExchange[];
 }
 
-export interface RuleVerdict {
-  readonly id: string;
-  readonly title: string;
-  readonly area: Area;
-  readonly severity: Severity;
-  readonly source: CheckSource;
-  readonly basis: Basis;
+/** The rule's declaration as a check result carries it (suites/check-result.ts), and its verdict. */
+export interface RuleVerdict extends Pick<CheckResult, 'id' | 'title' | 'area' | 'severity' | 'source' | 'basis'> {
   readonly shouldHaveDone: string;
   readonly status: RuleStatus;
   /** Requests or situations judged. */

@@ -7,7 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HarnessError } from '../lib/errors';
-import { escapeAttribute, escapeText } from '../reports/escape-markup';
+import { escapeText, xmlAttributes } from '../reports/escape-markup';
 import { requestText, responseText } from '../reports/evidence-text';
 import { REPORT_CSS } from '../reports/html-style';
 import { html, type Markup } from '../reports/html-template';
@@ -15,12 +15,6 @@ import type { Certification, RuleVerdict, ScenarioVerdict } from './grade';
 
 export function certificationJson(cert: Certification): string {
   return `${JSON.stringify(cert, null, 2)}\n`;
-}
-
-function attributes(attrs: Record<string, string | number>): string {
-  return Object.entries(attrs)
-    .map(([name, value]) => ` ${name}="${escapeAttribute(String(value))}"`)
-    .join('');
 }
 
 function ruleText(r: RuleVerdict): string {
@@ -33,25 +27,25 @@ function ruleText(r: RuleVerdict): string {
 }
 
 function ruleCase(r: RuleVerdict): string {
-  const open = `    <testcase${attributes({ classname: 'omnivas.client.rules', name: `${r.id}: ${r.title}` })}`;
+  const open = `    <testcase${xmlAttributes({ classname: 'omnivas.client.rules', name: `${r.id}: ${r.title}` })}`;
   if (r.status === 'fail')
-    return `${open}>\n      <failure${attributes({ message: r.violations[0]!.message, type: r.severity })}>${escapeText(ruleText(r))}</failure>\n    </testcase>`;
+    return `${open}>\n      <failure${xmlAttributes({ message: r.violations[0]!.message, type: r.severity })}>${escapeText(ruleText(r))}</failure>\n    </testcase>`;
   if (r.status === 'not-exercised')
-    return `${open}>\n      <skipped${attributes({ message: 'nothing the client did exercised this rule' })}/>\n    </testcase>`;
+    return `${open}>\n      <skipped${xmlAttributes({ message: 'nothing the client did exercised this rule' })}/>\n    </testcase>`;
   return `${open}/>`;
 }
 
 function scenarioCase(s: ScenarioVerdict): string {
-  const open = `    <testcase${attributes({ classname: 'omnivas.client.scenarios', name: `${s.number}. ${s.id}: ${s.title}`, time: ((s.endedAt - s.startedAt) / 1000).toFixed(3) })}`;
+  const open = `    <testcase${xmlAttributes({ classname: 'omnivas.client.scenarios', name: `${s.number}. ${s.id}: ${s.title}`, time: ((s.endedAt - s.startedAt) / 1000).toFixed(3) })}`;
   if (s.status === 'pass') return `${open}/>`;
   const why = [...s.missing, ...s.rulesBroken.map((id) => `broke ${id}`)];
-  return `${open}>\n      <failure${attributes({ message: why[0] ?? 'failed', type: 'scenario' })}>${escapeText(why.join('\n'))}</failure>\n    </testcase>`;
+  return `${open}>\n      <failure${xmlAttributes({ message: why[0] ?? 'failed', type: 'scenario' })}>${escapeText(why.join('\n'))}</failure>\n    </testcase>`;
 }
 
 export function certificationJunit(cert: Certification): string {
   const suite = (name: string, cases: string[], failures: number, skipped: number) =>
     [
-      `  <testsuite${attributes({ name, tests: cases.length, failures, errors: 0, skipped })}>`,
+      `  <testsuite${xmlAttributes({ name, tests: cases.length, failures, errors: 0, skipped })}>`,
       ...cases,
       '  </testsuite>',
     ].join('\n');
@@ -59,7 +53,7 @@ export function certificationJunit(cert: Certification): string {
   const scenarioFailures = cert.scenarios.filter((s) => s.status === 'fail').length;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites${attributes({ name: `omnivas-harness certify-client: ${cert.client}`, tests: cert.rules.length + cert.scenarios.length, failures: ruleFailures + scenarioFailures })}>`,
+    `<testsuites${xmlAttributes({ name: `omnivas-harness certify-client: ${cert.client}`, tests: cert.rules.length + cert.scenarios.length, failures: ruleFailures + scenarioFailures })}>`,
     suite(
       'rules',
       cert.rules.map(ruleCase),
