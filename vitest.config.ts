@@ -13,6 +13,7 @@ export default defineConfig({
       'suites/**/*.test.ts',
       'scripts/**/*.test.ts',
       'mutants/**/*.test.ts',
+      'client-cert/**/*.test.ts',
     ],
     // Cross-verification against OpenSSL and the sandbox's own HTTP tests are CPU-heavy on 2 cores.
     testTimeout: 60_000,

@@ -1,6 +1,7 @@
 /** The command-line program: `omnivas-harness <command>`. Each command lives in its own module. */
 import { Command, CommanderError, Option } from 'commander';
 import { AREAS } from '../suites/check-result';
+import { certifyClientCommand } from './certify-client-command';
 import { certifyCommand } from './certify-command';
 import { checkHistoryCommand } from './check-history-command';
 import { docExamplesCommand } from './doc-examples-command';
@@ -146,6 +147,55 @@ Examples:
       '\nExit code 0 only when every required check outside the baseline passed. Checks needing sandbox-only powers (admin, clock, faults, outbox) are skipped against other targets, and the report says so.',
     )
     .action((options) => act(() => certifyCommand(options, io)));
+
+  program
+    .command('certify-client')
+    .description(
+      'Certify your OWN integration (POS, shop backend): the sandbox plays the server, your client performs a plan of scenarios against it, and its recorded traffic is graded; writes certification.json, junit.xml and report.html.',
+    )
+    .option(
+      '--key <pub.pem>',
+      'your public key (the one you register in the portal); your client signs with its private half',
+    )
+    .option(
+      '--generate-key <dir>',
+      'generate a secp256k1 pair into DIR (ec-secp256k1-priv-key.pem, mode 0600) and register it',
+    )
+    .option(
+      '--control-port <n>',
+      'drive the plan from a test script instead of a person: a control API on 127.0.0.1:N (0 picks a port)',
+    )
+    .option('--out <dir>', 'where to write the reports', 'out/certify-client')
+    .option('--scenario <id...>', 'only these scenarios (ids as the plan prints them)')
+    .option(
+      '--quick',
+      'short holds and time limits (seconds, for scripts with short timeouts) instead of a person’s',
+      false,
+    )
+    .option(
+      '--reference <name>',
+      'certify one of the project\'s reference clients instead ("correct", a mistake such as "der-signature", or "all" for the table of clients × rules)',
+    )
+    .addHelpText(
+      'after',
+      `
+The flow:
+  1. The command starts a sandbox on 127.0.0.1, registers your public key (--key) or a new pair
+     (--generate-key), issues one voucher per scenario and prints the base URL, your API key (once,
+     here only: reports never hold it) and the plan: numbered scenarios, each with its voucher,
+     amount, steps, what the sandbox will do (a 5031, a lost answer, a held answer, an expired
+     token), what a correct client does, and a time limit.
+  2a. A person at the till: do each scenario with your POS as it is announced. The command shows
+     every request it receives, prints the SMS with the OTP when a claim is made, and moves on when
+     the scenario's goal is met (or its time limit runs out).
+  2b. A test script (--control-port N): POST /next gives the scenario (voucher, amount, steps),
+     GET /otp the code the customer would read out, POST /done ends it; {"done": true} at the end.
+  3. Every exchange is graded by rules from the API documents (signature over the bytes sent, compact
+     JSON, x-signature on POSTs, token reuse and renewal, idempotency keys on retries, no retry of a
+     4xxx refusal, amounts, origin, no secrets in metadata); a verdict per rule and per scenario.
+Exit code 0 when every scenario and rule passes; 1 otherwise.`,
+    )
+    .action((options) => act(() => certifyClientCommand(options, io)));
 
   program
     .command('smoke')

@@ -36,3 +36,10 @@ export function escapeText(text: string): string {
 export function escapeAttribute(text: string): string {
   return printableText(text).replace(/[&<>"'\r\t\n]/g, (ch) => ATTRIBUTE_ENTITIES[ch] ?? ch);
 }
+
+/** ` name="value"` for each attribute, values escaped: the JUnit writers' one way to write attributes. */
+export function xmlAttributes(attrs: Record<string, string | number>): string {
+  return Object.entries(attrs)
+    .map(([name, value]) => ` ${name}="${escapeAttribute(String(value))}"`)
+    .join('');
+}

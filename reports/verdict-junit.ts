@@ -4,7 +4,7 @@
  * every bigint is a decimal string so JSON.stringify cannot throw.
  */
 import type { HistoryOp } from '../lib/history';
-import { escapeAttribute, escapeText } from './escape-markup';
+import { escapeText, xmlAttributes } from './escape-markup';
 import { INVARIANTS, type Invariant, type Verdict, type Violation } from '../load/checker/verdict';
 
 /** What each invariant means (docs/design.md › Invariants the load scenarios check), for the testcase text. */
@@ -21,12 +21,6 @@ export const INVARIANT_TITLES: Record<Invariant, string> = {
 
 /** At most this many violations are written out per invariant; the message gives the total. */
 const VIOLATIONS_PER_CASE = 20;
-
-function attributes(attrs: Record<string, string | number>): string {
-  return Object.entries(attrs)
-    .map(([name, value]) => ` ${name}="${escapeAttribute(String(value))}"`)
-    .join('');
-}
 
 /** One op as a person reads it: who, when, what, and what came back. */
 export function describeOp(op: HistoryOp): string {
@@ -47,14 +41,14 @@ function violationText(v: Violation): string {
 function testcase(invariant: Invariant, verdict: Verdict): string {
   const broken = verdict.violations.filter((v) => v.invariant === invariant);
   const undecided = verdict.undetermined.filter((u) => u.invariant === invariant);
-  const open = `    <testcase${attributes({ classname: 'omnivas.load.invariants', name: invariant })}`;
+  const open = `    <testcase${xmlAttributes({ classname: 'omnivas.load.invariants', name: invariant })}`;
   if (broken.length > 0) {
     const first = broken[0]!;
     const message = `${broken.length} violation${broken.length === 1 ? '' : 's'}; first on voucher ${first.voucher}: ${first.message}`;
     const shown = broken.slice(0, VIOLATIONS_PER_CASE).map(violationText);
     if (broken.length > VIOLATIONS_PER_CASE)
       shown.push(`… and ${broken.length - VIOLATIONS_PER_CASE} more in verdict.json`);
-    return `${open}>\n      <failure${attributes({ message, type: 'critical' })}>${escapeText(`${INVARIANT_TITLES[invariant]}\n\n${shown.join('\n\n')}`)}</failure>\n    </testcase>`;
+    return `${open}>\n      <failure${xmlAttributes({ message, type: 'critical' })}>${escapeText(`${INVARIANT_TITLES[invariant]}\n\n${shown.join('\n\n')}`)}</failure>\n    </testcase>`;
   }
   const notes = [
     INVARIANT_TITLES[invariant],
@@ -76,12 +70,12 @@ export function verdictToJunit(verdict: Verdict): string {
     harnessFaults: verdict.faults.harness,
     undetermined: verdict.counts.undetermined,
   })
-    .map(([name, value]) => `      <property${attributes({ name, value })}/>`)
+    .map(([name, value]) => `      <property${xmlAttributes({ name, value })}/>`)
     .join('\n');
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites${attributes({ name: 'omnivas-harness load: history checker', ...totals })}>`,
-    `  <testsuite${attributes({ name: 'invariants', ...totals })}>`,
+    `<testsuites${xmlAttributes({ name: 'omnivas-harness load: history checker', ...totals })}>`,
+    `  <testsuite${xmlAttributes({ name: 'invariants', ...totals })}>`,
     '    <properties>',
     properties,
     '    </properties>',

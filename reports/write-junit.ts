@@ -5,7 +5,7 @@
  * <skipped> with what happened (pytest does the same for expected failures).
  */
 import type { CheckResult } from '../suites/check-result';
-import { escapeAttribute, escapeText } from './escape-markup';
+import { escapeText, xmlAttributes } from './escape-markup';
 import { evidenceText, replayText, sourceText } from './evidence-text';
 import { isRequired, summarizeReport } from './report-model';
 import type { SanitizedReport } from './sanitize';
@@ -13,12 +13,6 @@ import type { SanitizedReport } from './sanitize';
 type CaseOutcome =
   | { readonly element: undefined; readonly output?: string }
   | { readonly element: 'failure' | 'error' | 'skipped'; readonly message: string; readonly body: string };
-
-function attributes(attrs: Record<string, string | number>): string {
-  return Object.entries(attrs)
-    .map(([name, value]) => ` ${name}="${escapeAttribute(String(value))}"`)
-    .join('');
-}
 
 function details(r: CheckResult, headline: string): string {
   return [
@@ -51,7 +45,7 @@ function caseOutcome(r: CheckResult, baseline: ReadonlySet<string>): CaseOutcome
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
 
 function testcase(r: CheckResult, baseline: ReadonlySet<string>): string {
-  const open = `    <testcase${attributes({ classname: `omnivas.${r.area}`, name: r.id, time: seconds(r.durationMs) })}`;
+  const open = `    <testcase${xmlAttributes({ classname: `omnivas.${r.area}`, name: r.id, time: seconds(r.durationMs) })}`;
   const outcome = caseOutcome(r, baseline);
   if (outcome.element === undefined) {
     return outcome.output === undefined
@@ -59,7 +53,7 @@ function testcase(r: CheckResult, baseline: ReadonlySet<string>): string {
       : `${open}>\n      <system-out>${escapeText(outcome.output)}</system-out>\n    </testcase>`;
   }
   const typeAttr: Record<string, string> = outcome.element === 'skipped' ? {} : { type: r.severity };
-  const child = `<${outcome.element}${attributes({ message: outcome.message, ...typeAttr })}>${escapeText(outcome.body)}</${outcome.element}>`;
+  const child = `<${outcome.element}${xmlAttributes({ message: outcome.message, ...typeAttr })}>${escapeText(outcome.body)}</${outcome.element}>`;
   return `${open}>\n      ${child}\n    </testcase>`;
 }
 
@@ -84,13 +78,13 @@ export function writeJunit(report: SanitizedReport): string {
     seed: report.seed,
     verdict: summary.verdict,
   })
-    .map(([name, value]) => `      <property${attributes({ name, value })}/>`)
+    .map(([name, value]) => `      <property${xmlAttributes({ name, value })}/>`)
     .join('\n');
   const suites = summary.areas
     .filter((a) => a.checks > 0)
     .map((a) => {
       const inArea = report.results.filter((r) => r.area === a.area);
-      const header = `  <testsuite${attributes({ name: a.area, ...totalsOf(inArea), timestamp: report.startedAt })}>`;
+      const header = `  <testsuite${xmlAttributes({ name: a.area, ...totalsOf(inArea), timestamp: report.startedAt })}>`;
       return [
         header,
         '    <properties>',
@@ -100,6 +94,6 @@ export function writeJunit(report: SanitizedReport): string {
         '  </testsuite>',
       ].join('\n');
     });
-  const root = `<testsuites${attributes({ name: `omnivas-harness certify: ${report.target.name}`, ...totalsOf(report.results), timestamp: report.startedAt })}>`;
+  const root = `<testsuites${xmlAttributes({ name: `omnivas-harness certify: ${report.target.name}`, ...totalsOf(report.results), timestamp: report.startedAt })}>`;
   return ['<?xml version="1.0" encoding="UTF-8"?>', root, ...suites, '</testsuites>', ''].join('\n');
 }

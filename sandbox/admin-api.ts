@@ -194,14 +194,14 @@ function readFault(r: FieldReader): Fault {
   if (!FAULT_ENDPOINTS.includes(endpoint))
     throw r.error(`"endpoint" expected one of ${FAULT_ENDPOINTS.join(', ')}, got ${describeValue(given)}`);
   const count = r.number('count', 'a whole number of calls from 1', (n) => Number.isInteger(n) && n >= 1) ?? 1;
-  const kind = r.requiredString('kind', '"error", "delay" or "reset"');
+  const kind = r.requiredString('kind', '"error", "delay", "reset" or "lost-answer"');
   let effect: FaultEffect;
   if (kind === 'error') {
     const code = r.raw('code');
     if (!isApiErrorCode(code))
       throw r.error(`"code" expected a documented error code such as 5004, got ${describeValue(code)}`);
     effect = { kind, code, providerMessage: r.string('providerMessage') };
-  } else if (kind === 'delay') {
+  } else if (kind === 'delay' || kind === 'lost-answer') {
     effect = {
       kind,
       delayMs:
@@ -214,7 +214,7 @@ function readFault(r: FieldReader): Fault {
   } else if (kind === 'reset') {
     effect = { kind };
   } else {
-    throw r.error(`"kind" expected "error", "delay" or "reset", got ${describeValue(kind)}`);
+    throw r.error(`"kind" expected "error", "delay", "reset" or "lost-answer", got ${describeValue(kind)}`);
   }
   return { ...effect, endpoint, remaining: count };
 }

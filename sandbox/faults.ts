@@ -1,6 +1,6 @@
 /**
- * Fault injection: the next N calls to an endpoint fail with a documented code, are slowed, or
- * have their connection reset. Codes no outside request can provoke (5001–5004, 5031, 4092–4095)
+ * Fault injection: the next N calls to an endpoint fail with a documented code, are slowed, have
+ * their connection reset, or lose their answer while the operation goes on. Codes no outside request can provoke (5001–5004, 5031, 4092–4095)
  * are provoked this way (docs/design.md › Behaviour where the API documents are silent, last point).
  *
  * A fault applies to a call that has passed authentication, signature and validation checks and
@@ -29,7 +29,14 @@ export type FaultEndpoint = (typeof FAULT_ENDPOINTS)[number];
 export type FaultEffect =
   | { readonly kind: 'error'; readonly code: ApiErrorCode; readonly providerMessage?: string }
   | { readonly kind: 'delay'; readonly delayMs: number }
-  | { readonly kind: 'reset' };
+  | { readonly kind: 'reset' }
+  /**
+   * The answer is lost on the way: the connection is reset at once, but the operation goes on
+   * after `delayMs` and its answer is bound to the idempotency key. A retry meanwhile gets 409
+   * (still in flight), afterwards the answer: what a client sees when a network blip cuts a request
+   * the server keeps processing.
+   */
+  | { readonly kind: 'lost-answer'; readonly delayMs: number };
 
 export type Fault = FaultEffect & { readonly endpoint: FaultEndpoint; remaining: number };
 
@@ -65,6 +72,10 @@ export class FaultPlan {
       case 'reset':
         socket.resetAndDestroy();
         throw new ConnectionDropped();
+      case 'lost-answer':
+        socket.resetAndDestroy();
+        await sleep(fault.delayMs);
+        return;
       case 'error':
         throw refuseWithCode(fault.code, { transient: true, providerMessage: fault.providerMessage });
     }

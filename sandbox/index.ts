@@ -6,3 +6,4 @@ export { startSandbox, SANDBOX_HOST, type RunningSandbox, type SandboxOptions } 
 export { listDefects, type DefectArea, type DefectInfo, type DefectSeverity } from './defects';
 export { loadSandboxFixtures, parseSandboxFixtures, type SandboxFixtures } from './fixtures';
 export { serveSandbox, type SandboxCliArgs, type SandboxCliIo } from './serve';
+export type { ExchangeTap, TappedAnswer, TappedExchange, TappedRequest } from './exchange-tap';

@@ -11,6 +11,7 @@ import { isHarnessError } from '../lib/errors';
 import { ADMIN_BASE_PATH, ADMIN_ROUTES, guardAdmin } from './admin-api';
 import type { Handler, SandboxHost } from './context';
 import { ActiveDefects } from './defects';
+import { recordExchange, type ExchangeTap } from './exchange-tap';
 import { envelopeReply, readBody, sendReply } from './http';
 import { MERCHANT_BASE_PATH, MERCHANT_ROUTES } from './merchant-api';
 import { PARTNER_BASE_PATH, PARTNER_ROUTES } from './partner-api';
@@ -36,6 +37,8 @@ const NO_DEFECTS = new ActiveDefects();
 export interface ServerTimeouts {
   /** The whole request, headers and body, must arrive within this. */
   readonly requestTimeoutMs: number;
+  /** Records every merchant and partner API exchange (client-cert/). */
+  readonly tap?: ExchangeTap;
 }
 
 function apiFor(path: string): Api | undefined {
@@ -52,12 +55,18 @@ function asRefusal(err: unknown, host: SandboxHost): Refusal {
   return refuse(500, 'Internal sandbox error');
 }
 
-async function handle(host: SandboxHost, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(
+  host: SandboxHost,
+  req: IncomingMessage,
+  res: ServerResponse,
+  tapping: { tap: ExchangeTap; seq: number } | undefined,
+): Promise<void> {
   const ctx = host.ctx;
   const url = req.url ?? '/';
   const query = url.indexOf('?');
   const path = query === -1 ? url : url.slice(0, query);
   const api = apiFor(path);
+  const recording = tapping && !api?.admin ? recordExchange(tapping.tap, host, ++tapping.seq, req, res) : undefined;
   try {
     // RFC 9112 › 3.2: a server must answer 400 to an HTTP/1.1 request without Host.
     if (req.headers.host === undefined && req.httpVersion === '1.1')
@@ -70,10 +79,15 @@ async function handle(host: SandboxHost, req: IncomingMessage, res: ServerRespon
     if (api.admin) guardAdmin(req, host);
     const { handler, params } = api.router.match(req.method ?? '', path.slice(api.prefix.length));
     const body = await readBody(req);
-    sendReply(res, await handler({ ctx, host, req, body, params }));
+    await recording?.arrived(body);
+    const reply = await handler({ ctx, host, req, body, params });
+    recording?.answered(reply);
+    sendReply(res, reply);
   } catch (err) {
     if (err instanceof ConnectionDropped || res.destroyed) return;
-    sendReply(res, envelopeReply(asRefusal(err, host), api && !api.admin ? ctx.defects : NO_DEFECTS));
+    const reply = envelopeReply(asRefusal(err, host), api && !api.admin ? ctx.defects : NO_DEFECTS);
+    recording?.answered(reply);
+    sendReply(res, reply);
   }
 }
 
@@ -122,6 +136,7 @@ function answerTunnel(req: IncomingMessage, duplex: Duplex): void {
 }
 
 export function createSandboxServer(host: SandboxHost, timeouts: ServerTimeouts): Server {
+  const tapping = timeouts.tap === undefined ? undefined : { tap: timeouts.tap, seq: 0 };
   const server = createServer(
     {
       requestTimeout: timeouts.requestTimeoutMs,
@@ -136,7 +151,7 @@ export function createSandboxServer(host: SandboxHost, timeouts: ServerTimeouts)
       // body; handle() answers it with the envelope instead.
       requireHostHeader: false,
     },
-    (req, res) => void handle(host, req, res),
+    (req, res) => void handle(host, req, res, tapping),
   );
   server.on('clientError', answerClientError);
   server.on('connect', answerTunnel);

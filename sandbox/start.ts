@@ -9,6 +9,7 @@ import { HarnessError } from '../lib/errors';
 import { ADMIN_BASE_PATH } from './admin-api';
 import { createContext, type SandboxHost, type SandboxSetup } from './context';
 import { parseDefectNames } from './defects';
+import type { ExchangeTap } from './exchange-tap';
 import { fixtureSpecs, NO_FIXTURES, type SandboxFixtures } from './fixtures';
 import { PARTNER_BASE_PATH } from './partner-api';
 import { createSandboxServer } from './server';
@@ -46,6 +47,8 @@ export interface SandboxOptions {
   readonly log?: (line: string) => void;
   /** Cut-off for a whole request, headers and body (default 10 s). */
   readonly requestTimeoutMs?: number;
+  /** Records every merchant and partner API exchange and may act before each is handled (client-cert/). */
+  readonly tap?: ExchangeTap;
 }
 
 export interface RunningSandbox {
@@ -81,6 +84,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   };
   const server = createSandboxServer(host, {
     requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    ...(options.tap === undefined ? {} : { tap: options.tap }),
   });
   await new Promise<void>((resolve, reject) => {
     const refused = (err: NodeJS.ErrnoException) => reject(listenRefusal(err, options.port ?? 0));

@@ -56,7 +56,12 @@ export type FaultInput =
       readonly count?: number;
       readonly providerMessage?: string;
     }
-  | { readonly endpoint: string; readonly kind: 'delay'; readonly delayMs: number; readonly count?: number }
+  | {
+      readonly endpoint: string;
+      readonly kind: 'delay' | 'lost-answer';
+      readonly delayMs: number;
+      readonly count?: number;
+    }
   | { readonly endpoint: string; readonly kind: 'reset'; readonly count?: number };
 
 /** Admin answers are read field by field by the caller. */
@@ -75,6 +80,8 @@ export interface SandboxAdminClient {
   disablePartner(id: string): Promise<AdminAnswer>;
   sms(filter?: { voucherCode?: string; to?: string }): Promise<SmsMessage[]>;
   advanceClock(seconds: number): Promise<AdminAnswer>;
+  /** The sandbox clock: ms since the epoch. */
+  clockMs(): Promise<number>;
   addFault(fault: FaultInput): Promise<AdminAnswer>;
   /** Drops every fault not yet used up. */
   clearFaults(): Promise<AdminAnswer>;
@@ -135,6 +142,7 @@ export function createSandboxAdminClient(options: SandboxAdminOptions): SandboxA
       return (await call<{ messages: SmsMessage[] }>('GET', `/sms${query.size > 0 ? `?${query}` : ''}`)).messages;
     },
     advanceClock: (seconds) => call('POST', '/clock', { advanceSeconds: seconds }),
+    clockMs: async () => (await call<{ epochMs: number }>('GET', '/clock')).epochMs,
     addFault: (fault) => call('POST', '/faults', fault),
     clearFaults: () => call('DELETE', '/faults'),
     setDefects: (names) => call('PUT', '/defects', { active: names }),
