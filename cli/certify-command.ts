@@ -23,6 +23,8 @@ import type { CertifyRunSpec } from '../suites/session';
 import { seedOption } from './options';
 import type { CommandIo } from './run-command';
 import { EXIT } from './run-command';
+
+const VERDICT_EXIT = { pass: EXIT.ok, incomplete: EXIT.incomplete, fail: EXIT.verdictFailed } as const;
 import { HARNESS_VERSION } from './version';
 
 /** The package root: cli/ in source, dist/ when built; both one level down. */
@@ -172,12 +174,14 @@ export async function certifyCommand(options: CertifyOptions, io: CommandIo): Pr
     const summary = summarizeReport(report);
     const t = summary.totals;
     io.out(
-      `${summary.verdict === 'pass' ? 'PASS' : 'FAIL'}: ${t.pass} passed, ${t.fail} failed, ${t.error} broke, ${t.skip} skipped; error codes verified ${summary.coverage.codesVerified}/${summary.coverage.codesDocumented}`,
+      `${summary.verdict.toUpperCase()}: ${t.pass} passed, ${t.fail} failed, ${t.error} broke, ${t.skip} skipped; error codes verified ${summary.coverage.codesVerified}/${summary.coverage.codesDocumented}`,
     );
     for (const r of summary.blocking)
       io.out(`  ${r.status === 'error' ? 'BROKE' : 'FAIL '} ${r.id}: ${target.redactor.redactText(r.message ?? '')}`);
     io.out(`reports: ${join(dir, 'report.html')}, ${join(dir, 'summary.json')}, ${join(dir, 'junit.xml')}`);
-    return summary.verdict === 'pass' ? EXIT.ok : EXIT.verdictFailed;
+    for (const r of summary.verdict === 'incomplete' ? summary.completeness.reasons : [])
+      io.out(`  SKIP  ${r.checkIds.length} required: ${target.redactor.redactText(r.reason)}`);
+    return VERDICT_EXIT[summary.verdict];
   } finally {
     await embedded?.close();
     await rm(resultsDir, { recursive: true, force: true });

@@ -29,7 +29,8 @@ function buildProgram(io: CommandIo, exit: (code: number) => void): Command {
       'after',
       `
 Exit codes: 0 success; 1 the verdict failed (invalid signature, a check failed); 2 bad input or
-configuration (the message says what to fix); 3 an internal error of the harness.
+configuration (the message says what to fix); 3 an internal error of the harness; 4 certify was
+INCOMPLETE (nothing failed, but required checks were skipped).
 
 Examples:
   omnivas-harness keys generate --type secp256k1 --out ./keys
@@ -115,7 +116,7 @@ Examples:
     )
     .addHelpText(
       'after',
-      '\nExit code 0 only when every required check outside the baseline passed. Checks needing sandbox-only powers (admin, clock, faults, outbox) are skipped against other targets, and the report says so.',
+      "\nExit code 0 (PASS) only when every required check outside the baseline ran and passed; 1 (FAIL) when one failed or broke; 4 (INCOMPLETE) when none failed but required checks were skipped (a fixture, a test hook or a sandbox power was missing: the report says which unlocks them). A baseline entry waives a check's skip as it waives its failure.",
     )
     .action((options) => act(() => certifyCommand(options, io)));
 
