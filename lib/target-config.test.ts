@@ -60,6 +60,7 @@ describe('parseTargetConfig', () => {
         otpLifetimeSeconds: 300,
         amountFormat: 'decimal-6',
       },
+      testHooks: false,
       sandbox: undefined,
     });
     expect(Object.isFrozen(config)).toBe(true);

@@ -4,6 +4,7 @@
  * callers outside the whitelisted origins. Refusal statuses the documents leave open come from
  * the target's expectations (DESIGN.md › Behaviour where the seeds are silent › Authentication failures).
  */
+import { MICRO_PER_UNIT } from '../lib/money';
 import fc from 'fast-check';
 import { endpointPath } from '../lib/endpoint-catalog';
 import type { ApiResponse, MerchantClient } from '../lib/node/http-client';
@@ -212,7 +213,7 @@ export const authChecks: readonly CheckDefinition<CertifyContext>[] = [
     async run(ctx) {
       const { client, token } = await loggedIn(ctx);
       // A real voucher: initiate reserves one unit, detail shows it, redeem with a wrong code gets its documented 4035.
-      const voucherCode = await ctx.voucher();
+      const voucherCode = await ctx.voucher({ amount: MICRO_PER_UNIT });
       const misses = await probeEvery(ctx, client, { token, voucherCode }, reachedOperation);
       return verdict(
         misses,

@@ -3,8 +3,6 @@
  * OTPs, and — on a sandbox — the admin powers (second merchants, the clock, faults, the outbox).
  * A method a target cannot honour throws CHECK_NOT_APPLICABLE, which runCheck reports as a skip.
  */
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { HarnessError } from '../lib/errors';
 import { exportPrivateKeyPem, exportPublicKeyPem, generatePrivateKey } from '../lib/keys';
 import type { KeyType, PrivateKey } from '../lib/keys';
@@ -12,6 +10,7 @@ import type { Micro } from '../lib/money';
 import { createMerchantClient, createPartnerClient } from '../lib/node/http-client';
 import type { MerchantClient, PartnerClient } from '../lib/node/http-client';
 import { otpFetcher } from '../lib/node/otp-source';
+import { voucherBalanceOf } from '../lib/node/voucher-balance';
 import { createSandboxAdminClient } from '../lib/node/sandbox-admin-client';
 import type { SandboxAdminClient } from '../lib/node/sandbox-admin-client';
 import type { ResolvedTarget } from '../lib/node/target-file';
@@ -20,6 +19,10 @@ import { seededRandom } from '../lib/random';
 import type { Expectations } from '../lib/target-config';
 import { DEFAULT_SIGNING_TEMPLATE } from '../lib/signing-template';
 import type { Power } from './check';
+import { createVoucherBudget } from './voucher-budget';
+import type { BalanceReader, VoucherBudget, VoucherNeed } from './voucher-budget';
+
+export type { VoucherNeed } from './voucher-budget';
 
 export interface VoucherSpec {
   readonly amount?: Micro;
@@ -59,8 +62,12 @@ export interface CertifyContext {
   admin(): SandboxAdminClient;
   /** Another merchant with its own key and fee (sandbox only): per-merchant scoping, restricted vouchers. */
   otherMerchant(options?: { keyType?: KeyType; serviceFee?: Micro }): Promise<MerchantHandle>;
-  /** A voucher to work on: issued to spec on a sandbox; on a target, the next unused fixture voucher (no spec allowed). */
-  voucher(spec?: VoucherSpec): Promise<string>;
+  /**
+   * A voucher to work on, for what the check says it needs: on a sandbox issued to order (`issue`);
+   * on another target drawn from the run's budget of fixture vouchers (suites/voucher-budget.ts),
+   * or a skip naming the fixture that would give it. No need stated: a voucher of its own.
+   */
+  voucher(need?: VoucherRequest): Promise<string>;
   /** The OTP of the newest claim on the voucher, sent after `smsBefore` messages (see smsCount). */
   otp(voucherCode: string, smsBefore: number): Promise<string>;
   /** How many SMS the voucher's owner has had (0 when the target has no outbox). */
@@ -69,6 +76,12 @@ export interface CertifyContext {
   partner(options?: { reservedBalance?: Micro }): Promise<PartnerHandle>;
   /** Sandbox clock: advance by seconds; with --slow on another target, wait them out (CHECK_NOT_APPLICABLE otherwise). */
   advanceClock(seconds: number): Promise<void>;
+}
+
+/** What a check asks a voucher for: its need on any target, and on a sandbox how to issue it. */
+export interface VoucherRequest extends VoucherNeed {
+  /** Sandbox only: issue the voucher to this spec; another target cannot make one to order. */
+  readonly issue?: VoucherSpec;
 }
 
 export const notApplicable = (reason: string): HarnessError => new HarnessError('CHECK_NOT_APPLICABLE', reason);
@@ -89,37 +102,14 @@ function streamSeed(seed: number, stream: string): number {
   return h;
 }
 
-/**
- * Hands out each fixture voucher once across every suite file of a run (they run in separate
- * workers): the first to create its marker file in `claimsDir` owns it.
- */
-async function claimFixtureVoucher(
-  codes: readonly string[],
-  claimsDir: string | undefined,
-  taken: Set<string>,
-): Promise<string | undefined> {
-  for (const [index, code] of codes.entries()) {
-    if (taken.has(code)) continue;
-    taken.add(code);
-    if (claimsDir === undefined) return code;
-    try {
-      await writeFile(join(claimsDir, `fixture-voucher-${index}`), code, { flag: 'wx' });
-      return code;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-  }
-  return undefined;
-}
-
 export interface CertifyContextOptions {
   readonly target: ResolvedTarget;
   readonly seed: number;
   readonly sandbox?: SandboxAccess;
   /** Names this suite file's stream of the seed (its area). */
   readonly stream?: string;
-  /** Where suite files of one run claim fixture vouchers (certify's results directory). */
-  readonly claimsDir?: string;
+  /** The run's fixture vouchers, shared by every area's context (default: a budget of this context's own). */
+  readonly vouchers?: VoucherBudget;
   /** certify --slow: on a target without the sandbox clock, wait real time instead (token expiry takes 5 minutes). */
   readonly slow?: boolean;
 }
@@ -150,16 +140,44 @@ export function createCertifyContext(options: CertifyContextOptions): CertifyCon
     };
   };
   const fetchOtp = otpFetcher(config.otp, admin);
-  const fixtureCodes = config.fixtures.vouchers.map((v) => v.code);
-  const takenHere = new Set<string>();
+  const budget = options.vouchers ?? createVoucherBudget(config.fixtures.vouchers);
+  const ownMerchant = merchantHandle(options.sandbox?.merchantId, target.privateKey, target.apiKey);
+  const readBalance: BalanceReader = async (code) =>
+    voucherBalanceOf(await ownMerchant.client().voucherDetail(code), code);
 
-  return {
+  /** A sandbox voucher for the request: the kinds a fixture stands for are made with the admin API. */
+  const issueToOrder = async (sandbox: SandboxAdminClient, request: VoucherRequest): Promise<string> => {
+    const issue = (spec: VoucherSpec & { partnerId?: string }) =>
+      sandbox.createVoucher({ amount: 100_000_000n, ownerMsisdn: '251911000000', ...spec }).then((v) => v.code);
+    switch (request.kind) {
+      case 'expired':
+        return issue({ expirationDate: '2020-01-01T00:00:00.000Z' });
+      case 'restricted':
+        return issue({ restrictedMerchantId: (await context.otherMerchant()).id! });
+      case 'redeemed': {
+        const code = await issue({});
+        await sandbox.setVoucherBalance(code, 0n);
+        return code;
+      }
+      case 'disabled-partner': {
+        // Disabled before any claim: initiate does not look at the funding company, redeem-gift does (4045).
+        const partnerId = (await context.partner()).id!;
+        const code = await issue({ amount: 100_000_000n, partnerId });
+        await sandbox.disablePartner(partnerId);
+        return code;
+      }
+      case undefined:
+        return issue(request.issue ?? {});
+    }
+  };
+
+  const context: CertifyContext = {
     target,
     seed,
     random: seededRandom(streamSeed(seed, options.stream ?? '')),
     powers,
     expectations: config.expectations,
-    merchant: merchantHandle(options.sandbox?.merchantId, target.privateKey, target.apiKey),
+    merchant: ownMerchant,
     admin: () => requireAdmin('this check'),
     async otherMerchant(opts = {}) {
       const sandbox = requireAdmin('a second merchant');
@@ -171,21 +189,13 @@ export function createCertifyContext(options: CertifyContextOptions): CertifyCon
       });
       return merchantHandle(created.id, key, created.apiKey);
     },
-    async voucher(spec) {
-      if (admin)
-        return (
-          await admin.createVoucher({ amount: spec?.amount ?? 100_000_000n, ownerMsisdn: '251911000000', ...spec })
-        ).code;
-      if (spec !== undefined)
+    async voucher(need = { own: true }) {
+      if (admin) return issueToOrder(admin, need);
+      if (need.issue !== undefined)
         throw notApplicable(
-          'the check needs a voucher made to order (amount, expiry, restriction); only the sandbox can issue one',
+          'the check needs a voucher made to order (amount, expiry); only the sandbox can issue one (not provokable from outside on this target)',
         );
-      const next = await claimFixtureVoucher(fixtureCodes, options.claimsDir, takenHere);
-      if (next === undefined)
-        throw notApplicable(
-          'no unused voucher left in the target file\'s "fixtures.vouchers"; list more test vouchers there',
-        );
-      return next;
+      return budget.draw(need, options.stream ?? '', readBalance);
     },
     async otp(voucherCode, smsBefore) {
       if (fetchOtp === undefined)
@@ -240,6 +250,7 @@ export function createCertifyContext(options: CertifyContextOptions): CertifyCon
         throw notApplicable('moving the clock needs the sandbox; on another target run certify --slow to wait it out');
     },
   };
+  return context;
 }
 
 /** The private key PEM of a handle, for checks that sign with another tool (Node crypto, openssl). */

@@ -79,7 +79,6 @@ export async function openSuiteSession(area: string, env: NodeJS.ProcessEnv = pr
       target,
       seed: spec.seed,
       stream: area,
-      claimsDir: spec.resultsDir,
       slow: spec.slow === true,
       ...(sandbox ? { sandbox } : {}),
     });
