@@ -243,11 +243,16 @@ Examples:
     .option('--fixtures <file>', 'merchants, partner companies and vouchers to create at start (sandbox/README.md)')
     .option('--defect <name...>', 'seeded defects to switch on (sandbox/README.md lists them)')
     .option('--seed <n>', 'seed for OTPs, voucher codes and reference numbers')
+    .option(
+      '--test-hooks',
+      'honour the x-omnivas-test-fault header on initiate-claim and redeem-gift (docs/test-hooks.md); off by default',
+      false,
+    )
     .addHelpText(
       'after',
       '\nThe admin API (merchants, vouchers, SMS outbox, clock, faults, defects) is documented in sandbox/README.md.',
     )
-    .action((options: { port: string; fixtures?: string; defect?: string[]; seed?: string }) =>
+    .action((options: { port: string; fixtures?: string; defect?: string[]; seed?: string; testHooks: boolean }) =>
       act(() =>
         serveSandbox(
           {
@@ -255,6 +260,7 @@ Examples:
             fixturesFile: options.fixtures,
             defects: options.defect ?? [],
             seed: wholeNumber(options.seed, '--seed', 0, 2 ** 32 - 1),
+            testHooks: options.testHooks,
           },
           io,
         ),

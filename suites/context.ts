@@ -18,6 +18,8 @@ import type { RandomSource } from '../lib/random';
 import { seededRandom } from '../lib/random';
 import type { Expectations } from '../lib/target-config';
 import { DEFAULT_SIGNING_TEMPLATE } from '../lib/signing-template';
+import type { ApiErrorCode, CodedEndpoint } from '../lib/error-catalog';
+import { TEST_FAULT_HEADER, TEST_FAULT_MESSAGE_HEADER } from '../lib/test-hooks';
 import type { Power } from './check';
 import { createVoucherBudget } from './voucher-budget';
 import type { BalanceReader, VoucherBudget, VoucherNeed } from './voucher-budget';
@@ -74,6 +76,16 @@ export interface CertifyContext {
   smsCount(voucherCode: string): Promise<number>;
   /** The partner profile: a sandbox partner company, or the target's own partner credentials. */
   partner(options?: { reservedBalance?: Micro }): Promise<PartnerHandle>;
+  /**
+   * Makes the next request to `endpoint` fail with a documented `code`: a sandbox fault, or on a
+   * target with "testHooks" the test-hook headers to send with it (docs/test-hooks.md); a skip
+   * naming the hook otherwise.
+   */
+  fault(
+    endpoint: CodedEndpoint,
+    code: ApiErrorCode,
+    providerMessage: string,
+  ): Promise<Readonly<Record<string, string>>>;
   /** Sandbox clock: advance by seconds; with --slow on another target, wait them out (CHECK_NOT_APPLICABLE otherwise). */
   advanceClock(seconds: number): Promise<void>;
 }
@@ -145,6 +157,45 @@ export function createCertifyContext(options: CertifyContextOptions): CertifyCon
   const readBalance: BalanceReader = async (code) =>
     voucherBalanceOf(await ownMerchant.client().voucherDetail(code), code);
 
+  /** fixtures.secondMerchant, or a skip naming it. */
+  const secondMerchantFixture = (keyType: KeyType | undefined): MerchantHandle => {
+    const second = target.secondMerchant;
+    const wanted = keyType === undefined ? '' : ` with a ${keyType} key`;
+    if (second === undefined)
+      throw notApplicable(
+        `needs a second merchant${wanted}: name its credentials in the target file's "fixtures.secondMerchant" (or run against a sandbox)`,
+      );
+    if (keyType !== undefined && second.privateKey.type !== keyType)
+      throw notApplicable(
+        `needs a second merchant with a ${keyType} key; "fixtures.secondMerchant" has a ${second.privateKey.type} key`,
+      );
+    return merchantHandle(undefined, second.privateKey, second.apiKey);
+  };
+
+  /** fixtures.partner on a merchant target, or a skip naming it. */
+  const partnerFixture = (): PartnerHandle => {
+    const partner = target.partner;
+    const fixture = config.fixtures.partner;
+    if (partner === undefined || fixture === undefined)
+      throw notApplicable(
+        'the partner profile on a merchant target needs partner credentials: name them in the target file\'s "fixtures.partner" (or run against a sandbox)',
+      );
+    return {
+      id: undefined,
+      key: partner.privateKey,
+      signingTemplate: fixture.signingTemplate,
+      client: (clock) =>
+        createPartnerClient({
+          baseUrl: fixture.baseUrl,
+          apiKey: partner.apiKey,
+          privateKey: partner.privateKey,
+          signingTemplate: fixture.signingTemplate,
+          redactor: target.redactor,
+          ...(clock ? { clock } : {}),
+        }),
+    };
+  };
+
   /** A sandbox voucher for the request: the kinds a fixture stands for are made with the admin API. */
   const issueToOrder = async (sandbox: SandboxAdminClient, request: VoucherRequest): Promise<string> => {
     const issue = (spec: VoucherSpec & { partnerId?: string }) =>
@@ -180,7 +231,8 @@ export function createCertifyContext(options: CertifyContextOptions): CertifyCon
     merchant: ownMerchant,
     admin: () => requireAdmin('this check'),
     async otherMerchant(opts = {}) {
-      const sandbox = requireAdmin('a second merchant');
+      if (admin === undefined) return secondMerchantFixture(opts.keyType);
+      const sandbox = admin;
       const key = generatePrivateKey(opts.keyType ?? 'secp256k1');
       const created = await sandbox.createMerchant({
         publicKeyPem: exportPublicKeyPem(key),
@@ -220,7 +272,8 @@ export function createCertifyContext(options: CertifyContextOptions): CertifyCon
             }),
         };
       }
-      const sandbox = requireAdmin('the partner profile on a merchant target');
+      if (admin === undefined) return partnerFixture();
+      const sandbox = admin;
       const key = generatePrivateKey('ed25519');
       const created = await sandbox.createPartner({
         publicKeyPem: exportPublicKeyPem(key),
@@ -242,6 +295,16 @@ export function createCertifyContext(options: CertifyContextOptions): CertifyCon
             ...(clock ? { clock } : {}),
           }),
       };
+    },
+    async fault(endpoint, code, providerMessage): Promise<Readonly<Record<string, string>>> {
+      if (admin) {
+        await admin.addFault({ endpoint, kind: 'error', code, count: 1, providerMessage });
+        return {};
+      }
+      if (config.testHooks) return { [TEST_FAULT_HEADER]: String(code), [TEST_FAULT_MESSAGE_HEADER]: providerMessage };
+      throw notApplicable(
+        `needs a test hook to provoke ${code} on ${endpoint} (no outside request can): if this test environment honours the "${TEST_FAULT_HEADER}" header (docs/test-hooks.md), set "testHooks": true in the target file`,
+      );
     },
     async advanceClock(seconds) {
       if (admin) await admin.advanceClock(seconds);

@@ -336,7 +336,6 @@ const keysPerMerchant = defineCheck<CertifyContext>({
   source: IDEMPOTENCY_ASSUMPTION,
   basis: 'assumption',
   severity: 'high',
-  needs: ['admin'],
   async run(ctx) {
     const mine = ctx.merchant.client();
     const theirs = (await ctx.otherMerchant()).client();

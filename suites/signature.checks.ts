@@ -337,7 +337,6 @@ export const signatureChecks: readonly CheckDefinition<CertifyContext>[] = [
     },
     basis: 'document',
     severity: 'high',
-    needs: ['admin'],
     async run(ctx) {
       const type = otherKeyType(ctx);
       const other = await ctx.otherMerchant({ keyType: type });
