@@ -1,24 +1,33 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-// The k6-bundled part of lib/ must run in a bare JavaScript VM: no Node built-ins, no Buffer, no process.
-// lib/node/ holds the Node-only parts and is exempt.
+// cli/ is the thin layer over the library: it parses, calls and prints, and nothing imports it.
+const noCli = { group: ['**/cli/*', '**/cli'], message: 'Nothing imports cli/: move what you need into the library.' };
+
+// The k6-bundled code (lib/ outside lib/node/, load/k6/ and the pure load/*.ts) must run in a bare
+// JavaScript VM: no Node built-ins, no Buffer, no process.
 const k6SafeRestrictions = {
   'no-restricted-imports': [
     'error',
     {
+      paths: ['fs', 'path', 'crypto', 'http', 'https', 'os', 'url'].map((name) => ({
+        name,
+        message: 'This code runs in k6: no Node modules.',
+      })),
       patterns: [
+        noCli,
+        { group: ['node:*', 'undici', 'commander'], message: 'This code runs in k6: no Node modules.' },
         {
-          group: ['node:*', 'undici', 'commander', 'fs', 'path', 'crypto', 'http', 'https', 'os', 'url'],
-          message: 'lib/ outside lib/node/ must run in k6: no Node modules.',
+          group: ['**/lib/node/*', '**/load/node/*', '**/load/checker/*'],
+          message: 'This code runs in k6: no Node-only modules.',
         },
       ],
     },
   ],
   'no-restricted-globals': [
     'error',
-    { name: 'Buffer', message: 'Use Uint8Array and lib/bytes.ts: lib/ runs in k6.' },
-    { name: 'process', message: 'lib/ runs in k6: pass configuration in explicitly.' },
+    { name: 'Buffer', message: 'Use Uint8Array and lib/bytes.ts: this code runs in k6.' },
+    { name: 'process', message: 'This code runs in k6: pass configuration in explicitly.' },
     { name: 'require', message: 'ESM only.' },
   ],
 };
@@ -34,6 +43,11 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
-  { files: ['lib/**/*.ts'], ignores: ['lib/node/**', 'lib/**/*.test.ts'], rules: k6SafeRestrictions },
+  { files: ['**/*.ts'], ignores: ['cli/**'], rules: { 'no-restricted-imports': ['error', { patterns: [noCli] }] } },
+  {
+    files: ['lib/**/*.ts', 'load/k6/**/*.ts', 'load/*.ts'],
+    ignores: ['lib/node/**', '**/*.test.ts'],
+    rules: k6SafeRestrictions,
+  },
   { files: ['scripts/**/*.mjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
 );

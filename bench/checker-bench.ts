@@ -5,8 +5,8 @@
  */
 import { formatHistoryLine, parseHistoryLine } from '../lib/history';
 import { seededRandom } from '../lib/random';
-import { checkHistory } from '../reports/history-checker';
-import { randomPlans, simulateRun } from '../reports/history-simulation';
+import { checkHistory } from '../load/checker/checker';
+import { randomPlans, simulateRun } from '../load/checker/simulation';
 
 export interface CheckerBenchResult {
   ops: number;

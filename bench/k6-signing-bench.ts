@@ -6,7 +6,7 @@
 import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { HarnessError, type KeyType } from '../lib';
-import { runSigningSpeed } from '../load/run-signing-speed';
+import { runSigningSpeed } from '../load/node/run-signing-speed';
 import { opsPerSecondOf } from '../load/signing-speed-report';
 
 export interface K6SigningBenchRow {

@@ -7,14 +7,14 @@
 import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { prepareSigning } from '../cli/load-signing';
+import { prepareSigning } from '../load/node/signing';
 import { formatMoney, HarnessError } from '../lib';
 import { throughputPlan } from '../load/corpus-plans';
-import { streamK6 } from '../load/k6-process';
+import { streamK6 } from '../load/node/k6-process';
 import { LOAD_ENV, type VoucherSpec } from '../load/load-env';
 import { SIGNING_MODES, type SigningMode } from '../load/request-corpus';
 import { startEmbeddedSandbox } from '../suites/embedded-sandbox';
-import { SERVICE_FEE } from '../suites/session';
+import { SERVICE_FEE } from '../suites/embedded-sandbox';
 
 /** bench/ and dist/ both sit one level under the root, so this holds in dist/bench.js too. */
 const BUNDLE = resolve(import.meta.dirname, '..', 'dist', 'load', 'claim-throughput.js');

@@ -11,8 +11,8 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { HarnessError, describeValue } from '../lib/errors';
 import type { FinalVoucherState } from '../lib/history';
-import { judgeHistory, verdictJson } from '../load/history-verdict';
-import { mergeHistories, readHistory } from '../reports/history-checker';
+import { judgeHistory, verdictJson } from '../load/checker/judge';
+import { mergeHistories, readHistory } from '../load/checker/checker';
 import type { CommandIo } from './run-command';
 import { EXIT } from './run-command';
 

@@ -6,6 +6,8 @@ import { checkHistoryCommand } from './check-history-command';
 import { generateKeysCommand } from './keys-command';
 import { loadCommand } from './load-command';
 import { mutantsCommand } from './mutants-command';
+import { k6InstallCommand } from './k6-command';
+import { K6_DIR_ENV, K6_VERSION, userK6Dir } from '../load/node/k6-bin';
 import { wholeNumber } from './options';
 import { EXIT, runCommand } from './run-command';
 import type { CommandIo } from './run-command';
@@ -194,6 +196,14 @@ Examples:
       "\nk6 comes from npm run k6:install. Runs go to loopback only and stop by themselves. --emit-k8s runs and contacts nothing: the manifests point whoever applies them at the target file's base URL, and name a Secret for the credentials (never written). Exit code 1 when a threshold or an invariant fails.",
     )
     .action((options) => act(() => loadCommand(options, io)));
+
+  const k6 = program.command('k6').description('The pinned k6 the load scenarios run in.');
+  k6.command('install')
+    .description(
+      `Build k6 ${K6_VERSION} from its Go module (needs Go; no prebuilt binary is downloaded) and put it where the harness finds it: the per-user cache folder by default. A k6 ${K6_VERSION} on PATH is linked instead.`,
+    )
+    .option('--dir <dir>', `where to put k6 (default: ${userK6Dir()}; the harness also looks in $${K6_DIR_ENV})`)
+    .action((options: { dir?: string }) => act(() => k6InstallCommand(options, io)));
 
   program
     .command('check-history')

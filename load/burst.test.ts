@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadCommand } from '../cli/load-command';
 import { parseHistoryLine, type HistoryOp } from '../lib';
-import type { OverReservation } from './ledger-replay';
+import type { OverReservation } from './checker/ledger-replay';
 
 const dirs: string[] = [];
 

@@ -9,8 +9,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildLoadBundles, scenarioEntries } from '../scripts/build-load';
-import { runSigningSpeed } from './run-signing-speed';
+import { buildLoadBundles, scenarioEntries } from './node/build-load';
+import { runSigningSpeed } from './node/run-signing-speed';
 import {
   opsPerSecondOf,
   parseSigningSpeedReport,

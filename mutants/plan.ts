@@ -5,7 +5,7 @@
  */
 import { listDefects, parseDefectNames } from '../sandbox/defects';
 import type { DefectArea, DefectInfo } from '../sandbox/defects';
-import type { LoadScenario } from '../cli/load-command';
+import type { LoadScenario } from '../load/node/scenarios';
 
 /** The load command's options a gate run sets, beside the scenario, defect, seed and output folder. */
 export interface LoadSettings {

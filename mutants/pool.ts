@@ -1,6 +1,7 @@
 /**
- * Runs the gate's tasks in `jobs` child processes (mutants/worker.ts, loaded through tsx: like certify's
- * vitest run, the gate needs the sources beside dist/). Processes rather than one event loop, because the
+ * Runs the gate's tasks in `jobs` child processes: the built worker (dist/mutants-worker.js) when the
+ * gate runs from dist/, as an installed package does; mutants/worker.ts through tsx when it runs from
+ * the sources (the tests). Processes rather than one event loop, because the
  * checks are CPU-bound (signing, and the sandbox verifying) and a single Node thread would run them
  * one after another whatever the parallelism. At most one load run at a time: k6 and its sandbox
  * then have a core to burst on, and a stale k6 bundle is never rebuilt by two runs at once.
@@ -9,15 +10,19 @@
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { packageRoot } from '../lib/node/package-root';
 import type { GateTask } from './plan';
 import type { TaskOutcome } from './run-task';
 import type { TaskMessage } from './worker';
 
 /** The package root: mutants/ in source, dist/ when built; both one level down. */
-const ROOT = resolve(import.meta.dirname, '..');
-const WORKER = resolve(ROOT, 'mutants', 'worker.ts');
+const ROOT = packageRoot(import.meta.dirname);
+/** Beside the bundled CLI in dist/; absent beside the sources, where the TypeScript worker serves. */
+const BUILT_WORKER = join(import.meta.dirname, 'mutants-worker.js');
+const WORKER = existsSync(BUILT_WORKER) ? BUILT_WORKER : join(import.meta.dirname, 'worker.ts');
 
 /** Far above what a run takes (a check run about 10 s, a load run about 20 s), only to end a hang. */
 export const TASK_LIMIT_MS: Readonly<Record<GateTask['kind'], number>> = { checks: 5 * 60_000, load: 10 * 60_000 };
@@ -45,7 +50,10 @@ export interface PoolOptions {
 
 export async function runGateTasks(tasks: readonly GateTask[], options: PoolOptions): Promise<TaskOutcome[]> {
   const { worker: workerModule = WORKER, limitsMs = TASK_LIMIT_MS } = options;
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  // TypeScript workers (the sources, the tests' stand-ins) load through tsx, a devDependency.
+  const execArgv = workerModule.endsWith('.ts')
+    ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href]
+    : [];
   const outcomes: (TaskOutcome | undefined)[] = tasks.map(() => undefined);
   const pending = tasks.map((_, index) => index);
   const workers = new Set<Worker>();
@@ -71,7 +79,7 @@ export async function runGateTasks(tasks: readonly GateTask[], options: PoolOpti
     const spawnWorker = (): Worker => {
       const child = fork(workerModule, [], {
         cwd: ROOT,
-        execArgv: ['--import', tsx],
+        execArgv,
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       });
       const worker: Worker = { child, ready: false, running: undefined };

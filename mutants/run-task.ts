@@ -1,7 +1,7 @@
 /** What a gate worker does with one task: run it, and turn what it throws into a reason. */
 import { isHarnessError } from '../lib/errors';
 import { runCertifyChecks } from './certify-checks';
-import { runLoad } from './load-run';
+import { runGateLoad } from './load-run';
 import { summarizeChecks } from './outcomes';
 import type { ChecksOutcome, LoadOutcome, Ran } from './outcomes';
 import type { GateTask } from './plan';
@@ -12,7 +12,7 @@ export async function runTask(task: GateTask): Promise<TaskOutcome> {
   const defects = task.defect === undefined ? [] : [task.defect];
   try {
     if (task.kind === 'load')
-      return await runLoad({ plan: task.plan, defect: task.defect, seed: task.seed, out: task.out });
+      return await runGateLoad({ plan: task.plan, defect: task.defect, seed: task.seed, out: task.out });
     const started = performance.now();
     const run = await runCertifyChecks({ defects, seed: task.seed });
     return summarizeChecks(run.results, run.redact, performance.now() - started);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkHistory, INVARIANTS } from './history-checker';
-import { simulateRun, type PlannedClaim } from './history-simulation';
+import { checkHistory, INVARIANTS } from '../load/checker/checker';
+import { simulateRun, type PlannedClaim } from '../load/checker/simulation';
 import { childrenNamed, parseXml, textOf } from './test-support/xml-parser';
 import type { XmlElement } from './test-support/xml-parser';
 import { describeOp, verdictToJson, verdictToJunit } from './verdict-junit';

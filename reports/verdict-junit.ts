@@ -5,7 +5,7 @@
  */
 import type { HistoryOp } from '../lib/history';
 import { escapeAttribute, escapeText } from './escape-markup';
-import { INVARIANTS, type Invariant, type Verdict, type Violation } from './history-verdict';
+import { INVARIANTS, type Invariant, type Verdict, type Violation } from '../load/checker/verdict';
 
 /** What each invariant means (DESIGN.md › Invariants the load scenarios check), for the testcase text. */
 export const INVARIANT_TITLES: Record<Invariant, string> = {

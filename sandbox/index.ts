@@ -5,4 +5,4 @@
 export { startSandbox, SANDBOX_HOST, type RunningSandbox, type SandboxOptions } from './start';
 export { listDefects, type DefectArea, type DefectInfo, type DefectSeverity } from './defects';
 export { loadSandboxFixtures, parseSandboxFixtures, type SandboxFixtures } from './fixtures';
-export { serveSandbox, type SandboxCliArgs, type SandboxCliIo } from './cli';
+export { serveSandbox, type SandboxCliArgs, type SandboxCliIo } from './serve';

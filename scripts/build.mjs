@@ -18,11 +18,11 @@ const common = {
 
 await build({
   ...common,
-  entryPoints: { cli: 'cli/main.ts', bench: 'bench/main.ts' },
+  entryPoints: { cli: 'cli/main.ts', bench: 'bench/main.ts', 'mutants-worker': 'mutants/worker.ts', index: 'index.ts' },
   outdir: 'dist',
   banner: { js: '#!/usr/bin/env node' },
 });
 await chmod('dist/cli.js', 0o755);
 
-const { buildLoadBundles } = await tsImport('./build-load.ts', import.meta.url);
+const { buildLoadBundles } = await tsImport('../load/node/build-load.ts', import.meta.url);
 await buildLoadBundles();

@@ -1,42 +1,34 @@
 /**
- * One vitest test per check. Under `certify` the result is recorded for the reports and the test
- * mirrors it; under `npm test` (the embedded correct sandbox) every check must pass — a check that
- * skips or fails against the reference is itself broken.
+ * `npm test`'s view of an area: the area's checks run through certify's runner against a correct
+ * embedded sandbox, and every check must pass there (a check that skips or fails against the
+ * reference is itself broken). One vitest test per check, so a broken one is named.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCheck } from './check';
-import type { Area, CheckDefinition, Power } from './check';
-import type { CertifyContext } from './context';
-import { openSuiteSession } from './session';
-import type { SuiteSession } from './session';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Area, CheckResult } from './check-result';
+import { runCertify } from './certify';
+import type { CertifyCheck } from './runner';
 
-function missingPowers(needs: readonly Power[], powers: ReadonlySet<Power>): string | undefined {
-  const missing = needs.filter((p) => !powers.has(p));
-  return missing.length === 0
-    ? undefined
-    : `needs sandbox-only powers (${missing.join(', ')}): not provokable from outside on this target`;
-}
+/** An area's checks take from seconds to a minute on 2 busy cores; far above that is a hang. */
+const AREA_LIMIT_MS = 240_000;
 
-export function conformanceSuite(area: Area, checks: readonly CheckDefinition<CertifyContext>[]): void {
+export function conformanceSuite(area: Area, checks: readonly CertifyCheck[]): void {
   describe(`${area} conformance`, () => {
-    let session: SuiteSession;
+    let results: ReadonlyMap<string, CheckResult>;
     beforeAll(async () => {
-      session = await openSuiteSession(area);
-    });
-    afterAll(async () => {
-      await session?.close();
-    });
+      const seed = Number(process.env.OMNIVAS_SEED ?? Math.floor(Math.random() * 2 ** 31));
+      const run = await runCertify({ seed, checks });
+      results = new Map(run.report.results.map((r) => [r.id, r]));
+    }, AREA_LIMIT_MS);
     it('has checks', () => expect(checks.length).toBeGreaterThan(0));
     for (const check of checks) {
-      it(`${check.id}: ${check.title}`, async () => {
-        const result = await runCheck(check, session.context, {
-          skipUnless: (needs) => missingPowers(needs, session.context.powers),
-        });
-        await session.record(result);
-        const detail = result.message ?? result.reason ?? '';
-        if (check.kind !== 'finding')
-          expect(result.status === 'fail' || result.status === 'error', `${result.status}: ${detail}`).toBe(false);
-        if (!session.certifying) expect(result.status, `against the correct sandbox: ${detail}`).toBe('pass');
+      it(`${check.id}: ${check.title}`, () => {
+        const result = results.get(check.id);
+        expect(result, 'the runner returned no result').toBeDefined();
+        const detail = result!.message ?? result!.reason ?? '';
+        expect(
+          result!.status,
+          `against the correct sandbox (seed ${process.env.OMNIVAS_SEED ?? 'random'}): ${detail}`,
+        ).toBe('pass');
       });
     }
   });

@@ -105,7 +105,19 @@ export interface SandboxAccess {
   readonly merchantId: string;
 }
 
-const SANDBOX_POWERS: readonly Power[] = ['admin', 'clock', 'faults', 'outbox'];
+export const SANDBOX_POWERS: readonly Power[] = ['admin', 'clock', 'faults', 'outbox'];
+
+/**
+ * What a target can do: a sandbox everything; --slow gives another the clock the honest way (by
+ * waiting); test hooks (docs/test-hooks.md) give it faults, one request at a time.
+ */
+export function powersOf(target: { sandbox: boolean; slow: boolean; testHooks: boolean }): Set<Power> {
+  if (target.sandbox) return new Set(SANDBOX_POWERS);
+  return new Set<Power>([
+    ...(target.slow ? (['clock'] as const) : []),
+    ...(target.testHooks ? (['faults'] as const) : []),
+  ]);
+}
 
 /** A stream of the run's seed per area, so two areas never draw the same idempotency keys or amounts. */
 function streamSeed(seed: number, stream: string): number {
@@ -133,8 +145,7 @@ export function createCertifyContext(options: CertifyContextOptions): CertifyCon
     options.sandbox === undefined
       ? undefined
       : createSandboxAdminClient({ adminUrl: options.sandbox.adminUrl, adminToken: options.sandbox.adminToken });
-  // --slow gives a target the clock power the honest way: by waiting.
-  const powers = new Set<Power>(admin ? SANDBOX_POWERS : options.slow ? ['clock'] : []);
+  const powers = powersOf({ sandbox: admin !== undefined, slow: options.slow === true, testHooks: config.testHooks });
   const requireAdmin = (what: string): SandboxAdminClient => {
     if (admin === undefined)
       throw notApplicable(

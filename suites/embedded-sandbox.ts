@@ -13,6 +13,9 @@ import { SANDBOX_SECRET_ENV, defaultSandboxTarget } from '../lib/target-config';
 import { startSandbox } from '../sandbox';
 import type { SandboxAccess } from './context';
 
+/** What the embedded sandbox charges its merchant per redemption: 1.000000. */
+export const SERVICE_FEE = 1_000_000n;
+
 export interface EmbeddedSandbox {
   readonly target: ResolvedTarget;
   readonly admin: SandboxAdminClient;

@@ -103,6 +103,8 @@ const PROVIDER_MESSAGE = 'harness injected provider failure';
  */
 function faultProvoker(endpoint: CodedEndpoint, code: ApiErrorCode): PairProvoker {
   return single<ClaimedVoucher>({
+    // Runs alone on a sandbox, whose fault queue every request shares; a test hook rides on its own request.
+    needs: ['faults'],
     severity: 'high',
     when: `a fault (the sandbox's, or a test hook) makes ${code} (${apiError(code).cause}) of a request that would otherwise succeed`,
     arrange: async (flow) => {

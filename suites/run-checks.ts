@@ -1,28 +1,17 @@
 /**
- * Runs checks straight against an embedded sandbox, outside vitest: how the mutation gate and the
+ * Checks against an embedded sandbox with seeded defects, through certify's runner: how the
  * per-area "catches its defects" tests prove a check fails against a seeded defect.
  */
-import { runCheck } from './check';
-import type { CheckDefinition, CheckResult } from './check';
-import { createCertifyContext } from './context';
-import type { CertifyContext } from './context';
-import { startEmbeddedSandbox } from './embedded-sandbox';
-import { SERVICE_FEE } from './session';
+import type { CheckResult } from './check-result';
+import { runCertify } from './certify';
+import type { CertifyCheck } from './runner';
 
 export async function runChecksAgainstSandbox(
-  checks: readonly CheckDefinition<CertifyContext>[],
+  checks: readonly CertifyCheck[],
   options: { defects?: readonly string[]; seed?: number } = {},
-): Promise<CheckResult[]> {
+): Promise<readonly CheckResult[]> {
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
-  const embedded = await startEmbeddedSandbox({ defects: options.defects ?? [], seed, serviceFee: SERVICE_FEE });
-  try {
-    const context = createCertifyContext({ target: embedded.target, seed, sandbox: embedded.access });
-    const results: CheckResult[] = [];
-    for (const check of checks) results.push(await runCheck(check, context));
-    return results;
-  } finally {
-    await embedded.close();
-  }
+  return (await runCertify({ seed, checks, defects: options.defects ?? [] })).report.results;
 }
 
 /** The ids of the checks that failed or broke: what "killed" a defect. */

@@ -1,0 +1,73 @@
+/**
+ * Runs a bundled scenario in the pinned k6 with its output streamed (Node-only): history lines
+ * (lib/history.ts) go to a callback as they come, every other line to another (the progress the
+ * user sees). Ctrl-C reaches k6 too; k6 then stops its VUs and still runs handleSummary, and this
+ * resolves with what was gathered.
+ */
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { HISTORY_LINE_PREFIX } from '../../lib';
+import { findK6 } from './k6-bin';
+
+export interface StreamedK6Run {
+  readonly exitCode: number;
+  /** Set when the run was stopped by SIGINT/SIGTERM to this process. */
+  readonly interrupted: boolean;
+  readonly historyLines: number;
+}
+
+export interface StreamK6Options {
+  readonly args: readonly string[];
+  /** Added to this process's environment (secrets travel here, not on argv). */
+  readonly env: Readonly<Record<string, string>>;
+  readonly onHistoryLine: (line: string) => void;
+  readonly onOtherLine: (line: string) => void;
+  /** A hard stop on top of the scenario's own maxDuration: k6 is killed past it. */
+  readonly timeoutMs: number;
+}
+
+/** k6's exit code when thresholds failed (k6 errext: ThresholdsHaveFailed). */
+export const K6_THRESHOLDS_FAILED = 99;
+
+export async function streamK6(options: StreamK6Options): Promise<StreamedK6Run> {
+  const k6 = await findK6();
+  const child = spawn(k6, [...options.args], {
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let historyLines = 0;
+  let interrupted = false;
+  const onLine = (line: string) => {
+    if (line.startsWith(HISTORY_LINE_PREFIX)) {
+      historyLines++;
+      options.onHistoryLine(line);
+    } else if (line.trim() !== '') options.onOtherLine(line);
+  };
+  const streams = [child.stdout, child.stderr].map(
+    (stream) => new Promise<void>((done) => createInterface({ input: stream }).on('line', onLine).on('close', done)),
+  );
+  // Ctrl-C: pass it on once so k6 ends its run cleanly (summary included); keep this process alive to write what was gathered.
+  const stop = (signal: NodeJS.Signals) => {
+    interrupted = true;
+    options.onOtherLine(`load: ${signal} received; stopping k6 and writing what was gathered`);
+    child.kill('SIGINT');
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  const timer = setTimeout(() => {
+    options.onOtherLine(`load: k6 ran past ${options.timeoutMs} ms; killing it`);
+    child.kill('SIGKILL');
+  }, options.timeoutMs);
+  try {
+    const exitCode = await new Promise<number>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (code, signal) => resolve(code ?? (signal === null ? 1 : 128)));
+    });
+    await Promise.all(streams);
+    return { exitCode, interrupted, historyLines };
+  } finally {
+    clearTimeout(timer);
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}

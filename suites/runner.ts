@@ -1,0 +1,99 @@
+/**
+ * The one check runner: certify, the mutation gate and `npm test` all run the registered checks
+ * through it, in this process. Areas run one after another, in AREAS order; inside an area,
+ * independent checks run concurrently. A check that moves the shared server clock or queues a
+ * fault runs alone: a token, an OTP or a queued fault must not be pulled from under a check that
+ * happens to run beside it. Every check gets a context of its own (its own random stream of the
+ * run's seed), so a result replays from the seed whatever ran beside it.
+ */
+import { AREAS } from './check-result';
+import type { Area, CheckResult, Power } from './check-result';
+import { runCheck } from './check';
+import type { CheckDefinition } from './check';
+import type { CertifyContext } from './context';
+
+export type CertifyCheck = CheckDefinition<CertifyContext>;
+
+/** Checks at a time inside an area: enough to hide a slow target's latency, few enough for 2 cores. */
+export const DEFAULT_CONCURRENCY = 6;
+
+export interface RunChecksOptions {
+  readonly checks: readonly CertifyCheck[];
+  /** A fresh context for one check (its own random stream, its own clients). */
+  readonly contextFor: (check: CertifyCheck) => CertifyContext;
+  /** What the target can do; a check needing more is skipped with the reason. */
+  readonly powers: ReadonlySet<Power>;
+  /** True when moving the clock moves it for every check (a sandbox's admin clock, not --slow's real wait). */
+  readonly sharedClock: boolean;
+  readonly concurrency?: number;
+  /** Stops starting checks; those not started end as skips saying the run was interrupted. */
+  readonly signal?: AbortSignal;
+  /** Each result as it comes, with how many of the run's checks are done: for progress lines. */
+  readonly onResult?: (result: CheckResult, done: number, total: number) => void;
+}
+
+export const INTERRUPTED_REASON = 'not run: the run was interrupted before this check started';
+
+function missingPowers(needs: readonly Power[], powers: ReadonlySet<Power>): string | undefined {
+  const missing = needs.filter((p) => !powers.has(p));
+  return missing.length === 0
+    ? undefined
+    : `needs sandbox-only powers (${missing.join(', ')}): not provokable from outside on this target${missing.includes('faults') ? '; a test environment that honours the x-omnivas-test-fault header (docs/test-hooks.md) provides faults: set "testHooks": true in the target file' : ''}${missing.includes('clock') ? '; certify --slow waits the time out instead' : ''}`;
+}
+
+/** A check that must have the target to itself while it runs. */
+export function runsAlone(check: CertifyCheck, sharedClock: boolean): boolean {
+  const needs = check.needs ?? [];
+  return needs.includes('faults') || (sharedClock && needs.includes('clock'));
+}
+
+function interrupted(check: CertifyCheck): CheckResult {
+  return {
+    id: check.id,
+    title: check.title,
+    area: check.area,
+    severity: check.severity,
+    source: check.source,
+    basis: check.basis,
+    kind: check.kind ?? 'requirement',
+    needs: check.needs ?? [],
+    status: 'skip',
+    reason: INTERRUPTED_REASON,
+    evidence: [],
+    durationMs: 0,
+  };
+}
+
+/** Runs `checks` and returns their results in the order given (grouped by area, in AREAS order). */
+export async function runChecks(options: RunChecksOptions): Promise<CheckResult[]> {
+  const { checks, powers, sharedClock, signal } = options;
+  const limit = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
+  const ordered = AREAS.flatMap((area: Area) => checks.filter((c) => c.area === area));
+  const results = new Map<CertifyCheck, CheckResult>();
+  const skipUnless = (needs: readonly Power[]) => missingPowers(needs, powers);
+  const record = (check: CertifyCheck, result: CheckResult) => {
+    results.set(check, result);
+    options.onResult?.(result, results.size, ordered.length);
+  };
+  const runOne = async (check: CertifyCheck) => {
+    if (signal?.aborted) return record(check, interrupted(check));
+    record(check, await runCheck(check, options.contextFor(check), { skipUnless }));
+  };
+
+  for (const area of AREAS) {
+    const queue = ordered.filter((c) => c.area === area);
+    const running = new Set<Promise<void>>();
+    for (const check of queue) {
+      if (runsAlone(check, sharedClock)) {
+        await Promise.all(running);
+        await runOne(check);
+        continue;
+      }
+      if (running.size >= limit) await Promise.race(running);
+      const task: Promise<void> = runOne(check).finally(() => running.delete(task));
+      running.add(task);
+    }
+    await Promise.all(running);
+  }
+  return ordered.map((check) => results.get(check)!);
+}
