@@ -13,6 +13,7 @@ import type { Area } from '../suites/check-result';
 import { certifyTarget, openCertifyTarget } from '../suites/certify';
 import { seedOption } from './options';
 import type { CommandIo } from './run-command';
+import { formatMoney } from '../lib/money';
 import { EXIT } from './run-command';
 
 const VERDICT_EXIT = { pass: EXIT.ok, incomplete: EXIT.incomplete, fail: EXIT.verdictFailed } as const;
@@ -101,9 +102,14 @@ export async function certifyCommand(options: CertifyOptions, io: CommandIo): Pr
     );
     for (const r of summary.blocking)
       io.out(`  ${r.status === 'error' ? 'BROKE' : 'FAIL '} ${r.id}: ${redactor.redactText(r.message ?? '')}`);
-    io.out(`reports: ${join(dir, 'report.html')}, ${join(dir, 'summary.json')}, ${join(dir, 'junit.xml')}`);
     for (const r of summary.verdict === 'incomplete' ? summary.completeness.reasons : [])
-      io.out(`  SKIP  ${r.checkIds.length} required: ${target.redactor.redactText(r.reason)}`);
+      io.out(`  SKIP  ${r.checkIds.length} required: ${redactor.redactText(r.reason)}`);
+    const spent = run.vouchers;
+    if (spent.vouchersListed > 0)
+      io.out(
+        `vouchers: ${spent.vouchersUsed} of ${spent.vouchersListed} listed used, ${spent.draws.filter((d) => d.own).length} by one check alone; ${formatMoney(spent.drawn)} drawn`,
+      );
+    io.out(`reports: ${join(dir, 'report.html')}, ${join(dir, 'summary.json')}, ${join(dir, 'junit.xml')}`);
     return VERDICT_EXIT[summary.verdict];
   } finally {
     await opened.close();

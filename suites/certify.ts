@@ -16,6 +16,7 @@ import type { SandboxAccess } from './context';
 import { SERVICE_FEE, startEmbeddedSandbox } from './embedded-sandbox';
 import { registry } from './registry';
 import { createVoucherBudget } from './voucher-budget';
+import type { BudgetSpend } from './voucher-budget';
 import { runChecks } from './runner';
 import type { CertifyCheck } from './runner';
 
@@ -51,6 +52,8 @@ export interface CertifyRun {
   readonly redactor: Redactor;
   /** True when the signal stopped the run before every check had run. */
   readonly interrupted: boolean;
+  /** What the checks drew from the target file's vouchers (nothing on a sandbox, which issues its own). */
+  readonly vouchers: BudgetSpend;
 }
 
 interface OpenTarget {
@@ -136,6 +139,7 @@ export async function certifyTarget(opened: OpenTarget, options: CertifyOptions)
     summary: summarizeReport(report),
     redactor: target.redactor,
     interrupted: options.signal?.aborted === true,
+    vouchers: vouchers.spend(),
   };
 }
 
