@@ -3,9 +3,10 @@
  * bundled into every scenario, and read by the load command to validate --profile. Every profile
  * is bounded in VUs, iterations or arrival rate, and time (`maxDuration` / `duration`), so a run
  * always stops by itself. Thresholds are per endpoint through the `endpoint` tag every scenario
- * request carries (load/http-calls.ts).
+ * request carries (load/k6/k6-merchant.ts).
  */
 import { HarnessError } from './lib/errors';
+import { parseWholeNumber } from './lib/whole-number';
 
 export const PROFILE_NAMES = ['smoke', 'load', 'stress', 'soak', 'spike'] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
@@ -127,7 +128,7 @@ export function thresholdsFor(
     abort ? { threshold, abortOnFail: true, delayAbortEval: '5s' } : threshold;
   const thresholds: Record<string, Threshold[]> = { checks: [limit(`rate>${profile.minChecksRate}`)] };
   // Under injected faults 5xx answers, resets and delays are the point: the verdict sorts them out
-  // (reports/history-answers.ts), so neither the failure rate nor latency is a threshold.
+  // (load/checker/answers.ts), so neither the failure rate nor latency is a threshold.
   if (injectedFaults) return thresholds;
   thresholds.http_req_failed = [limit(`rate<${profile.maxFailedRate}`)];
   for (const endpoint of endpoints)
@@ -140,16 +141,9 @@ export function boundedVus(raw: string | undefined, fallback: number, field = 'V
   return wholeSetting(raw, field, MAX_VUS, Math.min(fallback, MAX_VUS));
 }
 
-/** A whole number from 1 to `max` set through -e or an option (`fallback` when unset), as scenarios and the load command read them. */
+/** A whole number from 1 to `max` set through -e or an option (`fallback` when unset), by the CLI's rule (lib/whole-number.ts). */
 export function wholeSetting(raw: string | undefined, field: string, max: number, fallback: number): number {
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > max)
-    throw new HarnessError(
-      'INVALID_ARGUMENT',
-      `"${field}" expected a whole number from 1 to ${max}, got ${JSON.stringify(raw)}`,
-    );
-  return n;
+  return raw === undefined || raw === '' ? fallback : parseWholeNumber(raw, field, 1, max);
 }
 
 /** Seconds in a k6 duration of one unit ("90s", "3m", "1h"), as the profiles write them. */

@@ -1,20 +1,30 @@
-/** Wall time of a full certify against the embedded sandbox: the built CLI in a child process, as a user runs it. */
+/**
+ * Certify's wall time: the built CLI against the embedded sandbox, as a user runs it; and the
+ * library against the same sandbox seen through a proxy that answers every request 300 ms late
+ * (admin calls too), as a remote test environment would.
+ */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { resolveTarget } from '../lib/node/target-file';
+import { defaultSandboxTarget } from '../lib/target-config';
+import { startProxy } from '../sandbox/proxy';
+import { certifyTarget } from '../suites/certify';
+import { startEmbeddedSandbox } from '../suites/embedded-sandbox';
 
 const run = promisify(execFile);
 const CLI = resolve(import.meta.dirname, '..', 'dist', 'cli.js');
 
-export interface CertifyBenchResult {
+export interface CertifyBenchRow {
+  target: string;
   wallSeconds: number;
   checks: number;
   passed: number;
 }
 
-export async function benchCertify(): Promise<CertifyBenchResult> {
+async function certifyCli(): Promise<CertifyBenchRow> {
   const out = await mkdtemp(join(tmpdir(), 'omnivas-certify-bench-'));
   try {
     const started = performance.now();
@@ -23,8 +33,43 @@ export async function benchCertify(): Promise<CertifyBenchResult> {
     const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as {
       totals: { checks: number; pass: number };
     };
-    return { wallSeconds: Number(wallSeconds.toFixed(1)), checks: summary.totals.checks, passed: summary.totals.pass };
+    return {
+      target: 'embedded sandbox (CLI)',
+      wallSeconds: Number(wallSeconds.toFixed(1)),
+      checks: summary.totals.checks,
+      passed: summary.totals.pass,
+    };
   } finally {
     await rm(out, { recursive: true, force: true });
   }
+}
+
+/** certify through a proxy adding `delayMs` to every answer. */
+export async function certifyDelayed(delayMs: number, seed = 1): Promise<CertifyBenchRow> {
+  const embedded = await startEmbeddedSandbox({ seed, serviceFee: 1_000_000n });
+  const proxy = await startProxy({ origin: new URL(embedded.urls.url).origin, delayMs });
+  try {
+    const target = await resolveTarget(
+      defaultSandboxTarget({ url: proxy.via(embedded.urls.url), adminUrl: proxy.via(embedded.urls.adminUrl) }),
+      { env: embedded.secretsEnv, baseDir: process.cwd(), origin: 'the delayed sandbox' },
+    );
+    target.redactor.add(embedded.access.adminToken, 'admin-token');
+    const sandbox = { ...embedded.access, adminUrl: proxy.via(embedded.access.adminUrl) };
+    const started = performance.now();
+    const certified = await certifyTarget({ target, sandbox, close: async () => {} }, { seed });
+    const t = certified.summary.totals;
+    return {
+      target: `sandbox ${delayMs} ms late (library)`,
+      wallSeconds: Number(((performance.now() - started) / 1000).toFixed(1)),
+      checks: t.checks,
+      passed: t.pass,
+    };
+  } finally {
+    await proxy.close();
+    await embedded.close();
+  }
+}
+
+export async function benchCertify(): Promise<CertifyBenchRow[]> {
+  return [await certifyCli(), await certifyDelayed(300)];
 }

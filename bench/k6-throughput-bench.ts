@@ -1,8 +1,8 @@
 /**
  * Requests per second k6 reaches against the embedded sandbox in each signing mode: the bundled
  * claim-throughput scenario, VUs claiming back to back for at most 20 s, with its requests signed
- * in k6 or taken from a corpus pre-signed in Node (the load command's own preparation,
- * cli/load-signing.ts). A fresh sandbox per mode, so neither inherits the other's ledger.
+ * in k6's VM (not by the signing helper: bench/k6-flow-bench.ts compares that) or taken from a corpus pre-signed in Node (the load command's own preparation,
+ * load/node/signing.ts). A fresh sandbox per mode, so neither inherits the other's ledger.
  */
 import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -60,6 +60,8 @@ async function runMode(mode: SigningMode, vus: number): Promise<K6ThroughputRow>
       slots: () => throughputPlan(vouchers),
       key: sandbox.target.privateKey,
       dir,
+      // k6's own signing, the figure this bench is for (bench/k6-flow-bench.ts has the helper's).
+      signer: 'k6',
     });
     const corpusMs = mode === 'presigned' ? performance.now() - start : 0;
     const summaryPath = join(dir, 'summary.json');
@@ -79,7 +81,7 @@ async function runMode(mode: SigningMode, vus: number): Promise<K6ThroughputRow>
       onHistoryLine: () => undefined,
       onOtherLine: (line) => void tail.push(sandbox.target.redactor.redactText(line)),
       timeoutMs: 120_000,
-    });
+    }).finally(() => signing.close());
     if (k6.exitCode !== 0)
       throw new HarnessError(
         'K6_FAILED',

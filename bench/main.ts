@@ -4,17 +4,20 @@
 import { benchSandbox } from '../sandbox/bench';
 import { benchCertify } from './certify-bench';
 import { benchChecker } from './checker-bench';
+import { benchK6Flows } from './k6-flow-bench';
 import { benchK6Signing } from './k6-signing-bench';
 import { benchK6Throughput } from './k6-throughput-bench';
 import { benchSigning } from './signing-bench';
 
 const signing = await benchSigning();
-console.log('\nSigning in Node: operations per second, lib/ (noble) beside Node crypto (OpenSSL), and the ratio');
+console.log(
+  '\nSigning in Node: operations per second, lib/ (secp256k1 signing: its table signer; the rest: noble) beside Node crypto (OpenSSL), and the ratio',
+);
 console.table(signing);
 
 const k6 = await benchK6Signing();
 console.log(
-  "\nSigning inside k6 (lib/ bundled, noble in k6's VM): operations per second, and the ratio to lib/ in Node",
+  "\nSigning inside k6 (lib/ bundled: secp256k1 signing with the table signer and k6's native SHA-256, the rest noble, in k6's VM): operations per second, and the ratio to lib/ in Node",
 );
 console.table(
   k6.map((row) => {
@@ -36,6 +39,14 @@ console.table(
     const inK6 = throughput.find((r) => r.vus === row.vus && r.signing === 'k6')!;
     return { ...row, ratioToK6: Number((row.requestsPerSec / inK6.requestsPerSec).toFixed(2)) };
   }),
+);
+
+const flows = await benchK6Flows();
+console.log(
+  "\nsteady-flow saturated (400 flows/s asked, 16 VUs, 8 s, fixed OTP): full flows per second with every request pre-signed in Node, signed at run time by the signing helper (load --signing k6, the default), and signed at run time in k6's VM (a distributed run), and the ratio to pre-signed",
+);
+console.table(
+  flows.map((row) => ({ ...row, ratioToPresigned: Number((row.flowsPerSec / flows[0]!.flowsPerSec).toFixed(2)) })),
 );
 
 const sandbox = await benchSandbox();
@@ -62,5 +73,7 @@ console.table({
 });
 
 const certify = await benchCertify();
-console.log('\nA full certify (every area) against the embedded sandbox, the built CLI run as a user runs it');
+console.log(
+  '\nA full certify (every area): against the embedded sandbox (the built CLI, as a user runs it), and against the sandbox through a proxy answering every request 300 ms late (goals: ≤ 10 s and ≤ 180 s on 2 cores)',
+);
 console.table(certify);

@@ -1,4 +1,4 @@
-/** Sign and verify throughput of lib/ (noble, what k6 runs) beside Node's crypto (OpenSSL). */
+/** Sign and verify throughput of lib/ (what k6 runs: the table signer for secp256k1 signatures, noble for the rest) beside Node's crypto (OpenSSL). */
 import { createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
 import { utf8Encode } from '../lib/bytes';
 import { exportPrivateKeyPem, exportPublicKeyPem, generatePrivateKey } from '../lib/keys';

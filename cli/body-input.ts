@@ -1,6 +1,6 @@
 /** The request body a sign or verify command works on, from --body or --body-file, exactly as given. */
 import { HarnessError } from '../lib/errors';
-import { readTextFile } from '../lib/node/key-file';
+import { readTextFile } from '../lib/node/input-file';
 
 export async function readBodyOption(options: { body?: string; bodyFile?: string }): Promise<string> {
   if ((options.body === undefined) === (options.bodyFile === undefined)) {
@@ -9,5 +9,7 @@ export async function readBodyOption(options: { body?: string; bodyFile?: string
       'give the request body with exactly one of --body JSON or --body-file FILE',
     );
   }
-  return options.body ?? (await readTextFile(options.bodyFile!, '--body-file'));
+  if (options.body !== undefined) return options.body;
+  // Named as the body file: the key file's hint would mislead.
+  return readTextFile(options.bodyFile!, '--body-file');
 }

@@ -3,10 +3,10 @@
  * report.html (reports/), prints the verdict. Exit 0 only when every required check outside the
  * baseline passed.
  */
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { HarnessError } from '../lib/errors';
-import { fileErrorReason } from '../lib/node/key-file';
+import { readJsonFile } from '../lib/node/input-file';
+import { prepareOutDir } from '../lib/node/out-dir';
 import { writeReports } from '../reports/write-reports';
 import { AREAS } from '../suites/check-result';
 import type { Area } from '../suites/check-result';
@@ -27,6 +27,8 @@ export interface CertifyOptions {
   seed?: string;
   defect?: string[];
   slow?: boolean;
+  /** --allow-otp-command: let the target file's OTP command run. */
+  allowOtpCommand?: boolean;
 }
 
 function parseAreas(only: readonly string[] | undefined): readonly Area[] {
@@ -43,24 +45,7 @@ function parseAreas(only: readonly string[] | undefined): readonly Area[] {
 /** A baseline file: a JSON array of check ids, or { "ids": [...] } (a summary.json's failures can be pasted in). */
 async function readBaseline(path: string | undefined): Promise<string[]> {
   if (path === undefined) return [];
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new HarnessError('CONFIG_UNREADABLE', `cannot read --baseline ${path}: ${fileErrorReason(err)}`, {
-      cause: err,
-    });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new HarnessError(
-      'INVALID_JSON',
-      `--baseline ${path} is not JSON; give an array of check ids such as ["sig.rejects-der"]`,
-      { cause: err },
-    );
-  }
+  const json = await readJsonFile(path, '--baseline');
   const ids = Array.isArray(json) ? json : (json as { ids?: unknown } | null)?.ids;
   if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string'))
     throw new HarnessError('CONFIG_INVALID', `--baseline ${path} expected an array of check ids, or {"ids": [...]}`);
@@ -71,7 +56,14 @@ export async function certifyCommand(options: CertifyOptions, io: CommandIo): Pr
   const areas = parseAreas(options.only);
   const seed = seedOption(options.seed);
   const baselineIds = await readBaseline(options.baseline);
-  const opened = await openCertifyTarget({ target: options.target, defects: options.defect, seed });
+  // Before any request: a run that cannot write its reports has nothing to show for its work.
+  const dir = await prepareOutDir(options.out);
+  const opened = await openCertifyTarget({
+    target: options.target,
+    defects: options.defect,
+    seed,
+    allowOtpCommand: options.allowOtpCommand === true,
+  });
   try {
     const { target } = opened;
     for (const warning of target.warnings) io.err(warning);
@@ -94,7 +86,6 @@ export async function certifyCommand(options: CertifyOptions, io: CommandIo): Pr
     const { summary, redactor } = run;
     if (run.report.results.length === 0)
       throw new HarnessError('INVALID_ARGUMENT', 'no check was selected; run certify without --only to run them all');
-    const dir = resolve(options.out);
     await writeReports(dir, run.report, redactor);
     const t = summary.totals;
     io.out(

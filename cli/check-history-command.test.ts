@@ -39,7 +39,9 @@ const FINALS: FinalVoucherState[] = [
   },
 ];
 
-function files(): { dir: string; a: string; b: string; aAgain: string; finals: string } {
+type Files = { dir: string; a: string; b: string; aAgain: string; finals: string };
+
+function files(): Files {
   const dir = mkdtempSync(join(tmpdir(), 'omnivas-check-history-'));
   const write = (name: string, text: string) => {
     writeFileSync(join(dir, name), text);
@@ -104,5 +106,33 @@ describe('check-history', () => {
     const run = await cli('check-history', '--history', broken, '--finals', f.finals, '--out', join(f.dir, 'y'));
     expect(run.code).toBe(2);
     expect(run.err).toMatch(/--history .*broken\.log: history line 2: the text after "OMNIVAS_OP " is not JSON/);
+  });
+
+  it.each([
+    [
+      'a missing --history',
+      (f: Files) => ['--history', join(f.dir, 'none.log'), '--finals', f.finals],
+      /^omnivas-harness: cannot read --history \S*none\.log: no such file; give the saved log of a runner \[FILE_UNREADABLE\]$/,
+    ],
+    [
+      'a missing --finals',
+      (f: Files) => ['--history', f.a, '--finals', join(f.dir, 'none.json')],
+      /^omnivas-harness: cannot read --finals \S*none\.json: no such file .*\[FILE_UNREADABLE\]$/,
+    ],
+    [
+      'a --finals that is not JSON',
+      (f: Files) => ['--history', f.a, '--finals', f.a],
+      /^omnivas-harness: "--finals \S*runner-a\.log" is not valid JSON: .*line 1 column 1.*\[INVALID_JSON\]$/,
+    ],
+    [
+      'a --ledger that is a folder',
+      (f: Files) => ['--history', f.a, '--finals', f.finals, '--ledger', f.dir],
+      /^omnivas-harness: cannot read --ledger \S+: it is a directory \[FILE_UNREADABLE\]$/,
+    ],
+  ])('refuses %s with exit 2 and one line', async (_, argv, line) => {
+    const f = files();
+    const run = await cli('check-history', ...argv(f), '--out', join(f.dir, 'z'));
+    expect(run.code).toBe(2);
+    expect(run.err.split('\n')).toEqual([expect.stringMatching(line)]);
   });
 });

@@ -1,15 +1,17 @@
 /**
- * `check-history`: the load checker (reports/history-checker.ts) over histories recorded elsewhere —
+ * `check-history`: the load checker (load/checker/checker.ts) over histories recorded elsewhere —
  * the runner pods of a k6 operator run (`kubectl logs` of each), or several k6 processes. The
  * histories merge into one (a runner named in two files is refused), and the verdict is judged as
  * the load command judges its own: verdict.json and junit.xml in --out; exit 1 unless every
  * invariant holds.
  */
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { prepareOutDir } from '../lib/node/out-dir';
 import { createInterface } from 'node:readline';
-import { HarnessError, describeValue } from '../lib/errors';
+import { HarnessError, describeValue, isHarnessError } from '../lib/errors';
+import { fileErrorReason, readJsonFile } from '../lib/node/input-file';
 import type { FinalVoucherState } from '../lib/history';
 import { judgeHistory, verdictJson } from '../load/checker/judge';
 import { mergeHistories, readHistory } from '../load/checker/checker';
@@ -23,24 +25,6 @@ export interface CheckHistoryOptions {
   readonly out: string;
 }
 
-async function readJsonFile(path: string, flag: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new HarnessError(
-      'INVALID_ARGUMENT',
-      `${flag} ${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); give an existing file`,
-      { cause: err },
-    );
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (err) {
-    throw new HarnessError('INVALID_JSON', `${flag} ${path} is not JSON: ${(err as Error).message}`, { cause: err });
-  }
-}
-
 async function readHistoryFile(path: string): Promise<Awaited<ReturnType<typeof readHistory>>> {
   const stream = createReadStream(path, 'utf8');
   const opened = new Promise<void>((ok, fail) => stream.once('open', () => ok()).once('error', fail));
@@ -48,16 +32,15 @@ async function readHistoryFile(path: string): Promise<Awaited<ReturnType<typeof 
     await opened;
   } catch (err) {
     throw new HarnessError(
-      'INVALID_ARGUMENT',
-      `--history ${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); give the saved log of a runner`,
+      'FILE_UNREADABLE',
+      `cannot read --history ${path}: ${fileErrorReason(err)}; give the saved log of a runner`,
       { cause: err },
     );
   }
   try {
     return await readHistory(createInterface({ input: stream, crlfDelay: Infinity }));
   } catch (err) {
-    if (err instanceof HarnessError)
-      throw new HarnessError(err.code, `--history ${path}: ${err.message}`, { cause: err });
+    if (isHarnessError(err)) throw new HarnessError(err.code, `--history ${path}: ${err.message}`, { cause: err });
     throw err;
   }
 }
@@ -95,6 +78,7 @@ export async function checkHistoryCommand(options: CheckHistoryOptions, io: Comm
       `--ledger ${options.ledger} expected GET /admin/ledger's {"entries": [...]} or the load command's ledger.json`,
     );
   const ledger = entries as unknown[] | undefined;
+  const dir = await prepareOutDir(options.out);
   // A run without an OTP source stops at its claims: redemptions in the history mean it had one.
   const otpSource = ops.some((op) => op.op === 'redeem');
   const judged = judgeHistory({
@@ -106,8 +90,6 @@ export async function checkHistoryCommand(options: CheckHistoryOptions, io: Comm
     fixedOtp: false,
   });
 
-  const dir = resolve(options.out);
-  await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'verdict.json'), `${verdictJson(judged.verdict)}\n`);
   await writeFile(join(dir, 'junit.xml'), judged.junit);
   const runners = new Set(ops.map((op) => op.runner));

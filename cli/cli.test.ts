@@ -1,6 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { createPublicKey, verify as nodeVerify } from 'node:crypto';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -44,6 +53,71 @@ describe('omnivas-harness CLI', () => {
     expect(again.code).toBe(2);
     expect(again.err).toMatch(/already exists; pass --force/);
     expect((await cli('keys', 'generate', '--type', 'ed25519', '--out', dir)).code).toBe(0);
+  });
+
+  it('creates a missing --out folder, parents included, at mode 0700; refuses a file in its place with one line', async () => {
+    const out = join(dir, 'new', 'keys');
+    const r = await cli('keys', 'generate', '--type', 'ed25519', '--out', out);
+    expect(r.code).toBe(0);
+    expect(statSync(out).mode & 0o777).toBe(0o700);
+    expect(statSync(join(out, 'ed25519-priv-key.pem')).mode & 0o777).toBe(0o600);
+    const help = await cli('keys', 'generate', '--help');
+    expect(help.out.replace(/\s+/g, ' ')).toMatch(/created \(mode 0700\) when missing/);
+    expect(help.out).not.toMatch(/must exist/);
+    const file = join(out, 'ed25519-pub-key.pem');
+    const onFile = await cli('keys', 'generate', '--type', 'ed25519', '--out', file);
+    expect(onFile.code).toBe(2);
+    expect(onFile.err).toBe(
+      `omnivas-harness: --out ${file} cannot be created: it is a file; give a folder you can write to [INVALID_ARGUMENT]`,
+    );
+  });
+
+  it('refuses a --baseline or --body-file that cannot be read, or is not JSON, with exit 2 and one line', async () => {
+    const none = join(dir, 'none.json');
+    const missing = await cli('certify', '--baseline', none);
+    expect([missing.code, missing.err]).toEqual([
+      2,
+      `omnivas-harness: cannot read --baseline ${none}: no such file (relative paths are resolved from ${process.cwd()}) [FILE_UNREADABLE]`,
+    ]);
+    writeFileSync(join(dir, 'baseline.json'), '["sig.rejects-der"');
+    const broken = await cli('certify', '--baseline', join(dir, 'baseline.json'));
+    expect(broken.code).toBe(2);
+    expect(broken.err).toMatch(
+      /^omnivas-harness: "--baseline \S+baseline\.json" is not valid JSON: .*\[INVALID_JSON\]$/,
+    );
+    const body = await cli('sign', '--key', join(dir, 'ec-secp256k1-priv-key.pem'), '--body-file', none);
+    expect([body.code, body.err]).toEqual([
+      2,
+      `omnivas-harness: cannot read --body-file ${none}: no such file (relative paths are resolved from ${process.cwd()}) [FILE_UNREADABLE]`,
+    ]);
+  });
+
+  it('keys generate --force never writes through a symbolic link planted where a key goes', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'omnivas-keys-'));
+    const victim = join(mkdtempSync(join(tmpdir(), 'omnivas-victim-')), 'authorized_keys');
+    writeFileSync(victim, 'victim content\n', { mode: 0o644 });
+    const priv = join(out, 'ec-secp256k1-priv-key.pem');
+    symlinkSync(victim, priv);
+    for (const argv of [['--force'], []]) {
+      const r = await cli('keys', 'generate', '--type', 'secp256k1', '--out', out, ...argv);
+      expect(r.code).toBe(2);
+      expect(r.err.split('\n')).toHaveLength(1);
+      expect(r.err).toMatch(/is a symbolic link; .*remove the link/);
+      expect(readFileSync(victim, 'utf8')).toBe('victim content\n');
+      expect(statSync(victim).mode & 0o777).toBe(0o644);
+      expect(lstatSync(priv).isSymbolicLink()).toBe(true);
+    }
+    expect(readdirSync(out)).toEqual(['ec-secp256k1-priv-key.pem']); // no temporary file left
+
+    // A regular file is replaced (not rewritten in place): a new inode, at mode 0600 even if it was 0644.
+    rmSync(priv);
+    writeFileSync(priv, 'old', { mode: 0o644 });
+    const before = statSync(priv).ino;
+    expect((await cli('keys', 'generate', '--type', 'secp256k1', '--out', out, '--force')).code).toBe(0);
+    expect(statSync(priv).ino).not.toBe(before);
+    expect(statSync(priv).mode & 0o777).toBe(0o600);
+    expect(readFileSync(priv, 'utf8')).toMatch(/^-----BEGIN EC PRIVATE KEY-----/);
+    expect(readdirSync(out).sort()).toEqual(['ec-secp256k1-priv-key.pem', 'ec-secp256k1-pub-key.pem']);
   });
 
   it('signs a body so that Node crypto verifies the printed payload', async () => {

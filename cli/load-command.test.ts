@@ -1,7 +1,7 @@
 /**
  * `load` refuses bad input before starting anything: unknown scenario or profile, VUs beyond the
- * bound, a target off this machine (NOT_LOOPBACK), --defect with --target. The runs themselves
- * are in load/burst.test.ts and load/storm.test.ts.
+ * bound, a duration or token renewal out of range, a target off this machine (NOT_LOOPBACK),
+ * --defect with --target. The runs themselves are tested through runLoad in load/k6/*.test.ts.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -56,15 +56,38 @@ describe('omnivas-harness load: input', () => {
 
   it('bounds the VUs, vouchers and fill', async () => {
     expect((await cli('load', '--scenario', 'same-voucher-burst', '--vus', '1001')).err).toMatch(
-      /"--vus" expected a whole number from 1 to 1000, got "1001"/,
+      /--vus expected a whole number from 1 to 1000, got "1001"/,
     );
     expect((await cli('load', '--scenario', 'same-voucher-burst', '--vus', '0')).code).toBe(2);
+    // One rule for both: digits only, so 1e3 is refused alike (it is 1000, within --vus's range).
+    for (const flag of ['--vus', '--vouchers']) {
+      const r = await cli('load', '--scenario', 'same-voucher-burst', flag, '1e3');
+      expect([r.code, r.err]).toEqual([
+        2,
+        `omnivas-harness: ${flag} expected a whole number from 1 to ${flag === '--vus' ? 1000 : 100}, got "1e3" [INVALID_ARGUMENT]`,
+      ]);
+    }
     expect((await cli('load', '--scenario', 'same-voucher-burst', '--vouchers', '101')).err).toMatch(
       /--vouchers expected a whole number from 1 to 100/,
     );
     expect((await cli('load', '--scenario', 'same-voucher-burst', '--fill', '-1')).err).toMatch(
       /--fill expected a number above 0/,
     );
+  });
+
+  it('refuses --duration beyond 30 minutes and --renew-token-after beyond 240 s, and both on a burst', async () => {
+    const duration = await cli('load', '--scenario', 'steady-flow', '--duration', '31m');
+    expect([duration.code, duration.err]).toEqual([
+      2,
+      expect.stringMatching(/--duration expected from 1s to 30m, got "31m"/),
+    ]);
+    const renew = await cli('load', '--scenario', 'steady-flow', '--renew-token-after', '241');
+    expect([renew.code, renew.err]).toEqual([
+      2,
+      expect.stringMatching(/--renew-token-after expected a whole number from 1 to 240/),
+    ]);
+    const burst = await cli('load', '--scenario', 'same-voucher-burst', '--duration', '5s');
+    expect([burst.code, burst.err]).toEqual([2, expect.stringMatching(/apply to the flow scenarios/)]);
   });
 
   it('refuses a target that is not on this machine with NOT_LOOPBACK, before any request', async () => {

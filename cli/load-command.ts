@@ -3,7 +3,7 @@
  * manifests of a distributed run (load/node/emit-k8s.ts), and prints. Exit 1 when a threshold or
  * an invariant fails.
  */
-import { durationSeconds, MAX_VUS, profileNamed } from '../k6.config';
+import { durationSeconds, MAX_RUN_SECONDS, MAX_VUS, profileNamed } from '../k6.config';
 import type { ProfileName } from '../k6.config';
 import { HarnessError } from '../lib/errors';
 import { ensureBundle } from '../load/node/bundle';
@@ -32,6 +32,8 @@ export interface LoadOptions {
   emitK8s?: string;
   parallelism?: string;
   vouchersFile?: string;
+  /** --allow-otp-command: let the target file's OTP command run. */
+  allowOtpCommand?: boolean;
 }
 
 function fillOf(text: string | undefined): number | undefined {
@@ -45,6 +47,18 @@ function fillOf(text: string | undefined): number | undefined {
   return n;
 }
 
+/** --duration as k6 writes it ("90s", "10m"), refused beyond the run bound with the text the user typed. */
+function durationOf(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const seconds = durationSeconds(text);
+  if (seconds < 1 || seconds > MAX_RUN_SECONDS)
+    throw new HarnessError(
+      'INVALID_ARGUMENT',
+      `--duration expected from 1s to ${MAX_RUN_SECONDS / 60}m, got ${JSON.stringify(text)}`,
+    );
+  return seconds;
+}
+
 export async function loadCommand(options: LoadOptions, io: CommandIo): Promise<number> {
   const scenario = scenarioNamed(options.scenario);
   const profile = profileNamed(options.profile ?? (LOAD_SCENARIOS[scenario] as ScenarioSpec).profile)
@@ -53,6 +67,7 @@ export async function loadCommand(options: LoadOptions, io: CommandIo): Promise<
   const vouchers = wholeNumber(options.vouchers, '--vouchers', 1, MAX_VOUCHERS);
   const seed = seedOption(options.seed);
   const fill = fillOf(options.fill);
+  const duration = durationOf(options.duration);
   const signing = signingModeFor(scenario, options.signing);
   if (options.emitK8s !== undefined) {
     if (signing === 'presigned')
@@ -84,12 +99,13 @@ export async function loadCommand(options: LoadOptions, io: CommandIo): Promise<
     seed,
     signing,
     log: io,
+    allowOtpCommand: options.allowOtpCommand === true,
     ...(options.target === undefined ? {} : { target: options.target }),
     ...(vus === undefined ? {} : { vus }),
     ...(vouchers === undefined ? {} : { vouchers }),
     ...(fill === undefined ? {} : { fill }),
     ...(options.defect === undefined ? {} : { defects: options.defect }),
-    ...(options.duration === undefined ? {} : { durationSeconds: durationSeconds(options.duration) }),
+    ...(duration === undefined ? {} : { durationSeconds: duration }),
     ...(options.renewTokenAfter === undefined
       ? {}
       : { renewTokenAfter: wholeNumber(options.renewTokenAfter, '--renew-token-after', 1, 240) }),

@@ -172,6 +172,17 @@ describe('load --emit-k8s', () => {
     const bad = await cli(...base, '--target', target, '--vouchers-file', vouchers, '--parallelism', '0');
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/--parallelism expected a whole number from 1 to 100/);
+    const missing = await cli(...base, '--target', target, '--vouchers-file', join(dir, 'none.json'));
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(
+      /^omnivas-harness: cannot read --vouchers-file \S*none\.json: no such file .*\[FILE_UNREADABLE\]$/,
+    );
+    writeFileSync(join(dir, 'bad.json'), '[{"code": "1"},]');
+    const notJson = await cli(...base, '--target', target, '--vouchers-file', join(dir, 'bad.json'));
+    expect(notJson.code).toBe(2);
+    expect(notJson.err).toMatch(
+      /^omnivas-harness: "--vouchers-file \S*bad\.json" is not valid JSON: .*line 1 column 16.*\[INVALID_JSON\]$/,
+    );
   });
 });
 

@@ -3,9 +3,10 @@
  * prints the table. Exit 0 only when every defect is killed and the correct sandbox passes
  * everything; 1 otherwise.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
+import { prepareOutDir } from '../lib/node/out-dir';
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { isRunError } from '../mutants/outcomes';
 import { runGate } from '../mutants/run-gate';
 import type { TaskOutcome } from '../mutants/run-task';
@@ -32,8 +33,7 @@ function progress(outcome: TaskOutcome): string {
 export async function mutantsCommand(options: MutantsOptions, io: CommandIo): Promise<number> {
   const jobs = wholeNumber(options.jobs, '--jobs', 1, availableParallelism());
   const seed = seedOption(options.seed);
-  const dir = resolve(options.out);
-  await mkdir(dir, { recursive: true });
+  const dir = await prepareOutDir(options.out);
   const run = await runGate({
     out: dir,
     seed,

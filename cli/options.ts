@@ -1,20 +1,14 @@
 /** Parsing of the commands' numeric options, so every flag refuses bad input with the same message. */
-import { HarnessError } from '../lib/errors';
+import { parseWholeNumber } from '../lib/whole-number';
 
 /**
- * `text` as a whole number from `min` to `max`; undefined when the option was not given (the
- * caller picks its default). Digits only: "1e3", "-1", "2.0" and " 5" are refused, not coerced.
+ * `text` as a whole number from `min` to `max` (lib/whole-number.ts: digits only, as k6's settings);
+ * undefined when the option was not given (the caller picks its default).
  */
 export function wholeNumber(text: string, flag: string, min: number, max: number): number;
 export function wholeNumber(text: string | undefined, flag: string, min: number, max: number): number | undefined;
 export function wholeNumber(text: string | undefined, flag: string, min: number, max: number): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max)
-    throw new HarnessError(
-      'INVALID_ARGUMENT',
-      `${flag} expected a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`,
-    );
-  return Number(text);
+  return text === undefined ? undefined : parseWholeNumber(text, flag, min, max);
 }
 
 /** --seed: a whole number below 2^31, which k6 and the seeded sources take alike; a random one when not given (the reports name it). */

@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { AREAS } from '../suites/check-result';
 import { certifyCommand } from './certify-command';
 import { checkHistoryCommand } from './check-history-command';
+import { docExamplesCommand } from './doc-examples-command';
 import { generateKeysCommand } from './keys-command';
 import { loadCommand } from './load-command';
 import { mutantsCommand } from './mutants-command';
@@ -12,10 +13,19 @@ import { wholeNumber } from './options';
 import { EXIT, runCommand } from './run-command';
 import type { CommandIo } from './run-command';
 import { serveSandbox } from '../sandbox';
+import { defectListLines } from '../sandbox/serve';
+import { listDefects } from '../sandbox/defects';
 import { signCommand } from './sign-command';
 import { smokeCommand } from './smoke-command';
 import { verifyCommand } from './verify-command';
 import { HARNESS_VERSION } from './version';
+
+/** certify, smoke and load: the opt-in a target file's OTP command needs (lib/node/otp-source.ts). */
+const allowOtpCommandOption = () =>
+  new Option(
+    '--allow-otp-command',
+    'let the target file\'s "otp" command source run its program (with PATH, HOME and the locale only: no secrets); without it such a file is refused',
+  ).default(false);
 
 function buildProgram(io: CommandIo, exit: (code: number) => void): Command {
   const program = new Command('omnivas-harness')
@@ -53,7 +63,7 @@ Examples:
         .choices(['secp256k1', 'ed25519'])
         .makeOptionMandatory(),
     )
-    .requiredOption('--out <dir>', 'directory to write the two PEM files into (must exist)')
+    .requiredOption('--out <dir>', 'folder to write the two PEM files into; created (mode 0700) when missing')
     .addOption(
       new Option(
         '--format <format>',
@@ -111,6 +121,7 @@ Examples:
       'seed for generated inputs and the embedded sandbox; the report names it so a run can be replayed',
     )
     .option('--defect <name...>', 'switch on seeded defects in the embedded sandbox, to see the harness catch them')
+    .addOption(allowOtpCommandOption())
     .option(
       '--slow',
       'on a target without the sandbox clock, wait token expiry out in real time (adds about 5 minutes)',
@@ -133,6 +144,7 @@ Examples:
     .option('--out <dir>', 'where to write transcript.json (secrets redacted)', 'out/smoke')
     .option('--defect <name...>', 'switch on seeded defects in the embedded sandbox (see sandbox/README.md)')
     .option('--seed <n>', 'seed for the embedded sandbox (OTPs, codes)')
+    .addOption(allowOtpCommandOption())
     .addHelpText(
       'after',
       '\nOTPs come from the target file\'s "otp" source (the sandbox outbox for the embedded sandbox). Exit code 0 when every step conforms.',
@@ -174,6 +186,7 @@ Examples:
     .option('--fill <x>', 'burst: the claims ask on average for this many times the balance (default 1)')
     .option('--seed <n>', 'seed for claim amounts and the embedded sandbox')
     .option('--defect <name...>', 'switch on seeded defects in the embedded sandbox (sandbox/README.md)')
+    .addOption(allowOtpCommandOption())
     .addOption(
       new Option(
         '--signing <mode>',
@@ -227,6 +240,23 @@ Examples:
     .action((options) => act(() => checkHistoryCommand(options, io)));
 
   program
+    .command('doc-examples')
+    .description(
+      'Run the end-to-end examples of your copy of the merchant API guide (its JavaScript with node, its Python with python3) against a fresh sandbox, and say for each what it was answered and whether that conforms.',
+    )
+    .requiredOption(
+      '--doc <file>',
+      'the merchant API guide as text, with its "End-to-End Example (Single Snippet)" section',
+    )
+    .option('--out <dir>', 'where to write doc-examples.json (secrets redacted)', 'out/doc-examples')
+    .option('--python <cmd>', 'the Python interpreter for the Python example', 'python3')
+    .addHelpText(
+      'after',
+      "\nEach example runs as written but for BASE_URL (the sandbox) and API_KEY (a merchant registered for the run); it finds the key pair it names (….pem) already made and registered, and the voucher and OTP it hard-codes already issued. The guide's Python imports requests and cryptography. Exit code 0 when every example conforms; 1 when one ran and did not; 2 when one could not be run.",
+    )
+    .action((options) => act(() => docExamplesCommand(options, io)));
+
+  program
     .command('mutants')
     .description(
       "The mutation gate: certify's checks against the embedded sandbox with each seeded defect switched on alone (and the load scenario for the concurrency and idempotency defects), then against the correct sandbox; writes mutants.json and prints which checks killed each defect.",
@@ -251,8 +281,13 @@ Examples:
     )
     .option('--port <n>', 'port to listen on (0 picks a free one)', '0')
     .option('--fixtures <file>', 'merchants, partner companies and vouchers to create at start (sandbox/README.md)')
-    .option('--defect <name...>', 'seeded defects to switch on (sandbox/README.md lists them)')
+    .option('--defect <name...>', 'seeded defects to switch on (--list-defects names them)')
     .option('--seed <n>', 'seed for OTPs, voucher codes and reference numbers')
+    .option(
+      '--list-defects',
+      `print the ${listDefects().length} seeded defects, one a line: name, area, severity and the rule it breaks; start nothing`,
+      false,
+    )
     .option(
       '--test-hooks',
       'honour the x-omnivas-test-fault header on initiate-claim and redeem-gift (docs/test-hooks.md); off by default',
@@ -262,19 +297,31 @@ Examples:
       'after',
       '\nThe admin API (merchants, vouchers, SMS outbox, clock, faults, defects) is documented in sandbox/README.md.',
     )
-    .action((options: { port: string; fixtures?: string; defect?: string[]; seed?: string; testHooks: boolean }) =>
-      act(() =>
-        serveSandbox(
-          {
-            port: wholeNumber(options.port, '--port', 0, 65_535),
-            fixturesFile: options.fixtures,
-            defects: options.defect ?? [],
-            seed: wholeNumber(options.seed, '--seed', 0, 2 ** 32 - 1),
-            testHooks: options.testHooks,
-          },
-          io,
-        ),
-      ),
+    .action(
+      (options: {
+        port: string;
+        fixtures?: string;
+        defect?: string[];
+        seed?: string;
+        listDefects: boolean;
+        testHooks: boolean;
+      }) =>
+        act(async () => {
+          if (options.listDefects) {
+            for (const line of defectListLines()) io.out(line);
+            return EXIT.ok;
+          }
+          return serveSandbox(
+            {
+              port: wholeNumber(options.port, '--port', 0, 65_535),
+              fixturesFile: options.fixtures,
+              defects: options.defect ?? [],
+              seed: wholeNumber(options.seed, '--seed', 0, 2 ** 32 - 1),
+              testHooks: options.testHooks,
+            },
+            io,
+          );
+        }),
     );
 
   return program;

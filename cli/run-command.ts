@@ -1,6 +1,7 @@
 /**
  * How every command ends: a HarnessError becomes one line saying what and how to fix it, with
- * exit code 2; a command's own verdict (invalid signature, failed check) is exit code 1.
+ * exit code 2, except INTERNAL (a bug of the harness) and anything not a HarnessError, which exit 3;
+ * a command's own verdict (invalid signature, failed check) is exit code 1.
  */
 import { isHarnessError } from '../lib/errors';
 
@@ -22,7 +23,7 @@ export async function runCommand(io: CommandIo, body: () => Promise<number>): Pr
   try {
     return await body();
   } catch (err) {
-    if (isHarnessError(err)) {
+    if (isHarnessError(err) && err.code !== 'INTERNAL') {
       io.err(`omnivas-harness: ${err.message} [${err.code}]`);
       return EXIT.usage;
     }

@@ -4,12 +4,13 @@
  * the embedded sandbox by default; against a target file's voucher with --target. The quick way to
  * see that keys, credentials and signing work before a full certification.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { HarnessError } from '../lib/errors';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { prepareOutDir } from '../lib/node/out-dir';
+import { HarnessError, isHarnessError } from '../lib/errors';
 import type { Micro } from '../lib/money';
 import { formatMoney, moneyFromDecimal } from '../lib/money';
-import { createMerchantClient } from '../lib/node/http-client';
+import { createMerchantClient, createTargetHealth } from '../lib/node/http-client';
 import type { ApiResponse, MerchantClient } from '../lib/node/http-client';
 import { otpFetcher } from '../lib/node/otp-source';
 import type { OtpFetcher } from '../lib/node/otp-source';
@@ -21,6 +22,7 @@ import { newIdempotencyKey } from '../lib/payloads';
 import { cryptoRandom } from '../lib/random';
 import { startEmbeddedSandbox } from '../suites/embedded-sandbox';
 import type { CommandIo } from './run-command';
+import { wholeNumber } from './options';
 import { EXIT } from './run-command';
 
 export interface SmokeOptions {
@@ -30,6 +32,8 @@ export interface SmokeOptions {
   amount: string;
   defect?: string[];
   seed?: string;
+  /** --allow-otp-command: let the target file's OTP command run. */
+  allowOtpCommand?: boolean;
 }
 
 const SANDBOX_VOUCHER = 50_000_000n;
@@ -155,15 +159,17 @@ function flowSteps(input: FlowInput): { name: string; run: () => Promise<string>
 
 export async function smokeCommand(options: SmokeOptions, io: CommandIo): Promise<number> {
   const amount = moneyFromDecimal(options.amount, '--amount');
-  const seed = options.seed === undefined ? undefined : Number(options.seed);
-  if (seed !== undefined && !Number.isSafeInteger(seed))
-    throw new HarnessError('INVALID_ARGUMENT', `--seed expected a whole number, got ${JSON.stringify(options.seed)}`);
+  const seed = wholeNumber(options.seed, '--seed', 0, 2 ** 32 - 1);
+  // Before any request: a run that redeems and then cannot write its transcript hides the evidence.
+  const dir = await prepareOutDir(options.out);
   const embedded =
     options.target === undefined
       ? await startEmbeddedSandbox({ defects: options.defect, seed, serviceFee: SANDBOX_FEE })
       : undefined;
   try {
-    const target: ResolvedTarget = embedded?.target ?? (await loadTargetFile(options.target!));
+    const target: ResolvedTarget =
+      embedded?.target ??
+      (await loadTargetFile(options.target!, process.env, { allowOtpCommand: options.allowOtpCommand }));
     for (const warning of target.warnings) io.err(warning);
     const admin =
       embedded?.admin ??
@@ -183,17 +189,19 @@ export async function smokeCommand(options: SmokeOptions, io: CommandIo): Promis
       apiKey: target.apiKey,
       privateKey: target.privateKey,
       redactor: target.redactor,
+      health: createTargetHealth(target.config.baseUrl),
     });
     const steps = flowSteps({
       client,
       voucherCode,
       amount,
-      fetchOtp: otpFetcher(target.config.otp, admin),
+      fetchOtp: otpFetcher(target.config.otp, admin, { allowCommand: target.otpCommandAllowed }),
       countSms: async () => (admin ? (await admin.sms({ voucherCode })).length : 0),
       initiatePath: target.config.profile === 'merchant-v1' ? target.config.initiatePath : 'initiate-claim',
     });
     io.out(`smoke: ${target.config.name} at ${target.config.baseUrl}, voucher ${voucherCode}`);
     let failed = false;
+    let unreachable: unknown;
     for (const [i, step] of steps.entries()) {
       try {
         io.out(`  ok   ${i + 1}. ${step.name}: ${target.redactor.redactText(await step.run())}`);
@@ -202,14 +210,16 @@ export async function smokeCommand(options: SmokeOptions, io: CommandIo): Promis
           `  FAIL ${i + 1}. ${step.name}: ${target.redactor.redactText(err instanceof Error ? err.message : String(err))}`,
         );
         failed = true;
+        // No answer at all is no verdict on the API: the run could not be made (exit 2), and the message says why.
+        if (isHarnessError(err) && (err.code === 'TARGET_UNREACHABLE' || err.code === 'TARGET_UNRESPONSIVE'))
+          unreachable = err;
         break; // later steps stand on this one
       }
     }
-    const dir = resolve(options.out);
-    await mkdir(dir, { recursive: true });
     const transcriptPath = join(dir, 'transcript.json');
     await writeFile(transcriptPath, `${JSON.stringify(client.transcript(), null, 2)}\n`);
     io.out(`${failed ? 'FAILED' : 'PASSED'}; transcript (secrets redacted): ${transcriptPath}`);
+    if (unreachable !== undefined) throw unreachable;
     return failed ? EXIT.verdictFailed : EXIT.ok;
   } finally {
     await embedded?.close();

@@ -23,7 +23,7 @@ describe('error catalog', () => {
     ).toEqual([4041, 4042, 4091, 5001, 5002, 5004]);
   });
 
-  it('marks exactly the codes DESIGN.md lists as fault-only', () => {
+  it('marks exactly the codes docs/design.md lists as fault-only', () => {
     const faults = API_ERRORS.filter((e) => e.provocation === 'fault').map((e) => e.code);
     expect(faults).toEqual([4092, 4093, 4094, 4095, 5001, 5002, 5003, 5004, 5031]);
   });

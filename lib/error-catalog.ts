@@ -219,7 +219,7 @@ export function isApiErrorCode(code: unknown): code is ApiErrorCode {
   return typeof code === 'number' && BY_CODE.has(code);
 }
 
-/** A documented four-digit code travels with its first three digits as the HTTP status (DESIGN.md). */
+/** A documented four-digit code travels with its first three digits as the HTTP status (docs/design.md). */
 export function httpStatusOf(code: number): number {
   return code >= 1000 ? Math.floor(code / 10) : code;
 }

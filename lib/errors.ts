@@ -9,6 +9,7 @@ export const HARNESS_ERROR_CODES = {
   // input shape
   INVALID_ARGUMENT: 'an argument has the wrong type or form',
   INVALID_JSON: 'a body or file is not valid JSON',
+  FILE_UNREADABLE: 'a file the harness was given cannot be read (missing, a directory, no permission)',
   INVALID_BASE64: 'a value is not valid base64',
   // keys
   KEY_GARBAGE: 'the key file is not a PEM key the harness can read',
@@ -26,15 +27,18 @@ export const HARNESS_ERROR_CODES = {
   // templates and configuration
   TEMPLATE_INVALID: 'a signing template names an unknown placeholder',
   CONFIG_INVALID: 'the target configuration has a wrong or missing field',
-  CONFIG_UNREADABLE: 'the target configuration file cannot be read',
   SECRET_MISSING: 'an environment variable that should hold a secret is not set',
+  OUTPUT_UNWRITABLE: 'an output folder cannot be created or written to',
   // talking to a target
   TARGET_UNREACHABLE: 'the target did not answer',
+  TARGET_FAILED: 'the target answered with a server error (HTTP 5xx) where the documents promise an answer',
+  TARGET_UNRESPONSIVE: 'the target left several requests in a row without an answer, so the run stops early',
   TARGET_MALFORMED_RESPONSE: 'the target answered with something that is not the documented shape',
   LOGIN_FAILED: 'the target refused the login',
   // sandbox
   SANDBOX_UNKNOWN_DEFECT: 'a seeded defect name is not in the catalog',
   SANDBOX_FIXTURES_INVALID: 'the sandbox fixtures file is not valid',
+  SANDBOX_PORT_UNAVAILABLE: 'the port asked for the sandbox is taken or needs privileges',
   // tools the harness runs
   K6_MISSING: 'k6 at the pinned version is neither in .tools/bin nor on PATH',
   K6_FAILED: 'k6 could not run a bundled scenario, or printed no result',

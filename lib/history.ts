@@ -1,8 +1,8 @@
 /**
  * The history a load run records: one line per operation, as Jepsen records them. k6 scenarios
- * print each as a console line `OMNIVAS_OP <json>`; the checker (reports/history-checker.ts) reads
+ * print each as a console line `OMNIVAS_OP <json>`; the checker (load/checker/checker.ts) reads
  * the lines of every runner (several k6 instances may run one test) and decides the invariants of
- * DESIGN.md › Invariants the load scenarios check. Pure: it is bundled into the k6 scenarios.
+ * docs/design.md › Invariants the load scenarios check. Pure: it is bundled into the k6 scenarios.
  */
 
 export const HISTORY_LINE_PREFIX = 'OMNIVAS_OP ';
@@ -20,7 +20,7 @@ export interface HistoryOp {
   readonly runner: string;
   /**
    * Which merchant sent it, when a run has more than one (the storm's second merchant); absent:
-   * the run's own merchant. Keys are scoped to their merchant (DESIGN.md › Idempotency).
+   * the run's own merchant. Keys are scoped to their merchant (docs/design.md › Idempotency).
    */
   readonly merchant?: string;
   readonly vu: number;

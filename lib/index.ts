@@ -17,3 +17,5 @@ export * from './signature';
 export * from './signing-template';
 export * from './target-config';
 export * from './history';
+export * from './whole-number';
+export { signSecp256k1Digest, useSha256Primitives, type Sha256Primitives } from './secp256k1-signer';

@@ -244,3 +244,31 @@ export function stringUnits(text: string, token: Span): StringUnit[] {
   cur.readString((u) => units.push(u));
   return units;
 }
+
+/** A key that an object repeats: JSON.parse keeps its last value and drops the others silently. */
+export interface DuplicateKey {
+  /** The repeated member's path, such as `$.auth.apiKeyEnv`. */
+  readonly path: string;
+  readonly key: string;
+  /** The second occurrence's key token. */
+  readonly keySpan: Span;
+}
+
+/** The first repeated key in source order, anywhere in the tree; iterative, as scanJson is. */
+export function findDuplicateKey(root: JsonNode): DuplicateKey | undefined {
+  const pending: JsonNode[] = [root];
+  let first: DuplicateKey | undefined;
+  while (pending.length > 0) {
+    const node = pending.pop()!;
+    if (node.type === 'array') pending.push(...node.items);
+    if (node.type !== 'object') continue;
+    const seen = new Set<string>();
+    for (const member of node.members) {
+      if (seen.has(member.key) && (first === undefined || member.keySpan.start < first.keySpan.start))
+        first = { path: childPath(node.path, member.key), key: member.key, keySpan: member.keySpan };
+      seen.add(member.key);
+      pending.push(member.value);
+    }
+  }
+  return first;
+}

@@ -1,14 +1,16 @@
 /**
  * ECDSA over secp256k1 with SHA-256, signatures as IEEE-P1363 (64-byte r||s): what the merchant
- * API verifies (Authentication › Step 3). noble hashes the message with SHA-256 itself.
+ * API verifies (Authentication › Step 3). Signing goes through lib/secp256k1-signer.ts (noble's
+ * signatures, byte for byte, fast enough for k6); verification stays with noble.
  */
 import { secp256k1 } from './noble-setup';
+import { signSecp256k1Rfc6979 } from './secp256k1-signer';
 
 export const SECP256K1_SIGNATURE_BYTES = 64;
 
 /** Deterministic (RFC 6979) low-S signature over `message`. */
 export function signSecp256k1(secretKey: Uint8Array, message: Uint8Array): Uint8Array {
-  return secp256k1.sign(message, secretKey, { prehash: true, lowS: true });
+  return signSecp256k1Rfc6979(secretKey, message);
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * The partner profile's string-to-sign. The onboarding document says requests carry X-Timestamp
  * and an Ed25519 X-Signature but not what string is signed, so the template is configuration
- * (DESIGN.md › Two authentication profiles); the sandbox uses the same default.
+ * (docs/design.md › Two authentication profiles); the sandbox uses the same default.
  */
 import { HarnessError } from './errors';
 

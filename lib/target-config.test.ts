@@ -477,6 +477,52 @@ describe('isLoopbackUrl', () => {
   });
 });
 
+describe('isLoopbackUrl: every spelling of this machine the URL parser accepts', () => {
+  const spellings: [string, boolean][] = [
+    ['http://127.1/', true],
+    ['http://127.0.1/', true],
+    ['http://127.0.0.2:8080/x', true],
+    ['http://0x7f.1/', true],
+    ['http://0x7F.0.0.1/', true],
+    ['http://0177.0.0.1/', true],
+    ['http://2130706433/', true],
+    ['http://0x7f000001/', true],
+    ['http://127.255.255.255/', true],
+    ['http://localhost./', true],
+    ['http://127.0.0.1./', true],
+    ['http://[::1]/', true],
+    ['http://[0:0::1]/', true],
+    ['http://[::0:1]/', true],
+    ['http://[::ffff:7f00:1]/', true],
+    ['http://[::ffff:127.0.0.2]/', true],
+    ['http://128.1/', false],
+    ['http://0x80.1/', false],
+    ['http://2147483648/', false],
+    ['http://0200.0.0.1/', false],
+    ['http://[::ffff:8000:1]/', false],
+    ['http://[::ffff:10.0.0.1]/', false],
+    ['http://[1::1]/', false],
+    ['http://[::1:1]/', false],
+    ['http://127.1.example/', false],
+    ['http://example.127.1.invalid/', false],
+  ];
+  it.each(spellings)('%s → %s', (url, expected) => {
+    expect(isLoopbackUrl(url)).toBe(expected);
+  });
+
+  // Held to the WHATWG parser undici connects with: the address it normalises each spelling to.
+  it.each(spellings)('%s agrees with new URL()', (url) => {
+    const host = new URL(url).hostname;
+    const loopback =
+      host === 'localhost' ||
+      host === 'localhost.' ||
+      /^127(\.\d+){3}$/.test(host) ||
+      host === '[::1]' ||
+      /^\[::ffff:7f[0-9a-f]{2}:/.test(host);
+    expect(isLoopbackUrl(url)).toBe(loopback);
+  });
+});
+
 describe('defaultSandboxTarget', () => {
   it('points merchant-v1 at the sandbox with its outbox and the sandbox credential variables', () => {
     const config = defaultSandboxTarget({ url: 'http://127.0.0.1:41001', adminUrl: 'http://127.0.0.1:41002' });

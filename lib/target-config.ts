@@ -1,9 +1,9 @@
 /**
  * The one target file format (docs/target-config.md) and its validation. A target file says where
- * the API is, which authentication profile it speaks (DESIGN.md › Two authentication profiles),
+ * the API is, which authentication profile it speaks (docs/design.md › Two authentication profiles),
  * where the secrets are (never the secrets themselves: environment variable names and a key file
  * path), how to get OTPs, which vouchers the tester holds, and where the target departs from the
- * behaviour DESIGN.md assumes. Pure, so k6 scenarios can read a parsed target too; lib/node/target-file.ts
+ * behaviour docs/design.md assumes. Pure, so k6 scenarios can read a parsed target too; lib/node/target-file.ts
  * reads the file and resolves the secrets.
  */
 import { MERCHANT_BASE_PATH } from './endpoint-catalog';
@@ -346,10 +346,71 @@ function parseHttpUrl(text: string): HttpUrl | undefined {
   };
 }
 
+/**
+ * An IPv4 address in any spelling the WHATWG URL parser (and so undici) accepts: one to four
+ * parts, each decimal, 0x-hex or 0-led octal, the last filling the remaining bytes ("127.1",
+ * "0x7f.1", "2130706433"). Undefined when `host` is not one.
+ */
+function ipv4Number(host: string): number | undefined {
+  const parts = host.split('.');
+  if (parts.at(-1) === '') parts.pop(); // a trailing dot is allowed
+  if (parts.length === 0 || parts.length > 4) return undefined;
+  const numbers: number[] = [];
+  for (const part of parts) {
+    const m = /^(?:0[xX]([0-9a-fA-F]*)|(0[0-7]+)|(0|[1-9]\d*))$/.exec(part);
+    if (!m) return undefined;
+    const n =
+      m[1] !== undefined
+        ? m[1] === ''
+          ? 0
+          : parseInt(m[1], 16)
+        : m[2] !== undefined
+          ? parseInt(m[2], 8)
+          : Number(m[3]);
+    if (!Number.isSafeInteger(n)) return undefined;
+    numbers.push(n);
+  }
+  const last = numbers.pop()!;
+  if (numbers.some((n) => n > 255) || last >= 256 ** (4 - numbers.length)) return undefined;
+  return numbers.reduce((sum, n, i) => sum + n * 256 ** (3 - i), 0) + last;
+}
+
+/** The eight 16-bit groups of an IPv6 address ("::" expanded, a dotted IPv4 tail included), or undefined. */
+function ipv6Groups(host: string): number[] | undefined {
+  let text = host;
+  const tail: number[] = [];
+  const dotted = /^(.*:)(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (dotted) {
+    const v4 = dotted[2]!.split('.').map(Number);
+    if (v4.some((n) => n > 255)) return undefined;
+    tail.push(v4[0]! * 256 + v4[1]!, v4[2]! * 256 + v4[3]!);
+    text = dotted[1]!.endsWith('::') ? dotted[1]! : dotted[1]!.slice(0, -1);
+  }
+  const halves = text.split('::');
+  if (halves.length > 2) return undefined;
+  const groups = (half: string | undefined) => (half === undefined || half === '' ? [] : half.split(':'));
+  const [head, rest] = [groups(halves[0]), groups(halves[1])];
+  if (![...head, ...rest].every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return undefined;
+  const known = head.length + rest.length + tail.length;
+  if (halves.length === 1 ? known !== 8 : known > 7) return undefined;
+  return [
+    ...head.map((g) => parseInt(g, 16)),
+    ...Array<number>(8 - known).fill(0),
+    ...rest.map((g) => parseInt(g, 16)),
+    ...tail,
+  ];
+}
+
+/** This machine: localhost, 127.0.0.0/8 in any IPv4 spelling, ::1, and IPv4-mapped 127/8 (::ffff:127.x.y.z). */
 function isLoopbackHost(host: string): boolean {
-  if (host === 'localhost' || host === '::1' || /^(?:0{1,4}:){7}0{0,3}1$/.test(host)) return true;
-  const v4 = /^(?:::ffff:)?(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
-  return v4 !== null && v4[1] === '127' && v4.slice(2).every((octet) => Number(octet) <= 255);
+  const name = host.toLowerCase().replace(/\.$/, '');
+  if (name === 'localhost') return true;
+  const v4 = ipv4Number(name);
+  if (v4 !== undefined) return Math.floor(v4 / 2 ** 24) === 127;
+  const v6 = ipv6Groups(name);
+  if (v6 === undefined) return false;
+  if (v6.slice(0, 7).every((g) => g === 0)) return v6[7] === 1;
+  return v6.slice(0, 5).every((g) => g === 0) && v6[5] === 0xffff && v6[6]! >> 8 === 127;
 }
 
 /**
@@ -583,44 +644,44 @@ function readFixtures(value: unknown, profile: TargetProfile): Fixtures {
 
 /**
  * The expectations, their defaults and where each default comes from. Reports say which checks
- * rest on an assumption (DESIGN.md › Behaviour where the seeds are silent).
+ * rest on an assumption (docs/design.md › Behaviour where the API documents are silent).
  */
 export const EXPECTATIONS: { readonly [K in keyof Expectations]: ExpectationSpec<Expectations[K]> } = {
   idempotencyConflictStatus: {
     default: 422,
     basis: 'assumption',
-    source: 'DESIGN.md › Idempotency: same key, different body',
+    source: 'docs/design.md › Idempotency: same key, different body',
     read: httpStatus,
   },
   inFlightStatus: {
     default: 409,
     basis: 'assumption',
-    source: 'DESIGN.md › Idempotency: a key whose first request is still in flight',
+    source: 'docs/design.md › Idempotency: a key whose first request is still in flight',
     read: (value, path) =>
       value === 'wait' ? 'wait' : typeof value === 'number' ? httpStatus(value, path) : oneOf(value, path, ['wait']),
   },
   missingIdempotencyKeyStatus: {
     default: 400,
     basis: 'assumption',
-    source: 'DESIGN.md › Idempotency: a request without a key',
+    source: 'docs/design.md › Idempotency: a request without a key',
     read: httpStatus,
   },
   invalidTokenStatus: {
     default: 401,
     basis: 'assumption',
-    source: 'DESIGN.md › Authentication failures: missing, malformed or expired token',
+    source: 'docs/design.md › Authentication failures: missing, malformed or expired token',
     read: httpStatus,
   },
   invalidSignatureStatus: {
     default: 403,
     basis: 'assumption',
-    source: 'DESIGN.md › Authentication failures: missing or invalid signature',
+    source: 'docs/design.md › Authentication failures: missing or invalid signature',
     read: httpStatus,
   },
   validationErrorStatus: {
     default: 400,
     basis: 'assumption',
-    source: 'DESIGN.md › Authentication failures: validation errors',
+    source: 'docs/design.md › Authentication failures: validation errors',
     read: httpStatus,
   },
   replayWindowSeconds: {
@@ -638,7 +699,7 @@ export const EXPECTATIONS: { readonly [K in keyof Expectations]: ExpectationSpec
   otpLifetimeSeconds: {
     default: 300,
     basis: 'assumption',
-    source: 'DESIGN.md › Balance reservation: OTP valid 300 s',
+    source: 'docs/design.md › Balance reservation: OTP valid 300 s',
     read: seconds,
   },
   amountFormat: {

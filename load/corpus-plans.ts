@@ -2,7 +2,7 @@
  * What each corpus-capable scenario sends, slot by slot. The scenario calls its slot function for
  * the request it is about to make; the load command maps the same function over the whole run to
  * have the generator pre-sign every slot. Pure (k6 and Node). A scenario joins presigned mode by
- * adding its plan to CORPUS_PLANS and getting its requests from load/signed-requests.ts.
+ * adding its plan to CORPUS_PLANS and getting its requests from load/k6/signed-requests.ts.
  */
 import { moneyFromDecimal, type Micro } from '../lib';
 import { burstAmount, flowAmount, type VoucherSpec } from './load-env';
@@ -42,7 +42,7 @@ export function burstPlan(input: PlanInput): CorpusSlot[] {
 }
 
 /**
- * Flow `index` of a flow scenario (load/merchant-flow.ts; k6's iterationInTest, unique across
+ * Flow `index` of a flow scenario (load/k6/merchant-flow.ts; k6's iterationInTest, unique across
  * runners): voucher index mod N, and an amount unique in the run so its OTP SMS is found by it.
  */
 export function flowSlot(vouchers: readonly VoucherSpec[], index: number): CorpusSlot & { readonly amount: Micro } {
@@ -68,7 +68,7 @@ export function throughputClaims(vouchers: readonly VoucherSpec[]): number {
   return vouchers.reduce((n, v) => n + Number(moneyFromDecimal(v.amount) / THROUGHPUT_CLAIM), 0);
 }
 
-/** The claim throughput bench (load/claim-throughput.scenario.ts): claim `index` goes to the vouchers in turn; no redemptions. */
+/** The claim throughput bench (load/k6/claim-throughput.scenario.ts): claim `index` goes to the vouchers in turn; no redemptions. */
 export function throughputSlot(vouchers: readonly VoucherSpec[], index: number): CorpusSlot {
   return {
     index,

@@ -24,22 +24,25 @@ export const LOAD_ENV = {
   durationSeconds: 'DURATION_S',
   /** Seconds after which a VU logs in again; at most TOKEN_RENEW_MAX_S (tokens live 300 s). */
   tokenRenewSeconds: 'OMNIVAS_TOKEN_RENEW_S',
-  /** The load command's OTP bridge (load/otp-bridge.ts) for the http and command OTP sources. */
+  /** The load command's OTP bridge (load/node/otp-bridge.ts) for the http and command OTP sources. */
   otpBridgeUrl: 'OMNIVAS_OTP_BRIDGE_URL',
   /** k6 or presigned (load/request-corpus.ts), and the corpus file presigned mode reads. */
   signing: 'OMNIVAS_SIGNING',
   corpusPath: 'OMNIVAS_CORPUS_PATH',
+  /** The load command's signing helper (load/signing-helper.ts): k6 asks it for what it signs at run time. */
+  signerUrl: 'OMNIVAS_SIGNER_URL',
   // secrets: process environment only
   apiKey: 'OMNIVAS_API_KEY',
   privateKey: 'OMNIVAS_PRIVATE_KEY',
   adminToken: 'OMNIVAS_ADMIN_TOKEN',
   otpBridgeToken: 'OMNIVAS_OTP_BRIDGE_TOKEN',
+  signerToken: 'OMNIVAS_SIGNER_TOKEN',
   /** The storm's second merchant (keys are scoped to their merchant). */
   secondApiKey: 'OMNIVAS_SECOND_API_KEY',
   secondPrivateKey: 'OMNIVAS_SECOND_PRIVATE_KEY',
 } as const;
 
-/** bridge: the target's http or command source, asked by the load command on k6's behalf (load/otp-bridge.ts). */
+/** bridge: the target's http or command source, asked by the load command on k6's behalf (load/node/otp-bridge.ts). */
 export type OtpMode = 'sandbox-outbox' | 'fixed' | 'bridge' | 'none';
 
 export interface VoucherSpec {

@@ -1,6 +1,6 @@
 /**
  * The pre-signed request corpus: what the generator (generators/request-corpus.ts, Node) writes and
- * the scenarios (load/signed-requests.ts, k6) read, and where each kind of request is signed in
+ * the scenarios (load/k6/signed-requests.ts, k6) read, and where each kind of request is signed in
  * each signing mode. Pure, so both sides import it. The corpus holds bodies and their x-signature
  * values only: no API key, no private key, no access token (the token is a header the signature
  * does not cover, added at send time; Authentication › Step 3 signs the body alone).

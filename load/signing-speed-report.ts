@@ -1,5 +1,5 @@
 /**
- * The one JSON line load/signing-speed.scenario.ts prints from inside k6, and its reader for the
+ * The one JSON line load/k6/signing-speed.scenario.ts prints from inside k6, and its reader for the
  * Node side. Pure, so the scenario can share the type without pulling Node into its bundle.
  */
 import { HarnessError, type KeyType } from '../lib';

@@ -43,7 +43,7 @@ describe('signing-speed scenario in k6', () => {
     run ??= (async () => {
       dir = await mkdtemp(join(tmpdir(), 'k6-signing-'));
       const entry = (await scenarioEntries())['signing-speed'];
-      if (entry === undefined) throw new Error('load/signing-speed.scenario.ts is not found as a scenario entry');
+      if (entry === undefined) throw new Error('load/k6/signing-speed.scenario.ts is not found as a scenario entry');
       const [bundle] = await buildLoadBundles({ entryPoints: { 'signing-speed': entry }, outdir: dir });
       return runSigningSpeed(bundle!, ITERATIONS);
     })();

@@ -1,60 +1,29 @@
 /**
- * report.html as a person sees it: opened in headless Chromium (Debian's, driven by playwright-core)
+ * report.html as a person sees it: opened in headless Chromium (from npm, test-support/headless-browser.ts)
  * with the network off, the verdict and every failure's title and replay command must be visible.
  * No Chromium is a failure, not a skip: a silently skipped browser test proves nothing.
  */
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CertifyReport } from './report-model';
+import { useHeadlessBrowser } from './test-support/headless-browser';
 import { failingReport, FAILING_TITLES, passingReport } from './test-support/sample-reports';
 import { writeReports } from './write-reports';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const VIEWPORT = { width: 1200, height: 900 };
 
+const browser = useHeadlessBrowser(VIEWPORT);
 let workDir: string;
-let context: BrowserContext | undefined;
-
-/** Every test fails with the fix when Chromium is absent (a throwing beforeAll would report them as skipped). */
-function browser(): BrowserContext {
-  if (!context)
-    throw new Error(
-      `${CHROMIUM} is missing: the report.html test needs Debian's Chromium. Install it with: apt-get update && apt-get install -y chromium`,
-    );
-  return context;
-}
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) return;
   workDir = await mkdtemp(join(tmpdir(), 'omnivas-html-browser-'));
-  // A fresh profile per run, so nothing cached from an earlier report can make this one look right.
-  context = await chromium.launchPersistentContext(join(workDir, 'profile'), {
-    executablePath: CHROMIUM,
-    args: ARGS,
-    headless: true,
-    offline: true,
-    viewport: VIEWPORT,
-  });
 });
 
 afterAll(async () => {
-  await context?.close();
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
 

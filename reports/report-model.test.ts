@@ -39,7 +39,7 @@ describe('summarizeReport', () => {
             reason: 'not provokable from outside on this target',
             needs: ['faults'],
             basis: 'assumption',
-            source: { doc: 'DESIGN.md', section: 'x' },
+            source: { doc: 'docs/design.md', section: 'x' },
           }),
         ],
         ['sig.d'],

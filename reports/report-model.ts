@@ -11,7 +11,7 @@ import type { ErrorCoverage } from '../suites/error-coverage';
 export interface ReportTarget {
   readonly name: string;
   readonly baseUrl: string;
-  /** The authentication profile, e.g. 'merchant-v1' or 'partner' (DESIGN.md, "Two authentication profiles"). */
+  /** The authentication profile, e.g. 'merchant-v1' or 'partner' (docs/design.md, "Two authentication profiles"). */
   readonly profile: string;
   /** True for the embedded sandbox, the only target with admin, clock, fault and outbox powers. */
   readonly sandbox: boolean;

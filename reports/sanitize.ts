@@ -1,5 +1,5 @@
 /**
- * The ONE place report output is made safe (STYLE.md, "From Schemathesis"): every string value
+ * The ONE place report output is made safe: every string value
  * of the report — messages, evidence, header names and values, bodies, curl commands, even ids and
  * the target — goes through the redactor before any writer sees it. Writers take only `SanitizedReport`, which
  * nothing but `sanitizeReport` produces, so the type checker refuses an unsanitized report.

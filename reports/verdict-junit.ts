@@ -7,7 +7,7 @@ import type { HistoryOp } from '../lib/history';
 import { escapeAttribute, escapeText } from './escape-markup';
 import { INVARIANTS, type Invariant, type Verdict, type Violation } from '../load/checker/verdict';
 
-/** What each invariant means (DESIGN.md › Invariants the load scenarios check), for the testcase text. */
+/** What each invariant means (docs/design.md › Invariants the load scenarios check), for the testcase text. */
 export const INVARIANT_TITLES: Record<Invariant, string> = {
   conservation: 'amount = remainingBalance + Σ(successful redemptions + their fees), exactly',
   'no-over-reservation':

@@ -98,7 +98,7 @@ describe('writeHtml', () => {
     expect(text).toContain('Checks that need sandbox-only powers (16)');
     expect(text).toContain('outbox (reads the OTPs the server would send by SMS); clock (moves the server clock)');
     expect(text).toContain('Expectations that are assumptions, not document rules (4)');
-    expect(text).toContain('DESIGN.md › Behaviour where the seeds are silent › Idempotency');
+    expect(text).toContain('docs/design.md › Behaviour where the API documents are silent › Idempotency');
     expect(text).toContain('serves both /initiate-claim and /initiate-redeem');
     expect(text).toContain('the target has no outbox or clock power');
   });

@@ -173,7 +173,7 @@ ${section(
 )}
 ${section('skips', 'Skipped checks', s.skipped.length, checksTable(s.skipped, { head: 'Reason', cell: (r) => r.reason }), 'Nothing was skipped.')}
 ${section('powers', 'Checks that need sandbox-only powers', s.needingPowers.length, [html`<p>Only the embedded sandbox has these powers; against another target these checks are skipped, not passed.</p>`, checksTable(s.needingPowers, { head: 'Needs', cell: powersText })], 'Every check runs against any target.')}
-${section('assumptions', 'Expectations that are assumptions, not document rules', s.assumptions.length, [html`<p>${s.basis.document} checks rest on the API documents; ${s.basis.assumption} on decisions in DESIGN.md where the documents are silent. A target may differ on these and still follow the documents.</p>`, checksTable(s.assumptions, { head: 'Where decided', cell: sourceText })], 'Every check rests on the API documents.')}
+${section('assumptions', 'Expectations that are assumptions, not document rules', s.assumptions.length, [html`<p>${s.basis.document} checks rest on the API documents; ${s.basis.assumption} on decisions in docs/design.md where the documents are silent. A target may differ on these and still follow the documents.</p>`, checksTable(s.assumptions, { head: 'Where decided', cell: sourceText })], 'Every check rests on the API documents.')}
 ${section(
   'all',
   'All checks',

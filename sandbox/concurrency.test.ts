@@ -46,7 +46,7 @@ async function burst(
 
 const BALANCE = 1000;
 
-describe('100 concurrent claims on one voucher (DESIGN.md › Invariants)', () => {
+describe('100 concurrent claims on one voucher (docs/design.md › Invariants)', () => {
   it('never reserve more than the balance, and every refusal is explained', async () => {
     const m = await readyMerchant(client);
     const v = await client.createVoucher({ amount: BALANCE });

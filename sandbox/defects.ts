@@ -3,7 +3,7 @@
  * catches them. Each is data here and one `defects.has('name')` switch at the one place it
  * applies; defects.test.ts shows, for each, a difference a client can observe.
  *
- * Severity follows STYLE.md: critical = money or security; high = contract violation;
+ * Severity as the checks use it (suites/check-result.ts): critical = money or security; high = contract violation;
  * medium = formats; low = hygiene.
  */
 import { HarnessError } from '../lib/errors';
@@ -25,7 +25,7 @@ export interface DefectInfo {
   readonly name: string;
   /** The rule the defect breaks. */
   readonly rule: string;
-  /** Where the rule is written: a section of a seed document or of DESIGN.md. */
+  /** Where the rule is written: a section of an API document or of docs/design.md. */
   readonly section: string;
   readonly area: DefectArea;
   readonly severity: DefectSeverity;
@@ -33,7 +33,7 @@ export interface DefectInfo {
 
 const API = 'omnivas-merchant-api-v1.0';
 const ONBOARDING = 'partner-and-merchant-onboarding';
-const SILENT = 'DESIGN.md › Behaviour where the seeds are silent';
+const SILENT = 'docs/design.md › Behaviour where the API documents are silent';
 
 export const DEFECTS = [
   {
@@ -131,7 +131,7 @@ export const DEFECTS = [
     name: 'reservation-check-then-act',
     area: 'concurrency',
     severity: 'critical',
-    section: 'DESIGN.md › Invariants the load scenarios check (2: no over-reservation)',
+    section: 'docs/design.md › Invariants the load scenarios check (2: no over-reservation)',
     rule: "A claim's availability check and its reservation are one atomic step: concurrent claims never reserve more than the balance.",
   },
   {

@@ -1,141 +1,87 @@
-import { execFile } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+/**
+ * doc-examples on fixture guides of the guide's shape (sandbox/guide-fixture.ts): examples that
+ * follow the document conform; one that signs DER is caught by its answers; one that cannot be run
+ * says why. Needs node, python3 and openssl (the fixture's Python signs with it), no pip package.
+ */
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSandbox, type RunningSandbox } from './index';
-import { extractEndToEndExamples, restorePythonIndentation, type EndToEndExamples } from './seed-examples';
-import { SandboxClient } from './testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runDocExamples, type ExampleRun } from './doc-examples';
+import { writeGuide } from './guide-fixture';
 
-const run = promisify(execFile);
-const SEED = new URL('../../shared/seeds/omnivas-merchant-api-v1.0.txt', import.meta.url);
-/**
- * What the examples hard-code. The voucher is created with this code and this fixed OTP, so of
- * the values the brief allows changing only BASE_URL and API_KEY need to be.
- */
-const VOUCHER_CODE = '3225118500682251';
-const VERIFICATION_CODE = '735191';
-
-let sandbox: RunningSandbox;
-let client: SandboxClient;
-let examples: EndToEndExamples;
-
+let dir: string;
 beforeAll(async () => {
-  sandbox = await startSandbox({ seed: 23 });
-  client = new SandboxClient(sandbox);
-  examples = extractEndToEndExamples(await readFile(SEED, 'utf8'));
+  dir = await mkdtemp(join(tmpdir(), 'omnivas-doc-examples-'));
 });
-afterAll(() => sandbox.close());
-beforeEach(() => client.adminOk('POST', '/reset'));
 
-function expectOnce(code: string, line: string): void {
-  expect(code.split(line).length - 1, `the example has exactly one ${JSON.stringify(line)}`).toBe(1);
-}
+const checksOf = (e: ExampleRun) => Object.fromEntries(e.checks.map((c) => [c.name, c.ok]));
 
-/** Replaces one exact line of the example, failing loudly if the document no longer has it. */
-function replaceOnce(code: string, from: string, to: string): string {
-  expectOnce(code, from);
-  return code.replace(from, to);
-}
+describe('runDocExamples', () => {
+  it('runs both examples of a guide that follows the document: every check holds, secrets redacted', async () => {
+    const report = await runDocExamples({ doc: await writeGuide(dir, 'guide.txt') });
+    expect(report.examples.map((e) => [e.language, e.exitCode, e.conforms])).toEqual([
+      ['javascript', 0, true],
+      ['python', 0, true],
+    ]);
+    for (const example of report.examples) {
+      expect(example.answers.map((a) => `${a.method} ${a.path.replace(/^.*\/client/, '')} ${a.status}`)).toEqual([
+        'POST /auth/login 200',
+        'POST /topup-transactions/initiate-claim 200',
+        'POST /topup-transactions/redeem-gift 200',
+      ]);
+      expect(example.checks.find((c) => c.name === 'the money is exact')?.detail).toBe(
+        '1000.000000 − 25.000000 − fee 1.000000: remainingBalance 974.000000',
+      );
+      expect(example.answers[0]).toMatchObject({
+        request: { key: '[REDACTED:api-key]' },
+        answer: { accessToken: '[REDACTED:access-token]', success: true },
+      });
+      expect(example.stdout).toBe(
+        'claim: OTP Code has been sent to user Successfully\nredeem: Gift redeemed successfully\n',
+      );
+    }
+  }, 120_000);
 
-/**
- * A merchant with a fresh secp256k1 pair written where the example looks for it (so its
- * generateKeyPairIfMissing does nothing), the public key registered, and the voucher it redeems.
- */
-async function prepare(): Promise<{ dir: string; apiKey: string; merchantId: string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'omnivas-doc-example-'));
-  const { privateKey, publicKey } = generateKeyPairSync('ec', {
-    namedCurve: 'secp256k1',
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-    privateKeyEncoding: { type: 'sec1', format: 'pem' },
-  });
-  await writeFile(join(dir, 'ec-secp256k1-priv-key.pem'), privateKey);
-  await writeFile(join(dir, 'ec-secp256k1-pub-key.pem'), publicKey);
-  const merchant = await client.adminOk('POST', '/merchants', { publicKeyPem: publicKey, serviceFee: 1 });
-  await client.createVoucher({ code: VOUCHER_CODE, amount: 1000, fixedOtp: VERIFICATION_CODE });
-  return { dir, apiKey: merchant.apiKey, merchantId: merchant.id };
-}
-
-/** What the redeem leaves behind: 500 to the merchant, the 1.000000 fee to OmniVAS. */
-async function expectRedeemed(merchantId: string): Promise<void> {
-  const voucher = await client.voucher(VOUCHER_CODE);
-  expect(voucher).toMatchObject({ remainingBalance: '499.000000', status: 'ACTIVE', claims: [] });
-  const moves = (await client.ledger()).filter((e) => e.kind === 'redemption' || e.kind === 'service-fee');
-  expect(moves.map((e) => [e.kind, e.to, e.amount])).toEqual([
-    ['redemption', `merchant:${merchantId}`, '500.000000'],
-    ['service-fee', 'omnivas:fees', '1.000000'],
-  ]);
-}
-
-async function pythonReady(): Promise<void> {
-  try {
-    await run('python3', ['-c', 'import requests, cryptography']);
-  } catch (err) {
-    throw new Error(
-      `python3 with requests and cryptography is needed to run the document's Python example: apt-get install python3-requests python3-cryptography (${err instanceof Error ? err.message : String(err)})`,
-      { cause: err },
-    );
-  }
-}
-
-describe("the API reference's own end-to-end examples run against the sandbox", () => {
-  it('are found under their heading, the JavaScript whole and the Python needing only its indentation back', () => {
-    expect(examples.js.startsWith("import crypto from 'node:crypto';")).toBe(true);
-    expect(examples.js.trimEnd().endsWith('});')).toBe(true);
-    expect(examples.python.startsWith('import base64')).toBe(true);
-    expect(examples.python.trimEnd().endsWith('main()')).toBe(true);
-    const restored = restorePythonIndentation(examples.python);
-    expect(restored.replace(/^[ ]+/gm, '')).toBe(examples.python);
-    expect(restored).toContain(
-      "\n    if not access_token:\n        raise RuntimeError(f'Login failed: {login_response}')\n    initiate_result",
-    );
-  });
-
-  it('the JavaScript example (node example.mjs) redeems', async () => {
-    const { dir, apiKey, merchantId } = await prepare();
-    let code = replaceOnce(
-      examples.js,
-      "const BASE_URL = 'https://tapi.telesend.et/api/v1/merchant/client';",
-      `const BASE_URL = '${sandbox.url}';`,
-    );
-    code = replaceOnce(code, "const API_KEY = 'YOUR_API_KEY';", `const API_KEY = '${apiKey}';`);
-    // the voucher is created with the example's own code and OTP, so those lines stay as written
-    expectOnce(code, `const VOUCHER_CODE = '${VOUCHER_CODE}';`);
-    expectOnce(code, `const VERIFICATION_CODE = '${VERIFICATION_CODE}';`);
-    await writeFile(join(dir, 'example.mjs'), code);
-    const { stdout } = await run(process.execPath, ['example.mjs'], { cwd: dir });
-    expect(stdout).toMatch(/Initiate response: \{[^]*success: true[^]*OTP Code has been sent to user Successfully/);
-    expect(stdout).toMatch(
-      /Redeem response: \{[^]*success: true[^]*message: 'Gift redeemed successfully'[^]*response: 'Success'/,
-    );
-    await expectRedeemed(merchantId);
-  });
-
-  it('the Python example (python3 example.py) redeems', async () => {
-    await pythonReady();
-    const { dir, apiKey, merchantId } = await prepare();
-    let code = replaceOnce(
-      restorePythonIndentation(examples.python),
-      "BASE_URL = 'https://tapi.telesend.et/api/v1/merchant/client'",
-      `BASE_URL = '${sandbox.url}'`,
-    );
-    code = replaceOnce(code, "API_KEY = 'YOUR_API_KEY'", `API_KEY = '${apiKey}'`);
-    expectOnce(code, `\nVOUCHER_CODE = '${VOUCHER_CODE}'`);
-    expectOnce(code, `\nVERIFICATION_CODE = '${VERIFICATION_CODE}'`);
-    await writeFile(join(dir, 'example.py'), code);
-    // requests would honour a proxy from the environment; the sandbox is on loopback
-    const { stdout } = await run('python3', ['example.py'], {
-      cwd: dir,
-      env: { ...process.env, NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost' },
+  it('catches an example that signs DER: its signed calls refused with 403, nothing redeemed', async () => {
+    const report = await runDocExamples({
+      doc: await writeGuide(dir, 'der.txt', { jsSignatureEncoding: 'der' }),
+      python: 'no-such-python3',
     });
-    expect(stdout).toMatch(
-      /Initiate response: \{'success': True, 'message': 'OTP Code has been sent to user Successfully'/,
-    );
-    expect(stdout).toMatch(
-      /Redeem response: \{'success': True, 'message': 'Gift redeemed successfully'[^]*'response': 'Success'/,
-    );
-    await expectRedeemed(merchantId);
+    const js = report.examples[0]!;
+    expect(js.conforms).toBe(false);
+    expect(js.exitCode).toBe(1);
+    expect(checksOf(js)).toEqual({
+      'ran to the end': false,
+      'every answer a success': false,
+      'logs in': true,
+      'initiates a claim': false,
+      'redeems with the OTP': false,
+      'the money is exact': false,
+    });
+    expect(js.checks[1]!.detail).toMatch(/initiate-claim → 403; .*redeem-gift → 403$/);
+    expect(report.examples[1]).toMatchObject({
+      language: 'python',
+      notRun: 'no-such-python3 is not on PATH; install it to run this example',
+      conforms: false,
+    });
+  }, 60_000);
+
+  it('does not run an example without a constant to set, and says which', async () => {
+    const report = await runDocExamples({ doc: await writeGuide(dir, 'nokey.txt', { withoutApiKey: true }) });
+    for (const example of report.examples)
+      expect(example.notRun).toBe("the example has not exactly one API_KEY = '…' line to set");
+  });
+
+  it('refuses a file that is not the guide, or none, as bad input', async () => {
+    await expect(runDocExamples({ doc: join(dir, 'none.txt') })).rejects.toMatchObject({ code: 'FILE_UNREADABLE' });
+    const notGuide = join(dir, 'readme.txt');
+    await writeFile(notGuide, 'hello\n');
+    await expect(runDocExamples({ doc: notGuide })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(
+        /^--doc \S+readme\.txt: the guide has no end-to-end heading after offset 0; give the merchant API guide as text/,
+      ),
+    });
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Fault injection: the next N calls to an endpoint fail with a documented code, are slowed, or
  * have their connection reset. Codes no outside request can provoke (5001–5004, 5031, 4092–4095)
- * are provoked this way (DESIGN.md › Behaviour where the seeds are silent, last point).
+ * are provoked this way (docs/design.md › Behaviour where the API documents are silent, last point).
  *
  * A fault applies to a call that has passed authentication, signature and validation checks and
  * whose idempotency key is new: it stands for a failure inside the operation, which then has no

@@ -1,7 +1,7 @@
 /**
  * Reads the fields of a JSON object from a fixtures file or an admin request, refusing what is
- * wrong with a message that names the field and the expected form (STYLE.md › validate at the
- * boundary, name the field). Unknown fields are refused too: they are usually typos.
+ * wrong with a message that names the field and the expected form (validate at the boundary,
+ * name the field). Unknown fields are refused too: they are usually typos.
  */
 import { describeValue, HarnessError, isHarnessError, type HarnessErrorCode } from '../lib/errors';
 import { moneyFromJson, type Micro } from '../lib/money';

@@ -130,12 +130,12 @@ describe('fixtures', () => {
     await writeFile(join(dir, 'bad.json'), '{ merchants: [] }');
     expect((await loadSandboxFixtures(join(dir, 'ok.json'))).merchants).toHaveLength(1);
     await expect(loadSandboxFixtures(join(dir, 'bad.json'))).rejects.toMatchObject({
-      code: 'SANDBOX_FIXTURES_INVALID',
+      code: 'INVALID_JSON',
       message: expect.stringContaining('not valid JSON'),
     });
     await expect(loadSandboxFixtures(join(dir, 'missing.json'))).rejects.toMatchObject({
-      code: 'SANDBOX_FIXTURES_INVALID',
-      message: expect.stringContaining('cannot read'),
+      code: 'FILE_UNREADABLE',
+      message: expect.stringContaining('cannot read --fixtures'),
     });
   });
 });

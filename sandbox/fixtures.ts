@@ -3,8 +3,8 @@
  * returns to on reset). Its merchants and partners carry the credentials their users already hold
  * (apiKey, publicKeyPem): a key the sandbox invented could not be told to anyone.
  */
-import { readFile } from 'node:fs/promises';
 import { describeValue, HarnessError, isHarnessError } from '../lib/errors';
+import { readJsonFile } from '../lib/node/input-file';
 import type { ActiveDefects } from './defects';
 import { FieldReader, readArray } from './field-reader';
 import { Refusal } from './refusal';
@@ -113,27 +113,9 @@ export function parseSandboxFixtures(json: unknown): SandboxFixtures {
   return json as SandboxFixtures;
 }
 
-/** Reads and validates a fixtures file. */
+/** Reads and validates a fixtures file: FILE_UNREADABLE or INVALID_JSON before any field is looked at. */
 export async function loadSandboxFixtures(file: string): Promise<SandboxFixtures> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new HarnessError(
-      CODE,
-      `cannot read the fixtures file ${file}: ${err instanceof Error ? err.message : String(err)}`,
-    );
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new HarnessError(
-      CODE,
-      `the fixtures file ${file} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
-    );
-  }
-  return parseSandboxFixtures(json);
+  return parseSandboxFixtures(await readJsonFile(file, '--fixtures'));
 }
 
 /** Creates the fixtures' entities; what the state refuses (a partner too poor for its vouchers) names the entry. */

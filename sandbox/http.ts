@@ -70,6 +70,27 @@ function bodyTooLarge(): Refusal {
   return refuse(413, `Request body exceeds ${MAX_BODY_BYTES} bytes`, closeAfter);
 }
 
+/** No documented body nests more than two levels; this leaves room for any honest client. */
+export const MAX_JSON_DEPTH = 64;
+
+/** The deepest nesting of [ and { outside strings, counted without parsing (linear, no recursion). */
+export function nestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) max = Math.max(max, ++depth);
+    else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return max;
+}
+
 const JSON_CONTENT_TYPE = /^application\/json\s*(?:;|$)/i;
 
 /**
@@ -85,6 +106,10 @@ export function parseJsonObject(req: IncomingMessage, body: Buffer): { value: Re
       `Content-Type must be application/json, got ${type === undefined ? 'none' : JSON.stringify(type.slice(0, 60))}`,
     );
   const text = body.toString('utf8');
+  // JSON.parse takes any depth, but JSON.stringify (the signature's canonical form) and every
+  // recursive walk after it overflow the stack around 6,000 levels: refuse before parsing.
+  if (nestingDepth(text) > MAX_JSON_DEPTH)
+    throw refuse(400, `Malformed JSON body: nested deeper than ${MAX_JSON_DEPTH} levels`);
   let value: unknown;
   try {
     value = JSON.parse(text);

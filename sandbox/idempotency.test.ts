@@ -16,7 +16,7 @@ const INITIATE = '/topup-transactions/initiate-claim';
 const claimsOf = async (code: string) =>
   (await client.ledger()).filter((e) => e.kind === 'claim-reserved' && e.voucherCode === code).length;
 
-describe('idempotency keys (DESIGN.md › Behaviour where the seeds are silent)', () => {
+describe('idempotency keys (docs/design.md › Behaviour where the API documents are silent)', () => {
   it('the same key with the same body replays the first answer byte for byte, with no second effect', async () => {
     const m = await readyMerchant(client);
     const v = await client.createVoucher({ amount: 100 });

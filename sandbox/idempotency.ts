@@ -1,6 +1,6 @@
 /**
- * Idempotency keys, by the IETF Idempotency-Key draft's rules as DESIGN.md › Behaviour where the
- * seeds are silent › Idempotency sets them: the same key with the same body gets the first answer
+ * Idempotency keys, by the IETF Idempotency-Key draft's rules as docs/design.md › Behaviour where the
+ * API documents are silent › Idempotency sets them: the same key with the same body gets the first answer
  * again, byte for byte, with no second effect; with a different body, HTTP 422; while the first is
  * still running, HTTP 409. Keys are scoped to the merchant (or partner) AND the endpoint: the
  * API reference's own end-to-end example sends one idempotencyKey to initiate and then to redeem.

@@ -1,6 +1,6 @@
 /**
  * The append-only ledger: every change of money or of a reservation, in order. A checker proves
- * conservation from it (DESIGN.md › Invariants the load scenarios check): for each voucher,
+ * conservation from it (docs/design.md › Invariants the load scenarios check): for each voucher,
  * amount = remainingBalance + Σ(redemption + service-fee) (+ Σ admin adjustments).
  *
  * Transfers move money between two accounts (double entry: every unit leaves one account and

@@ -81,7 +81,7 @@ function signedRequest(call: Call, endpoint: EndpointId, removedMayPass = false)
   return { merchant, body, canonical };
 }
 
-/** The claim amount in micro-units: positive, finite, at most 6 places (DESIGN.md › validation). */
+/** The claim amount in micro-units: positive, finite, at most 6 places (docs/design.md › validation). */
 function claimAmount(value: unknown, defects: ActiveDefects): Micro | undefined {
   if (value === undefined) return undefined;
   const n = value as number; // its type was checked against the endpoint catalog

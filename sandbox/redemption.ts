@@ -1,8 +1,8 @@
 /**
  * The two steps of a redemption (API reference › Gift Voucher Redemption › 1. Initiate Claim and
- * 3. Redeem Gift), with the rules DESIGN.md adds where the document is silent. Initiation's
+ * 3. Redeem Gift), with the rules docs/design.md adds where the document is silent. Initiation's
  * availability check and its reservation run with no await between them, so concurrent claims
- * can never reserve more than the balance (DESIGN.md › Invariants, 2).
+ * can never reserve more than the balance (docs/design.md › Invariants, 2).
  */
 import { formatMoney, type Micro } from '../lib/money';
 import { randomDigits, type RandomSource } from '../lib/random';
@@ -115,7 +115,7 @@ function claimForOtp(ctx: RedemptionContext, voucher: Voucher, merchant: Merchan
   return ctx.defects.has('otp-not-bound-to-claim') ? mine[0]! : matched;
 }
 
-/** The service fee transfers a redemption makes (DESIGN.md: amount + serviceFee is consumed). */
+/** The service fee transfers a redemption makes (docs/design.md: amount + serviceFee is consumed). */
 function serviceFees(ctx: RedemptionContext, merchant: Merchant): Micro[] {
   if (ctx.defects.has('fee-not-deducted') || merchant.serviceFee === 0n) return [];
   return ctx.defects.has('fee-deducted-twice') ? [merchant.serviceFee, merchant.serviceFee] : [merchant.serviceFee];

@@ -1,7 +1,7 @@
 /**
  * A request the sandbox answers with the error envelope. Thrown from anywhere in a request's
  * handling and written in one place (http.ts), so every error, documented code or not, has the
- * same shape (DESIGN.md › Behaviour where the seeds are silent › Error envelope).
+ * same shape (docs/design.md › Behaviour where the API documents are silent › Error envelope).
  */
 import { httpStatusOf, messageOf, type ApiErrorCode } from '../lib/error-catalog';
 

@@ -1,5 +1,5 @@
 /**
- * A voucher's reservations (DESIGN.md › Behaviour where the seeds are silent › Balance
+ * A voucher's reservations (docs/design.md › Behaviour where the API documents are silent › Balance
  * reservation): available = remainingBalance − Σ pending claims; a claim lives 300 s; states
  * ACTIVE → REDEEM_INITIATED → REDEEMED / ACTIVE. Every reservation and release is in the ledger.
  */

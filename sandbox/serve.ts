@@ -3,6 +3,7 @@
  * CLI (cli/program.ts, which parses the options) runs. It listens on 127.0.0.1, prints ONE JSON line (base URLs, admin URL,
  * admin token; the only place the admin token ever appears) and stops cleanly on SIGINT/SIGTERM.
  */
+import { listDefects } from './defects';
 import { loadSandboxFixtures } from './fixtures';
 import { startSandbox, type SandboxOptions } from './start';
 
@@ -30,6 +31,16 @@ function untilSignal(): Promise<NodeJS.Signals> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+}
+
+/** `sandbox --list-defects`: one line per seeded defect, its name, area and severity in columns, then the rule it breaks. */
+export function defectListLines(): string[] {
+  const defects = listDefects();
+  const nameWidth = Math.max(...defects.map((d) => d.name.length));
+  const areaWidth = Math.max(...defects.map((d) => d.area.length));
+  return defects.map(
+    (d) => `${d.name.padEnd(nameWidth)}  ${d.area.padEnd(areaWidth)}  ${d.severity.padEnd(8)}  ${d.rule}`,
+  );
 }
 
 /** Runs the sandbox until `stopped` settles (default: SIGINT or SIGTERM); resolves to the exit code. */

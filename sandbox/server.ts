@@ -5,6 +5,7 @@
  */
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { errorEnvelope } from '../lib/error-catalog';
 import { isHarnessError } from '../lib/errors';
 import { ADMIN_BASE_PATH, ADMIN_ROUTES, guardAdmin } from './admin-api';
@@ -58,6 +59,9 @@ async function handle(host: SandboxHost, req: IncomingMessage, res: ServerRespon
   const path = query === -1 ? url : url.slice(0, query);
   const api = apiFor(path);
   try {
+    // RFC 9112 › 3.2: a server must answer 400 to an HTTP/1.1 request without Host.
+    if (req.headers.host === undefined && req.httpVersion === '1.1')
+      throw refuse(400, 'Missing Host header: HTTP/1.1 requests must carry one');
     if (!api)
       throw refuse(
         404,
@@ -79,20 +83,42 @@ async function handle(host: SandboxHost, req: IncomingMessage, res: ServerRespon
  * socket no response has been written to yet.
  */
 function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
-  if (!socket.writable || socket.bytesWritten > 0) {
-    socket.destroy();
-    return;
-  }
   const [status, message] =
     err.code === 'HPE_HEADER_OVERFLOW'
       ? [431, 'Request header fields too large']
       : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? [408, 'Request timed out: the whole request must arrive in time']
         : [400, `Malformed HTTP request (${err.code ?? 'parse error'})`];
+  answerOnSocket(socket, status, message);
+}
+
+/** The envelope written straight to a socket node's request handler never saw, then the connection closed. */
+function answerOnSocket(socket: Socket, status: number, message: string): void {
+  if (!socket.writable || socket.bytesWritten > 0) {
+    socket.destroy();
+    return;
+  }
   const body = JSON.stringify(errorEnvelope(status, message));
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
   );
+}
+
+/**
+ * CONNECT (a proxy tunnel) and protocol upgrades (WebSocket, h2c) reach neither route table: node
+ * hands them to these events and, with no listener, closes the socket without a word. The sandbox
+ * is no proxy and speaks only HTTP/1.1, so both get a 405 or 400 envelope.
+ */
+function answerTunnel(req: IncomingMessage, duplex: Duplex): void {
+  const socket = duplex as Socket; // node's server hands its net.Socket over, typed as any Duplex
+  socket.on('error', () => {}); // a client gone before the answer is no concern of the server's
+  if (req.method === 'CONNECT') answerOnSocket(socket, 405, 'CONNECT is not supported: the sandbox is not a proxy');
+  else
+    answerOnSocket(
+      socket,
+      400,
+      `Upgrade to ${JSON.stringify(String(req.headers.upgrade ?? '').slice(0, 40))} is not supported: the sandbox speaks HTTP/1.1 only`,
+    );
 }
 
 export function createSandboxServer(host: SandboxHost, timeouts: ServerTimeouts): Server {
@@ -106,9 +132,14 @@ export function createSandboxServer(host: SandboxHost, timeouts: ServerTimeouts)
       // waiting for its OTP or its next burst): a server closing an idle connection just as the
       // client reuses it turns a request into a status-0 answer the checker cannot judge.
       keepAliveTimeout: 65_000,
+      // node would answer a request without Host (HTTP/1.1 requires one) with a bare 400 and no
+      // body; handle() answers it with the envelope instead.
+      requireHostHeader: false,
     },
     (req, res) => void handle(host, req, res),
   );
   server.on('clientError', answerClientError);
+  server.on('connect', answerTunnel);
+  server.on('upgrade', answerTunnel);
   return server;
 }

@@ -5,12 +5,30 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { MERCHANT_BASE_PATH } from '../lib/endpoint-catalog';
+import { HarnessError } from '../lib/errors';
 import { ADMIN_BASE_PATH } from './admin-api';
 import { createContext, type SandboxHost, type SandboxSetup } from './context';
 import { parseDefectNames } from './defects';
 import { fixtureSpecs, NO_FIXTURES, type SandboxFixtures } from './fixtures';
 import { PARTNER_BASE_PATH } from './partner-api';
 import { createSandboxServer } from './server';
+
+/** A port someone else holds (or a privileged one) is the user's to change, not a bug: exit 2, one line. */
+function listenRefusal(err: NodeJS.ErrnoException, port: number): Error {
+  if (err.code === 'EADDRINUSE')
+    return new HarnessError(
+      'SANDBOX_PORT_UNAVAILABLE',
+      `port ${port} on ${SANDBOX_HOST} is already in use; pick another --port, or --port 0 for a free one`,
+      { cause: err },
+    );
+  if (err.code === 'EACCES')
+    return new HarnessError(
+      'SANDBOX_PORT_UNAVAILABLE',
+      `port ${port} on ${SANDBOX_HOST} needs privileges this user lacks; pick a --port above 1023, or 0 for a free one`,
+      { cause: err },
+    );
+  return err;
+}
 
 /** The sandbox listens on loopback only. */
 export const SANDBOX_HOST = '127.0.0.1';
@@ -68,9 +86,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const refused = (err: NodeJS.ErrnoException) => reject(listenRefusal(err, options.port ?? 0));
+    server.once('error', refused);
     server.listen(options.port ?? 0, SANDBOX_HOST, () => {
-      server.off('error', reject);
+      server.off('error', refused);
       resolve();
     });
   });

@@ -1,6 +1,6 @@
 // Builds the CLI (and the bench runner) into dist/ with esbuild. npm packages stay external:
 // they are dependencies, resolved from node_modules at run time.
-// Then the k6 scenarios into dist/load/ (scripts/build-load.ts): those bundle everything, as k6 resolves no npm packages.
+// Then the k6 scenarios into dist/load/ (load/node/build-load.ts): those bundle everything, as k6 resolves no npm packages.
 import { build } from 'esbuild';
 import { chmod } from 'node:fs/promises';
 // tsx loads the TypeScript build helper, which the tests that run k6 import directly too.

@@ -2,7 +2,7 @@
  * Authentication (merchant API v1.0 › Authentication, Steps 2, 4 and 5): the login, the access
  * token on every endpoint, its 300-second life, tokens that are missing, malformed or forged, and
  * callers outside the whitelisted origins. Refusal statuses the documents leave open come from
- * the target's expectations (DESIGN.md › Behaviour where the seeds are silent › Authentication failures).
+ * the target's expectations (docs/design.md › Behaviour where the API documents are silent › Authentication failures).
  */
 import { MICRO_PER_UNIT } from '../lib/money';
 import fc from 'fast-check';
@@ -39,8 +39,8 @@ const API = 'omnivas-merchant-api-v1.0' as const;
 const STEP_2 = 'Authentication › Step 2: Configure IP Whitelist';
 const STEP_4 = 'Authentication › Step 4: Obtain Access Token';
 const STEP_5 = 'Authentication › Step 5: Verify Configuration';
-const AUTH_FAILURES = 'Behaviour where the seeds are silent › Authentication failures';
-/** DESIGN.md › Authentication failures: "a caller outside the allowed origins → HTTP 403". */
+const AUTH_FAILURES = 'Behaviour where the API documents are silent › Authentication failures';
+/** docs/design.md › Authentication failures: "a caller outside the allowed origins → HTTP 403". */
 const ORIGIN_REFUSED_STATUS = 403;
 
 /** POST /auth/login with exactly these bytes (undefined: no body at all). */
@@ -72,7 +72,7 @@ interface TokenRefusal {
   readonly status: number;
 }
 
-/** A check that a bad token is refused: its status is DESIGN.md's (Authentication failures), not the documents'. */
+/** A check that a bad token is refused: its status is docs/design.md's (Authentication failures), not the documents'. */
 function tokenRefusalCheck(
   id: string,
   title: string,
@@ -82,7 +82,7 @@ function tokenRefusalCheck(
     id,
     title,
     area: 'auth',
-    source: { doc: 'DESIGN.md', section: AUTH_FAILURES },
+    source: { doc: 'docs/design.md', section: AUTH_FAILURES },
     basis: 'assumption',
     severity: 'critical',
     async run(ctx) {

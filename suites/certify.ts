@@ -41,6 +41,8 @@ export interface CertifyOptions {
   readonly onResult?: (result: CheckResult, done: number, total: number) => void;
   /** Where a target file's secrets are read from; this process's environment by default. */
   readonly env?: Environment;
+  /** The command line's --allow-otp-command: a target file's OTP source may run a program. */
+  readonly allowOtpCommand?: boolean;
   /** The harness version the report names. */
   readonly harnessVersion?: string;
 }
@@ -64,7 +66,7 @@ interface OpenTarget {
 
 /** The target of a run: the file's (with its sandbox admin API when it names one), or an embedded sandbox. */
 export async function openCertifyTarget(
-  options: Pick<CertifyOptions, 'target' | 'defects' | 'seed' | 'env'>,
+  options: Pick<CertifyOptions, 'target' | 'defects' | 'seed' | 'env' | 'allowOtpCommand'>,
 ): Promise<OpenTarget> {
   if (options.target !== undefined) {
     if ((options.defects?.length ?? 0) > 0) {
@@ -74,7 +76,9 @@ export async function openCertifyTarget(
       );
     }
     const target =
-      typeof options.target === 'string' ? await loadTargetFile(options.target, options.env) : options.target;
+      typeof options.target === 'string'
+        ? await loadTargetFile(options.target, options.env, { allowOtpCommand: options.allowOtpCommand === true })
+        : options.target;
     const adminUrl = target.config.sandbox?.adminUrl;
     const sandbox =
       adminUrl && target.adminToken ? { adminUrl, adminToken: target.adminToken, merchantId: '' } : undefined;

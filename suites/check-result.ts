@@ -19,7 +19,7 @@ export const AREAS = [
 ] as const;
 export type Area = (typeof AREAS)[number];
 
-/** Severity has a stated meaning (STYLE.md, "From Schemathesis"), listed from worst to mildest. */
+/** Severity has a stated meaning, listed from worst to mildest. */
 export const SEVERITIES = {
   critical: 'money or security',
   high: 'contract violation: wrong code, wrong envelope',
@@ -28,7 +28,7 @@ export const SEVERITIES = {
 } as const satisfies Record<string, string>;
 export type Severity = keyof typeof SEVERITIES;
 
-/** `assumption` = a DESIGN.md decision where the API documents are silent. */
+/** `assumption` = a docs/design.md decision where the API documents are silent. */
 export const BASES = ['document', 'assumption'] as const;
 export type Basis = (typeof BASES)[number];
 
@@ -41,7 +41,7 @@ export const POWERS = {
 } as const satisfies Record<string, string>;
 export type Power = keyof typeof POWERS;
 
-export const SOURCE_DOCS = ['omnivas-merchant-api-v1.0', 'partner-and-merchant-onboarding', 'DESIGN.md'] as const;
+export const SOURCE_DOCS = ['omnivas-merchant-api-v1.0', 'partner-and-merchant-onboarding', 'docs/design.md'] as const;
 export type SourceDoc = (typeof SOURCE_DOCS)[number];
 
 export interface CheckSource {

@@ -84,16 +84,19 @@ describe('defineCheck', () => {
   });
 
   it('refuses a basis that contradicts the cited document', () => {
-    refused(() => defineCheck(def({ basis: 'assumption' })), '"basis"', 'DESIGN.md');
+    refused(() => defineCheck(def({ basis: 'assumption' })), '"basis"', 'docs/design.md');
     refused(
-      () => defineCheck(def({ source: { doc: 'DESIGN.md', section: 'Behaviour where the seeds are silent' } })),
+      () =>
+        defineCheck(
+          def({ source: { doc: 'docs/design.md', section: 'Behaviour where the API documents are silent' } }),
+        ),
       '"basis"',
     );
     expect(
       defineCheck(
         def({
           basis: 'assumption',
-          source: { doc: 'DESIGN.md', section: 'Behaviour where the seeds are silent › Idempotency' },
+          source: { doc: 'docs/design.md', section: 'Behaviour where the API documents are silent › Idempotency' },
         }),
       ).basis,
     ).toBe('assumption');

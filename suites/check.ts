@@ -1,6 +1,6 @@
 /**
- * Declaring conformance checks once (STYLE.md, "From Schemathesis"): each has a stable id, the
- * document section it comes from, whether that is a document rule or a DESIGN.md assumption, and
+ * Declaring conformance checks once, as Schemathesis registers its checks: each has a stable id, the
+ * document section it comes from, whether that is a document rule or a docs/design.md assumption, and
  * a severity. A check ends as a result — pass, fail with evidence, skip with a reason, or error
  * when the check itself broke — and reports are built from results, never from test output.
  */
@@ -48,7 +48,7 @@ export interface CheckDefinition<Ctx> {
   readonly title: string;
   readonly area: Area;
   readonly source: CheckSource;
-  /** 'assumption' = a DESIGN.md decision where the documents are silent; its source is DESIGN.md. */
+  /** 'assumption' = a docs/design.md decision where the documents are silent; its source is docs/design.md. */
   readonly basis: Basis;
   readonly severity: Severity;
   /** Sandbox-only powers the check needs. */
@@ -128,10 +128,10 @@ function validate<Ctx>(def: CheckDefinition<Ctx>): void {
   if (!nonEmpty(def.source.section))
     throw invalid(id, '"source.section" expected the section title, e.g. "Authentication › Step 3"');
   // The report tells document rules from assumptions by this pairing, so it must not lie.
-  if ((def.basis === 'assumption') !== (def.source.doc === 'DESIGN.md')) {
+  if ((def.basis === 'assumption') !== (def.source.doc === 'docs/design.md')) {
     throw invalid(
       id,
-      `"basis" ${def.basis} does not match "source.doc" ${def.source.doc}: an assumption cites DESIGN.md, a document rule cites an API document`,
+      `"basis" ${def.basis} does not match "source.doc" ${def.source.doc}: an assumption cites docs/design.md, a document rule cites an API document`,
     );
   }
   const badPower = (def.needs ?? []).find((p) => !oneOf(p, Object.keys(POWERS)));

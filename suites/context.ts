@@ -162,7 +162,7 @@ export function createCertifyContext(options: CertifyContextOptions): CertifyCon
         createMerchantClient({ baseUrl: config.baseUrl, apiKey, privateKey: key, redactor: target.redactor }),
     };
   };
-  const fetchOtp = otpFetcher(config.otp, admin);
+  const fetchOtp = otpFetcher(config.otp, admin, { allowCommand: target.otpCommandAllowed });
   const budget = options.vouchers ?? createVoucherBudget(config.fixtures.vouchers);
   const ownMerchant = merchantHandle(options.sandbox?.merchantId, target.privateKey, target.apiKey);
   const readBalance: BalanceReader = async (code) =>

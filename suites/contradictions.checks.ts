@@ -1,5 +1,5 @@
 /**
- * The documents' own contradictions (DESIGN.md › Contradictions in the seeds): reported as
+ * The documents' own contradictions (docs/design.md › Contradictions between the API documents): reported as
  * findings — what this target does — never as failures.
  */
 import { isApiErrorCode } from '../lib/error-catalog';

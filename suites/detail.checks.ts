@@ -22,8 +22,8 @@ const RESPONSE: CheckSource = {
   section: 'Gift Voucher Redemption › 2. Get Voucher Detail Information › Success Response; Response Body Explanations',
 };
 const STATES: CheckSource = {
-  doc: 'DESIGN.md',
-  section: 'Behaviour where the seeds are silent › Balance reservation; States',
+  doc: 'docs/design.md',
+  section: 'Behaviour where the API documents are silent › Balance reservation; States',
 };
 
 /** The detail of a voucher the check has just been given, or the failure to read it. */

@@ -2,7 +2,7 @@
  * The one verifier of an error answer, for every documented code: the envelope of the Error
  * Response Format (`{statusCode, success: false, message, data: null}`), the code, and the
  * message of the endpoint's Error Codes table. The HTTP status is judged apart (httpStatusProblem),
- * because it is a DESIGN.md assumption, not a document rule.
+ * because it is a docs/design.md assumption, not a document rule.
  */
 import { apiError, envelopeProblem, httpStatusOf, isApiErrorCode } from '../lib/error-catalog';
 import type { ApiErrorCode } from '../lib/error-catalog';
@@ -38,7 +38,7 @@ export function documentedErrorProblem(res: ApiResponse, code: ApiErrorCode): st
 }
 
 /**
- * DESIGN.md › Error envelope: a documented four-digit code travels with its first three digits
+ * docs/design.md › Error envelope: a documented four-digit code travels with its first three digits
  * as HTTP status. Judged on the code the answer carries: an answer without a documented code (a
  * success where a refusal was due) is the pair check's failure, not a status mapping's.
  */
@@ -52,7 +52,7 @@ export function httpStatusProblem(res: ApiResponse): string | undefined {
 }
 
 /**
- * DESIGN.md › validation errors and Error envelope: an undocumented error has the HTTP status
+ * docs/design.md › validation errors and Error envelope: an undocumented error has the HTTP status
  * as its statusCode, in the same envelope.
  */
 export function validationErrorProblem(res: ApiResponse, expectedStatus: number): string | undefined {

@@ -16,7 +16,7 @@ const ENDPOINT_OF_WORD = new Map<string, CodedEndpoint>(
 );
 const DOCUMENTED = new Set(documentedPairs().map((p) => `${p.endpoint} ${p.code}`));
 
-/** Skips of error checks against a target without fault injection say this (DESIGN.md). */
+/** Skips of error checks against a target without fault injection say this (docs/design.md). */
 export const NOT_PROVOKABLE_REASON = 'not provokable from outside on this target';
 
 /** The one spelling of an error check's id: `err.<initiate|redeem>.<code>`. */

@@ -138,7 +138,7 @@ const REQUEST_AND_STATE: ProvokerTable = {
       arrange: redeemedVoucher,
       provoke: (flow, state) => sendInitiate(flow, { voucherCode: state.voucherCode }),
     }),
-    // DESIGN.md › Balance reservation: available = remainingBalance − Σ pending claims. Half the
+    // docs/design.md › Balance reservation: available = remainingBalance − Σ pending claims. Half the
     // balance is reserved first, so a target that forgets reservations fails too.
     4091: varied({
       severity: 'critical',
@@ -254,7 +254,7 @@ const REQUEST_AND_STATE: ProvokerTable = {
     }),
     // 4091 on redeem-gift is an internal failure: the claim already holds its amount.
     4091: faultProvoker(R, 4091),
-    // DESIGN.md › Balance reservation: a whole-balance claim leaves nothing for the fee, so its redemption gives 4096.
+    // docs/design.md › Balance reservation: a whole-balance claim leaves nothing for the fee, so its redemption gives 4096.
     4096: single({
       severity: 'critical',
       when: 'the claim took the whole balance, leaving nothing for the service fee',

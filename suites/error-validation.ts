@@ -1,5 +1,5 @@
 /**
- * Validation errors (DESIGN.md › Behaviour where the seeds are silent: missing field, wrong type,
+ * Validation errors (docs/design.md › Behaviour where the API documents are silent: missing field, wrong type,
  * negative or non-finite amount, more than 6 decimal places → HTTP 400, in the error envelope with
  * the HTTP status as statusCode). The fields and their types come from the endpoint catalog, which
  * follows the document's Request Body tables. Each request names a real voucher, so that the only
@@ -20,9 +20,9 @@ import { freshKey, newFlow, sendPost } from './merchant-steps';
 import type { Flow } from './merchant-steps';
 
 const SOURCE: CheckSource = {
-  doc: 'DESIGN.md',
+  doc: 'docs/design.md',
   section:
-    'Behaviour where the seeds are silent › Authentication failures (validation errors → HTTP 400); Error envelope',
+    'Behaviour where the API documents are silent › Authentication failures (validation errors → HTTP 400); Error envelope',
 };
 
 const ENDPOINT_IDS: readonly CodedEndpoint[] = ['initiate-claim', 'redeem-gift'];

@@ -1,7 +1,7 @@
 /**
  * Every documented error code (issue area 6): one check per (endpoint, code) pair, generated from
  * the catalog — the pair's provoker (error-provokers.ts) and the one verifier of the envelope, code
- * and message (error-answer.ts) — plus the HTTP status over all pairs, which is a DESIGN.md
+ * and message (error-answer.ts) — plus the HTTP status over all pairs, which is a docs/design.md
  * assumption and so its own check, and the validation errors (error-validation.ts).
  */
 import { apiError, documentedPairs } from '../lib/error-catalog';
@@ -84,7 +84,7 @@ const httpStatusCheck = defineCheck<CertifyContext>({
   id: 'err.http-status',
   title: 'Every documented error code travels with its first three digits as the HTTP status (4041 → 404, 5031 → 503)',
   area: 'errors',
-  source: { doc: 'DESIGN.md', section: 'Behaviour where the seeds are silent › Error envelope' },
+  source: { doc: 'docs/design.md', section: 'Behaviour where the API documents are silent › Error envelope' },
   basis: 'assumption',
   severity: 'high',
   async run(ctx) {

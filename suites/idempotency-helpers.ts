@@ -21,8 +21,8 @@ import { evidenceOf } from './evidence';
 import { apiCodeOf } from './api-answer';
 
 export const IDEMPOTENCY_ASSUMPTION = {
-  doc: 'DESIGN.md',
-  section: 'Behaviour where the seeds are silent › Idempotency',
+  doc: 'docs/design.md',
+  section: 'Behaviour where the API documents are silent › Idempotency',
 } as const;
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Idempotency (merchant API v1.0 › 1. Initiate Claim and 3. Redeem Gift › Request Body:
- * idempotencyKey, "ensuring request idempotency and preventing duplicate processing"; DESIGN.md ›
- * Behaviour where the seeds are silent › Idempotency): the same key and body get the first answer
+ * idempotencyKey, "ensuring request idempotency and preventing duplicate processing"; docs/design.md ›
+ * Behaviour where the API documents are silent › Idempotency): the same key and body get the first answer
  * again with one effect, another body is refused, keys belong to a merchant and an endpoint, a
  * request without one is refused; and concurrent claims never reserve more than the balance.
  * Effects are observed from outside: what a later claim can still reserve, the detail's balance,
@@ -101,11 +101,11 @@ async function claimWithOtp(
   return ctx.otp(voucher.code, smsBefore);
 }
 
-/** The repeat got the first answer again, byte for byte (DESIGN.md › Idempotency). */
+/** The repeat got the first answer again, byte for byte (docs/design.md › Idempotency). */
 function expectSameAnswer(r: Refutations, first: ApiResponse, again: ApiResponse): void {
   if (again.status !== first.status || again.text !== first.text) {
     r.refute(
-      `the repeat with the same key and body answered ${outcomeOf(again)} with other bytes than the first ${outcomeOf(first)}; DESIGN.md: the first response again`,
+      `the repeat with the same key and body answered ${outcomeOf(again)} with other bytes than the first ${outcomeOf(first)}; docs/design.md: the first response again`,
       ['first', first],
       ['repeat', again],
     );
@@ -231,7 +231,7 @@ const concurrentSameKey = defineCheck<CertifyContext>({
     const client = ctx.merchant.client();
     const r: Refutations = refutations();
     const inFlight = ctx.expectations.inFlightStatus;
-    // An in-flight refusal (DESIGN.md: HTTP 409, or the target waits) is not a documented code: a 4091 means the copy ran.
+    // An in-flight refusal (docs/design.md: HTTP 409, or the target waits) is not a documented code: a 4091 means the copy ran.
     const inFlightRefusal = (res: ApiResponse) =>
       typeof inFlight === 'number' && res.status === inFlight && !isApiErrorCode(apiCodeOf(res));
     const property = fc.asyncProperty(
@@ -419,7 +419,7 @@ const keysPerEndpoint = defineCheck<CertifyContext>({
   },
 });
 
-/** A signed POST with every field but idempotencyKey, which must be refused (DESIGN.md: HTTP 400). */
+/** A signed POST with every field but idempotencyKey, which must be refused (docs/design.md: HTTP 400). */
 async function sendWithoutKey(
   ctx: CertifyContext,
   client: MerchantClient,
@@ -508,7 +508,7 @@ const concurrentClaims = defineCheck<CertifyContext>({
     '30 to 50 concurrent claims with distinct keys on one voucher never reserve more than its balance, and none is refused while it still fits',
   area: 'idempotency',
   source: {
-    doc: 'DESIGN.md',
+    doc: 'docs/design.md',
     section: 'Invariants the load scenarios check (2. no over-reservation; 3. no spurious refusal)',
   },
   basis: 'assumption',

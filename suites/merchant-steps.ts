@@ -20,7 +20,7 @@ const keySource = cryptoRandom();
 
 /**
  * A new idempotency key per request. Not drawn from the seed: a target keeps keys 24 h
- * (DESIGN.md › Idempotency), so a rerun with the same seed would get the first run's answers back.
+ * (docs/design.md › Idempotency), so a rerun with the same seed would get the first run's answers back.
  */
 export const freshKey = (): string => newIdempotencyKey(keySource, 'hx');
 

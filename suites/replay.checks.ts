@@ -1,8 +1,8 @@
 /**
  * The partner profile's request authentication (onboarding › Partner API Onboarding › Request
- * Authentication; DESIGN.md › Two authentication profiles): X-Timestamp within 5 minutes of the
+ * Authentication; docs/design.md › Two authentication profiles): X-Timestamp within 5 minutes of the
  * server clock either way — exactly at the edges and over the whole range —, Unix seconds only
- * (DESIGN.md › Behaviour where the seeds are silent), bound by X-Signature; X-API-Key known;
+ * (docs/design.md › Behaviour where the API documents are silent), bound by X-Signature; X-API-Key known;
  * Idempotency-Key on writes; and the sandbox's own issuing endpoint never overdrawing the
  * partner's reserved balance.
  */
@@ -33,8 +33,8 @@ const REQUEST_AUTHENTICATION = {
   section: 'Partner API Onboarding › Request Authentication',
 } as const;
 const UNIX_SECONDS = {
-  doc: 'DESIGN.md',
-  section: 'Behaviour where the seeds are silent › Partner X-Timestamp is Unix time in seconds',
+  doc: 'docs/design.md',
+  section: 'Behaviour where the API documents are silent › Partner X-Timestamp is Unix time in seconds',
 } as const;
 const RESERVED_BALANCE = {
   doc: 'omnivas-merchant-api-v1.0',

@@ -262,7 +262,7 @@ export function mangledSignature(key: PrivateKey, message: string, how: Mangling
 
 /**
  * accepted: the request reached the operation (a success or a documented code: 4041 here);
- * refused: the expected signature refusal (HTTP 403 by DESIGN.md, and no documented code — 4031
+ * refused: the expected signature refusal (HTTP 403 by docs/design.md, and no documented code — 4031
  * also travels as 403); other: anything else, which neither verdict explains.
  */
 export type GuardVerdict = 'accepted' | 'refused' | 'other';

@@ -3,7 +3,7 @@
  * x-signature is required on every POST under /topup-transactions and not on GETs; it is standard
  * base64 of an IEEE-P1363 ECDSA secp256k1 SHA-256 signature (or Ed25519, for a portal key: the
  * onboarding document) over JSON.stringify(request.body). Anything else is refused (HTTP 403,
- * DESIGN.md › Authentication failures); a body signed over its re-serialisation is accepted
+ * docs/design.md › Authentication failures); a body signed over its re-serialisation is accepted
  * however the client spelled it.
  */
 import fc from 'fast-check';

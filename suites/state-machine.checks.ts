@@ -1,5 +1,5 @@
 /**
- * Area 8, the voucher state machine (DESIGN.md › Behaviour where the seeds are silent): a
+ * Area 8, the voucher state machine (docs/design.md › Behaviour where the API documents are silent): a
  * model-based check — random claims, redemptions, details, repeats and clock moves run against the
  * target and against suites/state-machine/voucher-model.ts — and fixed sequences for the
  * behaviours a random sequence reaches only now and then. They need the sandbox's powers: a voucher
@@ -13,7 +13,7 @@ import type { Scenario } from './state-machine/scenarios';
 import { SCENARIOS } from './state-machine/scenarios';
 import { newVoucherArbitrary, voucherCommandsArbitrary } from './state-machine/voucher-runs';
 
-const SILENT = 'Behaviour where the seeds are silent';
+const SILENT = 'Behaviour where the API documents are silent';
 const NEEDS: readonly Power[] = ['admin', 'clock', 'outbox'];
 
 /** Enough runs to meet most defects at random, few enough for certify's 60 s on two cores. */
@@ -30,7 +30,7 @@ function scenarioCheck(
     id,
     title,
     area: 'state-machine',
-    source: { doc: 'DESIGN.md', section: `${SILENT} › ${section}` },
+    source: { doc: 'docs/design.md', section: `${SILENT} › ${section}` },
     basis: 'assumption',
     severity,
     needs: NEEDS,
@@ -44,7 +44,7 @@ export const stateMachineChecks: readonly CheckDefinition<CertifyContext>[] = [
     title:
       'Random sequences of initiate, redeem (right, spent, wrong or no OTP), detail, same-key repeats and clock moves agree with the voucher model',
     area: 'state-machine',
-    source: { doc: 'DESIGN.md', section: `${SILENT} › Money; Balance reservation; States; Idempotency` },
+    source: { doc: 'docs/design.md', section: `${SILENT} › Money; Balance reservation; States; Idempotency` },
     basis: 'assumption',
     severity: 'critical',
     needs: NEEDS,

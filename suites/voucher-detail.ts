@@ -97,7 +97,7 @@ export function readVoucherDetail(res: ApiResponse): { detail: VoucherDetail } |
 }
 
 const FORMATS: Readonly<Record<AmountFormat, { test: (v: unknown) => boolean; what: string }>> = {
-  // DESIGN.md › Money: "amounts in responses are decimal strings with 6 places ("50.000000")".
+  // docs/design.md › Money: "amounts in responses are decimal strings with 6 places ("50.000000")".
   'decimal-6': {
     test: (v) => typeof v === 'string' && /^\d+\.\d{6}$/.test(v),
     what: 'a decimal string with exactly 6 places, such as "50.000000"',

@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { exportPrivateKeyPem, exportPublicKeyPem, generatePrivateKey } from '../keys';
 import { DEFAULT_SIGNING_TEMPLATE } from '../signing-template';
-import { createMerchantClient, createPartnerClient, toCurl } from './http-client';
+import { createMerchantClient, createPartnerClient, createTargetHealth, toCurl } from './http-client';
 import type { MerchantClient, MerchantClientOptions } from './http-client';
 import { loadTargetFile } from './target-file';
 
@@ -511,5 +511,92 @@ describe('createPartnerClient', () => {
         signingTemplate: DEFAULT_SIGNING_TEMPLATE,
       }),
     ).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+});
+
+describe('the target health record', () => {
+  /** A loopback target that answers while `answering` is true and otherwise accepts and never answers. */
+  async function flakyTarget() {
+    const state = { answering: false, requests: 0 };
+    const server = createServer((req, res) => {
+      state.requests += 1;
+      if (state.answering) res.writeHead(500, { 'content-type': 'application/json' }).end('{"statusCode":500}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return {
+      state,
+      url: `http://127.0.0.1:${port}${BASE_PATH}`,
+      close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+    };
+  }
+
+  it('after 3 unanswered requests in a row, every later one fails at once with TARGET_UNRESPONSIVE, across clients', async () => {
+    const target = await flakyTarget();
+    try {
+      const health = createTargetHealth(target.url);
+      const client = () =>
+        createMerchantClient({ baseUrl: target.url, apiKey: API_KEY, privateKey: merchantKey, timeoutMs: 200, health });
+      const send = (c: MerchantClient) => c.send({ method: 'GET', path: '/x', headers: { 'x-api-token': 't' } });
+      const first = client();
+      for (let i = 0; i < 3; i++) await expect(send(first)).rejects.toMatchObject({ code: 'TARGET_UNREACHABLE' });
+      expect(health.unanswered).toBe(3);
+      const started = Date.now();
+      const err = await send(client()).catch((e: unknown) => e);
+      expect(err).toMatchObject({
+        code: 'TARGET_UNRESPONSIVE',
+        message: expect.stringMatching(
+          new RegExp(
+            `^${target.url}.* 3 requests in a row without an answer \\(last: no answer within 0\\.2 s\\).*check that the target is running`,
+          ),
+        ),
+      });
+      expect(Date.now() - started).toBeLessThan(150); // at once, not after its own timeout
+      expect(target.state.requests).toBe(3); // the fourth was never sent
+      expect((err as Error).message).not.toContain(API_KEY);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it('any answer resets the count, a 500 included', async () => {
+    const target = await flakyTarget();
+    try {
+      const health = createTargetHealth(target.url);
+      const client = createMerchantClient({
+        baseUrl: target.url,
+        apiKey: API_KEY,
+        privateKey: merchantKey,
+        timeoutMs: 200,
+        health,
+      });
+      const send = () => client.send({ method: 'GET', path: '/x', headers: { 'x-api-token': 't' } });
+      for (let i = 0; i < 2; i++) await expect(send()).rejects.toMatchObject({ code: 'TARGET_UNREACHABLE' });
+      target.state.answering = true;
+      expect((await send()).status).toBe(500);
+      expect(health.unanswered).toBe(0);
+      target.state.answering = false;
+      for (let i = 0; i < 2; i++) await expect(send()).rejects.toMatchObject({ code: 'TARGET_UNREACHABLE' });
+      await expect(send()).rejects.toMatchObject({ code: 'TARGET_UNREACHABLE' }); // the third in a row is still sent
+      await expect(send()).rejects.toMatchObject({ code: 'TARGET_UNRESPONSIVE' });
+    } finally {
+      await target.close();
+    }
+  });
+
+  it("a login answered with a 5xx is the target's fault, not the API key's", async () => {
+    const target = await flakyTarget();
+    try {
+      target.state.answering = true;
+      const client = createMerchantClient({ baseUrl: target.url, apiKey: API_KEY, privateKey: merchantKey });
+      const err = (await client.login().catch((e: unknown) => e)) as { code: string; message: string };
+      expect(err.code).toBe('TARGET_FAILED');
+      expect(err.message).toMatch(
+        /failed on the login: HTTP 500 \(statusCode 500\); a server error is the target's fault/,
+      );
+      expect(err.message).not.toMatch(/check the API key/);
+    } finally {
+      await target.close();
+    }
   });
 });

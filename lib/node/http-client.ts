@@ -1,5 +1,5 @@
 /**
- * HTTP clients for the two authentication profiles (DESIGN.md › Two authentication profiles), over
+ * HTTP clients for the two authentication profiles (docs/design.md › Two authentication profiles), over
  * undici, sharing one request path that records every exchange in a bounded transcript with
  * secrets redacted before anything is stored. What a check logs or reports comes from the
  * transcript; the ApiResponse a call returns is the raw answer, for checks to inspect.
@@ -71,6 +71,56 @@ export interface ClientOptions {
   readonly timeoutMs?: number;
   /** How many exchanges the transcript keeps, the most recent. Default 1 000. */
   readonly transcriptLimit?: number;
+  /**
+   * The target's health record, shared by every client of one target (createTargetHealth), so
+   * that a target that stopped answering ends the whole run early; default: one of its own.
+   */
+  readonly health?: TargetHealth;
+}
+
+// ---- the target's health ----------------------------------------------------------------------
+
+/**
+ * Consecutive requests to one target that got no answer (timeout, reset, refused). After `limit`
+ * in a row every later request fails at once with TARGET_UNRESPONSIVE instead of waiting out its
+ * own timeout: against a target that never answers, a certification would otherwise take the
+ * timeout times every request it makes. Any answer, whatever its status, resets the count.
+ */
+export interface TargetHealth {
+  readonly target: string;
+  /** Requests in a row that got no answer. */
+  readonly unanswered: number;
+  /** Throws TARGET_UNRESPONSIVE once the limit is reached; called before each request. */
+  assertResponsive(): void;
+  noAnswer(reason: string): void;
+  answered(): void;
+}
+
+export const UNANSWERED_LIMIT = 3;
+
+export function createTargetHealth(target: string, limit = UNANSWERED_LIMIT): TargetHealth {
+  let unanswered = 0;
+  let lastReason = '';
+  return {
+    target,
+    get unanswered() {
+      return unanswered;
+    },
+    assertResponsive() {
+      if (unanswered >= limit)
+        throw new HarnessError(
+          'TARGET_UNRESPONSIVE',
+          `${target} left ${unanswered} requests in a row without an answer (last: ${lastReason}); the run stops here rather than wait on every request: check that the target is running and answering at that baseUrl, then run again`,
+        );
+    },
+    noAnswer(reason) {
+      unanswered += 1;
+      lastReason = reason;
+    },
+    answered() {
+      unanswered = 0;
+    },
+  };
 }
 
 /** Headers to set on top of the client's own; null removes one of the client's (to send no token, say). */
@@ -149,6 +199,7 @@ function createTransport(options: ClientOptions): Transport {
     );
   }
   const log: Exchange[] = [];
+  const health = options.health ?? createTargetHealth(baseUrl);
 
   redactor.add(options.apiKey, 'api-key');
   registerPrivateKey(redactor, options.privateKey);
@@ -168,6 +219,7 @@ function createTransport(options: ClientOptions): Transport {
         `"path" expected a path starting with "/", got ${describeValue(req.path)}`,
       );
     const url = baseUrl + req.path;
+    health.assertResponsive();
     const startedAt = clock();
     const sent = {
       method: req.method,
@@ -205,6 +257,7 @@ function createTransport(options: ClientOptions): Transport {
         endedAt: clock(),
         error: redactor.redactText(reason),
       });
+      if (!refusedLocally) health.noAnswer(redactor.redactText(reason));
       if (refusedLocally)
         throw new HarnessError('INVALID_ARGUMENT', redactor.redactText(`cannot send ${req.method} ${url}: ${reason}`), {
           cause: err,
@@ -215,6 +268,7 @@ function createTransport(options: ClientOptions): Transport {
         { cause: err },
       );
     }
+    health.answered();
     const json = parseJsonBody(text);
     req.learnSecrets?.(json);
     const recorded = record({
@@ -353,6 +407,14 @@ export function createMerchantClient(options: MerchantClientOptions): MerchantCl
       const message = typeof said.message === 'string' ? `, saying ${JSON.stringify(said.message.slice(0, 200))}` : '';
       const code = typeof said.statusCode === 'number' ? ` (statusCode ${said.statusCode})` : '';
       const what = response.status >= 300 ? 'refused the login' : 'answered the login without an accessToken';
+      // A server error says nothing about the credentials: blaming the API key would send the user the wrong way.
+      if (response.status >= 500)
+        throw new HarnessError(
+          'TARGET_FAILED',
+          redactor.redactText(
+            `${response.exchange.url} failed on the login: HTTP ${response.status}${code}${message}; a server error is the target's fault, not your credentials': check the target (its logs, its status) and run again`,
+          ),
+        );
       throw new HarnessError(
         'LOGIN_FAILED',
         redactor.redactText(

@@ -1,17 +1,11 @@
 /** Reading and writing key files (Node-only). Errors name the path and the fix, never the key. */
-import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { chmod, link, lstat, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { HarnessError } from '../errors';
 import { importPrivateKeyPem, importPublicKeyPem } from '../keys';
 import type { PrivateKey, PublicKey } from '../keys';
-
-/** The OS reason a file could not be read or written, in words. */
-export function fileErrorReason(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EISDIR') return 'it is a directory';
-  return code ?? String(err);
-}
+import { fileErrorReason } from './input-file';
 
 function unreadable(path: string, field: string, err: unknown): HarnessError {
   return new HarnessError(
@@ -21,7 +15,8 @@ function unreadable(path: string, field: string, err: unknown): HarnessError {
   );
 }
 
-export async function readTextFile(path: string, field: string): Promise<string> {
+/** A PEM file's text; a key file that cannot be read is KEY_FILE_UNREADABLE, whose fix is a key path. */
+export async function readPemFile(path: string, field: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (err) {
@@ -30,11 +25,11 @@ export async function readTextFile(path: string, field: string): Promise<string>
 }
 
 export async function readPrivateKeyFile(path: string, field = '--key'): Promise<PrivateKey> {
-  return importPrivateKeyPem(await readTextFile(path, field), `${field} ${path}`);
+  return importPrivateKeyPem(await readPemFile(path, field), `${field} ${path}`);
 }
 
 export async function readPublicKeyFile(path: string, field = '--pub'): Promise<PublicKey> {
-  return importPublicKeyPem(await readTextFile(path, field), `${field} ${path}`);
+  return importPublicKeyPem(await readPemFile(path, field), `${field} ${path}`);
 }
 
 /** A private key file readable by group or others is a leak waiting to happen: say so. */
@@ -44,22 +39,46 @@ export async function keyFilePermissionWarning(path: string): Promise<string | u
   return `warning: private key ${path} is readable by others (mode ${(mode & 0o777).toString(8)}); run chmod 600 ${path}`;
 }
 
-/** Writes a file that must not exist yet (unless `overwrite`), with the given mode. */
+function cannotWrite(path: string, err: unknown): HarnessError {
+  return new HarnessError(
+    'KEY_FILE_UNREADABLE',
+    `cannot write ${path}: ${fileErrorReason(err)}; check that the --out directory exists and is writable`,
+    { cause: err },
+  );
+}
+
+/**
+ * Writes a file that must not exist yet (unless `overwrite`), with the given mode, atomically and
+ * without following links: the content goes to a fresh temporary file beside it (O_EXCL, created
+ * with `mode`), which then takes the name. A symbolic link at `path` is refused even with
+ * `overwrite`: writing through it would put a private key into a file someone else chose.
+ */
 export async function writeNewFile(path: string, content: string, mode: number, overwrite: boolean): Promise<void> {
+  const existing = await lstat(path).catch(() => undefined);
+  if (existing?.isSymbolicLink())
+    throw new HarnessError(
+      'INVALID_ARGUMENT',
+      `${path} is a symbolic link; the harness will not write a key through it: remove the link or choose another --out`,
+    );
+  if (existing !== undefined && !overwrite)
+    throw new HarnessError(
+      'INVALID_ARGUMENT',
+      `${path} already exists; pass --force to overwrite it or choose another --out`,
+    );
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    await writeFile(path, content, { mode, flag: overwrite ? 'w' : 'wx' });
-    await chmod(path, mode); // an overwritten file keeps its old mode otherwise
+    await writeFile(temp, content, { mode, flag: 'wx' });
+    await chmod(temp, mode); // the umask may have narrowed or the file system widened it
+    if (overwrite) await rename(temp, path);
+    else await link(temp, path); // fails with EEXIST when a file (or link) appeared meanwhile: never replaced
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST')
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST' && !overwrite)
       throw new HarnessError(
         'INVALID_ARGUMENT',
         `${path} already exists; pass --force to overwrite it or choose another --out`,
       );
-    throw new HarnessError(
-      'KEY_FILE_UNREADABLE',
-      `cannot write ${path}: ${fileErrorReason(err)}; check that the --out directory exists and is writable`,
-      { cause: err },
-    );
+    throw cannotWrite(path, err);
+  } finally {
+    await rm(temp, { force: true }).catch(() => {}); // under a file (ENOTDIR) there is no temporary file to remove
   }
 }

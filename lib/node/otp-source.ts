@@ -30,8 +30,39 @@ function sixDigits(text: string, from: string): string {
   return match[1]!;
 }
 
+/**
+ * What an OTP command gets of the harness's environment: enough to find programs and speak the
+ * user's language, nothing else. The harness's own variables hold the API key, the private key and
+ * the admin token, and a target file (which anyone may hand over) names the program.
+ */
+const COMMAND_ENV_NAMES = ['PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'LANGUAGE', 'LC_ALL', 'LC_CTYPE', 'TZ', 'TMPDIR'];
+
+export function otpCommandEnvironment(voucherCode: string, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {};
+  for (const name of COMMAND_ENV_NAMES) if (env[name] !== undefined) out[name] = env[name];
+  out.OMNIVAS_VOUCHER_CODE = voucherCode; // the one input the command is documented to get (docs/target-config.md)
+  return out;
+}
+
+export interface OtpFetcherOptions {
+  /** The command line's --allow-otp-command: a target file's program runs only with it. */
+  readonly allowCommand?: boolean;
+}
+
+/** The refusal of a command source run without the command line's opt-in. */
+export function otpCommandRefused(program: string, origin: string): HarnessError {
+  return new HarnessError(
+    'CONFIG_INVALID',
+    `${origin}: "otp.source" "command" would run ${JSON.stringify(program.slice(0, 80))}; a target file runs a program only with --allow-otp-command: pass it if you trust this file and that program`,
+  );
+}
+
 /** The fetcher for a source, or undefined for `none`. */
-export function otpFetcher(source: OtpSource, admin: SandboxAdminClient | undefined): OtpFetcher {
+export function otpFetcher(
+  source: OtpSource,
+  admin: SandboxAdminClient | undefined,
+  options: OtpFetcherOptions = {},
+): OtpFetcher {
   switch (source.source) {
     case 'none':
       return undefined;
@@ -56,7 +87,8 @@ export function otpFetcher(source: OtpSource, admin: SandboxAdminClient | undefi
     case 'http':
       return async ({ voucherCode }) => {
         const url = source.url.replace('{voucherCode}', encodeURIComponent(voucherCode));
-        const res = await fetch(url).catch((err: unknown) => {
+        // An OTP relay may wait for the SMS to arrive, but not forever.
+        const res = await fetch(url, { signal: AbortSignal.timeout(120_000) }).catch((err: unknown) => {
           throw new HarnessError(
             'TARGET_UNREACHABLE',
             `cannot reach the OTP endpoint ${url}: ${(err as Error).message}`,
@@ -69,11 +101,12 @@ export function otpFetcher(source: OtpSource, admin: SandboxAdminClient | undefi
         return sixDigits(otp, `the OTP endpoint ${url}`);
       };
     case 'command':
+      if (options.allowCommand !== true) throw otpCommandRefused(source.command[0]!, 'the target file');
       return async ({ voucherCode }) => {
         const [file, ...args] = source.command;
         const { stdout } = await run(file!, args, {
           timeout: 120_000,
-          env: { ...process.env, OMNIVAS_VOUCHER_CODE: voucherCode },
+          env: otpCommandEnvironment(voucherCode),
         }).catch((err: unknown) => {
           throw new HarnessError(
             'CONFIG_INVALID',

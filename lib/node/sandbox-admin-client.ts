@@ -84,6 +84,8 @@ export interface SandboxAdminClient {
   reset(): Promise<AdminAnswer>;
 }
 
+const ADMIN_TIMEOUT_MS = 30_000;
+
 export function createSandboxAdminClient(options: SandboxAdminOptions): SandboxAdminClient {
   async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const url = `${options.adminUrl}${path}`;
@@ -93,6 +95,8 @@ export function createSandboxAdminClient(options: SandboxAdminOptions): SandboxA
         method,
         headers: { authorization: `Bearer ${options.adminToken}`, 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
+        // An admin call is quick on a live sandbox; a hung one must not hold the run forever.
+        signal: AbortSignal.timeout(ADMIN_TIMEOUT_MS),
       });
     } catch (err) {
       throw new HarnessError(

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportPrivateKeyPem, generatePrivateKey } from '../keys';
 import { defaultSandboxTarget, parseTargetConfig, SANDBOX_SECRET_ENV } from '../target-config';
-import { fileErrorReason } from './key-file';
 import { loadTargetFile, resolveTarget } from './target-file';
 
 const API_KEY = 'tk_test_9fQ2mZ7xL4vB8nR1';
@@ -38,6 +37,43 @@ async function targetFile(name: string, content: unknown): Promise<string> {
 }
 
 describe('loadTargetFile', () => {
+  it('refuses a key given twice, naming it and the line of the second, at any depth', async () => {
+    const text = JSON.stringify(merchantTarget(), null, 2);
+    const twiceTop = text.replace(
+      '"name": "acme",',
+      '"name": "acme",\n  "baseUrl": "https://evil.example/api/v1/merchant/client",',
+    );
+    await expect(loadTargetFile(await targetFile('dup-top.json', twiceTop), ENV)).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringMatching(
+        /dup-top\.json: "baseUrl" is given twice \(again on line 4\); JSON keeps only the last/,
+      ),
+    });
+    const twiceDeep = text.replace(
+      '"apiKeyEnv": "OMNIVAS_API_KEY",',
+      '"apiKeyEnv": "OMNIVAS_API_KEY",\n    "apiKeyEnv": "OTHER",',
+    );
+    await expect(loadTargetFile(await targetFile('dup-deep.json', twiceDeep), ENV)).rejects.toMatchObject({
+      message: expect.stringMatching(/"auth\.apiKeyEnv" is given twice/),
+    });
+  });
+
+  it('refuses an OTP command source without --allow-otp-command, before resolving any secret', async () => {
+    const path = await targetFile('otp-command.json', {
+      ...merchantTarget(),
+      otp: { source: 'command', command: ['./get-otp.sh', '--voucher'] },
+    });
+    // No secrets in the environment: the refusal comes first, and names the program and the opt-in.
+    await expect(loadTargetFile(path, {})).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringMatching(/"otp.source" "command" would run "\.\/get-otp\.sh"; .*--allow-otp-command/),
+    });
+    const allowed = await loadTargetFile(path, ENV, { allowOtpCommand: true });
+    expect(allowed.otpCommandAllowed).toBe(true);
+    expect(allowed.config.otp).toEqual({ source: 'command', command: ['./get-otp.sh', '--voucher'] });
+    expect((await loadTargetFile(await targetFile('plain.json', merchantTarget()), ENV)).otpCommandAllowed).toBe(false);
+  });
+
   it('reads the config, the API key from the named variable and the key file relative to the target file', async () => {
     const path = await targetFile('ok.json', merchantTarget());
     const target = await loadTargetFile(path, ENV);
@@ -80,22 +116,13 @@ describe('loadTargetFile', () => {
 
   it('says when the file is missing, or a directory', async () => {
     await expect(loadTargetFile(join(dir, 'nope.json'), ENV)).rejects.toMatchObject({
-      code: 'CONFIG_UNREADABLE',
+      code: 'FILE_UNREADABLE',
       message: expect.stringMatching(/nope\.json: no such file/),
     });
     await expect(loadTargetFile(dir, ENV)).rejects.toMatchObject({
-      code: 'CONFIG_UNREADABLE',
+      code: 'FILE_UNREADABLE',
       message: expect.stringContaining('is a directory'),
     });
-  });
-
-  it('words the OS reasons a file cannot be read (permissions included, which root cannot provoke)', () => {
-    const err = (code: string) => Object.assign(new Error(code), { code });
-    expect(fileErrorReason(err('EACCES'))).toBe('permission denied');
-    expect(fileErrorReason(err('EPERM'))).toBe('permission denied');
-    expect(fileErrorReason(err('ENOENT'))).toBe('no such file');
-    expect(fileErrorReason(err('EISDIR'))).toBe('it is a directory');
-    expect(fileErrorReason(err('EMFILE'))).toBe('EMFILE');
   });
 
   it('locates a JSON syntax error by line and column, and accepts a byte order mark', async () => {

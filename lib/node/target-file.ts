@@ -4,17 +4,17 @@
  * key, and registers every secret with one redactor, so whatever later logs or reports a value
  * scrubs the same set. Errors name the file, the field and the fix, never a secret's value.
  */
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { HarnessError } from '../errors';
-import { scanJson } from '../json-scan';
 import { importPrivateKeyPem } from '../keys';
 import type { PrivateKey } from '../keys';
 import { createRedactor, registerPrivateKey } from '../redact';
 import type { Redactor } from '../redact';
 import { parseTargetConfig } from '../target-config';
 import type { TargetAuth, TargetConfig } from '../target-config';
-import { fileErrorReason, keyFilePermissionWarning, readTextFile } from './key-file';
+import { readJsonFile } from './input-file';
+import { keyFilePermissionWarning, readPemFile } from './key-file';
+import { otpCommandRefused } from './otp-source';
 
 /** A fixture's credentials (fixtures.secondMerchant, fixtures.partner), secrets resolved. */
 export interface ResolvedCredentials {
@@ -32,46 +32,32 @@ export interface ResolvedTarget {
   readonly adminToken: string | undefined;
   /** Knows every secret above (and the key's PEM); pass it to clients and report writers. */
   readonly redactor: Redactor;
+  /** The command line's --allow-otp-command: whether an `otp` command source may run (lib/node/otp-source.ts). */
+  readonly otpCommandAllowed: boolean;
   /** Things worth telling the user (a key file others can read); the caller decides how to show them. */
   readonly warnings: readonly string[];
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
-function unreadable(path: string, err: unknown): HarnessError {
-  const code = (err as NodeJS.ErrnoException).code;
-  const hint =
-    code === 'ENOENT'
-      ? ` (relative paths are resolved from ${process.cwd()})`
-      : code === 'EISDIR'
-        ? '; give the path of the JSON target file'
-        : '';
-  return new HarnessError('CONFIG_UNREADABLE', `cannot read target file ${path}: ${fileErrorReason(err)}${hint}`, {
-    cause: err,
-  });
-}
-
-/** JSON.parse, with the line and column of a syntax error (V8's own message may quote the file). */
-function parseJson(text: string, path: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    scanJson(text, path); // throws INVALID_JSON with line, column and a short excerpt
-    throw new HarnessError('INVALID_JSON', `"${path}" is not valid JSON`, { cause: err });
-  }
+export interface LoadTargetOptions {
+  /**
+   * The command line's --allow-otp-command. Without it a target file whose OTP source is a command
+   * is refused before anything runs: a file that can be handed around must not run programs.
+   */
+  readonly allowOtpCommand?: boolean;
 }
 
 /** Reads, validates and resolves a target file. `env` is where the named variables are looked up. */
-export async function loadTargetFile(path: string, env: Environment = process.env): Promise<ResolvedTarget> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw unreadable(path, err);
-  }
-  // Editors on Windows save a byte order mark, which JSON.parse refuses.
-  const json = parseJson(text.replace(/^\uFEFF/, ''), path);
-  return resolveTarget(parseTargetConfig(json, path), { env, baseDir: dirname(resolve(path)), origin: path });
+export async function loadTargetFile(
+  path: string,
+  env: Environment = process.env,
+  options: LoadTargetOptions = {},
+): Promise<ResolvedTarget> {
+  const config = parseTargetConfig(await readJsonFile(path, 'target file'), path);
+  const allowOtpCommand = options.allowOtpCommand === true;
+  if (config.otp.source === 'command' && !allowOtpCommand) throw otpCommandRefused(config.otp.command[0]!, path);
+  return resolveTarget(config, { env, baseDir: dirname(resolve(path)), origin: path, allowOtpCommand });
 }
 
 function secretFromEnv(env: Environment, name: string, field: string, origin: string, what: string): string {
@@ -108,7 +94,7 @@ async function resolveCredentials(
   let field: string;
   if (auth.privateKeyFile !== undefined) {
     const keyPath = resolve(baseDir, auth.privateKeyFile);
-    pem = await readTextFile(keyPath, `${at}.privateKeyFile`);
+    pem = await readPemFile(keyPath, `${at}.privateKeyFile`);
     field = `${at}.privateKeyFile ${keyPath}`;
     // Windows has no POSIX modes to check.
     const warning = process.platform === 'win32' ? undefined : await keyFilePermissionWarning(keyPath);
@@ -135,7 +121,7 @@ async function resolveCredentials(
  */
 export async function resolveTarget(
   config: TargetConfig,
-  options: { env: Environment; baseDir: string; origin: string },
+  options: { env: Environment; baseDir: string; origin: string; allowOtpCommand?: boolean },
 ): Promise<ResolvedTarget> {
   const { env, origin } = options;
   const warnings: string[] = [];
@@ -181,6 +167,7 @@ export async function resolveTarget(
     ...fixtures,
     adminToken,
     redactor,
+    otpCommandAllowed: options.allowOtpCommand === true,
     warnings: Object.freeze(warnings),
   });
 }

@@ -1,6 +1,6 @@
 /**
  * Whose fault each failed answer of a run is (issue 5 › 5 faults: the verdict tells the server's
- * faults from the harness's own), by faultOf (reports/history-index.ts) and whether an injected
+ * faults from the harness's own), by faultOf (load/checker/op-index.ts) and whether an injected
  * fault was active on the op's endpoint (HistoryOp.faultInjected):
  *  - injected: a 5xx, a documented 5xxx code or no answer while a fault was injected — the
  *    server's, expected;

@@ -569,7 +569,7 @@ describe('readHistory and mergeHistories', () => {
 });
 
 describe('keys scoped to their merchant', () => {
-  // DESIGN.md › Idempotency: one key from two merchants is two keys (the storm's second merchant).
+  // docs/design.md › Idempotency: one key from two merchants is two keys (the storm's second merchant).
   const claim = (amount: string, merchant?: string): HistoryOp => ({
     runner: 'k6-0',
     ...(merchant === undefined ? {} : { merchant }),

@@ -1,5 +1,5 @@
 /**
- * The load runs' checker (DESIGN.md › Invariants the load scenarios check; issue 5 › History and
+ * The load runs' checker (docs/design.md › Invariants the load scenarios check; issue 5 › History and
  * checker): from the history of every operation, the final voucher states and, on a sandbox, the
  * ledger, it decides per voucher
  *   1. conservation, 2. no over-reservation, 3. no spurious refusal, 4. one effect per key and

@@ -1,5 +1,5 @@
 /**
- * Hands a run's history to the checker (reports/history-checker.ts) and its verdict to the JUnit
+ * Hands a run's history to the checker (load/checker/checker.ts) and its verdict to the JUnit
  * writer (reports/verdict-junit.ts).
  */
 import type { FinalVoucherState, HistoryOp } from '../../lib';

@@ -1,6 +1,6 @@
 /**
  * Invariant 4 as the client sees it: one effect per idempotency key (the acknowledged answers of
- * one key agree, and a key is never both accepted and refused with 4091 — DESIGN.md ›
+ * one key agree, and a key is never both accepted and refused with 4091 — docs/design.md ›
  * Idempotency: the same key returns the first response again) and one redemption per OTP.
  */
 import type { KeyGroup, VoucherHistory } from './op-index';

@@ -1,5 +1,5 @@
 /**
- * Invariant 2 (no over-reservation, DESIGN.md › Invariants the load scenarios check) decided from
+ * Invariant 2 (no over-reservation, docs/design.md › Invariants the load scenarios check) decided from
  * the sandbox's own ledger rather than from the client's history: the ledger lists every hold and
  * transfer in the order the server made them (sandbox/README.md › The ledger), so replaying it
  * gives each voucher's balance and reservations at every step. A second, server-side witness next

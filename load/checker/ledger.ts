@@ -268,7 +268,7 @@ export function judgeLedger(
     );
   }
 
-  // Each redemption consumes amount + serviceFee (DESIGN.md › Balance reservation): exactly one fee.
+  // Each redemption consumes amount + serviceFee (docs/design.md › Balance reservation): exactly one fee.
   const feesByReference = new Map<string, bigint>();
   for (const e of entries)
     if (e.kind === 'service-fee' && e.from === account && e.reference !== undefined)

@@ -1,5 +1,5 @@
 /**
- * One pass over the history: operations grouped by voucher, then by idempotency key (DESIGN.md ›
+ * One pass over the history: operations grouped by voucher, then by idempotency key (docs/design.md ›
  * Idempotency: a key is scoped to the merchant and the endpoint, so a claim and a redemption may
  * share one). A key's ops are one request as far as effects go: several VUs (or retries) sending
  * it must have exactly one effect between them.
@@ -93,7 +93,7 @@ function sameEffect(a: HistoryOp, b: HistoryOp): boolean {
   return a.amount === b.amount && a.otp === b.otp && a.claimKey === b.claimKey;
 }
 
-/** A key as its merchant owns it: another merchant's same key is another key (DESIGN.md › Idempotency). */
+/** A key as its merchant owns it: another merchant's same key is another key (docs/design.md › Idempotency). */
 function scoped(op: HistoryOp, key: string): string;
 function scoped(op: HistoryOp, key: string | undefined): string | undefined;
 function scoped(op: HistoryOp, key: string | undefined): string | undefined {

@@ -1,10 +1,10 @@
 /**
- * Invariants 2 and 3 of DESIGN.md › Invariants the load scenarios check, from the client's side,
+ * Invariants 2 and 3 of docs/design.md › Invariants the load scenarios check, from the client's side,
  * with sweeps over sorted times (n log n per voucher, no linearizability search). Both are
  * conservative: they report only what every ordering consistent with the invoke and completion
  * times would break, as Jepsen's bank test does.
  *
- * Reservation rules (DESIGN.md › Behaviour where the seeds are silent): a claim reserves its
+ * Reservation rules (docs/design.md › Behaviour where the API documents are silent): a claim reserves its
  * amount out of available = remainingBalance − Σ pending claims; the reservation ends when its
  * OTP is redeemed, when a redemption fails with 4096/4044, or 300 s after the claim.
  */
@@ -14,7 +14,7 @@ import { endsClaim, type KeyGroup, type VoucherHistory } from './op-index';
 import { TimeSums } from './time-sums';
 import type { Findings } from './verdict';
 
-/** A claim and its OTP live 300 s (DESIGN.md; sandbox/reservations.ts CLAIM_LIFETIME_MS). */
+/** A claim and its OTP live 300 s (docs/design.md; sandbox/reservations.ts CLAIM_LIFETIME_MS). */
 export const CLAIM_LIFETIME_MS = 300_000;
 
 export interface VoucherTerms {

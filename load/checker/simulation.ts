@@ -1,5 +1,5 @@
 /**
- * A simulated server that applies DESIGN.md's rules (Balance reservation, Idempotency) to planned
+ * A simulated server that applies docs/design.md's rules (Balance reservation, Idempotency) to planned
  * concurrent claims, redemptions and reads, and records what clients would have seen as a
  * lib/history.ts history, with the final states and a sandbox-shaped ledger. The checker's tests
  * feed it random plans (correct: no violation) and seeded bugs (the matching violation); the bench

@@ -1,5 +1,5 @@
 /**
- * The checker's verdict (DESIGN.md › Invariants the load scenarios check): which invariants broke,
+ * The checker's verdict (docs/design.md › Invariants the load scenarios check): which invariants broke,
  * on which voucher, and the first operations that show it, so a person can see the bug.
  */
 import type { HistoryOp } from '../../lib/history';

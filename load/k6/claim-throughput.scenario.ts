@@ -2,7 +2,7 @@
  * Claim throughput, for npm run bench (bench/k6-throughput-bench.ts): VUS VUs send initiate-claims
  * back to back, as fast as the target answers, until the plan's claims are sent (every voucher
  * claimed down to nothing available: load/corpus-plans.ts throughputPlan) or 20 s pass. Requests
- * come from load/signed-requests.ts, so both signing modes are measured on the scenarios' own code
+ * come from load/k6/signed-requests.ts, so both signing modes are measured on the scenarios' own code
  * path. Nothing is judged (no history lines, no thresholds): the k6 summary gives the rate.
  */
 import exec from 'k6/execution';

@@ -1,8 +1,8 @@
 /**
  * Faults (issue 5, scenario 5): the steady flow while the sandbox injects latency, connection
  * resets and documented 5xxx failures, scheduled by the load command through the admin API
- * (load/fault-schedule.ts). A 5xx or unanswered request is not held against the checks here: the
- * verdict tells the injected faults (the server's, expected) from the rest (reports/history-answers.ts),
+ * (load/node/fault-schedule.ts). A 5xx or unanswered request is not held against the checks here: the
+ * verdict tells the injected faults (the server's, expected) from the rest (load/checker/answers.ts),
  * and the invariants must hold whatever was injected.
  */
 import { flowScenario } from './merchant-flow';

@@ -1,7 +1,7 @@
 /**
  * Idempotency storm (issue 5, scenario 2): K VUs (VUS) send the very same initiate-claim — same
  * idempotencyKey, same body, same signature, made once in setup() — at the same instant, one storm
- * per voucher in VOUCHERS. Exactly one claim may result (DESIGN.md › Idempotency: same key, same
+ * per voucher in VOUCHERS. Exactly one claim may result (docs/design.md › Idempotency: same key, same
  * body → the first answer again, or 409 while the first is in flight). After each storm VU 1
  * probes the two other rules: the same key with another body must be refused (422), and the
  * claim's key sent to redeem-gift must work, as the document's end-to-end example does (keys are

@@ -16,6 +16,7 @@ import {
   loginBody,
   merchantRequest,
   moneyFromDecimal,
+  parseWholeNumber,
   type EndpointId,
   type HistoryOp,
   type Micro,
@@ -26,6 +27,8 @@ import {
   signMessage,
 } from '../../lib';
 import { wholeSetting } from '../../k6.config';
+// Before any signature: from here on lib/'s secp256k1 signer hashes with k6's native SHA-256.
+import './k6-signing';
 import { LOAD_ENV, TOKEN_RENEW_MAX_S, type OtpMode, type VoucherSpec } from '../load-env';
 import { signingModeOf, signingReport } from '../request-corpus';
 
@@ -90,12 +93,7 @@ export function readSettings(): MerchantSettings {
       'CONFIG_INVALID',
       `${LOAD_ENV.otp} expected sandbox-outbox, fixed, bridge or none, got ${JSON.stringify(otp)}`,
     );
-  const seed = Number(env(LOAD_ENV.seed) ?? '1');
-  if (!Number.isInteger(seed) || seed < 0)
-    throw new HarnessError(
-      'INVALID_ARGUMENT',
-      `${LOAD_ENV.seed} expected a whole number, got ${JSON.stringify(env(LOAD_ENV.seed))}`,
-    );
+  const seed = parseWholeNumber(env(LOAD_ENV.seed) ?? '1', LOAD_ENV.seed, 0, Number.MAX_SAFE_INTEGER);
   const initiate = env(LOAD_ENV.initiatePath) ?? 'initiate-claim';
   if (initiate !== 'initiate-claim' && initiate !== 'initiate-redeem')
     throw new HarnessError('CONFIG_INVALID', `${LOAD_ENV.initiatePath} expected initiate-claim or initiate-redeem`);
@@ -112,9 +110,10 @@ export function readSettings(): MerchantSettings {
 }
 
 /**
- * The merchant key, warmed: noble builds its precomputed tables on a key's first signature, which
- * costs far more than the next ones; done here in the init context, before setup() picks the burst
- * instant, no VU is still building them when the burst should leave.
+ * The merchant key, warmed: the first signature builds the signer's table of the generator
+ * (lib/secp256k1-base-table.ts; noble's for Ed25519), which costs far more than the next ones;
+ * done here in the init context, before setup() picks the burst instant, no VU is still building
+ * it when the burst should leave.
  */
 export function readPrivateKey(name: string = LOAD_ENV.privateKey): PrivateKey {
   const key = importPrivateKeyPem(required(name, 'the merchant private key PEM'), name);
@@ -337,7 +336,7 @@ export function otpFor(settings: MerchantSettings, voucher: string, amount: Micr
   return messages.filter((m) => m.text?.includes(wanted)).at(-1)?.otp;
 }
 
-/** The OTP from the load command's bridge (load/otp-bridge.ts), which asks the target's http or command source (by voucher: they know no amount). */
+/** The OTP from the load command's bridge (load/node/otp-bridge.ts), which asks the target's http or command source (by voucher: they know no amount). */
 function bridgedOtp(voucher: string): string | undefined {
   const url = required(LOAD_ENV.otpBridgeUrl, 'the OTP bridge URL');
   const token = required(LOAD_ENV.otpBridgeToken, 'the OTP bridge token');

@@ -6,7 +6,7 @@
  * run is slot i of load/corpus-plans.ts flowSlot: flowAmount(i) on voucher i mod N, and every
  * voucher holds enough for all its flows (load/load-env.ts flowPlan), so a correct server refuses
  * none of them for want of balance. Every request is one history line; the checker judges detail
- * reads too. Requests come from load/signed-requests.ts: signed in k6, or (--signing presigned)
+ * reads too. Requests come from load/k6/signed-requests.ts: signed in k6, or (--signing presigned)
  * from the corpus the load command pre-signed from the same slots (flowCorpusPlan).
  */
 import { check } from 'k6';

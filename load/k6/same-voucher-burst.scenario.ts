@@ -5,8 +5,8 @@
  * burst's instant, so the requests leave together. Amounts come from a seeded source (SEED, FILL:
  * load/load-env.ts burstAmount) so Σ sometimes exceeds the balance. Claims that succeed are then
  * redeemed with their OTP (OMNIVAS_OTP_SOURCE: sandbox outbox, fixed, or none → stop at the claim).
- * Every request is one history line for the checker (DESIGN.md › Invariants the load scenarios check).
- * Signing (OMNIVAS_SIGNING, load/signed-requests.ts): in k6, one signature per claim and per
+ * Every request is one history line for the checker (docs/design.md › Invariants the load scenarios check).
+ * Signing (OMNIVAS_SIGNING, load/k6/signed-requests.ts): in k6, one signature per claim and per
  * redemption; presigned, claims come from the corpus (and redemptions too with a fixed OTP).
  */
 import { check } from 'k6';

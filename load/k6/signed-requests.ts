@@ -7,7 +7,8 @@
  *   const claim = SIGNER.claim(slot, token);                 // { request, idempotencyKey }
  *   const redeem = SIGNER.redeem(slot, otp, token);
  *
- * k6: signs now, with a fresh idempotency key. presigned: takes the slot's entry from the corpus
+ * k6: signs now, with a fresh idempotency key: through the load command's signing helper when it
+ * runs one, else in k6's VM (load/k6-signing.ts). presigned: takes the slot's entry from the corpus
  * (OMNIVAS_CORPUS_PATH, written by generators/request-corpus.ts, read once through SharedArray);
  * a redemption comes from the corpus when it holds one for this OTP (a fixed OTP), else it is
  * signed now. The access token is added here, at send time: the signature covers the body only.
@@ -27,6 +28,7 @@ import {
   type PreparedRequest,
 } from '../../lib';
 import { readPrivateKey, type MerchantSettings } from './k6-merchant';
+import { helperAddress, signerInK6, signerViaHelper } from './k6-signing';
 import { LOAD_ENV } from '../load-env';
 import {
   corpusAmount,
@@ -97,8 +99,10 @@ function fromCorpus(endpoint: EndpointId, signed: SignedBody, accessToken: strin
 /** Call once, in the init context (SharedArray and open() exist only there). */
 export function openRequestSigner(settings: MerchantSettings): RequestSigner {
   const signing = signingReport(signingModeOf(__ENV[LOAD_ENV.signing], LOAD_ENV.signing), settings.otp);
-  // Presigned runs that sign nothing in k6 get no private key at all (the load command leaves it out).
-  const key = signsInK6(signing) ? readPrivateKey() : undefined;
+  // Presigned runs that sign nothing at run time get no private key at all (the load command leaves
+  // it out), nor do runs the load command's signing helper signs for.
+  const helper = helperAddress();
+  const sign = !signsInK6(signing) ? undefined : helper ? signerViaHelper(helper) : signerInK6(readPrivateKey());
   const corpus = signing.mode === 'presigned' ? openCorpus() : undefined;
   const random = cryptoRandom();
   const signNow = (
@@ -108,13 +112,14 @@ export function openRequestSigner(settings: MerchantSettings): RequestSigner {
     bodyFor: (idempotencyKey: string) => string,
     accessToken: string,
   ): SignedRequest => {
-    if (key === undefined)
+    if (sign === undefined)
       throw new HarnessError(
         'INTERNAL',
         `signing mode ${signing.mode} planned no ${kind} signing in k6, yet one needs it`,
       );
     const idempotencyKey = newIdempotencyKey(random, keyPrefix);
-    const request = merchantRequest(endpoint, { accessToken, key, body: bodyFor(idempotencyKey) });
+    const body = bodyFor(idempotencyKey);
+    const request = merchantRequest(endpoint, { accessToken, signature: sign(body), body });
     signedInK6[kind].add(1);
     return { request, idempotencyKey };
   };

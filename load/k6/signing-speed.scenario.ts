@@ -1,13 +1,16 @@
 /**
- * Signing speed inside k6's JavaScript VM, with the lib/ (noble) code the scenarios sign requests
- * with: k6's WebCrypto has neither secp256k1 nor Ed25519. One VU, one iteration; each operation
+ * Signing speed inside k6's JavaScript VM, with the code the scenarios sign request bodies with
+ * when no signing helper runs (load/k6-signing.ts signerInK6: lib/'s table signer on k6's native
+ * SHA-256 for secp256k1, noble for Ed25519): k6's WebCrypto has neither secp256k1 nor Ed25519
+ * (v2.2.0 refuses Ed25519 keys). Verification is lib/'s (noble). One VU, one iteration; each operation
  * runs SIGNING_ITERATIONS times (k6 -e SIGNING_ITERATIONS=N, default 100) timed with Date.now().
  * Prints one JSON line (load/signing-speed-report.ts) with the timings and one signature per
  * algorithm, so Node's crypto can check that what k6 signed verifies.
  */
 import type { Options } from 'k6/options';
+import { signerInK6 } from './k6-signing';
 import {
-  base64Encode,
+  base64Decode,
   cryptoRandom,
   exportPublicKeyPem,
   generatePrivateKey,
@@ -15,7 +18,6 @@ import {
   initiateClaimBody,
   moneyFromDecimal,
   newIdempotencyKey,
-  signMessageBytes,
   utf8Encode,
   verifyMessageBytes,
   type KeyType,
@@ -70,12 +72,14 @@ export default function signingSpeed(): void {
   const samples: SigningSample[] = [];
   for (const algorithm of ['secp256k1', 'ed25519'] as const) {
     const key = generatePrivateKey(algorithm);
-    // The sample Node checks, made and verified here before timing; it also warms noble's precomputed tables, as a long run would have them.
-    const signature = signMessageBytes(key, bytes);
+    const sign = signerInK6(key);
+    // The sample Node checks, made and verified here before timing; it also warms the signers' precomputed tables, as a long run would have them.
+    const signatureText = sign(message);
+    const signature = base64Decode(signatureText);
     if (!verifyMessageBytes(key, bytes, signature))
       throw new HarnessError('INTERNAL', `${algorithm}: lib/ did not verify its own signature inside k6`);
-    samples.push({ algorithm, publicKeyPem: exportPublicKeyPem(key), message, signature: base64Encode(signature) });
-    timings.push(timed(algorithm, 'sign', ITERATIONS, () => signMessageBytes(key, bytes)));
+    samples.push({ algorithm, publicKeyPem: exportPublicKeyPem(key), message, signature: signatureText });
+    timings.push(timed(algorithm, 'sign', ITERATIONS, () => sign(message)));
     timings.push(timed(algorithm, 'verify', ITERATIONS, () => verifyMessageBytes(key, bytes, signature)));
   }
   const report: SigningSpeedReport = { kind: SIGNING_SPEED_KIND, timings, samples };

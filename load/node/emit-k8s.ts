@@ -1,12 +1,13 @@
 /**
  * `load --emit-k8s DIR`: instead of running k6 here, write the scenario's bundle and a TestRun for
- * the k6 operator (load/k8s-manifest.ts). It runs nothing and contacts nothing, so the loopback
+ * the k6 operator (load/node/k8s-manifest.ts). It runs nothing and contacts nothing, so the loopback
  * rule of local runs does not apply: the manifests carry the target file's base URL, and the
  * vouchers (which this command cannot provision on a remote target) come from a file.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { HarnessError } from '../../lib/errors';
+import { readJsonFile } from '../../lib/node/input-file';
 import { formatMoney, moneyFromDecimal } from '../../lib/money';
 import { parseTargetConfig, type TargetConfig } from '../../lib/target-config';
 import { buildK8sManifests, secretCommand, secretsNeeded, writeK8sManifests } from './k8s-manifest';
@@ -24,24 +25,6 @@ export interface EmitK8sOptions {
   readonly seed: number;
   readonly fill: string;
   readonly profile: string;
-}
-
-async function readJson(path: string, what: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new HarnessError(
-      'CONFIG_UNREADABLE',
-      `cannot read ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-      { cause: err },
-    );
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (err) {
-    throw new HarnessError('INVALID_JSON', `${what} ${path} is not JSON: ${(err as Error).message}`, { cause: err });
-  }
 }
 
 /** `[{"code": "…", "amount": "100.000000"}]`: the vouchers the runners claim, issued beforehand on the target. */
@@ -103,13 +86,13 @@ export async function emitK8sRun(options: EmitK8sOptions, out: (line: string) =>
       'INVALID_ARGUMENT',
       '--emit-k8s needs --vouchers-file FILE: [{"code": "…", "amount": "100.000000"}], vouchers issued on the target beforehand',
     );
-  const config = parseTargetConfig(await readJson(options.target, 'target file'), options.target);
+  const config = parseTargetConfig(await readJsonFile(options.target, 'target file'), options.target);
   if (config.profile !== 'merchant-v1')
     throw new HarnessError(
       'CONFIG_INVALID',
       `"profile" in ${options.target} is ${config.profile}; the load scenarios speak merchant-v1`,
     );
-  const vouchers = parseVoucherList(await readJson(options.vouchersFile, 'vouchers file'), options.vouchersFile);
+  const vouchers = parseVoucherList(await readJsonFile(options.vouchersFile, '--vouchers-file'), options.vouchersFile);
   const { env, outbox } = runnerEnv(config, vouchers, options);
   const name = `omnivas-${options.scenario}`;
   const secretName = 'omnivas-load-secrets';

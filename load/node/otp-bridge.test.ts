@@ -1,6 +1,6 @@
 /**
  * The OTP bridge: it answers only with its bearer token, gives the source's OTP or a redacted
- * reason, and, through the load command, lets k6 redeem with a target's http or command OTP
+ * reason, and, through runLoad, lets k6 redeem with a target's http or command OTP
  * source — without its token, the API key, the private key or the admin token reaching the out dir
  * or the output; with no OTP source the flows stop at the claim. The end-to-end runs need k6
  * (npm run k6:install) and fail without it.
@@ -11,20 +11,19 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { parseHistoryLine } from '../../lib';
 import { startEmbeddedSandbox, type EmbeddedSandbox } from '../../suites/embedded-sandbox';
 import { SERVICE_FEE } from '../../suites/embedded-sandbox';
 import type * as bridgeModule from './otp-bridge';
 import { startOtpBridge } from './otp-bridge';
+import { describeLoadRun, runLoad } from './run-load';
+import { LOAD_TEST_TIMEOUT_MS } from './testing';
 
-/** A known bridge token for the runs through the load command, so the test can look for it. */
+/** A known bridge token for the runs through runLoad, so the test can look for it. */
 const { KNOWN_TOKEN, newToken } = vi.hoisted(() => {
   const token = `bridge-token-${'x'.repeat(24)}`;
   return { KNOWN_TOKEN: token, newToken: vi.fn(() => token) };
 });
 vi.mock('./otp-bridge', async (original) => ({ ...(await original<typeof bridgeModule>()), newBridgeToken: newToken }));
-
-const { loadCommand } = await import('../../cli/load-command');
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -67,7 +66,7 @@ describe('OTP bridge', () => {
   });
 });
 
-describe('OTP sources of a target file through the load command', () => {
+describe('OTP sources of a target file through runLoad', { timeout: LOAD_TEST_TIMEOUT_MS }, () => {
   let sandbox: EmbeddedSandbox;
   let otpServer: Server;
   let otpUrl: string;
@@ -121,19 +120,19 @@ describe('OTP sources of a target file through the load command', () => {
     const out = join(dir, 'out');
     const lines: string[] = [];
     // These sources answer by voucher only: ten vouchers keep one voucher's flows from overlapping (load/README.md).
-    const code = await loadCommand(
-      { scenario: 'steady-flow', duration: '3s', vouchers: '10', seed: '4', target, out },
-      { out: (l) => lines.push(l), err: (l) => lines.push(l) },
-    );
-    const ops = (await readFile(join(out, 'history.jsonl'), 'utf8'))
-      .split('\n')
-      .flatMap((line) => parseHistoryLine(line) ?? []);
+    const run = await runLoad({
+      scenario: 'steady-flow',
+      durationSeconds: 3,
+      vouchers: 10,
+      seed: 4,
+      target,
+      out,
+      log: { out: (l) => lines.push(l), err: (l) => lines.push(l) },
+    });
+    const output = [...lines, ...describeLoadRun(run)].join('\n');
+    // Every file the run wrote, for the secrets that must not be in any of them.
     const written = await Promise.all((await readdir(out)).map((f) => readFile(join(out, f), 'utf8')));
-    const verdict = JSON.parse(await readFile(join(out, 'verdict.json'), 'utf8')) as {
-      valid: boolean | string;
-      otpSource: boolean;
-    };
-    return { code, output: lines.join('\n'), ops, verdict, everything: [lines.join('\n'), ...written].join('\n') };
+    return { run, output, ops: run.history, everything: [output, ...written].join('\n') };
   }
 
   function expectRedeemedWithoutLeaks(run: Awaited<ReturnType<typeof runWith>>): void {
@@ -145,7 +144,7 @@ describe('OTP sources of a target file through the load command', () => {
     expect(redeems).toHaveLength(run.ops.filter((op) => op.op === 'claim').length);
     for (const secret of [KNOWN_TOKEN, env.OMNIVAS_BRIDGE_TEST_KEY, env.OMNIVAS_BRIDGE_TEST_ADMIN, 'PRIVATE KEY'])
       expect(run.everything).not.toContain(secret);
-    expect(run.code, run.output).toBe(0);
+    expect(run.run.pass, run.output).toBe(true);
   }
 
   it('http: k6 redeems every claim with the OTP the bridge fetched from the endpoint', async () => {
@@ -172,7 +171,7 @@ describe('OTP sources of a target file through the load command', () => {
     expect(run.ops.filter((op) => op.op === 'claim').length).toBeGreaterThan(0);
     expect(run.ops.filter((op) => op.op === 'claim').every((op) => op.status === 200)).toBe(true);
     expect(run.ops.filter((op) => op.op === 'redeem')).toEqual([]);
-    expect(run.verdict).toMatchObject({ valid: true, otpSource: false });
-    expect(run.code, run.output).toBe(0);
+    expect(run.run.verdict).toMatchObject({ valid: true, otpSource: false });
+    expect(run.run.pass, run.output).toBe(true);
   });
 });

@@ -7,8 +7,8 @@
  * presigned signing corpus.json; for the faults scenario faults.json. Loopback only.
  */
 import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { durationSeconds, MAX_RUN_SECONDS, MAX_VUS, profileNamed } from '../../k6.config';
 import type { LoadProfile, ProfileName } from '../../k6.config';
 import { HarnessError } from '../../lib/errors';
@@ -24,6 +24,7 @@ import { loadTargetFile } from '../../lib/node/target-file';
 import type { ResolvedTarget } from '../../lib/node/target-file';
 import { voucherBalanceOf } from '../../lib/node/voucher-balance';
 import { isLoopbackUrl } from '../../lib/target-config';
+import { prepareOutDir } from '../../lib/node/out-dir';
 import { SERVICE_FEE, startEmbeddedSandbox } from '../../suites/embedded-sandbox';
 import { classifyAnswers, describeAnswers } from '../checker/answers';
 import type { FailedAnswers } from '../checker/answers';
@@ -36,6 +37,7 @@ import { flowPlan, LOAD_ENV, TOKEN_RENEW_MAX_S } from '../load-env';
 import type { OtpMode, VoucherSpec } from '../load-env';
 import { ensureBundle } from './bundle';
 import { markFaultedOps, scheduleFaults } from './fault-schedule';
+import type { FaultWindow } from './fault-schedule';
 import { findK6 } from './k6-bin';
 import { K6_THRESHOLDS_FAILED, streamK6 } from './k6-process';
 import { newBridgeToken, startOtpBridge } from './otp-bridge';
@@ -44,7 +46,7 @@ import { LOAD_SCENARIOS, MAX_VOUCHERS } from './scenarios';
 import type { LoadScenario, ScenarioSpec } from './scenarios';
 import { provisionSecondMerchant } from './second-merchant';
 import { prepareSigning, signingModeFor } from './signing';
-import type { SigningMode } from '../request-corpus';
+import type { SigningMode, SigningReport } from '../request-corpus';
 
 /** Where a run's progress lines go (k6's own output already redacted). */
 export interface LoadLog {
@@ -72,7 +74,15 @@ export interface LoadSpec {
   /** Flow scenarios: seconds after which a VU logs in again (at most 240). */
   readonly renewTokenAfter?: number;
   readonly signing?: SigningMode;
+  /** The command line's --allow-otp-command: the target file's OTP source may run a program. */
+  readonly allowOtpCommand?: boolean;
   readonly log?: LoadLog;
+}
+
+/** k6's end-of-test summary (summary.json): its metrics, and the signing mode k6 says it ran. */
+export interface K6Summary {
+  readonly signing?: SigningReport;
+  readonly metrics?: Readonly<Record<string, { readonly values?: Readonly<Record<string, number>> } | undefined>>;
 }
 
 export interface LoadRun {
@@ -85,13 +95,23 @@ export interface LoadRun {
   readonly history: readonly HistoryOp[];
   readonly finals: readonly FinalVoucherState[];
   readonly ledger: readonly LedgerEntry[];
+  /** Where claims and redemptions were signed (presigned corpus or k6), as the reports say it. */
+  readonly signing: SigningReport;
+  /** The faults scenario: the faults injected, one after another (also in faults.json). */
+  readonly faults: readonly FaultWindow[] | undefined;
   /** The sandbox ledger replayed: where reservations went above the balance (invariant 2, server side). */
   readonly overReservations: ReturnType<typeof overReservations>;
   /** The history checker's verdict on the invariants. */
   readonly verdict: Verdict;
   /** 5xx and lost answers by cause: injected, the server's, the harness's. */
   readonly answers: FailedAnswers;
-  readonly k6: { readonly exitCode: number; readonly interrupted: boolean; readonly thresholdsFailed: boolean };
+  readonly k6: {
+    readonly exitCode: number;
+    readonly interrupted: boolean;
+    readonly thresholdsFailed: boolean;
+    /** Undefined when k6 wrote none. */
+    readonly summary: K6Summary | undefined;
+  };
   /** The ledger replay and the checker both hold. */
   readonly invariantsHold: boolean;
   /** 5xx and lost answers with no fault injected stay within the profile's failure rate. */
@@ -178,8 +198,9 @@ interface RunTarget {
 async function loadLoopbackTarget(
   path: string,
   log: LoadLog,
+  allowOtpCommand: boolean,
 ): Promise<ResolvedTarget & { adminUrl: string; adminToken: string }> {
-  const target = await loadTargetFile(path);
+  const target = await loadTargetFile(path, process.env, { allowOtpCommand });
   for (const warning of target.warnings) log.err(warning);
   const { config } = target;
   for (const [field, url] of [
@@ -229,7 +250,10 @@ async function openTarget(
   const { otp: source } = fileTarget.config;
   const admin = createSandboxAdminClient({ adminUrl: fileTarget.adminUrl, adminToken: fileTarget.adminToken });
   const { redactor } = fileTarget;
-  const fetchOtp = source.source === 'http' || source.source === 'command' ? otpFetcher(source, admin) : undefined;
+  const fetchOtp =
+    source.source === 'http' || source.source === 'command'
+      ? otpFetcher(source, admin, { allowCommand: fileTarget.otpCommandAllowed })
+      : undefined;
   const bridge =
     fetchOtp === undefined
       ? undefined
@@ -305,18 +329,14 @@ async function readFinals(
 }
 
 /** The headline figures of k6's summary: requests, their rate, latency by endpoint, and how well the bursts were aligned. */
-function headline(summaryText: string): string[] {
-  const summary = JSON.parse(summaryText) as {
-    metrics?: Record<string, { values?: Record<string, number> }>;
-    state?: { testRunDurationMs?: number };
-  };
+function headline(summary: K6Summary): string[] {
   const metrics = summary.metrics ?? {};
   const lines: string[] = [];
   const reqs = metrics.http_reqs?.values;
   if (reqs) lines.push(`requests: ${reqs.count} at ${reqs.rate?.toFixed(1)}/s over the whole run`);
   for (const [name, metric] of Object.entries(metrics)) {
     const m = /^http_req_duration\{endpoint:(.+)\}$/.exec(name);
-    if (m && metric.values && (metric.values['max'] ?? 0) > 0)
+    if (m && metric?.values && (metric.values['max'] ?? 0) > 0)
       lines.push(
         `  ${m[1]}: p95 ${metric.values['p(95)']?.toFixed(1)} ms, p99 ${metric.values['p(99)']?.toFixed(1)} ms`,
       );
@@ -326,7 +346,7 @@ function headline(summaryText: string): string[] {
     lines.push(
       `burst alignment: claims left ${skew.med?.toFixed(1)} ms (median), ${skew.max?.toFixed(1)} ms (max) after their instant`,
     );
-  // load/signed-requests.ts counts where each signature came from (absent: the scenario signs by itself).
+  // load/k6/signed-requests.ts counts where each signature came from (absent: the scenario signs by itself).
   const count = (name: string) => metrics[name]?.values?.count ?? 0;
   if (['presigned_requests', 'k6_signed_claims', 'k6_signed_redemptions'].some((name) => count(name) > 0)) {
     lines.push(
@@ -370,11 +390,11 @@ export async function runLoad(spec: LoadSpec): Promise<LoadRun> {
       'INVALID_ARGUMENT',
       '--defect switches on seeded defects in the embedded sandbox; it cannot be used with --target',
     );
-  const fileTarget = spec.target === undefined ? undefined : await loadLoopbackTarget(spec.target, log);
+  const fileTarget =
+    spec.target === undefined ? undefined : await loadLoopbackTarget(spec.target, log, spec.allowOtpCommand === true);
   await findK6(); // before anything starts: a missing k6 says how to get it
   const bundle = await ensureBundle(scenario, log.out);
-  const dir = resolve(spec.out);
-  await mkdir(dir, { recursive: true });
+  const dir = await prepareOutDir(spec.out);
 
   const run = await openTarget(fileTarget, spec.defects, seed, log);
   try {
@@ -395,11 +415,12 @@ export async function runLoad(spec: LoadSpec): Promise<LoadRun> {
       fixedOtp: run.fixedOtp,
       slots: () => CORPUS_PLANS[scenario]!({ vouchers, vus, seed, fill, flows: flow?.plan.iterations ?? 0 }),
       key: run.target.privateKey,
+      redactor: run.target.redactor,
       dir,
     });
     if (flow !== undefined)
       log.out(
-        `load: ${flow.rate} flows/s for ${flow.seconds} s (at most ${flow.plan.iterations} flows, ${flow.plan.flowsPerVoucher} per voucher), tokens renewed after ${flow.renew} s${scenarioSpec.flow?.faults ? '; faults injected one at a time (load/fault-schedule.ts)' : ''}`,
+        `load: ${flow.rate} flows/s for ${flow.seconds} s (at most ${flow.plan.iterations} flows, ${flow.plan.flowsPerVoucher} per voucher), tokens renewed after ${flow.renew} s${scenarioSpec.flow?.faults ? '; faults injected one at a time (load/node/fault-schedule.ts)' : ''}`,
       );
     log.out(
       `load: ${scenario}, profile ${profile.name}, ${vus} VUs × ${vouchers.length} vouchers, seed ${seed}, against ${run.target.config.baseUrl}; OTPs: ${run.otp}; ${signing.description}${spec.defects?.length ? `; defects ${spec.defects.join(', ')}` : ''}`,
@@ -453,7 +474,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadRun> {
         log.err(clean);
       },
       timeoutMs: 35 * 60_000,
-    }).finally(() => faults?.stop());
+    }).finally(() => Promise.all([faults?.stop(), signing.close()]));
     await new Promise<void>((done) => history.end(done));
     const windows = await faults?.stop();
     if (windows !== undefined) {
@@ -492,8 +513,11 @@ export async function runLoad(spec: LoadSpec): Promise<LoadRun> {
       fixedOtp: run.fixedOtp !== undefined,
     });
 
-    const summaryText = await readFile(summaryPath, 'utf8').catch(() => undefined);
-    if (summaryText === undefined) log.err('load: k6 wrote no summary.json');
+    const summary = await readFile(summaryPath, 'utf8').then(
+      (text) => JSON.parse(text) as K6Summary,
+      () => undefined,
+    );
+    if (summary === undefined) log.err('load: k6 wrote no summary.json');
     const dashboard = await stat(dashboardPath).then(
       () => dashboardPath,
       () => undefined,
@@ -529,14 +553,16 @@ export async function runLoad(spec: LoadSpec): Promise<LoadRun> {
       history: ops,
       finals,
       ledger,
+      signing: signing.report,
+      faults: windows,
       overReservations: overReserved,
       verdict: judged.verdict,
       answers,
-      k6: { exitCode: k6.exitCode, interrupted: k6.interrupted, thresholdsFailed },
+      k6: { exitCode: k6.exitCode, interrupted: k6.interrupted, thresholdsFailed, summary },
       invariantsHold,
       answersExplained,
       pass: !k6.interrupted && !thresholdsFailed && invariantsHold && answersExplained,
-      headline: summaryText === undefined ? [] : headline(summaryText),
+      headline: summary === undefined ? [] : headline(summary),
       otpBridge:
         run.bridge === undefined
           ? undefined

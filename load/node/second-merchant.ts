@@ -1,6 +1,6 @@
 /**
  * The idempotency storm's second merchant (Node side): keys are scoped to the merchant that sent
- * them (DESIGN.md › Idempotency), which only a second merchant can show. It is created through the
+ * them (docs/design.md › Idempotency), which only a second merchant can show. It is created through the
  * sandbox admin API with a key pair made here, and the same service fee as the run's merchant, so
  * the checker's conservation sums hold for its redemptions too. Its API key and private key go to
  * k6 in the process environment only, and are registered with the run's redactor.

@@ -106,7 +106,7 @@ export function resultArb(id: fc.Arbitrary<string> = checkIdArb): fc.Arbitrary<C
       doc: fc.constantFrom(
         'omnivas-merchant-api-v1.0' as const,
         'partner-and-merchant-onboarding' as const,
-        'DESIGN.md' as const,
+        'docs/design.md' as const,
       ),
       section: wildTextArb,
     }),

@@ -9,7 +9,7 @@ import { errorCheckId, NOT_PROVOKABLE_REASON } from '../../suites/error-coverage
 import type { CertifyReport } from '../report-model';
 import { exchangeEvidence, makeReport, makeResult } from './results';
 
-const DESIGN = (section: string) => ({ doc: 'DESIGN.md' as const, section });
+const DESIGN = (section: string) => ({ doc: 'docs/design.md' as const, section });
 
 const NEEDS = { request: [], state: ['admin'], fault: ['faults'] } as const;
 
@@ -51,14 +51,14 @@ const common: CheckResult[] = [
     title: 'An access token is refused after 300 s',
     needs: ['clock'],
     basis: 'assumption',
-    source: DESIGN('Behaviour where the seeds are silent › Authentication failures'),
+    source: DESIGN('Behaviour where the API documents are silent › Authentication failures'),
   }),
   makeResult({
     id: 'replay.window-edges',
     area: 'replay',
     title: 'X-Timestamp at ±300 s is accepted, at ±301 s refused',
     basis: 'assumption',
-    source: DESIGN('Behaviour where the seeds are silent › Partner X-Timestamp'),
+    source: DESIGN('Behaviour where the API documents are silent › Partner X-Timestamp'),
   }),
   makeResult({
     id: 'idem.same-key-same-body',
@@ -66,7 +66,7 @@ const common: CheckResult[] = [
     title: 'The same key and body return the first response with one effect',
     severity: 'critical',
     basis: 'assumption',
-    source: DESIGN('Behaviour where the seeds are silent › Idempotency'),
+    source: DESIGN('Behaviour where the API documents are silent › Idempotency'),
   }),
   makeResult({
     id: 'detail.amount-format',
@@ -74,7 +74,7 @@ const common: CheckResult[] = [
     title: 'Amounts in voucher detail are decimal strings with 6 places',
     severity: 'medium',
     basis: 'assumption',
-    source: DESIGN('Behaviour where the seeds are silent › Money'),
+    source: DESIGN('Behaviour where the API documents are silent › Money'),
   }),
   makeResult({
     id: 'sm.model',

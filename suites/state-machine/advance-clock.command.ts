@@ -1,5 +1,5 @@
 /**
- * Moves the target's clock: a short wait inside an OTP's life, or just past it (DESIGN.md ›
+ * Moves the target's clock: a short wait inside an OTP's life, or just past it (docs/design.md ›
  * Balance reservation: valid 300 s). The short wait is 40% of the life, so no sum of waits lands
  * within seconds of the boundary, where real time passing during the run could tip it.
  */

@@ -18,7 +18,7 @@ export type ClaimAmount =
   | { readonly kind: 'to-zero' }
   | { readonly kind: 'over' };
 
-/** 0.1, 0.2 and 0.3 are the decimals binary floating point cannot hold (DESIGN.md › Money). */
+/** 0.1, 0.2 and 0.3 are the decimals binary floating point cannot hold (docs/design.md › Money). */
 const FLOAT_TRAPS: readonly Micro[] = [100_000n, 200_000n, 300_000n];
 
 export const claimAmountArbitrary: Arbitrary<ClaimAmount> = fc.oneof(

@@ -1,6 +1,6 @@
 /**
  * After a sequence, its end state: the balance and status, then the available balance from both
- * sides (one micro-unit over it must be 4091, all of it must be accepted: DESIGN.md › Balance
+ * sides (one micro-unit over it must be 4091, all of it must be accepted: docs/design.md › Balance
  * reservation), so a reservation kept or lost shows even when no command happened to touch it.
  */
 import { DetailCommand } from './detail.command';

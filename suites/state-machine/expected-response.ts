@@ -1,6 +1,6 @@
 /**
  * How the target's answer is held against the model: the HTTP status, `statusCode` and `success`
- * of every answer (a documented code travels with its first three digits as HTTP status, DESIGN.md ›
+ * of every answer (a documented code travels with its first three digits as HTTP status, docs/design.md ›
  * Error envelope), and for a detail the remaining balance (exactly, in micro-units) and status.
  * A difference is thrown as a divergence: that is how a fast-check command fails.
  */

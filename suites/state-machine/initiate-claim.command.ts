@@ -24,7 +24,7 @@ export class InitiateClaimCommand implements VoucherCommand {
     m.posts.push(outcome);
     if (reserved === undefined) return;
     const otp = await r.otpSince(smsBefore);
-    // DESIGN.md › Balance reservation: each claim gets its own OTP, bound to that claim.
+    // docs/design.md › Balance reservation: each claim gets its own OTP, bound to that claim.
     const twin = pendingClaims(m.voucher).find((c) => c.otp === otp);
     if (twin !== undefined)
       throw divergence(

@@ -1,5 +1,5 @@
 /**
- * Which verification code a redeem sends (DESIGN.md › Balance reservation: each claim has its own
+ * Which verification code a redeem sends (docs/design.md › Balance reservation: each claim has its own
  * OTP, single use, bound to its claim, valid 300 s): the right one of a pending claim, a spent one
  * (its claim redeemed, released or expired), one no claim was sent, or none at all.
  */

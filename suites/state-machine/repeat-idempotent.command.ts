@@ -1,5 +1,5 @@
 /**
- * An earlier POST of the run sent again with the same idempotency key and body (DESIGN.md ›
+ * An earlier POST of the run sent again with the same idempotency key and body (docs/design.md ›
  * Idempotency): it must get the first answer again and have no second effect, which the model
  * holds the target to by changing nothing.
  */

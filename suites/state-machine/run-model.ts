@@ -1,6 +1,6 @@
 /**
  * What fast-check's model run carries: the model voucher and, for each POST of the run, the answer
- * the model expected (a repeat with the same idempotency key must get it again, DESIGN.md ›
+ * the model expected (a repeat with the same idempotency key must get it again, docs/design.md ›
  * Idempotency). Commands are fast-check AsyncCommands over it and the voucher under test.
  */
 import type { AsyncCommand } from 'fast-check';

@@ -1,6 +1,6 @@
 /**
- * The voucher state machine as DESIGN.md › Behaviour where the seeds are silent states it, in exact
- * bigint micro-units (DESIGN.md › Money): what a conforming target must answer, with no I/O.
+ * The voucher state machine as docs/design.md › Behaviour where the API documents are silent states it, in exact
+ * bigint micro-units (docs/design.md › Money): what a conforming target must answer, with no I/O.
  * Every function returns a new state; the model-based check compares the target with it step by step.
  *
  * - Balance reservation: initiate reserves its amount (none: the whole available balance) out of
@@ -39,7 +39,7 @@ export interface VoucherState {
 }
 
 /**
- * What the target must answer. `codes` lists the acceptable documented codes, DESIGN.md's first;
+ * What the target must answer. `codes` lists the acceptable documented codes, docs/design.md's first;
  * a second appears only where the documents leave a target two honest answers.
  */
 export type Outcome =
@@ -121,7 +121,7 @@ export function redeemGift(v: VoucherState, code: string | undefined): Redemptio
   if (claim === undefined) return { state: v, outcome: refused(4035) };
   const spent = claim.amount + v.serviceFee;
   if (spent > v.remaining) {
-    // DESIGN.md says 4096 and releases the claim. When the amount alone exceeds the balance (another
+    // docs/design.md says 4096 and releases the claim. When the amount alone exceeds the balance (another
     // redemption's fee ate into it) the API's own 4044 "Voucher balance is insufficient" fits as well,
     // and is what the sandbox answers (sandbox/README.md › Money, reservations, OTPs).
     const codes: [ApiErrorCode, ...ApiErrorCode[]] = claim.amount > v.remaining ? [4096, 4044] : [4096];

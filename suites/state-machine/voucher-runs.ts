@@ -26,7 +26,7 @@ export class NewVoucher {
 export const newVoucherArbitrary: Arbitrary<NewVoucher> = fc
   .oneof(
     fc.bigInt({ min: 2_000_000n, max: 20_000_000n }),
-    // Whole tenths: the decimals a float cannot hold, which make drift show (DESIGN.md › Money).
+    // Whole tenths: the decimals a float cannot hold, which make drift show (docs/design.md › Money).
     fc.integer({ min: 20, max: 200 }).map((tenths) => BigInt(tenths) * 100_000n),
   )
   .map((amount) => new NewVoucher(amount));

@@ -38,7 +38,7 @@ export interface VoucherUnderTest {
 
 /**
  * Idempotency keys come from the system CSPRNG, not the run's seed: a replayed seed against a
- * target that keeps keys 24 h (DESIGN.md › Idempotency) must not collide with the first run's keys.
+ * target that keeps keys 24 h (docs/design.md › Idempotency) must not collide with the first run's keys.
  */
 const keys = cryptoRandom();
 
