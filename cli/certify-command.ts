@@ -11,9 +11,12 @@ import { writeReports } from '../reports/write-reports';
 import { AREAS } from '../suites/check-result';
 import type { Area } from '../suites/check-result';
 import { certifyTarget, openCertifyTarget } from '../suites/certify';
-import { seedOption } from './options';
+import { seedOption, wholeNumber } from './options';
 import type { CommandIo } from './run-command';
+import { formatMoney } from '../lib/money';
 import { EXIT } from './run-command';
+
+const VERDICT_EXIT = { pass: EXIT.ok, incomplete: EXIT.incomplete, fail: EXIT.verdictFailed } as const;
 import { HARNESS_VERSION } from './version';
 
 export interface CertifyOptions {
@@ -24,6 +27,8 @@ export interface CertifyOptions {
   seed?: string;
   defect?: string[];
   slow?: boolean;
+  allowIncomplete?: boolean;
+  minCoverage?: string;
   /** --allow-otp-command: let the target file's OTP command run. */
   allowOtpCommand?: boolean;
 }
@@ -74,6 +79,12 @@ export async function certifyCommand(options: CertifyOptions, io: CommandIo): Pr
       baselineIds,
       slow: options.slow === true,
       harnessVersion: HARNESS_VERSION,
+      acceptance: {
+        allowIncomplete: options.allowIncomplete === true,
+        ...(options.minCoverage === undefined
+          ? {}
+          : { minCoveragePct: wholeNumber(options.minCoverage, '--min-coverage', 0, 100)! }),
+      },
       onResult: (result, done, total) => {
         if (result.area !== area) io.out(`  ${(area = result.area)} …`);
         if (result.status === 'fail' || result.status === 'error')
@@ -86,12 +97,19 @@ export async function certifyCommand(options: CertifyOptions, io: CommandIo): Pr
     await writeReports(dir, run.report, redactor);
     const t = summary.totals;
     io.out(
-      `${summary.verdict === 'pass' ? 'PASS' : 'FAIL'}: ${t.pass} passed, ${t.fail} failed, ${t.error} broke, ${t.skip} skipped; error codes verified ${summary.coverage.codesVerified}/${summary.coverage.codesDocumented}`,
+      `${summary.verdict.toUpperCase()}: ${t.pass} passed, ${t.fail} failed, ${t.error} broke, ${t.skip} skipped; error codes verified ${summary.coverage.codesVerified}/${summary.coverage.codesDocumented}`,
     );
     for (const r of summary.blocking)
       io.out(`  ${r.status === 'error' ? 'BROKE' : 'FAIL '} ${r.id}: ${redactor.redactText(r.message ?? '')}`);
+    for (const r of summary.verdict === 'incomplete' ? summary.completeness.reasons : [])
+      io.out(`  SKIP  ${r.checkIds.length} required: ${redactor.redactText(r.reason)}`);
+    const spent = run.vouchers;
+    if (spent.vouchersListed > 0)
+      io.out(
+        `vouchers: ${spent.vouchersUsed} of ${spent.vouchersListed} listed used, ${spent.draws.filter((d) => d.own).length} by one check alone; ${formatMoney(spent.drawn)} drawn`,
+      );
     io.out(`reports: ${join(dir, 'report.html')}, ${join(dir, 'summary.json')}, ${join(dir, 'junit.xml')}`);
-    return summary.verdict === 'pass' ? EXIT.ok : EXIT.verdictFailed;
+    return VERDICT_EXIT[summary.verdict];
   } finally {
     await opened.close();
   }

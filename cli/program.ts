@@ -43,7 +43,8 @@ function buildProgram(io: CommandIo, exit: (code: number) => void): Command {
       'after',
       `
 Exit codes: 0 success; 1 the verdict failed (invalid signature, a check failed); 2 bad input or
-configuration (the message says what to fix); 3 an internal error of the harness.
+configuration (the message says what to fix); 3 an internal error of the harness; 4 certify was
+INCOMPLETE (nothing failed, but required checks were skipped).
 
 Examples:
   omnivas-harness keys generate --type secp256k1 --out ./keys
@@ -138,13 +139,22 @@ Examples:
     .option('--defect <name...>', 'switch on seeded defects in the embedded sandbox, to see the harness catch them')
     .addOption(allowOtpCommandOption())
     .option(
+      '--allow-incomplete',
+      'accept a run that skipped required checks (the target lacks a fixture or a power): exit 0 instead of 4 when nothing failed',
+      false,
+    )
+    .option(
+      '--min-coverage <percent>',
+      'accept a run that skipped required checks when at least this percentage of them ran (exit 0 instead of 4)',
+    )
+    .option(
       '--slow',
       'on a target without the sandbox clock, wait token expiry out in real time (adds about 5 minutes)',
       false,
     )
     .addHelpText(
       'after',
-      '\nExit code 0 only when every required check outside the baseline passed. Checks needing sandbox-only powers (admin, clock, faults, outbox) are skipped against other targets, and the report says so.',
+      "\nExit code 0 (PASS) only when every required check outside the baseline ran and passed; 1 (FAIL) when one failed or broke; 4 (INCOMPLETE) when none failed but required checks were skipped (a fixture, a test hook or a sandbox power was missing: the report says which unlocks them). A baseline entry waives a check's skip as it waives its failure.",
     )
     .action((options) => act(() => certifyCommand(options, io)));
 
@@ -352,26 +362,40 @@ Exit code 0 when every scenario and rule passes; 1 otherwise.`,
       `print the ${listDefects().length} seeded defects, one a line: name, area, severity and the rule it breaks; start nothing`,
       false,
     )
+    .option(
+      '--test-hooks',
+      'honour the x-omnivas-test-fault header on initiate-claim and redeem-gift (docs/test-hooks.md); off by default',
+      false,
+    )
     .addHelpText(
       'after',
       '\nThe admin API (merchants, vouchers, SMS outbox, clock, faults, defects) is documented in sandbox/README.md.',
     )
-    .action((options: { port: string; fixtures?: string; defect?: string[]; seed?: string; listDefects: boolean }) =>
-      act(async () => {
-        if (options.listDefects) {
-          for (const line of defectListLines()) io.out(line);
-          return EXIT.ok;
-        }
-        return serveSandbox(
-          {
-            port: wholeNumber(options.port, '--port', 0, 65_535),
-            fixturesFile: options.fixtures,
-            defects: options.defect ?? [],
-            seed: wholeNumber(options.seed, '--seed', 0, 2 ** 32 - 1),
-          },
-          io,
-        );
-      }),
+    .action(
+      (options: {
+        port: string;
+        fixtures?: string;
+        defect?: string[];
+        seed?: string;
+        listDefects: boolean;
+        testHooks: boolean;
+      }) =>
+        act(async () => {
+          if (options.listDefects) {
+            for (const line of defectListLines()) io.out(line);
+            return EXIT.ok;
+          }
+          return serveSandbox(
+            {
+              port: wholeNumber(options.port, '--port', 0, 65_535),
+              fixturesFile: options.fixtures,
+              defects: options.defect ?? [],
+              seed: wholeNumber(options.seed, '--seed', 0, 2 ** 32 - 1),
+              testHooks: options.testHooks,
+            },
+            io,
+          );
+        }),
     );
 
   return program;

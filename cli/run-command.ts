@@ -5,7 +5,8 @@
  */
 import { isHarnessError } from '../lib/errors';
 
-export const EXIT = { ok: 0, verdictFailed: 1, usage: 2, internal: 3 } as const;
+/** 4: certify ran, nothing failed, but required checks were skipped (INCOMPLETE; --allow-incomplete accepts it). */
+export const EXIT = { ok: 0, verdictFailed: 1, usage: 2, internal: 3, incomplete: 4 } as const;
 
 export interface CommandIo {
   out(line: string): void;

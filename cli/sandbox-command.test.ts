@@ -77,7 +77,15 @@ describe('omnivas-harness sandbox', () => {
       child.once('exit', (code) => reject(new Error(`the sandbox exited (${code}) before printing its line`)));
     });
     const started = JSON.parse(first) as Record<string, unknown>;
-    expect(Object.keys(started)).toEqual(['url', 'partnerUrl', 'adminUrl', 'adminToken', 'seed', 'defects']);
+    expect(Object.keys(started)).toEqual([
+      'url',
+      'partnerUrl',
+      'adminUrl',
+      'adminToken',
+      'seed',
+      'defects',
+      'testHooks',
+    ]);
     expect(started).toMatchObject({ seed: 9, defects: ['otp-reusable'] });
     expect(started.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v1\/merchant\/client$/);
     const answer = await fetch(`${String(started.adminUrl)}/clock`, {

@@ -60,6 +60,7 @@ describe('parseTargetConfig', () => {
         otpLifetimeSeconds: 300,
         amountFormat: 'decimal-6',
       },
+      testHooks: false,
       sandbox: undefined,
     });
     expect(Object.isFrozen(config)).toBe(true);
@@ -410,7 +411,59 @@ describe('docs/target-config.md', () => {
     const examples = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) =>
       parseTargetConfig(JSON.parse(m[1]!), 'docs/target-config.md'),
     );
-    expect(examples.map((c) => c.profile)).toEqual(['merchant-v1', 'partner']);
+    expect(examples.map((c) => c.profile)).toEqual(['merchant-v1', 'partner', 'merchant-v1']);
+    expect(examples[2]).toMatchObject({ testHooks: true, fixtures: { secondMerchant: { keyType: 'ed25519' } } });
+  });
+});
+
+describe('fixtures a test environment provides', () => {
+  const merchantWith = (extra: object) => parseTargetConfig({ ...MINIMAL_MERCHANT, ...extra });
+  const refused = (extra: object) => {
+    try {
+      merchantWith(extra);
+    } catch (err) {
+      return err as { code: string; message: string };
+    }
+    throw new Error('accepted');
+  };
+
+  it('reads voucher kinds, a second merchant, partner credentials and test hooks', () => {
+    const config = merchantWith({
+      fixtures: {
+        vouchers: [{ code: '1' }, { code: '2', kind: 'expired' }, { code: '3', kind: 'ordinary' }],
+        secondMerchant: { apiKeyEnv: 'K2', privateKeyEnv: 'P2', keyType: 'ed25519' },
+        partner: { baseUrl: 'http://127.0.0.1:1/api/v1/partner/', apiKeyEnv: 'KP', privateKeyFile: 'p.pem' },
+      },
+      testHooks: true,
+    });
+    expect(config.fixtures.vouchers).toEqual([{ code: '1' }, { code: '2', kind: 'expired' }, { code: '3' }]);
+    expect(config.fixtures.secondMerchant).toEqual({ apiKeyEnv: 'K2', privateKeyEnv: 'P2', keyType: 'ed25519' });
+    expect(config.fixtures.partner).toMatchObject({
+      baseUrl: 'http://127.0.0.1:1/api/v1/partner',
+      keyType: 'ed25519',
+      signingTemplate: '{timestamp}.{method}.{path}.{body}',
+    });
+    expect(config.testHooks).toBe(true);
+  });
+
+  it('names the field and the fix for each mistake', () => {
+    expect(refused({ fixtures: { vouchers: [{ code: '1', kind: 'expird' }] } })).toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringMatching(/"fixtures\.vouchers\[0\]\.kind".*expired/),
+    });
+    expect(refused({ fixtures: { secondMerchant: { apiKeyEnv: 'K2' } } }).message).toMatch(
+      /"fixtures\.secondMerchant" expected exactly one of "privateKeyFile"/,
+    );
+    expect(
+      refused({ fixtures: { partner: { apiKeyEnv: 'K', privateKeyEnv: 'P', keyType: 'secp256k1' } } }).message,
+    ).toMatch(/"fixtures\.partner\.keyType" must be "ed25519"/);
+    expect(refused({ testHooks: 'yes' }).message).toMatch(/"testHooks" expected true.*x-omnivas-test-fault/);
+    expect(() =>
+      parseTargetConfig({
+        ...PARTNER,
+        fixtures: { partner: { baseUrl: 'http://127.0.0.1:1/p', apiKeyEnv: 'K', privateKeyEnv: 'P' } },
+      }),
+    ).toThrow(/"fixtures\.partner" is for a merchant-v1 target/);
   });
 });
 

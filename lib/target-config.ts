@@ -39,15 +39,43 @@ export type OtpSource =
   /** No OTP can be had: checks that need a redemption report "not run". */
   | { readonly source: 'none' };
 
+/**
+ * What a fixture voucher is for: `ordinary` vouchers are spent by the checks; the others stand for
+ * states no outside request can make (an expired voucher, one restricted to another merchant, one
+ * already spent to zero, one funded by a disabled partner company) and are only ever refused.
+ */
+export const VOUCHER_KINDS = ['ordinary', 'expired', 'restricted', 'redeemed', 'disabled-partner'] as const;
+export type VoucherKind = (typeof VOUCHER_KINDS)[number];
+
 export interface VoucherFixture {
   /** A voucher code the tester holds on this target. */
   readonly code: string;
   /** The phone number of the voucher owner, sent as redeem-gift `msisdn`. */
   readonly msisdn?: string;
+  /** Default `ordinary`. */
+  readonly kind?: VoucherKind;
+}
+
+/** Credentials of another merchant or partner on the same target: where its secrets are, never the secrets. */
+export interface CredentialsFixture {
+  readonly apiKeyEnv: string;
+  readonly privateKeyFile?: string;
+  readonly privateKeyEnv?: string;
+  readonly keyType: KeyType;
+}
+
+export interface PartnerFixture extends CredentialsFixture {
+  /** The partner API's base URL on this target. */
+  readonly baseUrl: string;
+  readonly signingTemplate: string;
 }
 
 export interface Fixtures {
   readonly vouchers: readonly VoucherFixture[];
+  /** A second merchant: per-merchant idempotency scope, a voucher restricted to someone else. */
+  readonly secondMerchant?: CredentialsFixture;
+  /** Partner credentials beside a merchant target's own: the replay-window checks. */
+  readonly partner?: PartnerFixture;
 }
 
 export type AmountFormat = 'decimal-6' | 'decimal' | 'number';
@@ -89,6 +117,8 @@ interface TargetConfigBase {
   readonly otp: OtpSource;
   readonly fixtures: Fixtures;
   readonly expectations: Expectations;
+  /** The target honours the test-hook header (docs/test-hooks.md) on this environment. */
+  readonly testHooks: boolean;
   /** Set when the target is a sandbox with admin powers. */
   readonly sandbox: SandboxAdmin | undefined;
 }
@@ -450,6 +480,7 @@ const TOP_LEVEL = [
   'otp',
   'fixtures',
   'expectations',
+  'testHooks',
   'sandbox',
 ] as const;
 const PROFILES = ['merchant-v1', 'partner'] as const;
@@ -468,39 +499,39 @@ function readBaseUrl(value: unknown, profile: TargetProfile): string {
   return text;
 }
 
-function readAuth(value: unknown, profile: TargetProfile): TargetAuth {
-  const auth = object(value, 'auth');
-  onlyKnownFields(auth, 'auth', ['apiKeyEnv', 'privateKeyFile', 'privateKeyEnv', 'keyType']);
-  const apiKeyEnv = envName(auth.apiKeyEnv, 'auth.apiKeyEnv', 'the API key');
+function readAuth(value: unknown, profile: TargetProfile, at = 'auth', extra: readonly string[] = []): TargetAuth {
+  const auth = object(value, at);
+  onlyKnownFields(auth, at, ['apiKeyEnv', 'privateKeyFile', 'privateKeyEnv', 'keyType', ...extra]);
+  const apiKeyEnv = envName(auth.apiKeyEnv, `${at}.apiKeyEnv`, 'the API key');
   // The merchant API reference generates secp256k1 keys; partner keys are Ed25519 (onboarding › API Access Setup).
   const keyType =
     auth.keyType === undefined
       ? profile === 'partner'
         ? 'ed25519'
         : 'secp256k1'
-      : oneOf(auth.keyType, 'auth.keyType', KEY_TYPES);
+      : oneOf(auth.keyType, `${at}.keyType`, KEY_TYPES);
   if (profile === 'partner' && keyType !== 'ed25519')
     throw invalid(
-      'auth.keyType',
+      `${at}.keyType`,
       'must be "ed25519" for the partner profile: X-Signature is an Ed25519 signature (onboarding › Request Authentication)',
     );
   const hasFile = auth.privateKeyFile !== undefined;
   if (hasFile === (auth.privateKeyEnv !== undefined)) {
     throw invalid(
-      'auth',
+      at,
       `expected exactly one of "privateKeyFile" (path of the PEM key file) and "privateKeyEnv" (name of a variable holding the PEM), got ${hasFile ? 'both' : 'neither'}`,
     );
   }
   if (!hasFile)
     return {
       apiKeyEnv,
-      privateKeyEnv: envName(auth.privateKeyEnv, 'auth.privateKeyEnv', 'the PEM private key'),
+      privateKeyEnv: envName(auth.privateKeyEnv, `${at}.privateKeyEnv`, 'the PEM private key'),
       keyType,
     };
-  const file = string(auth.privateKeyFile, 'auth.privateKeyFile', 'the path of a PEM private key file');
+  const file = string(auth.privateKeyFile, `${at}.privateKeyFile`, 'the path of a PEM private key file');
   if (inlineSecretKind(file) !== undefined) {
     throw invalid(
-      'auth.privateKeyFile',
+      `${at}.privateKeyFile`,
       'expected the PATH of a PEM key file, got what looks like the key itself (secrets are never written inline): save the key to a file, chmod 600 it, and give its path',
     );
   }
@@ -569,35 +600,66 @@ function readOtp(value: unknown, sandbox: SandboxAdmin | undefined): OtpSource {
   }
 }
 
-function readFixtures(value: unknown): Fixtures {
+function readVoucherFixtures(value: unknown): VoucherFixture[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value))
+    throw invalid('fixtures.vouchers', `expected an array of { "code": "…", "msisdn": "…" }, got ${typeName(value)}`);
+  return value.map((item, i) => {
+    const path = `fixtures.vouchers[${i}]`;
+    const voucher = object(item, path);
+    onlyKnownFields(voucher, path, ['code', 'msisdn', 'kind']);
+    const code = string(
+      voucher.code,
+      `${path}.code`,
+      'the voucher code as a string (codes such as "3225118500682251" exceed what a JSON number holds exactly)',
+    );
+    const kind = voucher.kind === undefined ? undefined : oneOf(voucher.kind, `${path}.kind`, VOUCHER_KINDS);
+    const msisdn = voucher.msisdn;
+    if (msisdn !== undefined && (typeof msisdn !== 'string' || !/^\+?\d{6,15}$/.test(msisdn)))
+      throw invalid(
+        `${path}.msisdn`,
+        `expected a phone number of 6 to 15 digits, optionally starting with +, got ${got(msisdn)}`,
+      );
+    return {
+      code,
+      ...(msisdn === undefined ? {} : { msisdn: msisdn as string }),
+      ...(kind === undefined || kind === 'ordinary' ? {} : { kind }),
+    };
+  });
+}
+
+function readPartnerFixture(value: unknown): PartnerFixture {
+  const at = 'fixtures.partner';
+  const auth = readAuth(value, 'partner', at, ['baseUrl', 'signingTemplate']);
+  const raw = value as Json;
+  const baseUrl = httpUrl(raw.baseUrl, `${at}.baseUrl`, { query: false }).replace(/\/+$/, '');
+  let signingTemplate = DEFAULT_SIGNING_TEMPLATE;
+  if (raw.signingTemplate !== undefined) {
+    try {
+      signingTemplate = validateSigningTemplate(raw.signingTemplate as string, `${at}.signingTemplate`);
+    } catch (err) {
+      if (isHarnessError(err)) throw new HarnessError('CONFIG_INVALID', err.message, { cause: err });
+      throw err;
+    }
+  }
+  return { ...auth, baseUrl, signingTemplate };
+}
+
+function readFixtures(value: unknown, profile: TargetProfile): Fixtures {
   if (value === undefined) return { vouchers: [] };
   const fixtures = object(value, 'fixtures');
-  onlyKnownFields(fixtures, 'fixtures', ['vouchers']);
-  if (fixtures.vouchers === undefined) return { vouchers: [] };
-  if (!Array.isArray(fixtures.vouchers))
+  onlyKnownFields(fixtures, 'fixtures', ['vouchers', 'secondMerchant', 'partner']);
+  if (fixtures.partner !== undefined && profile === 'partner')
     throw invalid(
-      'fixtures.vouchers',
-      `expected an array of { "code": "…", "msisdn": "…" }, got ${typeName(fixtures.vouchers)}`,
+      'fixtures.partner',
+      'is for a merchant-v1 target; a partner target\'s own credentials ("auth") already serve the partner checks: remove it',
     );
   return {
-    vouchers: fixtures.vouchers.map((item, i) => {
-      const path = `fixtures.vouchers[${i}]`;
-      const voucher = object(item, path);
-      onlyKnownFields(voucher, path, ['code', 'msisdn']);
-      const code = string(
-        voucher.code,
-        `${path}.code`,
-        'the voucher code as a string (codes such as "3225118500682251" exceed what a JSON number holds exactly)',
-      );
-      if (voucher.msisdn === undefined) return { code };
-      const msisdn = voucher.msisdn;
-      if (typeof msisdn !== 'string' || !/^\+?\d{6,15}$/.test(msisdn))
-        throw invalid(
-          `${path}.msisdn`,
-          `expected a phone number of 6 to 15 digits, optionally starting with +, got ${got(msisdn)}`,
-        );
-      return { code, msisdn };
-    }),
+    vouchers: readVoucherFixtures(fixtures.vouchers),
+    ...(fixtures.secondMerchant === undefined
+      ? {}
+      : { secondMerchant: readAuth(fixtures.secondMerchant, profile, 'fixtures.secondMerchant') }),
+    ...(fixtures.partner === undefined ? {} : { partner: readPartnerFixture(fixtures.partner) }),
   };
 }
 
@@ -686,6 +748,16 @@ function readExpectations(value: unknown): Expectations {
   return Object.fromEntries(names.map((name) => [name, read(name)])) as unknown as Expectations;
 }
 
+function readTestHooks(value: unknown): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean')
+    throw invalid(
+      'testHooks',
+      `expected true (the target honours the x-omnivas-test-fault header, docs/test-hooks.md) or false, got ${got(value)}`,
+    );
+  return value;
+}
+
 function readSandbox(value: unknown): SandboxAdmin | undefined {
   if (value === undefined) return undefined;
   const sandbox = object(value, 'sandbox');
@@ -726,8 +798,9 @@ export function parseTargetConfig(json: unknown, origin?: string): TargetConfig 
       initiatePath:
         raw.initiatePath === undefined ? 'initiate-claim' : oneOf(raw.initiatePath, 'initiatePath', INITIATE_PATHS),
       otp: readOtp(raw.otp, sandbox),
-      fixtures: readFixtures(raw.fixtures),
+      fixtures: readFixtures(raw.fixtures, profile),
       expectations: readExpectations(raw.expectations),
+      testHooks: readTestHooks(raw.testHooks),
       sandbox,
     } as const;
     const signingTemplate = readSigningTemplate(raw.signingTemplate, profile);

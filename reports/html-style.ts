@@ -18,6 +18,9 @@ pre.curl { background: #0d1117; color: #e6edf3; border-color: #0d1117; }
 .verdict { margin: 20px 0 8px; padding: 18px 24px; border-radius: 10px; color: #fff; display: flex; align-items: center; gap: 24px; flex-wrap: wrap; }
 .verdict.pass { background: var(--pass); }
 .verdict.fail { background: var(--fail); }
+.verdict.incomplete { background: var(--error); }
+.verdict .skips { margin-top: 8px; font-size: 15px; }
+.verdict .skip-reasons { margin: 4px 0 0; padding-left: 20px; font-size: 14px; }
 .verdict .word { font-size: 44px; font-weight: 800; letter-spacing: .06em; line-height: 1; }
 .verdict p { margin: 0; font-size: 17px; }
 .verdict .counts { font-size: 14px; opacity: .92; }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AREAS } from '../suites/check-result';
 import type { CheckResult } from '../suites/check-result';
 import { summarizeReport } from './report-model';
+import type { CertifyReport } from './report-model';
 import { makeReport, makeResult, reportArb, resultArb } from './test-support/results';
 
 const withResults = (
@@ -66,12 +67,20 @@ describe('summarizeReport', () => {
       auth: 'fail',
       signature: 'fail',
       contradictions: 'pass',
-      errors: 'pass',
+      errors: 'incomplete',
       replay: undefined,
+    });
+    expect(s.completeness).toEqual({
+      required: 4,
+      ran: 3,
+      skipped: 1,
+      coveragePct: 75,
+      accepted: false,
+      reasons: [{ reason: 'not provokable from outside on this target', checkIds: ['err.redeem.5031'] }],
     });
   });
 
-  it('passes a run whose only problems are baselined, findings or skips', () => {
+  it('passes a run whose only problems are baselined, findings or baselined skips', () => {
     const s = summarizeReport(
       makeReport(
         [
@@ -79,12 +88,50 @@ describe('summarizeReport', () => {
           makeResult({ id: 'auth.b', status: 'error', message: 'm' }),
           makeResult({ id: 'auth.c', kind: 'finding', status: 'fail', message: 'm' }),
           makeResult({ id: 'auth.d', status: 'skip', reason: 'r' }),
+          makeResult({ id: 'auth.e', kind: 'finding', status: 'skip', reason: 'r' }),
         ],
-        ['auth.b'],
+        ['auth.b', 'auth.d'],
       ),
     );
     expect(s.verdict).toBe('pass');
     expect(s.totals.blocking).toBe(0);
+    expect(s.completeness).toMatchObject({ required: 1, ran: 1, skipped: 0, coveragePct: 100 });
+  });
+
+  it('calls a run INCOMPLETE when a required check was skipped, unless the skips are accepted', () => {
+    const report = makeReport([
+      makeResult({ id: 'auth.a' }),
+      makeResult({ id: 'auth.b' }),
+      makeResult({ id: 'auth.c', status: 'skip', reason: 'needs fixtures.secondMerchant' }),
+      makeResult({ id: 'err.d', area: 'errors', status: 'skip', reason: 'needs testHooks' }),
+      makeResult({ id: 'err.e', area: 'errors', status: 'skip', reason: 'needs testHooks' }),
+    ]);
+    const s = summarizeReport(report);
+    expect(s.verdict).toBe('incomplete');
+    expect(s.completeness).toEqual({
+      required: 5,
+      ran: 2,
+      skipped: 3,
+      coveragePct: 40,
+      accepted: false,
+      reasons: [
+        { reason: 'needs testHooks', checkIds: ['err.d', 'err.e'] },
+        { reason: 'needs fixtures.secondMerchant', checkIds: ['auth.c'] },
+      ],
+    });
+    const verdictWith = (acceptance: CertifyReport['acceptance']) => summarizeReport({ ...report, acceptance }).verdict;
+    expect(verdictWith({ allowIncomplete: true })).toBe('pass');
+    expect(verdictWith({ minCoveragePct: 40 })).toBe('pass');
+    expect(verdictWith({ minCoveragePct: 40.1 })).toBe('incomplete');
+    expect(verdictWith({ allowIncomplete: false })).toBe('incomplete');
+    // A failure is a failure whatever the acceptance.
+    const failing = {
+      ...report,
+      results: [...report.results, makeResult({ id: 'auth.f', status: 'fail', message: 'm' })],
+    };
+    expect(summarizeReport({ ...failing, acceptance: { allowIncomplete: true } }).verdict).toBe('fail');
+    // A baseline entry waives a skip as it waives a failure.
+    expect(summarizeReport({ ...report, baselineIds: ['auth.c', 'err.d', 'err.e'] }).verdict).toBe('pass');
   });
 
   it('keeps totals and per-area tallies consistent for any run', () => {
@@ -122,19 +169,21 @@ describe('summarizeReport', () => {
     );
   });
 
-  it('passes exactly when no required check outside the baseline failed or broke', () => {
+  it('passes exactly when every required check outside the baseline ran and passed', () => {
     fc.assert(
       fc.property(reportArb, (report) => {
-        const baseline = new Set(report.baselineIds);
-        const broken = report.results.some(
-          (r) => r.kind === 'requirement' && !baseline.has(r.id) && (r.status === 'fail' || r.status === 'error'),
+        const required = report.results.filter((r) => r.kind === 'requirement' && !report.baselineIds.includes(r.id));
+        const broken = required.some((r) => r.status === 'fail' || r.status === 'error');
+        const skipped = required.some((r) => r.status === 'skip');
+        expect(summarizeReport(report).verdict).toBe(broken ? 'fail' : skipped ? 'incomplete' : 'pass');
+        expect(summarizeReport({ ...report, acceptance: { allowIncomplete: true } }).verdict).toBe(
+          broken ? 'fail' : 'pass',
         );
-        expect(summarizeReport(report).verdict).toBe(broken ? 'fail' : 'pass');
       }),
     );
   });
 
-  it('never turns a pass into a fail when a check is skipped instead', () => {
+  it('never turns a pass into a fail when a check is skipped instead, only into INCOMPLETE', () => {
     fc.assert(
       fc.property(reportArb, fc.nat(), (generated, pick) => {
         fc.pre(generated.results.length > 0);
@@ -148,10 +197,18 @@ describe('summarizeReport', () => {
               : r,
           ),
         );
-        expect(summarizeReport(passing).verdict).toBe('pass');
+        const allowed = { ...passing, acceptance: { allowIncomplete: true } };
+        expect(summarizeReport(allowed).verdict).toBe('pass');
         const i = pick % passing.results.length;
+        const skippedOne = passing.results[i]!;
         const results = passing.results.map((r, j) => (j === i ? { ...r, status: 'skip' as const, reason: 'r' } : r));
-        expect(summarizeReport(withResults(passing, results)).verdict).toBe('pass');
+        const required = skippedOne.kind === 'requirement' && !baseline.has(skippedOne.id);
+        expect(summarizeReport(withResults(allowed, results)).verdict).toBe('pass');
+        const strict = withResults(passing, results);
+        const skipsBefore = passing.results.some(
+          (r) => r.kind === 'requirement' && !baseline.has(r.id) && r.status === 'skip',
+        );
+        expect(summarizeReport(strict).verdict).toBe(required || skipsBefore ? 'incomplete' : 'pass');
       }),
     );
   });

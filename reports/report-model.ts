@@ -26,16 +26,53 @@ export interface CertifyReport {
   readonly finishedAt: string;
   readonly seed: number;
   readonly results: readonly CheckResult[];
-  /** Checks named in the baseline file: reported, but they do not fail the run. */
+  /** Checks named in the baseline file: reported, but they do not fail the run (nor, skipped, leave it incomplete). */
   readonly baselineIds: readonly string[];
   /**
    * Answer times per endpoint over the whole run (contract/latency.ts, from the answer collector);
    * absent when the runner kept none. The latency checks judge them; the report shows them.
    */
   readonly latency?: readonly EndpointLatency[];
+  /** Whether a run that skipped required checks may still pass (certify --allow-incomplete, --min-coverage). */
+  readonly acceptance?: Acceptance;
 }
 
-export type Verdict = 'pass' | 'fail';
+/**
+ * What a run that skipped required checks may still pass with. The default accepts nothing: a
+ * pre-release gate that never tried two thirds of the rules has not certified anything.
+ */
+export interface Acceptance {
+  /** certify --allow-incomplete: skipped required checks do not keep the run from passing. */
+  readonly allowIncomplete?: boolean;
+  /** certify --min-coverage PCT: pass when at least this percentage (0–100) of the required checks ran. */
+  readonly minCoveragePct?: number;
+}
+
+/**
+ * `pass`: every required check ran and passed (or the skips were accepted); `incomplete`: none
+ * failed, but required checks were skipped; `fail`: a required check failed or broke.
+ */
+export type Verdict = 'pass' | 'incomplete' | 'fail';
+
+/** Why required checks did not run, grouped by reason, most checks first. */
+export interface SkipReason {
+  readonly reason: string;
+  readonly checkIds: readonly string[];
+}
+
+export interface Completeness {
+  /** Requirements outside the baseline: the checks a full certification runs. */
+  readonly required: number;
+  /** Of those, the ones that ran (passed, failed or broke). */
+  readonly ran: number;
+  /** Of those, the ones skipped: what leaves the run incomplete. */
+  readonly skipped: number;
+  /** ran / required in percent, rounded down to one decimal; 100 when nothing is required. */
+  readonly coveragePct: number;
+  /** Skips that the acceptance lets pass (always false when nothing was skipped). */
+  readonly accepted: boolean;
+  readonly reasons: readonly SkipReason[];
+}
 
 export interface Tally {
   readonly checks: number;
@@ -60,6 +97,7 @@ export interface AreaTally extends Tally {
 
 export interface ReportSummary {
   readonly verdict: Verdict;
+  readonly completeness: Completeness;
   readonly totals: Totals;
   readonly areas: readonly AreaTally[];
   readonly coverage: ErrorCoverage;
@@ -96,19 +134,53 @@ function tally(results: readonly CheckResult[], baseline: ReadonlySet<string>): 
   };
 }
 
+const floorTenth = (value: number): number => Math.floor(value * 10) / 10;
+
+/** How much of what a full certification runs this run ran, and why the rest did not. */
+export function completenessOf(
+  results: readonly CheckResult[],
+  baseline: ReadonlySet<string>,
+  acceptance: Acceptance = {},
+): Completeness {
+  const required = results.filter((r) => isRequired(r, baseline));
+  const skippedResults = required.filter((r) => r.status === 'skip');
+  const ran = required.length - skippedResults.length;
+  const coveragePct = required.length === 0 ? 100 : floorTenth((ran * 100) / required.length);
+  const byReason = new Map<string, string[]>();
+  for (const r of skippedResults) {
+    const reason = r.reason ?? '(no reason given)';
+    byReason.set(reason, [...(byReason.get(reason) ?? []), r.id]);
+  }
+  const reasons = [...byReason].map(([reason, checkIds]) => ({ reason, checkIds }));
+  reasons.sort((a, b) => b.checkIds.length - a.checkIds.length);
+  const accepted =
+    skippedResults.length > 0 &&
+    (acceptance.allowIncomplete === true ||
+      (acceptance.minCoveragePct !== undefined && (ran * 100) / required.length >= acceptance.minCoveragePct));
+  return { required: required.length, ran, skipped: skippedResults.length, coveragePct, accepted, reasons };
+}
+
 /**
- * `pass` only when no required check failed or broke. Skips do not fail the run: a merchant's
- * target cannot provoke fault-injected codes, and the report shows those skips instead.
+ * `fail` when a required check failed or broke; `incomplete` when none did but required checks
+ * were skipped and the acceptance does not let that pass; `pass` only otherwise. A baseline entry
+ * waives a check's skip as it waives its failure.
  */
-export function verdictOf(results: readonly CheckResult[], baseline: ReadonlySet<string>): Verdict {
-  return tally(results, baseline).blocking === 0 ? 'pass' : 'fail';
+export function verdictOf(
+  results: readonly CheckResult[],
+  baseline: ReadonlySet<string>,
+  acceptance: Acceptance = {},
+): Verdict {
+  if (tally(results, baseline).blocking > 0) return 'fail';
+  const c = completenessOf(results, baseline, acceptance);
+  return c.skipped === 0 || c.accepted ? 'pass' : 'incomplete';
 }
 
 export function summarizeReport(report: CertifyReport): ReportSummary {
   const baseline = new Set(report.baselineIds);
-  const { results } = report;
+  const { results, acceptance } = report;
   return {
-    verdict: verdictOf(results, baseline),
+    verdict: verdictOf(results, baseline, acceptance),
+    completeness: completenessOf(results, baseline, acceptance),
     totals: {
       ...tally(results, baseline),
       findings: results.filter((r) => r.kind === 'finding').length,
@@ -119,7 +191,7 @@ export function summarizeReport(report: CertifyReport): ReportSummary {
       return {
         area,
         ...tally(inArea, baseline),
-        verdict: inArea.length === 0 ? undefined : verdictOf(inArea, baseline),
+        verdict: inArea.length === 0 ? undefined : verdictOf(inArea, baseline, acceptance),
       };
     }),
     coverage: errorCoverage(results),

@@ -89,7 +89,8 @@ describe('writeHtml', () => {
   it('shows a passing run with its skips, sandbox-only checks, assumptions and findings', () => {
     const text = visibleText(htmlOf(passingReport()));
     expect(text).toContain('PASS');
-    expect(text).toContain('Every required check passed');
+    expect(text).toContain('Every required check that ran passed; the skips below were accepted');
+    expect(text).toContain('16 required checks of 33 did not run (coverage 51.5%), accepted');
     expect(text).toContain('No required check failed.');
     expect(text).toContain('12 of 26 documented (endpoint, code) pairs provoked and verified');
     expect(text).toContain('Pairs not provoked (14)');
@@ -115,8 +116,20 @@ describe('writeHtml', () => {
   });
 
   it('says when a passing verdict verified nothing', () => {
-    const text = visibleText(htmlOf(makeReport([makeResult({ id: 'auth.x', status: 'skip', reason: 'r' })])));
+    const skipped = makeReport([makeResult({ id: 'auth.x', status: 'skip', reason: 'r' })]);
+    const text = visibleText(htmlOf({ ...skipped, acceptance: { allowIncomplete: true } }));
     expect(text).toContain('nothing was verified');
     expect(text).toContain('all skipped');
+  });
+
+  it('calls a run with skipped required checks INCOMPLETE, with the count and the reasons in the banner', () => {
+    const { acceptance: _accepted, ...report } = passingReport();
+    const page = htmlOf(report);
+    const banner = visibleText(/<section class="verdict[^]*?<\/section>/.exec(page)![0]);
+    expect(banner).toContain('INCOMPLETE');
+    expect(banner).toContain('16 required checks did not run: the target is not certified');
+    expect(banner).toMatch(/16 required checks of 33 did not run \(coverage 51\.5%\), so nothing certifies them/);
+    expect(banner).toMatch(/\d+ the target has no \w+ power/);
+    expect(page).toContain('<section class="verdict incomplete"');
   });
 });

@@ -39,18 +39,36 @@ function header(report: SanitizedReport): Markup {
 </dl></header>`;
 }
 
+const VERDICT_WORD = { pass: 'PASS', incomplete: 'INCOMPLETE', fail: 'FAIL' } as const;
+
+/** How many required checks did not run and why, most common reason first: what a skip-accepting reader must see. */
+function skipsUpFront(s: ReportSummary): Markup | undefined {
+  const c = s.completeness;
+  if (c.skipped === 0) return undefined;
+  const how = c.accepted
+    ? 'accepted by --allow-incomplete or --min-coverage, but not verified'
+    : 'so nothing certifies them';
+  return html`<p class="skips">${plural(c.skipped, 'required check')} of ${c.required} did not run (coverage ${c.coveragePct}%), ${how}:</p>
+<ul class="skip-reasons">${c.reasons.map((r) => html`<li><strong>${r.checkIds.length}</strong> ${r.reason}</li>`)}</ul>`;
+}
+
 function verdictBanner(s: ReportSummary): Markup {
   const t = s.totals;
   const headline =
-    s.verdict === 'pass'
-      ? t.blocking === 0 && t.pass === 0
-        ? 'No required check failed, but none passed either: nothing was verified'
-        : 'Every required check passed'
-      : `${plural(t.blocking, 'required check')} failed or broke`;
+    s.verdict === 'fail'
+      ? `${plural(t.blocking, 'required check')} failed or broke`
+      : s.verdict === 'incomplete'
+        ? `No required check failed, but ${plural(s.completeness.skipped, 'required check')} did not run: the target is not certified`
+        : t.pass === 0
+          ? 'No required check failed, but none passed either: nothing was verified'
+          : s.completeness.skipped === 0
+            ? 'Every required check ran and passed'
+            : 'Every required check that ran passed; the skips below were accepted';
   return html`<section class="verdict ${s.verdict}" id="verdict" role="status">
-<div class="word">${s.verdict === 'pass' ? 'PASS' : 'FAIL'}</div>
+<div class="word">${VERDICT_WORD[s.verdict]}</div>
 <div><p>${headline}</p>
-<p class="counts">${plural(t.checks, 'check')}: ${t.pass} passed · ${t.fail} failed · ${t.error} broke · ${t.skip} skipped · ${plural(t.findings, 'finding')} · ${t.baselined} in baseline</p></div>
+<p class="counts">${plural(t.checks, 'check')}: ${t.pass} passed · ${t.fail} failed · ${t.error} broke · ${t.skip} skipped · ${plural(t.findings, 'finding')} · ${t.baselined} in baseline</p>
+${skipsUpFront(s)}</div>
 </section>`;
 }
 
@@ -71,8 +89,9 @@ ${results.map((r) => html`<tr><td><code>${r.id}</code></td><td>${r.title}</td><t
 /** An area whose checks were all skipped verified nothing: say so rather than "passed". */
 function areaVerdict(a: AreaTally): Markup {
   if (a.verdict === undefined) return html`<span class="none">not run</span>`;
-  if (a.verdict === 'pass' && a.pass === 0) return html`<span class="none">all skipped</span>`;
-  return statusMarkup(a.verdict === 'pass' ? 'pass' : 'fail');
+  if (a.verdict !== 'fail' && a.pass === 0) return html`<span class="none">all skipped</span>`;
+  if (a.verdict === 'incomplete') return html`<span class="status skip">incomplete</span>`;
+  return statusMarkup(a.verdict);
 }
 
 function areaTable(s: ReportSummary): Markup {

@@ -41,6 +41,9 @@ export function writeJson(report: SanitizedReport): string {
     finishedAt: report.finishedAt,
     seed: report.seed,
     verdict: summary.verdict,
+    // Up front with the verdict: an INCOMPLETE run says how much did not run and why.
+    completeness: summary.completeness,
+    acceptance: report.acceptance ?? {},
     totals: summary.totals,
     areas: summary.areas,
     basis: summary.basis,

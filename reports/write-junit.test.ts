@@ -11,7 +11,10 @@ import type { XmlElement } from './test-support/xml-parser';
 import { writeJunit } from './write-junit';
 
 const junitOf = (report: CertifyReport) => parseXml(writeJunit(sanitizeReport(report, (t) => t)));
-const cases = (root: XmlElement) => childrenNamed(root, 'testsuite').flatMap((s) => childrenNamed(s, 'testcase'));
+const areaSuites = (root: XmlElement) =>
+  childrenNamed(root, 'testsuite').filter((s) => s.attributes.name !== 'completeness');
+const cases = (root: XmlElement) => areaSuites(root).flatMap((s) => childrenNamed(s, 'testcase'));
+const allCases = (root: XmlElement) => childrenNamed(root, 'testsuite').flatMap((s) => childrenNamed(s, 'testcase'));
 const outcome = (tc: XmlElement) =>
   tc.children.find((c): c is XmlElement => typeof c !== 'string' && c.name !== 'system-out');
 
@@ -22,9 +25,10 @@ describe('writeJunit', () => {
         const root = junitOf(report);
         const baseline = new Set(report.baselineIds);
         expect(root.name).toBe('testsuites');
-        expect(childrenNamed(root, 'testsuite').map((s) => s.attributes.name)).toEqual(
-          AREAS.filter((a) => report.results.some((r) => r.area === a)),
-        );
+        expect(childrenNamed(root, 'testsuite').map((s) => s.attributes.name)).toEqual([
+          'completeness',
+          ...AREAS.filter((a) => report.results.some((r) => r.area === a)),
+        ]);
         const all = cases(root);
         expect(all.map((tc) => tc.attributes.name)).toEqual(
           AREAS.flatMap((a) => report.results.filter((r) => r.area === a).map((r) => printableText(r.id))),
@@ -55,10 +59,14 @@ describe('writeJunit', () => {
     fc.assert(
       fc.property(reportArb, (report) => {
         const root = junitOf(report);
-        const count = (name: string) => cases(root).filter((tc) => outcome(tc)?.name === name).length;
-        expect(count('failure') + count('error')).toBe(summarizeReport(report).totals.blocking);
+        const count = (name: string) => allCases(root).filter((tc) => outcome(tc)?.name === name).length;
+        const summary = summarizeReport(report);
+        // The checks that fail the run, and one more when required checks were skipped (INCOMPLETE).
+        const skipped = summary.completeness.skipped > 0;
+        expect(count('failure') + count('error')).toBe(summary.totals.blocking + (skipped ? 1 : 0));
+        if (summary.verdict === 'incomplete') expect(count('failure')).toBe(1);
         for (const [el, tcs] of [
-          [root, cases(root)],
+          [root, allCases(root)],
           ...childrenNamed(root, 'testsuite').map((s) => [s, childrenNamed(s, 'testcase')] as const),
         ] as const) {
           expect(Number(el.attributes.tests)).toBe(tcs.length);
@@ -128,5 +136,20 @@ describe('writeJunit', () => {
     expect(textOf(childrenNamed(byName['auth.login']!, 'system-out')[0]!)).toBe('token valid 300 s');
     expect(outcome(byName['auth.broke']!)).toMatchObject({ name: 'error', attributes: { message: 'socket hang up' } });
     expect(byName['sig.rejects-der']!.attributes).toMatchObject({ classname: 'omnivas.signature', time: '0.003' });
+  });
+
+  it('fails a completeness testcase first when required checks were skipped, with the count and the reasons', () => {
+    const report = makeReport([
+      makeResult({ id: 'auth.a' }),
+      makeResult({ id: 'err.b', area: 'errors', status: 'skip', reason: 'needs "testHooks": true' }),
+    ]);
+    const first = (r: CertifyReport) => allCases(junitOf(r))[0]!;
+    const failing = outcome(first(report));
+    expect(first(report).attributes.name).toBe('certify.completeness');
+    expect(failing?.name).toBe('failure');
+    expect(failing?.attributes.message).toBe('INCOMPLETE: 1 of 2 required checks did not run (coverage 50%)');
+    expect(textOf(failing!)).toContain('1 skipped: needs "testHooks": true\n  err.b');
+    expect(outcome(first({ ...report, acceptance: { allowIncomplete: true } }))).toBeUndefined();
+    expect(outcome(first({ ...report, baselineIds: ['err.b'] }))).toBeUndefined();
   });
 });

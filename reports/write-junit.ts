@@ -1,6 +1,7 @@
 /**
- * junit.xml for CI: one testsuite per area that ran, one testcase per check. The failures and
- * errors in it are exactly the checks that fail the run, so a CI that goes red on JUnit failures
+ * junit.xml for CI: one testsuite per area that ran, one testcase per check, and first a
+ * `completeness` testcase that fails when required checks were skipped. The failures and
+ * errors in it are exactly what fails the run, so a CI that goes red on JUnit failures
  * agrees with certify's exit code: findings and baselined checks that did not pass are written as
  * <skipped> with what happened (pytest does the same for expected failures).
  */
@@ -8,6 +9,7 @@ import type { CheckResult } from '../suites/check-result';
 import { escapeText, xmlAttributes } from './escape-markup';
 import { evidenceText, replayText, sourceText } from './evidence-text';
 import { isRequired, summarizeReport } from './report-model';
+import type { ReportSummary } from './report-model';
 import type { SanitizedReport } from './sanitize';
 
 type CaseOutcome =
@@ -57,6 +59,36 @@ function testcase(r: CheckResult, baseline: ReadonlySet<string>): string {
   return `${open}>\n      ${child}\n    </testcase>`;
 }
 
+/** Required checks were skipped and nothing accepts it: the completeness testcase fails (as the verdict does, unless it already failed). */
+const unaccepted = (summary: ReportSummary): boolean =>
+  summary.completeness.skipped > 0 && !summary.completeness.accepted;
+
+/**
+ * First, one testcase for the run's coverage: a failure when required checks were skipped and not
+ * accepted (certify exits 4, INCOMPLETE), so a CI that reads JUnit cannot show such a run green.
+ */
+function completenessSuite(summary: ReportSummary, properties: string, timestamp: string): string {
+  const c = summary.completeness;
+  const reasons = c.reasons.map((r) => `${r.checkIds.length} skipped: ${r.reason}\n  ${r.checkIds.join(', ')}`);
+  const headline = `${c.skipped} of ${c.required} required checks did not run (coverage ${c.coveragePct}%)`;
+  const open = `    <testcase${xmlAttributes({ classname: 'omnivas.certify', name: 'certify.completeness', time: '0.000' })}`;
+  const testcase =
+    c.skipped === 0
+      ? `${open}/>`
+      : c.accepted
+        ? `${open}>\n      <system-out>${escapeText(`accepted: ${headline}\n${reasons.join('\n')}`)}</system-out>\n    </testcase>`
+        : `${open}>\n      <failure${xmlAttributes({ message: `INCOMPLETE: ${headline}`, type: 'incomplete' })}>${escapeText(reasons.join('\n'))}</failure>\n    </testcase>`;
+  const failures = unaccepted(summary) ? 1 : 0;
+  return [
+    `  <testsuite${xmlAttributes({ name: 'completeness', tests: 1, failures, errors: 0, skipped: 0, time: '0.000', timestamp })}>`,
+    '    <properties>',
+    properties,
+    '    </properties>',
+    testcase,
+    '  </testsuite>',
+  ].join('\n');
+}
+
 export function writeJunit(report: SanitizedReport): string {
   const baseline = new Set(report.baselineIds);
   const summary = summarizeReport(report);
@@ -77,6 +109,9 @@ export function writeJunit(report: SanitizedReport): string {
     harnessVersion: report.harnessVersion,
     seed: report.seed,
     verdict: summary.verdict,
+    requiredChecks: summary.completeness.required,
+    requiredSkipped: summary.completeness.skipped,
+    coveragePct: summary.completeness.coveragePct,
   })
     .map(([name, value]) => `      <property${xmlAttributes({ name, value })}/>`)
     .join('\n');
@@ -94,6 +129,13 @@ export function writeJunit(report: SanitizedReport): string {
         '  </testsuite>',
       ].join('\n');
     });
-  const root = `<testsuites${xmlAttributes({ name: `omnivas-harness certify: ${report.target.name}`, ...totalsOf(report.results), timestamp: report.startedAt })}>`;
-  return ['<?xml version="1.0" encoding="UTF-8"?>', root, ...suites, '</testsuites>', ''].join('\n');
+  const completeness = completenessSuite(summary, properties, report.startedAt);
+  const totals = totalsOf(report.results);
+  const rootTotals = {
+    ...totals,
+    tests: totals.tests + 1,
+    failures: totals.failures + (unaccepted(summary) ? 1 : 0),
+  };
+  const root = `<testsuites${xmlAttributes({ name: `omnivas-harness certify: ${report.target.name}`, ...rootTotals, timestamp: report.startedAt })}>`;
+  return ['<?xml version="1.0" encoding="UTF-8"?>', root, completeness, ...suites, '</testsuites>', ''].join('\n');
 }

@@ -21,6 +21,8 @@ export interface SandboxSetup {
   readonly defects: readonly DefectName[];
   readonly seed: number;
   readonly log: (line: string) => void;
+  /** Honour the x-omnivas-test-fault header (docs/test-hooks.md); off unless started with it. */
+  readonly testHooks?: boolean;
 }
 
 export interface SandboxContext extends RedemptionContext {
@@ -28,6 +30,7 @@ export interface SandboxContext extends RedemptionContext {
   readonly faults: FaultPlan;
   readonly tokens: TokenIssuer;
   readonly log: (line: string) => void;
+  readonly testHooks: boolean;
 }
 
 export function createContext(setup: SandboxSetup): SandboxContext {
@@ -48,6 +51,7 @@ export function createContext(setup: SandboxSetup): SandboxContext {
     faults: new FaultPlan(),
     tokens: new TokenIssuer(),
     log: setup.log,
+    testHooks: setup.testHooks === true,
   };
 }
 

@@ -6,7 +6,26 @@ import type { Call } from './context';
 import type { FaultEndpoint } from './faults';
 import { envelopeReply, type Reply } from './http';
 import type { IdempotencyScope } from './idempotency';
-import { Refusal } from './refusal';
+import { TEST_FAULT_HEADER, TEST_FAULT_MESSAGE_HEADER, testFaultCode } from '../lib/test-hooks';
+import { Refusal, refuse, refuseWithCode } from './refusal';
+
+/**
+ * The test hook (docs/test-hooks.md), where an injected fault applies: after authentication,
+ * signature, validation and a new idempotency key; the operation then has no effect. Only with
+ * test hooks on, and only on the merchant writes whose codes the documents list.
+ */
+function applyTestHook(call: Call, endpoint: FaultEndpoint): void {
+  const value = call.req.headers[TEST_FAULT_HEADER];
+  if (!call.ctx.testHooks || typeof value !== 'string') return;
+  if (endpoint !== 'initiate-claim' && endpoint !== 'redeem-gift') return;
+  const asked = testFaultCode(endpoint, value);
+  if ('problem' in asked) throw refuse(400, asked.problem);
+  const message = call.req.headers[TEST_FAULT_MESSAGE_HEADER];
+  throw refuseWithCode(asked.code, {
+    transient: true,
+    ...(typeof message === 'string' ? { providerMessage: message } : {}),
+  });
+}
 
 export async function runOnce(
   call: Call,
@@ -18,6 +37,7 @@ export async function runOnce(
   const admission = ctx.idempotency.admit(scope, ctx.clock.now());
   if ('replay' in admission) return admission.replay;
   try {
+    applyTestHook(call, endpoint);
     await ctx.faults.apply(endpoint, call.req.socket);
     const reply = await operation();
     ctx.idempotency.complete(admission.slot, reply);

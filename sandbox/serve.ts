@@ -12,6 +12,8 @@ export interface SandboxCliArgs {
   readonly fixturesFile: string | undefined;
   readonly defects: readonly string[];
   readonly seed: number | undefined;
+  /** --test-hooks: honour x-omnivas-test-fault (docs/test-hooks.md). */
+  readonly testHooks?: boolean;
 }
 
 export interface SandboxCliIo {
@@ -51,6 +53,7 @@ export async function serveSandbox(
     port: args.port,
     defects: args.defects,
     seed: args.seed,
+    testHooks: args.testHooks === true,
     fixtures: args.fixturesFile === undefined ? undefined : await loadSandboxFixtures(args.fixturesFile),
     log: (line) => io.err(`sandbox: ${line}`),
   };
@@ -63,6 +66,7 @@ export async function serveSandbox(
       adminToken: sandbox.adminToken,
       seed: sandbox.seed,
       defects: sandbox.defects,
+      testHooks: args.testHooks === true,
     }),
   );
   await stopped;

@@ -45,6 +45,8 @@ export interface SandboxOptions {
   readonly seed?: number;
   /** Admin changes and internal errors; never requests, keys or tokens. */
   readonly log?: (line: string) => void;
+  /** Honour the test-hook header x-omnivas-test-fault on writes (docs/test-hooks.md). Off by default. */
+  readonly testHooks?: boolean;
   /** Cut-off for a whole request, headers and body (default 10 s). */
   readonly requestTimeoutMs?: number;
   /** Records every merchant and partner API exchange and may act before each is handled (client-cert/). */
@@ -73,6 +75,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     defects: parseDefectNames(options.defects ?? []),
     seed: options.seed ?? randomInt(2 ** 31),
     log: options.log ?? (() => {}),
+    testHooks: options.testHooks === true,
   };
   const host: SandboxHost = {
     ctx: createContext(setup),

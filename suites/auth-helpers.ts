@@ -274,13 +274,31 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * iat), so a token issued late in a second may lose up to a second of its 300; aligned, "accepted
  * at 299 s" is a fair demand with about a second to spare for the requests in between.
  */
-export async function loginAtStartOfSecond(ctx: CertifyContext, client: MerchantClient): Promise<string> {
+export async function loginAtStartOfSecond(
+  ctx: CertifyContext,
+  client: MerchantClient,
+): Promise<{ token: string; roundTripMs: number }> {
   // Without the sandbox clock (certify --slow) the local clock stands in for the server's.
   const intoSecond = (ctx.powers.has('admin') ? await serverNowMs(ctx) : Date.now()) % 1000;
   if (intoSecond > 100) await sleep(1000 - intoSecond + 10);
+  const sent = performance.now();
   const token = accessTokenOf(await client.login());
+  const roundTripMs = performance.now() - sent;
   if (token === undefined) throw new HarnessError('LOGIN_FAILED', 'the login answered without an accessToken');
-  return token;
+  return { token, roundTripMs };
+}
+
+/** A round trip longer than this leaves a lifetime check too little to say: it skips rather than guess. */
+export const MAX_BOUNDARY_ROUND_TRIP_MS = 10_000;
+
+/**
+ * Seconds to wait after a login answered so that a request sent then still arrives inside
+ * `lifetime − 1` s of the token's issue: the token was issued somewhere during the login's round
+ * trip and the probe spends up to another one on the way, so two round trips come off (a slow
+ * target then gives no false failure, and the probe still lands within seconds of the edge).
+ */
+export function insideLifetimeSeconds(lifetime: number, roundTripMs: number): number {
+  return lifetime - 1 - Math.ceil(2 * roundTripMs) / 1000;
 }
 
 /** A merchant of the sandbox's whose whitelist (Authentication › Step 2) holds `origins` only. */

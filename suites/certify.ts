@@ -9,15 +9,17 @@ import { loadTargetFile } from '../lib/node/target-file';
 import type { Environment, ResolvedTarget } from '../lib/node/target-file';
 import type { Redactor } from '../lib/redact';
 import { summarizeReport } from '../reports/report-model';
-import type { CertifyReport, ReportSummary } from '../reports/report-model';
+import type { Acceptance, CertifyReport, ReportSummary } from '../reports/report-model';
 import { AREAS } from './check-result';
-import type { Area, CheckResult, Power } from './check-result';
-import { createCertifyContext, fixtureVoucherPool, SANDBOX_POWERS } from './context';
+import type { Area, CheckResult } from './check-result';
+import { createCertifyContext, powersOf } from './context';
 import type { SandboxAccess } from './context';
 import { SERVICE_FEE, startEmbeddedSandbox } from './embedded-sandbox';
 import { registry } from './registry';
 import { runCheck } from './check';
 import { endOfRunChecks } from './contract.checks';
+import { createVoucherBudget } from './voucher-budget';
+import type { BudgetSpend } from './voucher-budget';
 import { runChecks } from './runner';
 import type { CertifyCheck } from './runner';
 
@@ -31,8 +33,10 @@ export interface CertifyOptions {
   readonly areas?: readonly Area[];
   /** Only these checks (the gate and the defect tests narrow a run down); the registry by default. */
   readonly checks?: readonly CertifyCheck[];
-  /** Check ids whose failures are reported but do not fail the run. */
+  /** Check ids whose failures (and skips) are reported but do not fail the run (nor leave it incomplete). */
   readonly baselineIds?: readonly string[];
+  /** Whether skipped required checks may still pass (certify --allow-incomplete, --min-coverage). */
+  readonly acceptance?: Acceptance;
   /** On a target without the sandbox clock, wait time out for real. */
   readonly slow?: boolean;
   readonly concurrency?: number;
@@ -53,6 +57,8 @@ export interface CertifyRun {
   readonly redactor: Redactor;
   /** True when the signal stopped the run before every check had run. */
   readonly interrupted: boolean;
+  /** What the checks drew from the target file's vouchers (nothing on a sandbox, which issues its own). */
+  readonly vouchers: BudgetSpend;
 }
 
 interface OpenTarget {
@@ -100,9 +106,9 @@ export async function certifyTarget(opened: OpenTarget, options: CertifyOptions)
   const { target, sandbox } = opened;
   const startedAt = new Date().toISOString();
   const slow = options.slow === true;
-  // --slow gives a target the clock power the honest way: by waiting.
-  const powers = new Set<Power>(sandbox ? SANDBOX_POWERS : slow ? ['clock'] : []);
-  const fixtureVouchers = fixtureVoucherPool(target.config.fixtures.vouchers.map((v) => v.code));
+  const powers = powersOf({ sandbox: sandbox !== undefined, slow, testHooks: target.config.testHooks });
+  // One budget for the whole run: every check's context draws from the same listed vouchers.
+  const vouchers = createVoucherBudget(target.config.fixtures.vouchers);
   // Every answer of the run, whichever check it came to, is validated against the API description.
   const collector = createAnswerCollector({
     amountFormat: target.config.expectations.amountFormat,
@@ -114,7 +120,7 @@ export async function certifyTarget(opened: OpenTarget, options: CertifyOptions)
       seed: options.seed,
       stream,
       slow,
-      fixtureVouchers,
+      vouchers,
       onExchange: collector.onExchange,
       ...(sandbox ? { sandbox } : {}),
     });
@@ -149,12 +155,14 @@ export async function certifyTarget(opened: OpenTarget, options: CertifyOptions)
     results,
     baselineIds: options.baselineIds ?? [],
     latency: collector.latency(),
+    ...(options.acceptance === undefined ? {} : { acceptance: options.acceptance }),
   };
   return {
     report,
     summary: summarizeReport(report),
     redactor: target.redactor,
     interrupted: options.signal?.aborted === true,
+    vouchers: vouchers.spend(),
   };
 }
 

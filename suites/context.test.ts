@@ -4,6 +4,7 @@ import { resolveTarget } from '../lib/node/target-file';
 import { parseTargetConfig } from '../lib/target-config';
 import { createCertifyContext } from './context';
 import { startEmbeddedSandbox } from './embedded-sandbox';
+import { createVoucherBudget } from './voucher-budget';
 
 async function realTarget() {
   const config = parseTargetConfig({
@@ -36,11 +37,16 @@ describe('certify context on a target without sandbox powers', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(190);
   });
 
-  it('hands out each fixture voucher once, then skips; made-to-order vouchers need the sandbox', async () => {
-    const ctx = createCertifyContext({ target: await realTarget(), seed: 1 });
-    await expect(ctx.voucher({ amount: 1n })).rejects.toMatchObject({ code: 'CHECK_NOT_APPLICABLE' });
-    expect([await ctx.voucher(), await ctx.voucher()]).toEqual(['1111', '2222']);
-    await expect(ctx.voucher()).rejects.toMatchObject({
+  it('draws fixture vouchers from the run budget; made-to-order vouchers need the sandbox', async () => {
+    const target = await realTarget();
+    const vouchers = createVoucherBudget(target.config.fixtures.vouchers);
+    const ctx = createCertifyContext({ target, seed: 1, vouchers });
+    await expect(ctx.voucher({ issue: { amount: 1n } })).rejects.toMatchObject({
+      code: 'CHECK_NOT_APPLICABLE',
+      message: expect.stringMatching(/only the sandbox/),
+    });
+    // Nothing answers on port 9: no balance can be read, so no fixture voucher serves.
+    await expect(ctx.voucher({ amount: 1n })).rejects.toMatchObject({
       code: 'CHECK_NOT_APPLICABLE',
       message: expect.stringMatching(/fixtures\.vouchers/),
     });

@@ -10,6 +10,7 @@ import type { Micro } from '../lib/money';
 import { createMerchantClient, createPartnerClient } from '../lib/node/http-client';
 import type { Exchange, MerchantClient, PartnerClient } from '../lib/node/http-client';
 import { otpFetcher } from '../lib/node/otp-source';
+import { voucherBalanceOf } from '../lib/node/voucher-balance';
 import { createSandboxAdminClient } from '../lib/node/sandbox-admin-client';
 import type { SandboxAdminClient } from '../lib/node/sandbox-admin-client';
 import type { ResolvedTarget } from '../lib/node/target-file';
@@ -17,7 +18,13 @@ import type { RandomSource } from '../lib/random';
 import { seededRandom } from '../lib/random';
 import type { Expectations } from '../lib/target-config';
 import { DEFAULT_SIGNING_TEMPLATE } from '../lib/signing-template';
+import type { ApiErrorCode, CodedEndpoint } from '../lib/error-catalog';
+import { TEST_FAULT_HEADER, TEST_FAULT_MESSAGE_HEADER } from '../lib/test-hooks';
 import type { Power } from './check';
+import { createVoucherBudget } from './voucher-budget';
+import type { BalanceReader, VoucherBudget, VoucherNeed } from './voucher-budget';
+
+export type { VoucherNeed } from './voucher-budget';
 
 export interface VoucherSpec {
   readonly amount?: Micro;
@@ -57,16 +64,36 @@ export interface CertifyContext {
   admin(): SandboxAdminClient;
   /** Another merchant with its own key and fee (sandbox only): per-merchant scoping, restricted vouchers. */
   otherMerchant(options?: { keyType?: KeyType; serviceFee?: Micro }): Promise<MerchantHandle>;
-  /** A voucher to work on: issued to spec on a sandbox; on a target, the next unused fixture voucher (no spec allowed). */
-  voucher(spec?: VoucherSpec): Promise<string>;
+  /**
+   * A voucher to work on, for what the check says it needs: on a sandbox issued to order (`issue`);
+   * on another target drawn from the run's budget of fixture vouchers (suites/voucher-budget.ts),
+   * or a skip naming the fixture that would give it. No need stated: a voucher of its own.
+   */
+  voucher(need?: VoucherRequest): Promise<string>;
   /** The OTP of the newest claim on the voucher, sent after `smsBefore` messages (see smsCount). */
   otp(voucherCode: string, smsBefore: number): Promise<string>;
   /** How many SMS the voucher's owner has had (0 when the target has no outbox). */
   smsCount(voucherCode: string): Promise<number>;
   /** The partner profile: a sandbox partner company, or the target's own partner credentials. */
   partner(options?: { reservedBalance?: Micro }): Promise<PartnerHandle>;
+  /**
+   * Makes the next request to `endpoint` fail with a documented `code`: a sandbox fault, or on a
+   * target with "testHooks" the test-hook headers to send with it (docs/test-hooks.md); a skip
+   * naming the hook otherwise.
+   */
+  fault(
+    endpoint: CodedEndpoint,
+    code: ApiErrorCode,
+    providerMessage: string,
+  ): Promise<Readonly<Record<string, string>>>;
   /** Sandbox clock: advance by seconds; with --slow on another target, wait them out (CHECK_NOT_APPLICABLE otherwise). */
   advanceClock(seconds: number): Promise<void>;
+}
+
+/** What a check asks a voucher for: its need on any target, and on a sandbox how to issue it. */
+export interface VoucherRequest extends VoucherNeed {
+  /** Sandbox only: issue the voucher to this spec; another target cannot make one to order. */
+  readonly issue?: VoucherSpec;
 }
 
 export const notApplicable = (reason: string): HarnessError => new HarnessError('CHECK_NOT_APPLICABLE', reason);
@@ -80,21 +107,23 @@ export interface SandboxAccess {
 
 export const SANDBOX_POWERS: readonly Power[] = ['admin', 'clock', 'faults', 'outbox'];
 
+/**
+ * What a target can do: a sandbox everything; --slow gives another the clock the honest way (by
+ * waiting); test hooks (docs/test-hooks.md) give it faults, one request at a time.
+ */
+export function powersOf(target: { sandbox: boolean; slow: boolean; testHooks: boolean }): Set<Power> {
+  if (target.sandbox) return new Set(SANDBOX_POWERS);
+  return new Set<Power>([
+    ...(target.slow ? (['clock'] as const) : []),
+    ...(target.testHooks ? (['faults'] as const) : []),
+  ]);
+}
+
 /** A stream of the run's seed per area, so two areas never draw the same idempotency keys or amounts. */
 function streamSeed(seed: number, stream: string): number {
   let h = seed >>> 0;
   for (let i = 0; i < stream.length; i++) h = Math.imul(h ^ stream.charCodeAt(i), 0x01000193) >>> 0;
   return h;
-}
-
-/** Hands out each of a target file's fixture vouchers once across all the contexts of a run. */
-export interface FixtureVoucherPool {
-  take(): string | undefined;
-}
-
-export function fixtureVoucherPool(codes: readonly string[]): FixtureVoucherPool {
-  const left = [...codes];
-  return { take: () => left.shift() };
 }
 
 export interface CertifyContextOptions {
@@ -103,8 +132,8 @@ export interface CertifyContextOptions {
   readonly sandbox?: SandboxAccess;
   /** Names this suite file's stream of the seed (its area). */
   readonly stream?: string;
-  /** The run's fixture vouchers, shared by every context of the run; a pool of its own otherwise. */
-  readonly fixtureVouchers?: FixtureVoucherPool;
+  /** The run's fixture vouchers, shared by every area's context (default: a budget of this context's own). */
+  readonly vouchers?: VoucherBudget;
   /** certify --slow: on a target without the sandbox clock, wait real time instead (token expiry takes 5 minutes). */
   readonly slow?: boolean;
   /** Sees every exchange of every client the context makes (merchant, other merchants, partner): contract/answer-collector.ts. */
@@ -119,8 +148,7 @@ export function createCertifyContext(options: CertifyContextOptions): CertifyCon
     options.sandbox === undefined
       ? undefined
       : createSandboxAdminClient({ adminUrl: options.sandbox.adminUrl, adminToken: options.sandbox.adminToken });
-  // --slow gives a target the clock power the honest way: by waiting.
-  const powers = new Set<Power>(admin ? SANDBOX_POWERS : options.slow ? ['clock'] : []);
+  const powers = powersOf({ sandbox: admin !== undefined, slow: options.slow === true, testHooks: config.testHooks });
   const requireAdmin = (what: string): SandboxAdminClient => {
     if (admin === undefined)
       throw notApplicable(
@@ -144,18 +172,87 @@ export function createCertifyContext(options: CertifyContextOptions): CertifyCon
     };
   };
   const fetchOtp = otpFetcher(config.otp, admin, { allowCommand: target.otpCommandAllowed });
-  const fixtures = options.fixtureVouchers ?? fixtureVoucherPool(config.fixtures.vouchers.map((v) => v.code));
+  const budget = options.vouchers ?? createVoucherBudget(config.fixtures.vouchers);
+  const ownMerchant = merchantHandle(options.sandbox?.merchantId, target.privateKey, target.apiKey);
+  const readBalance: BalanceReader = async (code) =>
+    voucherBalanceOf(await ownMerchant.client().voucherDetail(code), code);
 
-  return {
+  /** fixtures.secondMerchant, or a skip naming it. */
+  const secondMerchantFixture = (keyType: KeyType | undefined): MerchantHandle => {
+    const second = target.secondMerchant;
+    const wanted = keyType === undefined ? '' : ` with a ${keyType} key`;
+    if (second === undefined)
+      throw notApplicable(
+        `needs a second merchant${wanted}: name its credentials in the target file's "fixtures.secondMerchant" (or run against a sandbox)`,
+      );
+    if (keyType !== undefined && second.privateKey.type !== keyType)
+      throw notApplicable(
+        `needs a second merchant with a ${keyType} key; "fixtures.secondMerchant" has a ${second.privateKey.type} key`,
+      );
+    return merchantHandle(undefined, second.privateKey, second.apiKey);
+  };
+
+  /** fixtures.partner on a merchant target, or a skip naming it. */
+  const partnerFixture = (): PartnerHandle => {
+    const partner = target.partner;
+    const fixture = config.fixtures.partner;
+    if (partner === undefined || fixture === undefined)
+      throw notApplicable(
+        'the partner profile on a merchant target needs partner credentials: name them in the target file\'s "fixtures.partner" (or run against a sandbox)',
+      );
+    return {
+      id: undefined,
+      key: partner.privateKey,
+      signingTemplate: fixture.signingTemplate,
+      client: (clock) =>
+        createPartnerClient({
+          baseUrl: fixture.baseUrl,
+          apiKey: partner.apiKey,
+          privateKey: partner.privateKey,
+          signingTemplate: fixture.signingTemplate,
+          redactor: target.redactor,
+          ...(clock ? { clock } : {}),
+        }),
+    };
+  };
+
+  /** A sandbox voucher for the request: the kinds a fixture stands for are made with the admin API. */
+  const issueToOrder = async (sandbox: SandboxAdminClient, request: VoucherRequest): Promise<string> => {
+    const issue = (spec: VoucherSpec & { partnerId?: string }) =>
+      sandbox.createVoucher({ amount: 100_000_000n, ownerMsisdn: '251911000000', ...spec }).then((v) => v.code);
+    switch (request.kind) {
+      case 'expired':
+        return issue({ expirationDate: '2020-01-01T00:00:00.000Z' });
+      case 'restricted':
+        return issue({ restrictedMerchantId: (await context.otherMerchant()).id! });
+      case 'redeemed': {
+        const code = await issue({});
+        await sandbox.setVoucherBalance(code, 0n);
+        return code;
+      }
+      case 'disabled-partner': {
+        // Disabled before any claim: initiate does not look at the funding company, redeem-gift does (4045).
+        const partnerId = (await context.partner()).id!;
+        const code = await issue({ amount: 100_000_000n, partnerId });
+        await sandbox.disablePartner(partnerId);
+        return code;
+      }
+      case undefined:
+        return issue(request.issue ?? {});
+    }
+  };
+
+  const context: CertifyContext = {
     target,
     seed,
     random: seededRandom(streamSeed(seed, options.stream ?? '')),
     powers,
     expectations: config.expectations,
-    merchant: merchantHandle(options.sandbox?.merchantId, target.privateKey, target.apiKey),
+    merchant: ownMerchant,
     admin: () => requireAdmin('this check'),
     async otherMerchant(opts = {}) {
-      const sandbox = requireAdmin('a second merchant');
+      if (admin === undefined) return secondMerchantFixture(opts.keyType);
+      const sandbox = admin;
       const key = generatePrivateKey(opts.keyType ?? 'secp256k1');
       const created = await sandbox.createMerchant({
         publicKeyPem: exportPublicKeyPem(key),
@@ -164,21 +261,13 @@ export function createCertifyContext(options: CertifyContextOptions): CertifyCon
       });
       return merchantHandle(created.id, key, created.apiKey);
     },
-    async voucher(spec) {
-      if (admin)
-        return (
-          await admin.createVoucher({ amount: spec?.amount ?? 100_000_000n, ownerMsisdn: '251911000000', ...spec })
-        ).code;
-      if (spec !== undefined)
+    async voucher(need = { own: true }) {
+      if (admin) return issueToOrder(admin, need);
+      if (need.issue !== undefined)
         throw notApplicable(
-          'the check needs a voucher made to order (amount, expiry, restriction); only the sandbox can issue one',
+          'the check needs a voucher made to order (amount, expiry); only the sandbox can issue one (not provokable from outside on this target)',
         );
-      const next = fixtures.take();
-      if (next === undefined)
-        throw notApplicable(
-          'no unused voucher left in the target file\'s "fixtures.vouchers"; list more test vouchers there',
-        );
-      return next;
+      return budget.draw(need, options.stream ?? '', readBalance);
     },
     async otp(voucherCode, smsBefore) {
       if (fetchOtp === undefined)
@@ -204,7 +293,8 @@ export function createCertifyContext(options: CertifyContextOptions): CertifyCon
             }),
         };
       }
-      const sandbox = requireAdmin('the partner profile on a merchant target');
+      if (admin === undefined) return partnerFixture();
+      const sandbox = admin;
       const key = generatePrivateKey('ed25519');
       const created = await sandbox.createPartner({
         publicKeyPem: exportPublicKeyPem(key),
@@ -228,6 +318,16 @@ export function createCertifyContext(options: CertifyContextOptions): CertifyCon
           }),
       };
     },
+    async fault(endpoint, code, providerMessage): Promise<Readonly<Record<string, string>>> {
+      if (admin) {
+        await admin.addFault({ endpoint, kind: 'error', code, count: 1, providerMessage });
+        return {};
+      }
+      if (config.testHooks) return { [TEST_FAULT_HEADER]: String(code), [TEST_FAULT_MESSAGE_HEADER]: providerMessage };
+      throw notApplicable(
+        `needs a test hook to provoke ${code} on ${endpoint} (no outside request can): if this test environment honours the "${TEST_FAULT_HEADER}" header (docs/test-hooks.md), set "testHooks": true in the target file`,
+      );
+    },
     async advanceClock(seconds) {
       if (admin) await admin.advanceClock(seconds);
       else if (options.slow) await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
@@ -235,6 +335,7 @@ export function createCertifyContext(options: CertifyContextOptions): CertifyCon
         throw notApplicable('moving the clock needs the sandbox; on another target run certify --slow to wait it out');
     },
   };
+  return context;
 }
 
 /** The private key PEM of a handle, for checks that sign with another tool (Node crypto, openssl). */

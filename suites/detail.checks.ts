@@ -8,7 +8,7 @@ import type { Micro } from '../lib/money';
 import { formatMoney, MICRO_PER_UNIT } from '../lib/money';
 import { defineCheck, fail, pass } from './check';
 import type { CheckDefinition, CheckOutcome, CheckSource } from './check';
-import type { CertifyContext } from './context';
+import type { CertifyContext, VoucherNeed } from './context';
 import { httpProperty } from './http-property';
 import type { CaseVerdict } from './http-property';
 import { claim, claimAndRedeem, isRefused, newFlow, refusedCase } from './merchant-steps';
@@ -29,9 +29,10 @@ const STATES: CheckSource = {
 /** The detail of a voucher the check has just been given, or the failure to read it. */
 async function freshDetail(
   ctx: CertifyContext,
+  need: VoucherNeed,
 ): Promise<{ flow: Flow; voucherCode: string; detail: VoucherDetail } | { outcome: CheckOutcome }> {
   const flow = newFlow(ctx);
-  const voucherCode = await ctx.voucher();
+  const voucherCode = await ctx.voucher(need);
   const detail = await detailStep(flow, voucherCode);
   return isRefused(detail) ? { outcome: detail.refused } : { flow, voucherCode, detail };
 }
@@ -40,7 +41,8 @@ async function freshDetail(
 const onFreshDetail =
   (problems: (detail: VoucherDetail, ctx: CertifyContext, voucherCode: string) => string[]) =>
   async (ctx: CertifyContext): Promise<CheckOutcome> => {
-    const read = await freshDetail(ctx);
+    // Reading only: any voucher of the run's budget will do.
+    const read = await freshDetail(ctx, { amount: 0n });
     return 'outcome' in read ? read.outcome : verdict(read.flow, problems(read.detail, ctx, read.voucherCode));
   };
 
@@ -128,7 +130,7 @@ const reflectsIssued = defineCheck<CertifyContext>({
       async ({ amount, expiresAt }) => {
         const flow = newFlow(ctx, client);
         const expirationDate = new Date(expiresAt).toISOString();
-        const voucherCode = await ctx.voucher({ amount, expirationDate });
+        const voucherCode = await ctx.voucher({ issue: { amount, expirationDate } });
         const detail = await detailStep(flow, voucherCode);
         if (isRefused(detail)) return refusedCase(flow, detail);
         return caseVerdict(flow, [
@@ -158,7 +160,8 @@ const afterClaim = defineCheck<CertifyContext>({
   basis: 'assumption',
   severity: 'high',
   async run(ctx) {
-    const read = await freshDetail(ctx);
+    // Its own: the check reads the balance and state it changed, exactly.
+    const read = await freshDetail(ctx, { own: true });
     if ('outcome' in read) return read.outcome;
     const { flow, voucherCode, detail: before } = read;
     const claimed = await claim(flow, voucherCode, share(before.remainingBalance, ctx));
@@ -194,7 +197,8 @@ const afterRedeem = defineCheck<CertifyContext>({
   basis: 'assumption',
   severity: 'critical',
   async run(ctx) {
-    const voucherCode = await ctx.voucher();
+    // Its own: successive redemptions read back exact balances.
+    const voucherCode = await ctx.voucher({ own: true });
     const client = ctx.merchant.client();
     // Successive redemptions on one voucher, each taking a share (per mille) of what is left after the fee.
     return httpProperty(ctx, fc.integer({ min: 1, max: 500 }), { numRuns: 6 }, async (perMille) => {
@@ -232,7 +236,8 @@ const redeemedAtZero = defineCheck<CertifyContext>({
   basis: 'assumption',
   severity: 'high',
   async run(ctx) {
-    const read = await freshDetail(ctx);
+    // Its own: the check reads the balance and state it changed, exactly.
+    const read = await freshDetail(ctx, { own: true });
     if ('outcome' in read) return read.outcome;
     const { flow, voucherCode, detail: before } = read;
     const amount = spendableToZero(before);

@@ -67,11 +67,18 @@ export async function voucherToWorkOn(
   client: MerchantClient,
   amount?: Micro,
 ): Promise<{ code: string } & VoucherBalance> {
-  const code = ctx.powers.has('admin')
-    ? await ctx.voucher(amount === undefined ? undefined : { amount })
-    : await ctx.voucher();
+  // The amount is a wish a sandbox grants; elsewhere the fixture's balance is what there is.
+  const code = await ctx.voucher(
+    amount === undefined || !ctx.powers.has('admin') ? { own: true } : { own: true, issue: { amount } },
+  );
   return { code, ...(await balanceOf(client, code)) };
 }
+
+/**
+ * How many runs a property whose every run takes a voucher of its own makes: all of them on a
+ * sandbox, which issues vouchers freely; one elsewhere, where each run spends a listed voucher.
+ */
+export const runsOnOwnVouchers = (ctx: CertifyContext, runs: number): number => (ctx.powers.has('admin') ? runs : 1);
 
 /** SMS sent to the voucher owner since `before`, or undefined when the target has no outbox to read. */
 export async function smsSince(ctx: CertifyContext, voucherCode: string, before: number): Promise<number | undefined> {

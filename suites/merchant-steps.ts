@@ -65,20 +65,35 @@ export const describeAnswer = (res: ApiResponse): string => {
 // ---- raw requests ---------------------------------------------------------------------------
 
 /** Sends `body` as the exact bytes given, signed over the server's re-serialisation (the client's default). */
-export function sendPost(flow: Flow, endpoint: CodedEndpoint, body: string): Promise<ApiResponse> {
+export function sendPost(
+  flow: Flow,
+  endpoint: CodedEndpoint,
+  body: string,
+  headers: Readonly<Record<string, string>> = {},
+): Promise<ApiResponse> {
   // initiate-claim on the path the target file names: the documents disagree on it.
   const path = endpointPath(endpoint === 'initiate-claim' ? flow.ctx.target.config.initiatePath : endpoint);
-  return flow.client.send({ method: 'POST', path, body });
+  return flow.client.send({ method: 'POST', path, body, headers });
 }
 
-export function sendInitiate(flow: Flow, input: { voucherCode: string; amount?: Micro }): Promise<ApiResponse> {
-  return sendPost(flow, 'initiate-claim', initiateClaimBody({ ...input, idempotencyKey: freshKey(), metadata: '{}' }));
+export function sendInitiate(
+  flow: Flow,
+  input: { voucherCode: string; amount?: Micro },
+  headers: Readonly<Record<string, string>> = {},
+): Promise<ApiResponse> {
+  return sendPost(
+    flow,
+    'initiate-claim',
+    initiateClaimBody({ ...input, idempotencyKey: freshKey(), metadata: '{}' }),
+    headers,
+  );
 }
 
 /** redeem-gift; without `verificationCode` the field is left out of the body (4033). */
 export function sendRedeem(
   flow: Flow,
   input: { voucherCode: string; verificationCode?: string },
+  headers: Readonly<Record<string, string>> = {},
 ): Promise<ApiResponse> {
   const { voucherCode, verificationCode } = input;
   const idempotencyKey = freshKey();
@@ -86,7 +101,7 @@ export function sendRedeem(
     verificationCode === undefined
       ? JSON.stringify({ voucherCode, idempotencyKey, metadata: '{}' })
       : redeemGiftBody({ voucherCode, verificationCode, idempotencyKey, metadata: '{}' });
-  return sendPost(flow, 'redeem-gift', body);
+  return sendPost(flow, 'redeem-gift', body, headers);
 }
 
 export function sendDetail(flow: Flow, voucherCode: string): Promise<ApiResponse> {

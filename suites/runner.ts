@@ -38,7 +38,7 @@ function missingPowers(needs: readonly Power[], powers: ReadonlySet<Power>): str
   const missing = needs.filter((p) => !powers.has(p));
   return missing.length === 0
     ? undefined
-    : `needs sandbox-only powers (${missing.join(', ')}): not provokable from outside on this target`;
+    : `needs sandbox-only powers (${missing.join(', ')}): not provokable from outside on this target${missing.includes('faults') ? '; a test environment that honours the x-omnivas-test-fault header (docs/test-hooks.md) provides faults: set "testHooks": true in the target file' : ''}${missing.includes('clock') ? '; certify --slow waits the time out instead' : ''}`;
 }
 
 /** A check that must have the target to itself while it runs. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportPrivateKeyPem, generatePrivateKey } from '../keys';
-import { defaultSandboxTarget, SANDBOX_SECRET_ENV } from '../target-config';
+import { defaultSandboxTarget, parseTargetConfig, SANDBOX_SECRET_ENV } from '../target-config';
 import { loadTargetFile, resolveTarget } from './target-file';
 
 const API_KEY = 'tk_test_9fQ2mZ7xL4vB8nR1';
@@ -225,5 +225,43 @@ describe('resolveTarget', () => {
     });
     expect(target.apiKey).toBe(API_KEY);
     expect(target.privateKey.publicKey).toEqual(secpKey.publicKey);
+  });
+});
+
+describe('resolveTarget with fixture credentials', () => {
+  it('reads the second merchant and the partner credentials, and redacts their secrets too', async () => {
+    const second = generatePrivateKey('ed25519');
+    const partner = generatePrivateKey('ed25519');
+    const config = parseTargetConfig({
+      name: 't',
+      baseUrl: 'http://127.0.0.1:1/api/v1/merchant/client',
+      profile: 'merchant-v1',
+      auth: { apiKeyEnv: 'K', privateKeyEnv: 'P' },
+      fixtures: {
+        secondMerchant: { apiKeyEnv: 'K2', privateKeyEnv: 'P2', keyType: 'ed25519' },
+        partner: { baseUrl: 'http://127.0.0.1:1/api/v1/partner', apiKeyEnv: 'KP', privateKeyEnv: 'PP' },
+      },
+    });
+    const env = {
+      K: 'merchant-api-key-0001',
+      P: exportPrivateKeyPem(generatePrivateKey('secp256k1')),
+      K2: 'second-merchant-key-0002',
+      P2: exportPrivateKeyPem(second),
+      KP: 'partner-api-key-0003',
+      PP: exportPrivateKeyPem(partner),
+    };
+    const target = await resolveTarget(config, { env, baseDir: '.', origin: 't.json' });
+    expect(target.secondMerchant?.apiKey).toBe('second-merchant-key-0002');
+    expect(target.partner?.privateKey.type).toBe('ed25519');
+    const text = target.redactor.redactText(`${env.K2} ${env.KP} ${env.P2}`);
+    expect(text).not.toContain('second-merchant-key-0002');
+    expect(text).not.toContain('partner-api-key-0003');
+    expect(text).not.toContain('PRIVATE KEY');
+    await expect(
+      resolveTarget(config, { env: { ...env, K2: '' }, baseDir: '.', origin: 't.json' }),
+    ).rejects.toMatchObject({
+      code: 'SECRET_MISSING',
+      message: expect.stringMatching(/K2 \(named by "fixtures\.secondMerchant\.apiKeyEnv" in t\.json\)/),
+    });
   });
 });

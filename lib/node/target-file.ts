@@ -11,13 +11,21 @@ import type { PrivateKey } from '../keys';
 import { createRedactor, registerPrivateKey } from '../redact';
 import type { Redactor } from '../redact';
 import { parseTargetConfig } from '../target-config';
-import type { TargetConfig } from '../target-config';
+import type { TargetAuth, TargetConfig } from '../target-config';
 import { readJsonFile } from './input-file';
 import { keyFilePermissionWarning, readPemFile } from './key-file';
 import { otpCommandRefused } from './otp-source';
 
+/** A fixture's credentials (fixtures.secondMerchant, fixtures.partner), secrets resolved. */
+export interface ResolvedCredentials {
+  readonly apiKey: string;
+  readonly privateKey: PrivateKey;
+}
+
 export interface ResolvedTarget {
   readonly config: TargetConfig;
+  readonly secondMerchant?: ResolvedCredentials;
+  readonly partner?: ResolvedCredentials;
   readonly apiKey: string;
   readonly privateKey: PrivateKey;
   /** The sandbox admin token, when `sandbox.adminTokenEnv` names a variable. */
@@ -68,40 +76,82 @@ function secretFromEnv(env: Environment, name: string, field: string, origin: st
  * Resolves the secrets a validated config names: for a target file (via loadTargetFile) or a config
  * built in code, such as defaultSandboxTarget(). Relative key paths are taken from `baseDir`.
  */
-export async function resolveTarget(
-  config: TargetConfig,
-  options: { env: Environment; baseDir: string; origin: string; allowOtpCommand?: boolean },
-): Promise<ResolvedTarget> {
+interface Secrets extends ResolvedCredentials {
+  readonly pem: string;
+}
+
+/** The API key and private key a credentials block names (the target's `auth`, or a fixture's), read and checked. */
+async function resolveCredentials(
+  auth: TargetAuth,
+  at: string,
+  options: { env: Environment; baseDir: string; origin: string },
+  warnings: string[],
+): Promise<Secrets> {
   const { env, baseDir, origin } = options;
-  const { auth } = config;
-  const warnings: string[] = [];
-  const apiKey = secretFromEnv(env, auth.apiKeyEnv, 'auth.apiKeyEnv', origin, 'the API key');
+  const apiKey = secretFromEnv(env, auth.apiKeyEnv, `${at}.apiKeyEnv`, origin, 'the API key');
 
   let pem: string;
   let field: string;
   if (auth.privateKeyFile !== undefined) {
     const keyPath = resolve(baseDir, auth.privateKeyFile);
-    pem = await readPemFile(keyPath, 'auth.privateKeyFile');
-    field = `auth.privateKeyFile ${keyPath}`;
+    pem = await readPemFile(keyPath, `${at}.privateKeyFile`);
+    field = `${at}.privateKeyFile ${keyPath}`;
     // Windows has no POSIX modes to check.
     const warning = process.platform === 'win32' ? undefined : await keyFilePermissionWarning(keyPath);
     if (warning !== undefined) warnings.push(warning);
   } else {
     // Only a file or a variable passes parseTargetConfig.
-    pem = secretFromEnv(env, auth.privateKeyEnv!, 'auth.privateKeyEnv', origin, 'the PEM private key');
-    field = `auth.privateKeyEnv ${auth.privateKeyEnv}`;
+    pem = secretFromEnv(env, auth.privateKeyEnv!, `${at}.privateKeyEnv`, origin, 'the PEM private key');
+    field = `${at}.privateKeyEnv ${auth.privateKeyEnv}`;
   }
 
   const privateKey = importPrivateKeyPem(pem, field);
   if (privateKey.type !== auth.keyType) {
     throw new HarnessError(
       'CONFIG_INVALID',
-      `${origin}: "auth.keyType" is "${auth.keyType}" but ${field} holds a key of type ${privateKey.type}; set keyType to "${privateKey.type}" or give the ${auth.keyType} key`,
+      `${origin}: "${at}.keyType" is "${auth.keyType}" but ${field} holds a key of type ${privateKey.type}; set keyType to "${privateKey.type}" or give the ${auth.keyType} key`,
     );
   }
+  return { apiKey, privateKey, pem };
+}
+
+/**
+ * Resolves the secrets a validated config names: for a target file (via loadTargetFile) or a config
+ * built in code, such as defaultSandboxTarget(). Relative key paths are taken from `baseDir`.
+ */
+export async function resolveTarget(
+  config: TargetConfig,
+  options: { env: Environment; baseDir: string; origin: string; allowOtpCommand?: boolean },
+): Promise<ResolvedTarget> {
+  const { env, origin } = options;
+  const warnings: string[] = [];
+  const own = await resolveCredentials(config.auth, 'auth', options, warnings);
   const redactor = createRedactor();
-  redactor.add(apiKey, 'api-key');
-  registerPrivateKey(redactor, privateKey, pem);
+  const register = (secrets: Secrets, what: string): ResolvedCredentials => {
+    redactor.add(secrets.apiKey, what);
+    registerPrivateKey(redactor, secrets.privateKey, secrets.pem);
+    return { apiKey: secrets.apiKey, privateKey: secrets.privateKey };
+  };
+  const { apiKey, privateKey } = register(own, 'api-key');
+  const { secondMerchant, partner } = config.fixtures;
+  const fixtures = {
+    ...(secondMerchant === undefined
+      ? {}
+      : {
+          secondMerchant: register(
+            await resolveCredentials(secondMerchant, 'fixtures.secondMerchant', options, warnings),
+            'api-key',
+          ),
+        }),
+    ...(partner === undefined
+      ? {}
+      : {
+          partner: register(
+            await resolveCredentials(partner, 'fixtures.partner', options, warnings),
+            'partner-api-key',
+          ),
+        }),
+  };
 
   const adminTokenEnv = config.sandbox?.adminTokenEnv;
   const adminToken =
@@ -114,6 +164,7 @@ export async function resolveTarget(
     config,
     apiKey,
     privateKey,
+    ...fixtures,
     adminToken,
     redactor,
     otpCommandAllowed: options.allowOtpCommand === true,
