@@ -5,11 +5,11 @@
  * is rewritten under a lock directory (mkdir is atomic), so two runs recording at once both land.
  * A run file written by an append that died before the index is picked up by the next append.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HarnessError } from '../lib/errors';
+import { writeAtomically } from '../lib/node/write-atomically';
 import { readJsonFile } from './read-json';
 import { parseRunRecord } from './run-record';
 import type { RunRecord } from './run-record';
@@ -60,18 +60,6 @@ function entryOf(record: RunRecord): IndexEntry {
     target: record.target.name,
     profile: record.profile,
   };
-}
-
-/** Writes a file whole under a temporary name beside it, then renames it into place. */
-async function writeAtomically(path: string, text: string): Promise<void> {
-  const temp = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(temp, text, { flag: 'wx' });
-    await rename(temp, path);
-  } catch (err) {
-    await rm(temp, { force: true });
-    throw err;
-  }
 }
 
 /** The index's entries; undefined for a folder that is missing or empty (a new store). */

@@ -1,12 +1,12 @@
 /** Run records made up for tests: a load run's figures, or a certify run's checks, with only what a test varies. */
 import { RUN_RECORD_FORMAT } from '../run-record';
-import type { CheckStatus, InvariantVerdict, RunRecord } from '../run-record';
+import type { AnswerCause, CheckStatus, InvariantVerdict, RunRecord } from '../run-record';
 
-const cause = (count: number, operations: number) => ({
+const cause = (count: number, operations: number): AnswerCause => ({
   count,
   rate: operations > 0 ? count / operations : 0,
   lost: 0,
-  byStatus: count > 0 ? { '503/5031': count } : {},
+  byStatus: count > 0 ? { '503/5031': count } : ({} as Record<string, number>),
 });
 
 export interface LoadRecordInput {
