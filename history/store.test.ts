@@ -2,6 +2,7 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { certifyRecord, loadRecord } from './test-support/records';
 import { appendRun, readHistory } from './store';
@@ -55,6 +56,22 @@ describe('history store', () => {
     const records = Array.from({ length: 24 }, (_, i) => loadRecord({ day: (i % 28) + 1, scenario: `s${i}` }));
     await Promise.all(records.map((r) => appendRun(store, r)));
     expect((await readHistory(store)).map((r) => r.id).sort()).toEqual(records.map((r) => r.id).sort());
+  });
+
+  it('waits while another run holds the lock, and writes the index once it is let go', async () => {
+    const store = fresh();
+    await appendRun(store, loadRecord({ day: 1 }));
+    await mkdir(join(store, '.lock')); // another recorder, mid-update
+    let done = false;
+    const pending = appendRun(store, loadRecord({ day: 2 })).then(() => (done = true));
+    await sleep(300);
+    expect(done).toBe(false);
+    const index = JSON.parse(await readFile(join(store, 'index.json'), 'utf8')) as { runs: unknown[] };
+    expect(index.runs).toHaveLength(1);
+    await rm(join(store, '.lock'), { recursive: true });
+    await pending;
+    expect((await readHistory(store)).map((r) => r.id)).toEqual(['day-01-load-steady-flow', 'day-02-load-steady-flow']);
+    expect(await readdir(store)).not.toContain('.lock');
   });
 
   it('takes in a run file whose append died before the index, and breaks a lock left by a dead process', async () => {

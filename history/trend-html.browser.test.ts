@@ -19,11 +19,10 @@ import { writeTrendReports } from './write-trend';
 const HOSTILE = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">';
 
 let dir: string;
-let browser: Browser;
+let browser: Browser | undefined;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'omnivas-trend-browser-'));
-  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -41,6 +40,8 @@ describe('trend.html in a browser', () => {
     expect(report.regressions).toBe(1);
     await writeTrendReports(report, dir);
 
+    // Launched in the test, not in beforeAll, so a browser that cannot start fails it rather than skipping it.
+    browser = await launchChromium();
     const context = await browser.newContext({ offline: true, javaScriptEnabled: true });
     const requests: string[] = [];
     context.on('request', (r) => {

@@ -172,6 +172,7 @@ describe('verdicts against the run before', () => {
       10,
     );
     expect(Object.fromEntries(g.comparisons.map((c) => [c.id, c.status]))).toEqual({
+      'failing-checks': 'ok',
       'check:a': 'regression',
       'check:b': 'improvement',
       'check:d': 'regression',
@@ -179,6 +180,8 @@ describe('verdicts against the run before', () => {
       'check:f': 'regression',
     });
     expect(g.regressions).toBe(3);
+    // The count of failing checks is charted over the window, not judged: the checks are.
+    expect(g.comparisons[0]).toMatchObject({ series: [2, 4], baseline: 2 });
   });
 });
 

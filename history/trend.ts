@@ -184,7 +184,14 @@ function certifyComparisons(window: readonly RunRecord[]): Comparison[] {
   const before = window.length > 1 ? window[window.length - 2] : undefined;
   const previous = new Map((before?.certify?.checks ?? []).map((c) => [c.id, c.status]));
   const failing = (s: string) => s === 'fail' || s === 'error';
-  return (latest.certify?.checks ?? []).flatMap((check) => {
+  // Charted for the picture over the nights; the checks themselves are what regress.
+  const failingCount = numeric(
+    window,
+    (r) => r.certify?.checks.filter((c) => failing(c.status)).length,
+    (n, baseline) => ({ status: 'ok', why: `${n} failing or broken, against ${baseline}` }),
+    { id: 'failing-checks', kind: 'check', title: 'checks failing or broken', unit: 'checks' },
+  );
+  const changes = (latest.certify?.checks ?? []).flatMap((check) => {
     const c = verdictChange(
       { id: `check:${check.id}`, kind: 'check', title: `check ${check.id}` },
       check.status,
@@ -194,6 +201,7 @@ function certifyComparisons(window: readonly RunRecord[]): Comparison[] {
     // 95 checks that passed both times say nothing: only changes and failures are listed.
     return c.status === 'ok' ? [] : [c];
   });
+  return failingCount === undefined ? changes : [failingCount, ...changes];
 }
 
 export function groupKeyOf(r: RunRecord): GroupKey {
