@@ -34,7 +34,7 @@ describe('trend and history record on the command line', () => {
     expect(steady.code).toBe(0);
     await appendRun(store, loadRecord({ day: 3, requestsPerSecond: 2 }));
     const slow = await cli('trend', '--store', store, '--out', join(root, 't2'));
-    expect(slow.out).toMatch(/REGRESSION: throughput \(requests\/s\): 2\.00 requests\/s against 10\.00/);
+    expect(slow.out).toMatch(/REGRESSION: throughput: 2\.00 requests\/s against 10\.00/);
     expect(slow.code).toBe(1);
     // --throughput-regression 0.1 forgives it.
     expect(

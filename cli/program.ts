@@ -244,7 +244,10 @@ Examples:
     )
     .requiredOption('--store <dir>', 'the history store history record wrote')
     .option('--scenario <name>', 'only this scenario (a load scenario, or certify)')
-    .option('--target <name>', 'only this target name (as the target file names it; "embedded sandbox" by default)')
+    .option(
+      '--target <name>',
+      'only this target: the "name" in its target file (the embedded sandbox is "embedded sandbox")',
+    )
     .option('--profile <name>', 'only this profile')
     .option(
       '--last <n>',

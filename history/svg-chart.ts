@@ -32,10 +32,10 @@ export function svgChart(chart: ChartInput): string {
   const y = (v: number) => PAD.top + plotH - (plotH * v) / top;
   const parts: string[] = [];
   parts.push(
-    `<text x="${PAD.left}" y="16" class="chart-title">${escapeText(chart.title)}</text>`,
+    `<text x="${PAD.left}" y="16" class="chart-title">${escapeText(chart.unit === '' ? chart.title : `${chart.title} (${chart.unit})`)}</text>`,
     `<line x1="${PAD.left}" y1="${PAD.top + plotH}" x2="${WIDTH - PAD.right}" y2="${PAD.top + plotH}" class="axis"/>`,
     `<line x1="${PAD.left}" y1="${PAD.top}" x2="${PAD.left}" y2="${PAD.top + plotH}" class="axis"/>`,
-    `<text x="${PAD.left - 6}" y="${PAD.top + 4}" class="tick" text-anchor="end">${escapeText(`${label(top)} ${chart.unit}`)}</text>`,
+    `<text x="${PAD.left - 6}" y="${PAD.top + 4}" class="tick" text-anchor="end">${escapeText(label(top))}</text>`,
     `<text x="${PAD.left - 6}" y="${PAD.top + plotH + 4}" class="tick" text-anchor="end">0</text>`,
   );
   if (n > 0) {

@@ -155,14 +155,14 @@ function loadComparisons(window: readonly RunRecord[], t: TrendThresholds): Comp
   const errors = numeric(window, unexplainedErrorRate, errorRateJudge(t), {
     id: 'error-rate',
     kind: 'error-rate',
-    title: 'unexplained error rate (server 5xx and lost answers, no fault injected)',
+    title: 'unexplained error rate (5xx, lost answers)',
     unit: '%',
   });
   if (errors) out.push(errors);
   const throughput = numeric(window, (r) => r.load?.throughput.requestsPerSecond, throughputJudge(t), {
     id: 'throughput',
     kind: 'throughput',
-    title: 'throughput (requests/s)',
+    title: 'throughput',
     unit: 'req/s',
   });
   if (throughput) out.push(throughput);
