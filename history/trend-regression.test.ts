@@ -4,24 +4,24 @@
  * name the p95 regression on initiate-claim and exit 1; after the first run alone it has nothing
  * to compare and exits 0. Fails (never skips) without k6: npm run k6:install.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCommand } from '../cli/load-command';
 import { runCli } from '../cli/program';
-import { exportPrivateKeyPem, exportPublicKeyPem, generatePrivateKey } from '../lib/keys';
 import { createSandboxAdminClient } from '../lib/node/sandbox-admin-client';
 import { startSandbox, type RunningSandbox } from '../sandbox';
+import { writeSandboxTargetFile, type SandboxTargetFile } from '../sandbox/testing-target';
 import { childrenNamed, parseXml } from '../reports/test-support/xml-parser';
 import { readHistory } from './store';
 
-const ENV = { apiKey: 'OMNIVAS_TREND_TEST_KEY', pem: 'OMNIVAS_TREND_TEST_PEM', admin: 'OMNIVAS_TREND_TEST_ADMIN' };
 const DELAY_MS = 250;
 
 let dir: string;
 let sandbox: RunningSandbox;
 let target: string;
+let targetFile: SandboxTargetFile | undefined;
 
 async function cli(...argv: string[]) {
   const lines: string[] = [];
@@ -44,34 +44,12 @@ async function recordedRun(name: string, store: string) {
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'omnivas-trend-'));
   sandbox = await startSandbox({ seed: 5 });
-  const key = generatePrivateKey('secp256k1');
-  const merchant = await createSandboxAdminClient(sandbox).createMerchant({
-    publicKeyPem: exportPublicKeyPem(key),
-    keyType: 'secp256k1',
-    name: 'trend test',
-    serviceFee: 1_000_000n,
-  });
-  Object.assign(process.env, {
-    [ENV.apiKey]: merchant.apiKey,
-    [ENV.pem]: exportPrivateKeyPem(key),
-    [ENV.admin]: sandbox.adminToken,
-  });
-  target = join(dir, 'target.json');
-  await writeFile(
-    target,
-    JSON.stringify({
-      name: 'nightly sandbox',
-      baseUrl: sandbox.url,
-      profile: 'merchant-v1',
-      auth: { apiKeyEnv: ENV.apiKey, privateKeyEnv: ENV.pem, keyType: 'secp256k1' },
-      otp: { source: 'sandbox-outbox' },
-      sandbox: { adminUrl: sandbox.adminUrl, adminTokenEnv: ENV.admin },
-    }),
-  );
+  targetFile = await writeSandboxTargetFile(sandbox, { dir, name: 'nightly sandbox', prefix: 'OMNIVAS_TREND_TEST' });
+  target = targetFile.path;
 });
 
 afterAll(async () => {
-  for (const name of Object.values(ENV)) delete process.env[name];
+  targetFile?.clearEnv();
   await sandbox?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
