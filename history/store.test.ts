@@ -47,6 +47,10 @@ describe('history store', () => {
     expect(nightly.map((r) => r.id)).toEqual(['day-01-load-steady-flow', 'day-03-load-steady-flow']);
     expect(nightly[1]).toEqual(loadRecord({ day: 3 }));
     expect(await readHistory(store, { kind: 'certify' })).toEqual([certifyRecord(2, { a: 'pass' })]);
+    expect((await readHistory(store, { target: 'nightly', last: 2 })).map((r) => r.id)).toEqual([
+      'day-02-certify',
+      'day-03-load-steady-flow',
+    ]);
     // Nothing half-written left behind.
     expect((await readdir(store)).sort()).toEqual(['index.json', 'runs']);
   });

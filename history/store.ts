@@ -39,6 +39,8 @@ export interface HistoryFilter {
   readonly scenario?: string;
   readonly target?: string;
   readonly profile?: string;
+  /** Only the latest N of the runs that match. */
+  readonly last?: number;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -160,8 +162,9 @@ export async function readHistory(store: string, filter: HistoryFilter = {}): Pr
       (filter.target === undefined || e.target === filter.target) &&
       (filter.profile === undefined || e.profile === filter.profile),
   );
+  const chosen = filter.last === undefined ? wanted : [...wanted].sort(byTime).slice(-filter.last);
   const records = await Promise.all(
-    wanted.map(async (e) => {
+    chosen.map(async (e) => {
       const path = join(store, e.file);
       return parseRunRecord(await readJsonFile(path, `the index names it: restore it, or remove its entry`), path);
     }),
