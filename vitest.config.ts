@@ -9,6 +9,7 @@ export default defineConfig({
       'cli/**/*.test.ts',
       'reports/**/*.test.ts',
       'generators/**/*.test.ts',
+      'history/**/*.test.ts',
       'load/**/*.test.ts',
       'suites/**/*.test.ts',
       'scripts/**/*.test.ts',

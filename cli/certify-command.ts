@@ -17,7 +17,7 @@ import { formatMoney } from '../lib/money';
 import { EXIT } from './run-command';
 
 const VERDICT_EXIT = { pass: EXIT.ok, incomplete: EXIT.incomplete, fail: EXIT.verdictFailed } as const;
-import { HARNESS_VERSION } from './version';
+import { HARNESS_VERSION } from '../lib/version';
 
 export interface CertifyOptions {
   target?: string;

@@ -1,10 +1,12 @@
 /** The command-line program: `omnivas-harness <command>`. Each command lives in its own module. */
 import { Command, CommanderError, Option } from 'commander';
+import { DEFAULT_LAST, DEFAULT_THRESHOLDS } from '../history/thresholds';
 import { AREAS } from '../suites/check-result';
 import { certifyClientCommand } from './certify-client-command';
 import { certifyCommand } from './certify-command';
 import { checkHistoryCommand } from './check-history-command';
 import { docExamplesCommand } from './doc-examples-command';
+import { historyRecordCommand, trendCommand } from './history-command';
 import { generateKeysCommand } from './keys-command';
 import { loadCommand } from './load-command';
 import { mutantsCommand } from './mutants-command';
@@ -20,7 +22,7 @@ import { listDefects } from '../sandbox/defects';
 import { signCommand } from './sign-command';
 import { smokeCommand } from './smoke-command';
 import { verifyCommand } from './verify-command';
-import { HARNESS_VERSION } from './version';
+import { HARNESS_VERSION } from '../lib/version';
 
 /** certify, smoke and load: the opt-in a target file's OTP command needs (lib/node/otp-source.ts). */
 const allowOtpCommandOption = () =>
@@ -312,6 +314,62 @@ Exit code 0 when every scenario and rule passes; 1 otherwise.`,
       '\nExit code 0 when every invariant holds; 1 when one breaks or cannot be decided; 2 bad input.',
     )
     .action((options) => act(() => checkHistoryCommand(options, io)));
+
+  const history = program.command('history').description('Keep load and certify runs in a history store, for trend.');
+  history
+    .command('record')
+    .description(
+      'Add the run in a load or certify out dir to a history store (a folder a CI job caches or uploads): one summary file per run and an index.',
+    )
+    .requiredOption('--from <dir>', 'the --out folder of a load or certify run')
+    .requiredOption('--store <dir>', 'the history store (created when missing)')
+    .option(
+      '--target <file>',
+      'load runs: the target file the run used, for its name and base URL (default: the embedded sandbox); no secret is read',
+    )
+    .option('--profile <name>', "load runs: the profile the run used (default: the load command's, smoke or soak)")
+    .addHelpText(
+      'after',
+      "\nThe record holds the target name and base URL, scenario, profile, seed, signing mode, p50/p95/p99 and throughput per endpoint, error and lost-answer rates by cause, the invariant verdicts, and for certify each check's status: no secret, token or request body.",
+    )
+    .action((options) => act(() => historyRecordCommand(options, io)));
+
+  const t = DEFAULT_THRESHOLDS;
+  program
+    .command('trend')
+    .description(
+      'Compare the latest run of each scenario and target in a history store with the runs before it: p95 per endpoint, error rate, throughput, invariant verdicts, certify checks newly failing or fixed. Writes trend.json, junit.xml and a self-contained trend.html with charts.',
+    )
+    .requiredOption('--store <dir>', 'the history store history record wrote')
+    .option('--scenario <name>', 'only this scenario (a load scenario, or certify)')
+    .option(
+      '--target <name>',
+      'only this target: the "name" in its target file (the embedded sandbox is "embedded sandbox")',
+    )
+    .option('--profile <name>', 'only this profile')
+    .option(
+      '--last <n>',
+      `runs in the window: the latest and up to N−1 before it, charted and taken as baseline`,
+      String(DEFAULT_LAST),
+    )
+    .option('--out <dir>', 'where to write trend.json, junit.xml and trend.html', 'out/trend')
+    .option('--p95-regression <ratio>', 'p95 regresses above this many times the baseline …', String(t.p95Ratio))
+    .option('--p95-min-increase <ms>', '… and at least this many ms above it', String(t.p95MinIncreaseMs))
+    .option(
+      '--error-rate-increase <fraction>',
+      'the unexplained error rate (server 5xx and lost answers with no fault injected) regresses when it rises by more than this (0.01: one point)',
+      String(t.errorRateIncrease),
+    )
+    .option(
+      '--throughput-regression <ratio>',
+      'throughput (requests/s) regresses below this many times the baseline',
+      String(t.throughputRatio),
+    )
+    .addHelpText(
+      'after',
+      `\nRuns are grouped by kind, scenario, target name and profile. The baseline of a figure is the median of the earlier runs in the window; invariants and checks are compared with the run just before (newly broken or failing: a regression; fixed: an improvement). Defaults: p95 > ${t.p95Ratio}× baseline and ≥ ${t.p95MinIncreaseMs} ms more; error rate up > ${t.errorRateIncrease}; throughput < ${t.throughputRatio}× baseline; --last ${DEFAULT_LAST}. Exit code 0 no regression; 1 a regression; 2 bad input (no store, no run matching).`,
+    )
+    .action((options) => act(() => trendCommand(options, io)));
 
   program
     .command('doc-examples')

@@ -42,6 +42,8 @@ export const HARNESS_ERROR_CODES = {
   // tools the harness runs
   K6_MISSING: 'k6 at the pinned version is neither in .tools/bin nor on PATH',
   K6_FAILED: 'k6 could not run a bundled scenario, or printed no result',
+  // run history
+  HISTORY_STORE_INVALID: 'a run history store or a run in it cannot be read, or an out dir holds no run to record',
   // conformance runs
   CHECK_NOT_APPLICABLE:
     'the target cannot give what a check needs (a fresh voucher, an OTP, a sandbox power): the check is skipped, with this as its reason',

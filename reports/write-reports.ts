@@ -3,10 +3,10 @@
  * sanitized once, here, before any writer sees it; each file is written to a temporary name and
  * renamed, so an interrupted run leaves every file either whole or as it was.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HarnessError } from '../lib/errors';
+import { writeAtomically } from '../lib/node/write-atomically';
 import type { CertifyReport } from './report-model';
 import { sanitizeReport } from './sanitize';
 import type { RedactText, ReportRedactor, SanitizedReport } from './sanitize';
@@ -22,23 +22,6 @@ const WRITERS = {
 } as const satisfies Record<string, (report: SanitizedReport) => string>;
 
 export type ReportFile = keyof typeof WRITERS;
-
-async function writeAtomically(path: string, text: string): Promise<void> {
-  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    const file = await open(tmp, 'wx');
-    try {
-      await file.writeFile(text, 'utf8');
-      await file.sync(); // the rename must not become visible before the bytes are on disk
-    } finally {
-      await file.close();
-    }
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
-}
 
 /** Returns the path of each file written. */
 export async function writeReports(
