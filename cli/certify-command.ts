@@ -11,6 +11,7 @@ import { writeReports } from '../reports/write-reports';
 import { AREAS } from '../suites/check-result';
 import type { Area } from '../suites/check-result';
 import { certifyTarget, openCertifyTarget } from '../suites/certify';
+import { listenForInterruption } from './interruption';
 import { seedOption, wholeNumber } from './options';
 import type { CommandIo } from './run-command';
 import { formatMoney } from '../lib/money';
@@ -66,6 +67,7 @@ export async function certifyCommand(options: CertifyOptions, io: CommandIo): Pr
     seed,
     allowOtpCommand: options.allowOtpCommand === true,
   });
+  const interruption = listenForInterruption(io, 'certify');
   try {
     const { target } = opened;
     for (const warning of target.warnings) io.err(warning);
@@ -79,6 +81,7 @@ export async function certifyCommand(options: CertifyOptions, io: CommandIo): Pr
       baselineIds,
       slow: options.slow === true,
       harnessVersion: HARNESS_VERSION,
+      signal: interruption.signal,
       acceptance: {
         allowIncomplete: options.allowIncomplete === true,
         ...(options.minCoverage === undefined
@@ -109,8 +112,13 @@ export async function certifyCommand(options: CertifyOptions, io: CommandIo): Pr
         `vouchers: ${spent.vouchersUsed} of ${spent.vouchersListed} listed used, ${spent.draws.filter((d) => d.own).length} by one check alone; ${formatMoney(spent.drawn)} drawn`,
       );
     io.out(`reports: ${join(dir, 'report.html')}, ${join(dir, 'summary.json')}, ${join(dir, 'junit.xml')}`);
+    if (run.interrupted) {
+      io.out(`INTERRUPTED: the checks not started are reported as skipped; reports in ${dir}`);
+      return EXIT.interrupted;
+    }
     return VERDICT_EXIT[summary.verdict];
   } finally {
+    interruption.dispose();
     await opened.close();
   }
 }

@@ -6,7 +6,8 @@
 import { isHarnessError } from '../lib/errors';
 
 /** 4: certify ran, nothing failed, but required checks were skipped (INCOMPLETE; --allow-incomplete accepts it). */
-export const EXIT = { ok: 0, verdictFailed: 1, usage: 2, internal: 3, incomplete: 4 } as const;
+/** 130: interrupted (Ctrl-C or SIGTERM); what was gathered is written first. */
+export const EXIT = { ok: 0, verdictFailed: 1, usage: 2, internal: 3, incomplete: 4, interrupted: 130 } as const;
 
 export interface CommandIo {
   out(line: string): void;

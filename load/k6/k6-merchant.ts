@@ -356,7 +356,10 @@ export function summaryFiles(data: unknown): Record<string, string> {
     signingModeOf(env(LOAD_ENV.signing), LOAD_ENV.signing),
     (env(LOAD_ENV.otp) ?? 'none') as OtpMode,
   );
-  return path === undefined ? {} : { [path]: JSON.stringify({ signing, ...(data as object) }, null, 2) };
+  // setup_data is what setup() handed the VUs (the shared login, a live access token): it stays in
+  // the run, never on disk.
+  const { setup_data: _handedToVus, ...summary } = data as Record<string, unknown>;
+  return path === undefined ? {} : { [path]: JSON.stringify({ signing, ...summary }, null, 2) };
 }
 
 export type { VoucherSpec };

@@ -5,7 +5,8 @@
  * over-reserves and the run fails naming it. Without k6 these fail (never skip), saying to run
  * npm run k6:install.
  */
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LOAD_TEST_TIMEOUT_MS, loadRunsIn } from '../node/testing';
 
@@ -36,6 +37,13 @@ describe('same-voucher burst through runLoad', { timeout: LOAD_TEST_TIMEOUT_MS }
         'junit.xml',
       ]),
     );
+    // No live access token on disk: the login setup() shared with the VUs is not in k6's summary
+    // (a JWT starts eyJ), nor in any other file the run wrote.
+    for (const file of await readdir(run.out)) {
+      const text = await readFile(join(run.out, file), 'utf8');
+      expect(text, file).not.toMatch(/eyJ[\w-]{10,}\.[\w-]{10,}\./);
+      expect(text, file).not.toContain('setup_data');
+    }
   });
 
   it('with reservation-check-then-act: the aligned burst over-reserves and the run fails naming it', async () => {
