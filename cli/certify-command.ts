@@ -18,7 +18,7 @@ import { formatMoney } from '../lib/money';
 import { EXIT } from './run-command';
 
 const VERDICT_EXIT = { pass: EXIT.ok, incomplete: EXIT.incomplete, fail: EXIT.verdictFailed } as const;
-import { HARNESS_VERSION } from '../lib/version';
+import { HARNESS_VERSION } from '../version';
 
 export interface CertifyOptions {
   target?: string;

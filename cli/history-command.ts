@@ -12,7 +12,7 @@ import { groupTitle } from '../history/trend-junit';
 import { wholeNumber } from './options';
 import { EXIT } from './run-command';
 import type { CommandIo } from './run-command';
-import { HARNESS_VERSION } from '../lib/version';
+import { HARNESS_VERSION } from '../version';
 
 export interface HistoryRecordOptions {
   readonly from: string;

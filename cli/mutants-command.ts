@@ -14,7 +14,7 @@ import { formatSeconds, gateLines } from '../mutants/table';
 import { seedOption, wholeNumber } from './options';
 import type { CommandIo } from './run-command';
 import { EXIT } from './run-command';
-import { HARNESS_VERSION } from '../lib/version';
+import { HARNESS_VERSION } from '../version';
 
 export interface MutantsOptions {
   out: string;

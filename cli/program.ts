@@ -22,7 +22,7 @@ import { listDefects } from '../sandbox/defects';
 import { signCommand } from './sign-command';
 import { smokeCommand } from './smoke-command';
 import { verifyCommand } from './verify-command';
-import { HARNESS_VERSION } from '../lib/version';
+import { HARNESS_VERSION } from '../version';
 
 /** certify, smoke and load: the opt-in a target file's OTP command needs (lib/node/otp-source.ts). */
 const allowOtpCommandOption = () =>

@@ -8,7 +8,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HarnessError } from '../lib/errors';
-import { HARNESS_VERSION } from '../lib/version';
+import { HARNESS_VERSION } from '../version';
 import { INVARIANTS as INVARIANT_NAMES } from '../load/checker/verdict';
 import { readJsonFile } from './read-json';
 import { runId, RUN_RECORD_FORMAT } from './run-record';
