@@ -127,6 +127,8 @@ describe('OTP sources of a target file through runLoad', { timeout: LOAD_TEST_TI
       seed: 4,
       target,
       out,
+      // The command source runs a program: only with the command line's explicit opt-in.
+      allowOtpCommand: otp.source === 'command',
       log: { out: (l) => lines.push(l), err: (l) => lines.push(l) },
     });
     const output = [...lines, ...describeLoadRun(run)].join('\n');
@@ -156,10 +158,16 @@ describe('OTP sources of a target file through runLoad', { timeout: LOAD_TEST_TI
     const dir = await mkdtemp(join(tmpdir(), 'omnivas.otp.command.'));
     dirs.push(dir);
     const script = join(dir, 'otp.mjs');
-    // Reads the outbox as a tester's script would; the admin token comes from its environment, never argv.
+    // Reads the outbox as a tester's script would. The command gets no secret through its environment
+    // (only PATH, HOME, locale and OMNIVAS_VOUCHER_CODE), so the admin URL and token come from a file
+    // of the tester's own, beside the script, readable by its owner only.
+    const access = join(dir, 'admin.json');
+    await writeFile(access, JSON.stringify({ url: sandbox.access.adminUrl, token: env.OMNIVAS_BRIDGE_TEST_ADMIN }), {
+      mode: 0o600,
+    });
     await writeFile(
       script,
-      `const res = await fetch(process.env.OMNIVAS_BRIDGE_TEST_ADMIN_URL + '/sms?voucherCode=' + process.env.OMNIVAS_VOUCHER_CODE, { headers: { authorization: 'Bearer ' + process.env.OMNIVAS_BRIDGE_TEST_ADMIN } });\nconsole.log((await res.json()).messages.at(-1).otp);\n`,
+      `import { readFileSync } from 'node:fs';\nconst admin = JSON.parse(readFileSync(${JSON.stringify(access)}, 'utf8'));\nconst res = await fetch(admin.url + '/sms?voucherCode=' + process.env.OMNIVAS_VOUCHER_CODE, { headers: { authorization: 'Bearer ' + admin.token } });\nconsole.log((await res.json()).messages.at(-1).otp);\n`,
     );
     await chmod(script, 0o700);
     expectRedeemedWithoutLeaks(await runWith({ source: 'command', command: [process.execPath, script] }));
