@@ -112,6 +112,10 @@ export async function certifyCommand(options: CertifyOptions, io: CommandIo): Pr
         `vouchers: ${spent.vouchersUsed} of ${spent.vouchersListed} listed used, ${spent.draws.filter((d) => d.own).length} by one check alone; ${formatMoney(spent.drawn)} drawn`,
       );
     io.out(`reports: ${join(dir, 'report.html')}, ${join(dir, 'summary.json')}, ${join(dir, 'junit.xml')}`);
+    if (run.unresponsive !== undefined) {
+      io.out(`TARGET UNRESPONSIVE: the run ended early: ${redactor.redactText(run.unresponsive)}`);
+      return EXIT.usage;
+    }
     if (run.interrupted) {
       io.out(`INTERRUPTED: the checks not started are reported as skipped; reports in ${dir}`);
       return EXIT.interrupted;

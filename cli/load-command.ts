@@ -111,5 +111,7 @@ export async function loadCommand(options: LoadOptions, io: CommandIo): Promise<
       : { renewTokenAfter: wholeNumber(options.renewTokenAfter, '--renew-token-after', 1, 240) }),
   });
   for (const line of describeLoadRun(run)) io.out(line);
+  // As certify and smoke: an interrupted run exits 130 (what was gathered is written).
+  if (run.k6.interrupted) return EXIT.interrupted;
   return run.pass ? EXIT.ok : EXIT.verdictFailed;
 }

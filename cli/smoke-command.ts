@@ -26,6 +26,7 @@ import { cryptoRandom } from '../lib/random';
 import { startEmbeddedSandbox } from '../suites/embedded-sandbox';
 import type { CommandIo } from './run-command';
 import { wholeNumber } from './options';
+import { listenForInterruption } from './interruption';
 import { EXIT } from './run-command';
 
 export interface SmokeOptions {
@@ -176,6 +177,8 @@ export async function smokeCommand(options: SmokeOptions, io: CommandIo): Promis
     options.target === undefined
       ? await startEmbeddedSandbox({ defects: options.defect, seed, serviceFee: SANDBOX_FEE })
       : undefined;
+  // Ctrl-C or SIGTERM: the step under way finishes, no later one starts, the transcript is written, exit 130.
+  const interruption = listenForInterruption(io, 'smoke');
   try {
     const target: ResolvedTarget =
       embedded?.target ??
@@ -217,6 +220,7 @@ export async function smokeCommand(options: SmokeOptions, io: CommandIo): Promis
     let failed = false;
     let unreachable: unknown;
     for (const [i, step] of steps.entries()) {
+      if (interruption.signal.aborted) break;
       const seen = violations.length;
       try {
         const said = await step.run();
@@ -236,10 +240,15 @@ export async function smokeCommand(options: SmokeOptions, io: CommandIo): Promis
     }
     const transcriptPath = join(dir, 'transcript.json');
     await writeFile(transcriptPath, `${JSON.stringify(client.transcript(), null, 2)}\n`);
+    if (interruption.signal.aborted) {
+      io.out(`INTERRUPTED: the steps not started did not run; what was gathered is in ${transcriptPath}`);
+      return EXIT.interrupted;
+    }
     io.out(`${failed ? 'FAILED' : 'PASSED'}; transcript (secrets redacted): ${transcriptPath}`);
     if (unreachable !== undefined) throw unreachable;
     return failed ? EXIT.verdictFailed : EXIT.ok;
   } finally {
+    interruption.dispose();
     await embedded?.close();
   }
 }

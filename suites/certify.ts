@@ -5,6 +5,7 @@
  */
 import { createAnswerCollector } from '../contract/answer-collector';
 import { HarnessError } from '../lib/errors';
+import { createTargetHealth } from '../lib/node/http-client';
 import { loadTargetFile } from '../lib/node/target-file';
 import type { Environment, ResolvedTarget } from '../lib/node/target-file';
 import type { Redactor } from '../lib/redact';
@@ -57,6 +58,8 @@ export interface CertifyRun {
   readonly redactor: Redactor;
   /** True when the signal stopped the run before every check had run. */
   readonly interrupted: boolean;
+  /** Set when the target stopped answering and the run ended early: why (the TARGET_UNRESPONSIVE message). */
+  readonly unresponsive: string | undefined;
   /** What the checks drew from the target file's vouchers (nothing on a sandbox, which issues its own). */
   readonly vouchers: BudgetSpend;
 }
@@ -114,9 +117,12 @@ export async function certifyTarget(opened: OpenTarget, options: CertifyOptions)
     amountFormat: target.config.expectations.amountFormat,
     sandboxPartner: sandbox !== undefined,
   });
+  // One health record for the run: a target that leaves a few requests in a row unanswered ends it early.
+  const health = createTargetHealth(target.config.baseUrl);
   const contextFor = (stream: string) =>
     createCertifyContext({
       target,
+      health,
       seed: options.seed,
       stream,
       slow,
@@ -132,10 +138,11 @@ export async function certifyTarget(opened: OpenTarget, options: CertifyOptions)
     sharedClock: sandbox !== undefined,
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
+    stopReason: () => health.stopReason,
     ...(options.onResult === undefined ? {} : { onResult: options.onResult }),
   });
   // Judged from what the whole run saw, so last, and only when the contract area was asked for.
-  if (checks.some((c) => c.area === 'contract') && options.signal?.aborted !== true)
+  if (checks.some((c) => c.area === 'contract') && options.signal?.aborted !== true && health.stopReason === undefined)
     for (const check of endOfRunChecks(collector)) {
       const result = await runCheck(check, contextFor(check.id));
       results.push(result);
@@ -162,6 +169,7 @@ export async function certifyTarget(opened: OpenTarget, options: CertifyOptions)
     summary: summarizeReport(report),
     redactor: target.redactor,
     interrupted: options.signal?.aborted === true,
+    unresponsive: health.stopReason,
     vouchers: vouchers.spend(),
   };
 }

@@ -8,7 +8,7 @@ import { exportPrivateKeyPem, exportPublicKeyPem, generatePrivateKey } from '../
 import type { KeyType, PrivateKey } from '../lib/keys';
 import type { Micro } from '../lib/money';
 import { createMerchantClient, createPartnerClient } from '../lib/node/http-client';
-import type { Exchange, MerchantClient, PartnerClient } from '../lib/node/http-client';
+import type { Exchange, MerchantClient, PartnerClient, TargetHealth } from '../lib/node/http-client';
 import { otpFetcher } from '../lib/node/otp-source';
 import { voucherBalanceOf } from '../lib/node/voucher-balance';
 import { createSandboxAdminClient } from '../lib/node/sandbox-admin-client';
@@ -138,12 +138,17 @@ export interface CertifyContextOptions {
   readonly slow?: boolean;
   /** Sees every exchange of every client the context makes (merchant, other merchants, partner): contract/answer-collector.ts. */
   readonly onExchange?: (exchange: Exchange) => void;
+  /** The run's record of the target's answers, shared by every client so a silent target ends the run early. */
+  readonly health?: TargetHealth;
 }
 
 export function createCertifyContext(options: CertifyContextOptions): CertifyContext {
   const { target, seed } = options;
   const { config } = target;
-  const observe = options.onExchange === undefined ? {} : { onExchange: options.onExchange };
+  const observe = {
+    ...(options.onExchange === undefined ? {} : { onExchange: options.onExchange }),
+    ...(options.health === undefined ? {} : { health: options.health }),
+  };
   const admin =
     options.sandbox === undefined
       ? undefined
@@ -211,6 +216,7 @@ export function createCertifyContext(options: CertifyContextOptions): CertifyCon
           privateKey: partner.privateKey,
           signingTemplate: fixture.signingTemplate,
           redactor: target.redactor,
+          ...(options.health === undefined ? {} : { health: options.health }),
           ...(clock ? { clock } : {}),
         }),
     };

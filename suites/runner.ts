@@ -28,6 +28,11 @@ export interface RunChecksOptions {
   readonly concurrency?: number;
   /** Stops starting checks; those not started end as skips saying the run was interrupted. */
   readonly signal?: AbortSignal;
+  /**
+   * Why the run must stop (a target that stopped answering: TargetHealth.stopReason), else undefined;
+   * once it says so, no check starts and those not started end as skips giving the reason.
+   */
+  readonly stopReason?: () => string | undefined;
   /** Each result as it comes, with how many of the run's checks are done: for progress lines. */
   readonly onResult?: (result: CheckResult, done: number, total: number) => void;
 }
@@ -47,7 +52,7 @@ export function runsAlone(check: CertifyCheck, sharedClock: boolean): boolean {
   return needs.includes('faults') || (sharedClock && needs.includes('clock'));
 }
 
-function interrupted(check: CertifyCheck): CheckResult {
+function notStarted(check: CertifyCheck, reason: string): CheckResult {
   return {
     id: check.id,
     title: check.title,
@@ -58,7 +63,7 @@ function interrupted(check: CertifyCheck): CheckResult {
     kind: check.kind ?? 'requirement',
     needs: check.needs ?? [],
     status: 'skip',
-    reason: INTERRUPTED_REASON,
+    reason,
     evidence: [],
     durationMs: 0,
   };
@@ -76,7 +81,9 @@ export async function runChecks(options: RunChecksOptions): Promise<CheckResult[
     options.onResult?.(result, results.size, ordered.length);
   };
   const runOne = async (check: CertifyCheck) => {
-    if (signal?.aborted) return record(check, interrupted(check));
+    if (signal?.aborted) return record(check, notStarted(check, INTERRUPTED_REASON));
+    const stop = options.stopReason?.();
+    if (stop !== undefined) return record(check, notStarted(check, `not run: the target stopped answering: ${stop}`));
     record(check, await runCheck(check, options.contextFor(check), { skipUnless }));
   };
 

@@ -90,6 +90,8 @@ export interface TargetHealth {
   readonly target: string;
   /** Requests in a row that got no answer. */
   readonly unanswered: number;
+  /** Why the run must stop (the TARGET_UNRESPONSIVE message) once the limit is reached; else undefined. */
+  readonly stopReason: string | undefined;
   /** Throws TARGET_UNRESPONSIVE once the limit is reached; called before each request. */
   assertResponsive(): void;
   noAnswer(reason: string): void;
@@ -101,17 +103,21 @@ export const UNANSWERED_LIMIT = 3;
 export function createTargetHealth(target: string, limit = UNANSWERED_LIMIT): TargetHealth {
   let unanswered = 0;
   let lastReason = '';
+  const stopReason = () =>
+    unanswered >= limit
+      ? `${target} left ${unanswered} requests in a row without an answer (last: ${lastReason}); the run stops here rather than wait on every request: check that the target is running and answering at that baseUrl, then run again`
+      : undefined;
   return {
     target,
     get unanswered() {
       return unanswered;
     },
+    get stopReason() {
+      return stopReason();
+    },
     assertResponsive() {
-      if (unanswered >= limit)
-        throw new HarnessError(
-          'TARGET_UNRESPONSIVE',
-          `${target} left ${unanswered} requests in a row without an answer (last: ${lastReason}); the run stops here rather than wait on every request: check that the target is running and answering at that baseUrl, then run again`,
-        );
+      const reason = stopReason();
+      if (reason !== undefined) throw new HarnessError('TARGET_UNRESPONSIVE', reason);
     },
     noAnswer(reason) {
       unanswered += 1;
