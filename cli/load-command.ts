@@ -34,6 +34,8 @@ export interface LoadOptions {
   vouchersFile?: string;
   /** --allow-otp-command: let the target file's OTP command run. */
   allowOtpCommand?: boolean;
+  /** --dry-run: print the plan, send nothing. */
+  dryRun?: boolean;
 }
 
 function fillOf(text: string | undefined): number | undefined {
@@ -100,6 +102,7 @@ export async function loadCommand(options: LoadOptions, io: CommandIo): Promise<
     signing,
     log: io,
     allowOtpCommand: options.allowOtpCommand === true,
+    dryRun: options.dryRun === true,
     ...(options.target === undefined ? {} : { target: options.target }),
     ...(vus === undefined ? {} : { vus }),
     ...(vouchers === undefined ? {} : { vouchers }),
@@ -110,6 +113,7 @@ export async function loadCommand(options: LoadOptions, io: CommandIo): Promise<
       ? {}
       : { renewTokenAfter: wholeNumber(options.renewTokenAfter, '--renew-token-after', 1, 240) }),
   });
+  if ('dryRun' in run) return EXIT.ok; // runLoad printed the plan
   for (const line of describeLoadRun(run)) io.out(line);
   // As certify and smoke: an interrupted run exits 130 (what was gathered is written).
   if (run.k6.interrupted) return EXIT.interrupted;

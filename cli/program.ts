@@ -240,7 +240,11 @@ Exit code 0 when every scenario and rule passes; 1 otherwise.`,
       '--profile <name>',
       "smoke, load, stress, soak or spike (k6.config.ts): bounds, thresholds, the flows' rate and duration; default smoke (soak for --scenario soak)",
     )
-    .option('--target <file>', 'a loopback target file with sandbox admin powers; default: start the embedded sandbox')
+    .option(
+      '--target <file>',
+      'a target file: loopback, or off this machine when its "load" section allows it (docs/target-config.md › load); default: start the embedded sandbox',
+    )
+    .option('--dry-run', 'print the plan (rate, duration, VUs, vouchers, the most it spends) and send nothing')
     .option(
       '--out <dir>',
       'where to write summary.json, dashboard.html, history.jsonl, finals.json, verdict.json, junit.xml',
@@ -282,7 +286,7 @@ Exit code 0 when every scenario and rule passes; 1 otherwise.`,
     )
     .addHelpText(
       'after',
-      "\nk6 comes from npm run k6:install. Runs go to loopback only and stop by themselves. --emit-k8s runs and contacts nothing: the manifests point whoever applies them at the target file's base URL, and name a Secret for the credentials (never written). Exit code 1 when a threshold or an invariant fails.",
+      "\nk6 comes from npm run k6:install. Runs go to loopback, or to a target whose file consents within its limits (load/README.md › Remote targets), and stop by themselves. --emit-k8s runs and contacts nothing: the manifests point whoever applies them at the target file's base URL, and name a Secret for the credentials (never written). Exit code 1 when a threshold or an invariant fails.",
     )
     .action((options) => act(() => loadCommand(options, io)));
 

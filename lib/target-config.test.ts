@@ -576,3 +576,47 @@ describe('defaultSandboxTarget', () => {
     ).toBe('http://127.0.0.1:41001/api/v1/merchant/client');
   });
 });
+
+describe('the load section: consent to load runs and their limits', () => {
+  const LOAD = { allowed: true, maxArrivalRate: 10, maxVus: 20, maxDurationSeconds: 600 };
+  const withLoad = (load: unknown) => parseTargetConfig({ ...MINIMAL_MERCHANT, load }, 'acme.json');
+
+  it('is absent by default, and read with its vouchers in canonical money', () => {
+    expect(parseTargetConfig(MINIMAL_MERCHANT).load).toBeUndefined();
+    expect(
+      withLoad({
+        ...LOAD,
+        vouchers: [
+          { code: '3225118500682251', amount: '12.5' },
+          { code: 'V2', amount: 3 },
+        ],
+      }).load,
+    ).toEqual({
+      ...LOAD,
+      vouchers: [
+        { code: '3225118500682251', amount: '12.500000' },
+        { code: 'V2', amount: '3.000000' },
+      ],
+    });
+    expect(withLoad({ ...LOAD, allowed: false }).load).toEqual({ ...LOAD, allowed: false, vouchers: [] });
+  });
+
+  it('refuses a missing consent, a missing or wrong limit, a bad voucher, an unknown field, naming the field', () => {
+    expect(() => withLoad({ ...LOAD, allowed: 'yes' })).toThrow(
+      /acme\.json: "load" "allowed" expected true .* got "yes"/,
+    );
+    expect(() => withLoad({ ...LOAD, maxVus: undefined })).toThrow(
+      /"load\.maxVus" expected the most virtual users, a whole number from 1 to 10000, got nothing/,
+    );
+    expect(() => withLoad({ ...LOAD, maxArrivalRate: 2.5 })).toThrow(/"load\.maxArrivalRate" expected/);
+    expect(() => withLoad({ ...LOAD, maxDurationSeconds: 0 })).toThrow(/"load\.maxDurationSeconds" expected/);
+    expect(() => withLoad({ ...LOAD, vouchers: [{ code: 'V1', amount: '0' }] })).toThrow(
+      /"load\.vouchers\[0\]\.amount" expected the voucher's balance as a decimal string/,
+    );
+    expect(() => withLoad({ ...LOAD, vouchers: [{ code: 'V1', amount: '1.0000001' }] })).toThrow(
+      /"load\.vouchers\[0\]\.amount"/,
+    );
+    expect(() => withLoad({ ...LOAD, vouchers: [{ amount: '1' }] })).toThrow(/"load\.vouchers\[0\]\.code"/);
+    expect(() => withLoad({ ...LOAD, maxRps: 3 })).toThrow(/load/);
+  });
+});

@@ -11,6 +11,8 @@ import type { EndpointId } from './endpoint-catalog';
 import { describeValue, HarnessError, isHarnessError } from './errors';
 import type { KeyType } from './keys';
 import { DEFAULT_SIGNING_TEMPLATE, validateSigningTemplate } from './signing-template';
+import { formatMoney, moneyFromJson } from './money';
+import type { Micro } from './money';
 
 export type TargetProfile = 'merchant-v1' | 'partner';
 export type InitiatePath = 'initiate-claim' | 'initiate-redeem';
@@ -106,6 +108,28 @@ export interface SandboxAdmin {
   readonly adminTokenEnv?: string;
 }
 
+/** A voucher a remote load run spends: listed by the tester, never provisioned by the harness. */
+export interface LoadVoucher {
+  readonly code: string;
+  /** Its balance as the API's 6-place decimal ("20.000000"). */
+  readonly amount: string;
+}
+
+/**
+ * The target's consent to load runs and their limits. A load run against a target that is not
+ * this machine is refused unless `allowed`; every load run stays within the limits.
+ */
+export interface LoadConsent {
+  readonly allowed: boolean;
+  /** Flows started per second, at most. */
+  readonly maxArrivalRate: number;
+  readonly maxVus: number;
+  /** The longest run, in seconds. */
+  readonly maxDurationSeconds: number;
+  /** Without sandbox powers, the vouchers the run spends (at most their whole balance). */
+  readonly vouchers: readonly LoadVoucher[];
+}
+
 interface TargetConfigBase {
   /** A name for reports. */
   readonly name: string;
@@ -121,6 +145,8 @@ interface TargetConfigBase {
   readonly testHooks: boolean;
   /** Set when the target is a sandbox with admin powers. */
   readonly sandbox: SandboxAdmin | undefined;
+  /** Consent to load runs and their limits (docs/target-config.md › load). */
+  readonly load: LoadConsent | undefined;
 }
 
 export interface MerchantTargetConfig extends TargetConfigBase {
@@ -482,6 +508,7 @@ const TOP_LEVEL = [
   'expectations',
   'testHooks',
   'sandbox',
+  'load',
 ] as const;
 const PROFILES = ['merchant-v1', 'partner'] as const;
 const KEY_TYPES = ['secp256k1', 'ed25519'] as const;
@@ -772,6 +799,56 @@ function readSandbox(value: unknown): SandboxAdmin | undefined {
   };
 }
 
+function limit(value: unknown, path: string, max: number, what: string): number {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= max) return value;
+  throw invalid(path, `expected ${what}, a whole number from 1 to ${max}, got ${got(value)}`);
+}
+
+function readLoadVouchers(value: unknown): LoadVoucher[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value))
+    throw invalid(
+      'load.vouchers',
+      `expected an array of { "code": "…", "amount": "20.000000" }, got ${typeName(value)}`,
+    );
+  return value.map((item, i) => {
+    const path = `load.vouchers[${i}]`;
+    const voucher = object(item, path);
+    onlyKnownFields(voucher, path, ['code', 'amount']);
+    const code = string(voucher.code, `${path}.code`, 'the voucher code as a string');
+    let amount: Micro;
+    try {
+      amount = moneyFromJson(voucher.amount, `${path}.amount`);
+    } catch {
+      amount = 0n;
+    }
+    if (amount <= 0n)
+      throw invalid(
+        `${path}.amount`,
+        `expected the voucher's balance as a decimal string such as "20.000000", got ${got(voucher.amount)}`,
+      );
+    return { code, amount: formatMoney(amount) };
+  });
+}
+
+function readLoad(value: unknown): LoadConsent | undefined {
+  if (value === undefined) return undefined;
+  const load = object(value, 'load');
+  onlyKnownFields(load, 'load', ['allowed', 'maxArrivalRate', 'maxVus', 'maxDurationSeconds', 'vouchers']);
+  if (typeof load.allowed !== 'boolean')
+    throw invalid(
+      'load',
+      `"allowed" expected true (load runs may target this environment) or false, got ${got(load.allowed)}`,
+    );
+  return {
+    allowed: load.allowed,
+    maxArrivalRate: limit(load.maxArrivalRate, 'load.maxArrivalRate', 10_000, 'the most flows started per second'),
+    maxVus: limit(load.maxVus, 'load.maxVus', 10_000, 'the most virtual users'),
+    maxDurationSeconds: limit(load.maxDurationSeconds, 'load.maxDurationSeconds', 86_400, 'the longest run in seconds'),
+    vouchers: readLoadVouchers(load.vouchers),
+  };
+}
+
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null) {
     for (const item of Object.values(value)) deepFreeze(item);
@@ -802,6 +879,7 @@ export function parseTargetConfig(json: unknown, origin?: string): TargetConfig 
       expectations: readExpectations(raw.expectations),
       testHooks: readTestHooks(raw.testHooks),
       sandbox,
+      load: readLoad(raw.load),
     } as const;
     const signingTemplate = readSigningTemplate(raw.signingTemplate, profile);
     refuseInlineSecrets(raw, '');

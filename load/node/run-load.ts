@@ -4,7 +4,9 @@
  * prints, reads the final voucher states and the sandbox ledger, runs the history checker, and
  * returns all of it. The run's files go to `out`: summary.json (k6's), dashboard.html,
  * history.jsonl, finals.json, ledger.json, ledger-check.json, verdict.json, junit.xml, and with
- * presigned signing corpus.json; for the faults scenario faults.json. Loopback only.
+ * presigned signing corpus.json; for the faults scenario faults.json. A target off this machine
+ * needs the target file's consent and stays within its limits (remote-consent.ts); without sandbox
+ * powers the run spends the vouchers the file lists and the ledger replay is not available.
  */
 import { createWriteStream } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
@@ -46,6 +48,8 @@ import { LOAD_SCENARIOS, MAX_VOUCHERS } from './scenarios';
 import type { LoadScenario, ScenarioSpec } from './scenarios';
 import { provisionSecondMerchant } from './second-merchant';
 import { prepareSigning, signingModeFor } from './signing';
+import { checkLoadConsent, describeLoadPlan, planLoad } from './remote-consent';
+import type { LoadPlan } from './remote-consent';
 import type { SigningMode, SigningReport } from '../request-corpus';
 
 /** Where a run's progress lines go (k6's own output already redacted). */
@@ -58,7 +62,7 @@ export interface LoadSpec {
   readonly scenario: LoadScenario;
   /** smoke, load, stress, soak or spike (k6.config.ts); the scenario's default otherwise. */
   readonly profile?: ProfileName;
-  /** A loopback target file with sandbox admin powers; the embedded sandbox otherwise. */
+  /** A target file (a remote one needs its "load" consent); the embedded sandbox otherwise. */
   readonly target?: string;
   /** Where the run's files go. */
   readonly out: string;
@@ -77,6 +81,13 @@ export interface LoadSpec {
   /** The command line's --allow-otp-command: the target file's OTP source may run a program. */
   readonly allowOtpCommand?: boolean;
   readonly log?: LoadLog;
+  /** Print the plan and send nothing: runLoad returns the plan. */
+  readonly dryRun?: boolean;
+  /**
+   * TEST-ONLY, not a command-line option: the loopback target is judged as if it were off this
+   * machine (consent, limits), so the remote path runs against a loopback sandbox.
+   */
+  readonly treatAsRemote?: boolean;
 }
 
 /** k6's end-of-test summary (summary.json): its metrics, and the signing mode k6 says it ran. */
@@ -95,6 +106,8 @@ export interface LoadRun {
   readonly history: readonly HistoryOp[];
   readonly finals: readonly FinalVoucherState[];
   readonly ledger: readonly LedgerEntry[];
+  /** Whether the sandbox ledger was read (sandbox powers): without it the replay is not available, and no pass. */
+  readonly ledgerAvailable: boolean;
   /** Where claims and redemptions were signed (presigned corpus or k6), as the reports say it. */
   readonly signing: SigningReport;
   /** The faults scenario: the faults injected, one after another (also in faults.json). */
@@ -137,7 +150,7 @@ export function describeLoadRun(run: LoadRun): string[] {
       `  ledger: voucher ${o.voucher} reserved ${formatMoney(o.reserved)} of a remaining ${formatMoney(o.remaining)} after ledger entry ${o.seq} (claim ${o.claimId ?? '?'})`,
     );
   lines.push(
-    `ledger replay (no over-reservation): ${run.overReservations.length === 0 ? 'holds' : `broken at ${run.overReservations.length} point(s)`}`,
+    `ledger replay (no over-reservation): ${!run.ledgerAvailable ? 'not available (no sandbox powers)' : run.overReservations.length === 0 ? 'holds' : `broken at ${run.overReservations.length} point(s)`}`,
   );
   const { verdict } = run;
   lines.push(
@@ -151,7 +164,7 @@ export function describeLoadRun(run: LoadRun): string[] {
   }
   const unexplained = run.answers.server.count + run.answers.harness.count;
   lines.push(
-    `${run.pass ? 'PASS' : 'FAIL'}: thresholds ${run.k6.thresholdsFailed ? 'failed' : 'passed'}; invariants ${run.invariantsHold ? 'hold' : 'broken'}; ${unexplained} of ${run.history.length} operations failed with no fault injected (${run.answersExplained ? 'within' : 'beyond'} the profile's ${maxFailedRate * 100}%); reports in ${run.out}`,
+    `${run.pass ? 'PASS' : 'FAIL'}: thresholds ${run.k6.thresholdsFailed ? 'failed' : 'passed'}; invariants ${run.invariantsHold ? 'hold' : run.verdict.valid === 'unknown' && run.overReservations.length === 0 ? 'undetermined' : 'broken'}; ${unexplained} of ${run.history.length} operations failed with no fault injected (${run.answersExplained ? 'within' : 'beyond'} the profile's ${maxFailedRate * 100}%); reports in ${run.out}`,
   );
   return lines;
 }
@@ -184,9 +197,10 @@ function flowSettings(spec: LoadSpec, profile: LoadProfile, vouchers: number) {
 
 interface RunTarget {
   readonly target: ResolvedTarget;
-  readonly admin: SandboxAdminClient;
-  readonly adminUrl: string;
-  readonly adminToken: string;
+  /** Undefined without sandbox powers. */
+  readonly admin: SandboxAdminClient | undefined;
+  readonly adminUrl: string | undefined;
+  readonly adminToken: string | undefined;
   readonly otp: OtpMode;
   readonly fixedOtp: string | undefined;
   /** For the http and command OTP sources, which k6 cannot reach itself. */
@@ -194,42 +208,49 @@ interface RunTarget {
   readonly close: () => Promise<void>;
 }
 
-/** A target file, refused unless it is a loopback merchant-v1 sandbox with admin powers. */
-async function loadLoopbackTarget(
+type FileTarget = ResolvedTarget & {
+  readonly adminUrl: string | undefined;
+  readonly adminToken: string | undefined;
+  /** The field and URL that are off this machine, when one is. */
+  readonly remote: { readonly field: string; readonly url: string } | undefined;
+};
+
+/** A merchant-v1 target file; admin powers when it names the sandbox admin URL and token. */
+async function loadFileTarget(
   path: string,
   log: LoadLog,
   allowOtpCommand: boolean,
-): Promise<ResolvedTarget & { adminUrl: string; adminToken: string }> {
+  treatAsRemote: boolean,
+): Promise<FileTarget> {
   const target = await loadTargetFile(path, process.env, { allowOtpCommand });
   for (const warning of target.warnings) log.err(warning);
   const { config } = target;
-  for (const [field, url] of [
+  const urls = [
     ['baseUrl', config.baseUrl],
     ['sandbox.adminUrl', config.sandbox?.adminUrl],
-  ] as const) {
-    if (url !== undefined && !isLoopbackUrl(url))
-      throw new HarnessError(
-        'NOT_LOOPBACK',
-        `"${field}" in ${path} is ${url}, not this machine; load runs target loopback only (127.0.0.1, localhost, ::1)`,
-      );
-  }
+  ] as const;
+  const offMachine = urls.find(([, url]) => url !== undefined && (treatAsRemote || !isLoopbackUrl(url)));
   if (config.profile !== 'merchant-v1')
     throw new HarnessError(
       'CONFIG_INVALID',
       `"profile" in ${path} is ${config.profile}; the load scenarios speak merchant-v1`,
     );
   const adminUrl = config.sandbox?.adminUrl;
-  if (adminUrl === undefined || target.adminToken === undefined) {
+  if (adminUrl !== undefined && target.adminToken === undefined)
     throw new HarnessError(
       'CONFIG_INVALID',
-      `load needs a sandbox target with admin powers to provision vouchers and read the ledger: set "sandbox.adminUrl" and "sandbox.adminTokenEnv" in ${path}`,
+      `"sandbox.adminUrl" in ${path} needs the admin token: set "sandbox.adminTokenEnv", or drop "sandbox" to run without sandbox powers`,
     );
-  }
-  return { ...target, adminUrl, adminToken: target.adminToken };
+  return {
+    ...target,
+    adminUrl,
+    adminToken: adminUrl === undefined ? undefined : target.adminToken,
+    remote: offMachine === undefined ? undefined : { field: offMachine[0], url: offMachine[1]! },
+  };
 }
 
 async function openTarget(
-  fileTarget: Awaited<ReturnType<typeof loadLoopbackTarget>> | undefined,
+  fileTarget: FileTarget | undefined,
   defects: readonly string[] | undefined,
   seed: number,
   log: LoadLog,
@@ -248,7 +269,10 @@ async function openTarget(
     };
   }
   const { otp: source } = fileTarget.config;
-  const admin = createSandboxAdminClient({ adminUrl: fileTarget.adminUrl, adminToken: fileTarget.adminToken });
+  const admin =
+    fileTarget.adminUrl === undefined || fileTarget.adminToken === undefined
+      ? undefined
+      : createSandboxAdminClient({ adminUrl: fileTarget.adminUrl, adminToken: fileTarget.adminToken });
   const { redactor } = fileTarget;
   const fetchOtp =
     source.source === 'http' || source.source === 'command'
@@ -306,7 +330,7 @@ async function serviceFeeOf(run: RunTarget, voucher: VoucherSpec): Promise<Micro
   return voucherBalanceOf(await merchantClientOf(run).voucherDetail(voucher.code), voucher.code).serviceFee;
 }
 
-/** The final state of each voucher from the merchant's detail endpoint, and the admin view beside it. */
+/** The final state of each voucher from the merchant's detail endpoint, and the admin view beside it (with sandbox powers). */
 async function readFinals(
   run: RunTarget,
   vouchers: readonly VoucherSpec[],
@@ -323,7 +347,7 @@ async function readFinals(
       serviceFee: v.serviceFee.toString(),
       status: v.status,
     });
-    admin.push(await run.admin.voucher(code));
+    if (run.admin !== undefined) admin.push(await run.admin.voucher(code));
   }
   return { finals, admin };
 }
@@ -365,8 +389,20 @@ function headline(summary: K6Summary): string[] {
   return lines;
 }
 
-/** Runs one scenario and judges it; throws a HarnessError for bad settings, a bad target, or k6 failing to run. */
-export async function runLoad(spec: LoadSpec): Promise<LoadRun> {
+/** The sandbox's admin API: the scenarios that reach here without it were refused by checkLoadConsent. */
+function adminOf(run: RunTarget): SandboxAdminClient {
+  if (run.admin === undefined) throw new HarnessError('INTERNAL', 'a sandbox-only step ran without sandbox powers');
+  return run.admin;
+}
+
+/**
+ * Runs one scenario and judges it; throws a HarnessError for bad settings, a bad target, or k6
+ * failing to run. With dryRun, returns the plan having sent nothing.
+ */
+export async function runLoad(spec: LoadSpec & { readonly dryRun: true }): Promise<LoadPlan>;
+export async function runLoad(spec: LoadSpec & { readonly dryRun?: false }): Promise<LoadRun>;
+export async function runLoad(spec: LoadSpec): Promise<LoadRun | LoadPlan>;
+export async function runLoad(spec: LoadSpec): Promise<LoadRun | LoadPlan> {
   const log = spec.log ?? silent;
   const { scenario, seed } = spec;
   const scenarioSpec: ScenarioSpec = LOAD_SCENARIOS[scenario];
@@ -383,7 +419,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadRun> {
       'INVALID_ARGUMENT',
       `--duration and --renew-token-after apply to the flow scenarios (steady-flow, soak, faults), not ${scenario}`,
     );
-  const flow = scenarioSpec.flow === undefined ? undefined : flowSettings(spec, profile, voucherCount);
+  let flow = scenarioSpec.flow === undefined ? undefined : flowSettings(spec, profile, voucherCount);
   const signingMode = signingModeFor(scenario, spec.signing);
   if (spec.target !== undefined && (spec.defects?.length ?? 0) > 0)
     throw new HarnessError(
@@ -391,22 +427,54 @@ export async function runLoad(spec: LoadSpec): Promise<LoadRun> {
       '--defect switches on seeded defects in the embedded sandbox; it cannot be used with --target',
     );
   const fileTarget =
-    spec.target === undefined ? undefined : await loadLoopbackTarget(spec.target, log, spec.allowOtpCommand === true);
+    spec.target === undefined
+      ? undefined
+      : await loadFileTarget(spec.target, log, spec.allowOtpCommand === true, spec.treatAsRemote === true);
+  const listed =
+    fileTarget === undefined
+      ? undefined
+      : checkLoadConsent({
+          path: spec.target!,
+          remote: fileTarget.remote,
+          consent: fileTarget.config.load,
+          sandboxPowers: fileTarget.adminUrl !== undefined,
+          scenario,
+          rate: flow?.rate,
+          seconds: flow?.seconds,
+          vus,
+          vouchers: spec.vouchers,
+        });
+  // The flows share the listed vouchers: their plan follows how many there are.
+  if (listed !== undefined && flow !== undefined) flow = flowSettings(spec, profile, listed.length);
+  if (spec.dryRun === true) {
+    const plan = planLoad({
+      scenario,
+      profile: profile.name,
+      baseUrl: fileTarget?.config.baseUrl ?? 'the embedded sandbox',
+      sandboxPowers: fileTarget === undefined || fileTarget.adminUrl !== undefined,
+      rate: flow?.rate,
+      durationSeconds: flow?.seconds,
+      flows: flow?.plan.iterations,
+      vus,
+      listed,
+      provisioned: { count: voucherCount, amount: flow?.plan.voucherAmount ?? scenarioSpec.voucherAmount },
+    });
+    for (const line of describeLoadPlan(plan)) log.out(line);
+    return plan;
+  }
   await findK6(); // before anything starts: a missing k6 says how to get it
   const bundle = await ensureBundle(scenario, log.out);
   const dir = await prepareOutDir(spec.out);
 
   const run = await openTarget(fileTarget, spec.defects, seed, log);
   try {
-    const vouchers = await provisionVouchers(
-      run.admin,
-      voucherCount,
-      flow?.plan.voucherAmount ?? scenarioSpec.voucherAmount,
-    );
+    const vouchers =
+      listed ??
+      (await provisionVouchers(adminOf(run), voucherCount, flow?.plan.voucherAmount ?? scenarioSpec.voucherAmount));
     // The storm shows keys scoped per merchant with a second merchant, charged the run merchant's fee.
     const secondMerchantEnv =
       scenario === 'idempotency-storm'
-        ? await provisionSecondMerchant(run.admin, await serviceFeeOf(run, vouchers[0]!), run.target.redactor)
+        ? await provisionSecondMerchant(adminOf(run), await serviceFeeOf(run, vouchers[0]!), run.target.redactor)
         : {};
     const signing = await prepareSigning({
       scenario,
@@ -431,12 +499,12 @@ export async function runLoad(spec: LoadSpec): Promise<LoadRun> {
     const history = createWriteStream(historyPath);
     const ops: HistoryOp[] = [];
     const tail: string[] = [];
-    const faults = scenarioSpec.flow?.faults ? scheduleFaults(run.admin, seed) : undefined;
+    const faults = scenarioSpec.flow?.faults ? scheduleFaults(adminOf(run), seed) : undefined;
     const k6 = await streamK6({
       args: ['run', '--log-format=raw', bundle],
       env: {
         [LOAD_ENV.baseUrl]: run.target.config.baseUrl,
-        [LOAD_ENV.adminUrl]: run.adminUrl,
+        ...(run.adminUrl === undefined ? {} : { [LOAD_ENV.adminUrl]: run.adminUrl }),
         [LOAD_ENV.initiatePath]: run.target.config.initiatePath,
         [LOAD_ENV.otp]: run.otp,
         ...(run.fixedOtp === undefined ? {} : { [LOAD_ENV.fixedOtp]: run.fixedOtp }),
@@ -449,7 +517,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadRun> {
         [LOAD_ENV.summaryPath]: summaryPath,
         [LOAD_ENV.apiKey]: run.target.apiKey,
         ...signing.env,
-        [LOAD_ENV.adminToken]: run.adminToken,
+        ...(run.adminToken === undefined ? {} : { [LOAD_ENV.adminToken]: run.adminToken }),
         ...secondMerchantEnv,
         ...flow?.env,
         ...(run.bridge === undefined
@@ -486,7 +554,9 @@ export async function runLoad(spec: LoadSpec): Promise<LoadRun> {
     }
 
     const { finals, admin } = await readFinals(run, vouchers);
-    const ledger = (await run.admin.ledger()).entries.filter((e) =>
+    // Without sandbox powers there is no ledger: its replay is reported as not available.
+    const ledgerAvailable = run.admin !== undefined;
+    const ledger = (run.admin === undefined ? [] : (await run.admin.ledger()).entries).filter((e) =>
       vouchers.some((v) => e.voucherCode === v.code),
     ) as unknown as LedgerEntry[];
     await writeFile(
@@ -498,7 +568,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadRun> {
     const overReserved = overReservations(ledger);
     await writeFile(
       join(dir, 'ledger-check.json'),
-      `${verdictJson({ invariant: 'no-over-reservation', source: 'sandbox ledger replay', valid: overReserved.length === 0, overReservations: overReserved })}\n`,
+      `${verdictJson({ invariant: 'no-over-reservation', source: 'sandbox ledger replay', valid: ledgerAvailable ? overReserved.length === 0 : 'not available (no sandbox powers)', overReservations: overReserved })}\n`,
     );
 
     const serviceFee = (code: string) => BigInt(finals.find((f) => f.voucher === code)?.serviceFee ?? '0');
@@ -508,7 +578,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadRun> {
       initial: new Map(
         vouchers.map((v) => [v.code, { amount: moneyFromDecimal(v.amount), serviceFee: serviceFee(v.code) }]),
       ),
-      ledger,
+      ...(ledgerAvailable ? { ledger } : {}),
       otpSource: run.otp !== 'none',
       fixedOtp: run.fixedOtp !== undefined,
     });
@@ -553,6 +623,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadRun> {
       history: ops,
       finals,
       ledger,
+      ledgerAvailable,
       signing: signing.report,
       faults: windows,
       overReservations: overReserved,

@@ -26,7 +26,7 @@ export interface TestedLoadRun {
 }
 
 /** A runner for one test file: each call runs into its own temporary dir, all removed after the file. */
-export function loadRunsIn(prefix: string): (spec: Omit<LoadSpec, 'out' | 'log'>) => Promise<TestedLoadRun> {
+export function loadRunsIn(prefix: string): (spec: Omit<LoadSpec, 'out' | 'log' | 'dryRun'>) => Promise<TestedLoadRun> {
   const dirs: string[] = [];
   afterAll(async () => {
     await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
@@ -36,7 +36,12 @@ export function loadRunsIn(prefix: string): (spec: Omit<LoadSpec, 'out' | 'log'>
     dirs.push(dir);
     const out: string[] = [];
     const err: string[] = [];
-    const run = await runLoad({ ...spec, out: dir, log: { out: (l) => out.push(l), err: (l) => err.push(l) } });
+    const run = await runLoad({
+      ...spec,
+      dryRun: false,
+      out: dir,
+      log: { out: (l) => out.push(l), err: (l) => err.push(l) },
+    });
     return { run, out: [...out, ...describeLoadRun(run)].join('\n'), err: err.join('\n') };
   };
 }
