@@ -404,7 +404,7 @@ function cases(): Record<string, Case> {
     },
     'load: a good target that is not a sandbox': {
       argv: load('--scenario', 'same-voucher-burst', '--target', fixture.path),
-      message: /load needs a sandbox target with admin powers/,
+      message: /has no sandbox powers to provision vouchers: list the vouchers the run may spend in "load\.vouchers"/,
     },
     'load: a seed in words': { argv: load('--scenario', 'same-voucher-burst', '--seed', 'x'), message: /--seed/ },
   } satisfies Record<string, Case>);

@@ -119,8 +119,9 @@ describe('history store', () => {
     const store = fresh();
     await mkdir(store);
     await writeFile(join(store, 'index.json'), text);
-    for (const attempt of [readHistory(store), appendRun(store, loadRecord({ day: 1 }))]) {
-      const err = await refusal(attempt);
+    // One at a time: a second promise made before the first is awaited would reject unhandled meanwhile.
+    for (const attempt of [() => readHistory(store), () => appendRun(store, loadRecord({ day: 1 }))]) {
+      const err = await refusal(attempt());
       expect(err.code).toBe('HISTORY_STORE_INVALID');
       expect(err.message).toContain(store);
     }
