@@ -17,7 +17,6 @@ import { createCertifyContext, powersOf } from './context';
 import type { SandboxAccess } from './context';
 import { SERVICE_FEE, startEmbeddedSandbox } from './embedded-sandbox';
 import { registry } from './registry';
-import { runCheck } from './check';
 import { endOfRunChecks } from './contract.checks';
 import { createVoucherBudget } from './voucher-budget';
 import type { BudgetSpend } from './voucher-budget';
@@ -131,23 +130,23 @@ export async function certifyTarget(opened: OpenTarget, options: CertifyOptions)
       ...(sandbox ? { sandbox } : {}),
     });
   const checks = selectChecks(options);
-  const results = await runChecks({
-    checks,
-    contextFor: (check) => contextFor(check.id),
-    powers,
-    sharedClock: sandbox !== undefined,
-    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
-    stopReason: () => health.stopReason,
-    ...(options.onResult === undefined ? {} : { onResult: options.onResult }),
-  });
-  // Judged from what the whole run saw, so last, and only when the contract area was asked for.
-  if (checks.some((c) => c.area === 'contract') && options.signal?.aborted !== true && health.stopReason === undefined)
-    for (const check of endOfRunChecks(collector)) {
-      const result = await runCheck(check, contextFor(check.id));
-      results.push(result);
-      options.onResult?.(result, results.length, results.length);
-    }
+  const run = (list: readonly CertifyCheck[]) =>
+    runChecks({
+      checks: list,
+      contextFor: (check) => contextFor(check.id),
+      powers,
+      sharedClock: sandbox !== undefined,
+      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      stopReason: () => health.stopReason,
+      ...(options.onResult === undefined ? {} : { onResult: options.onResult }),
+    });
+  const results = [
+    ...(await run(checks)),
+    // Judged from what the whole run saw, so last, and only when the contract area was asked for;
+    // through the runner too, so an interrupted or abandoned run reports them as not run.
+    ...(checks.some((c) => c.area === 'contract') ? await run(endOfRunChecks(collector)) : []),
+  ];
   const report: CertifyReport = {
     harnessVersion: options.harnessVersion ?? 'unknown',
     target: {
