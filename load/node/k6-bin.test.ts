@@ -1,7 +1,7 @@
 /** findK6 and installK6 against stand-in k6 binaries: the pinned version wins, in the documented order, and a miss says how to fix it. */
 import { access, chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, isAbsolute, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findK6, K6_DIR_ENV, K6_VERSION, userK6Dir } from './k6-bin';
 import { installK6 } from './k6-install';
@@ -74,6 +74,11 @@ describe('installK6', () => {
       }),
     ).toBe(linked.path);
     expect((await installK6({ dir: join(root, 'installed'), env })).how).toBe('already there');
+    // npm run k6:install gives a relative folder; go install refuses a relative GOBIN, so it is made absolute.
+    const relativeDir = relative(process.cwd(), join(root, 'relative'));
+    const installed = await installK6({ dir: relativeDir, env });
+    expect(installed.path).toBe(join(root, 'relative', 'k6'));
+    expect(isAbsolute(installed.path)).toBe(true);
   });
 
   it('without Go and without k6 says what to install, and writes nothing', async () => {

@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { HarnessError } from '../../lib/errors';
 import { K6_MODULE, K6_VERSION, k6VersionOf, userK6Dir } from './k6-bin';
@@ -47,7 +47,8 @@ async function onPath(name: string, env: NodeJS.ProcessEnv): Promise<string | un
 export async function installK6(options: K6InstallOptions = {}): Promise<K6Install> {
   const env = options.env ?? process.env;
   const log = options.log ?? (() => {});
-  const dir = options.dir ?? userK6Dir(env);
+  // Absolute: go install refuses a relative GOBIN (npm run k6:install gives .tools/bin).
+  const dir = resolve(options.dir ?? userK6Dir(env));
   const k6 = join(dir, 'k6');
   const started = performance.now();
   const seconds = () => Math.round((performance.now() - started) / 100) / 10;
