@@ -4,7 +4,7 @@ import { errorCheckId } from '../suites/error-coverage';
 import { makeResult } from '../reports/test-support/results';
 import { listDefects } from '../sandbox/defects';
 import { authChecks } from '../suites/auth.checks';
-import { runCertifyChecks } from './certify-checks';
+import { runCertify } from '../suites/certify';
 import { judgeCorrect, judgeDefect, judgeGate } from './gate';
 import type { SubjectRuns } from './gate';
 import { summarizeChecks } from './outcomes';
@@ -176,8 +176,8 @@ describe('judgeGate', () => {
   it('turns a real survivor into a failed gate: certify checks without the one that catches alg "none"', async () => {
     const killer = 'auth.rejects-alg-none';
     const run = async (checks: typeof authChecks) => {
-      const { results, redact } = await runCertifyChecks({ defects: ['token-alg-none-accepted'], seed: 7, checks });
-      return summarizeChecks(results, redact, 0);
+      const certified = await runCertify({ defects: ['token-alg-none-accepted'], seed: 7, checks });
+      return summarizeChecks(certified.report.results, (text) => certified.redactor.redactText(text), 0);
     };
     const full = await run(authChecks);
     const weakened = await run(authChecks.filter((c) => c.id !== killer));
