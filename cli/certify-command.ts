@@ -4,6 +4,7 @@
  * baseline passed.
  */
 import { join } from 'node:path';
+import { checkStore, describeRecorded, recordOutDir } from '../history';
 import { HarnessError } from '../lib/errors';
 import { readJsonFile } from '../lib/node/input-file';
 import { prepareOutDir } from '../lib/node/out-dir';
@@ -32,6 +33,8 @@ export interface CertifyOptions {
   minCoverage?: string;
   /** --allow-otp-command: let the target file's OTP command run. */
   allowOtpCommand?: boolean;
+  /** --record: the history store the run is added to. */
+  record?: string;
 }
 
 function parseAreas(only: readonly string[] | undefined): readonly Area[] {
@@ -61,6 +64,7 @@ export async function certifyCommand(options: CertifyOptions, io: CommandIo): Pr
   const baselineIds = await readBaseline(options.baseline);
   // Before any request: a run that cannot write its reports has nothing to show for its work.
   const dir = await prepareOutDir(options.out);
+  if (options.record !== undefined) await checkStore(options.record);
   const opened = await openCertifyTarget({
     target: options.target,
     defects: options.defect,
@@ -112,6 +116,12 @@ export async function certifyCommand(options: CertifyOptions, io: CommandIo): Pr
         `vouchers: ${spent.vouchersUsed} of ${spent.vouchersListed} listed used, ${spent.draws.filter((d) => d.own).length} by one check alone; ${formatMoney(spent.drawn)} drawn`,
       );
     io.out(`reports: ${join(dir, 'report.html')}, ${join(dir, 'summary.json')}, ${join(dir, 'junit.xml')}`);
+    if (options.record !== undefined)
+      io.out(
+        run.interrupted
+          ? `history: not recorded (interrupted); history record --from ${dir} --store ${options.record} adds it`
+          : describeRecorded(await recordOutDir(dir, options.record, {}, 'certify'), options.record),
+      );
     if (run.unresponsive !== undefined) {
       io.out(`TARGET UNRESPONSIVE: the run ended early: ${redactor.redactText(run.unresponsive)}`);
       return EXIT.usage;

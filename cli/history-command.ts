@@ -6,7 +6,7 @@
 import { HarnessError } from '../lib/errors';
 import { readJsonFile } from '../lib/node/input-file';
 import { parseTargetConfig } from '../lib/target-config';
-import { appendRun, readHistory, recordFromOutDir, trendOf, writeTrendReports } from '../history';
+import { describeRecorded, readHistory, recordOutDir, trendOf, writeTrendReports } from '../history';
 import { DEFAULT_LAST, DEFAULT_THRESHOLDS, decimalOption } from '../history/thresholds';
 import { groupTitle } from '../history/trend-junit';
 import { wholeNumber } from './options';
@@ -29,15 +29,12 @@ async function targetNamed(path: string): Promise<{ name: string; baseUrl: strin
 
 export async function historyRecordCommand(options: HistoryRecordOptions, io: CommandIo): Promise<number> {
   const target = options.target === undefined ? undefined : await targetNamed(options.target);
-  const record = await recordFromOutDir(options.from, {
+  const recorded = await recordOutDir(options.from, options.store, {
     ...(target ? { target } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
     harnessVersion: HARNESS_VERSION,
   });
-  const entry = await appendRun(options.store, record);
-  io.out(
-    `history: recorded ${record.kind} ${record.scenario} on ${record.target.name} (${record.profile}) as ${entry.file} in ${options.store}`,
-  );
+  io.out(describeRecorded(recorded, options.store));
   return EXIT.ok;
 }
 

@@ -5,6 +5,7 @@
  */
 import { durationSeconds, MAX_RUN_SECONDS, MAX_VUS, profileNamed } from '../k6.config';
 import type { ProfileName } from '../k6.config';
+import { checkStore, describeRecorded, recordOutDir } from '../history';
 import { HarnessError } from '../lib/errors';
 import { ensureBundle } from '../load/node/bundle';
 import { emitK8sRun } from '../load/node/emit-k8s';
@@ -15,6 +16,7 @@ import { signingModeFor } from '../load/node/signing';
 import { seedOption, wholeNumber } from './options';
 import type { CommandIo } from './run-command';
 import { EXIT } from './run-command';
+import { HARNESS_VERSION } from '../version';
 
 export interface LoadOptions {
   scenario: string;
@@ -36,6 +38,10 @@ export interface LoadOptions {
   allowOtpCommand?: boolean;
   /** --dry-run: print the plan, send nothing. */
   dryRun?: boolean;
+  /** --k6-out: one k6 metrics output (k6 run --out). */
+  k6Out?: string;
+  /** --record: the history store the run is added to. */
+  record?: string;
 }
 
 function fillOf(text: string | undefined): number | undefined {
@@ -71,6 +77,17 @@ export async function loadCommand(options: LoadOptions, io: CommandIo): Promise<
   const fill = fillOf(options.fill);
   const duration = durationOf(options.duration);
   const signing = signingModeFor(scenario, options.signing);
+  for (const [given, option] of [
+    [options.record, '--record'],
+    [options.k6Out, '--k6-out'],
+  ] as const)
+    if (given !== undefined && (options.emitK8s !== undefined || options.dryRun === true))
+      throw new HarnessError(
+        'INVALID_ARGUMENT',
+        `${option} applies to a run on this machine; ${options.dryRun === true ? '--dry-run' : '--emit-k8s'} runs nothing`,
+      );
+  // Before anything is sent: a run asked to be recorded is not spent on a store that would refuse it.
+  if (options.record !== undefined) await checkStore(options.record);
   if (options.emitK8s !== undefined) {
     if (signing === 'presigned')
       throw new HarnessError(
@@ -103,6 +120,7 @@ export async function loadCommand(options: LoadOptions, io: CommandIo): Promise<
     log: io,
     allowOtpCommand: options.allowOtpCommand === true,
     dryRun: options.dryRun === true,
+    ...(options.k6Out === undefined ? {} : { k6Out: options.k6Out }),
     ...(options.target === undefined ? {} : { target: options.target }),
     ...(vus === undefined ? {} : { vus }),
     ...(vouchers === undefined ? {} : { vouchers }),
@@ -115,6 +133,27 @@ export async function loadCommand(options: LoadOptions, io: CommandIo): Promise<
   });
   if ('dryRun' in run) return EXIT.ok; // runLoad printed the plan
   for (const line of describeLoadRun(run)) io.out(line);
+  if (options.record !== undefined) {
+    // A failed night is history too; an interrupted run's figures cover part of it and would read as a regression.
+    if (run.k6.interrupted)
+      io.out(`history: not recorded (interrupted); history record --from ${run.out} --store ${options.record} adds it`);
+    else
+      io.out(
+        describeRecorded(
+          await recordOutDir(
+            run.out,
+            options.record,
+            {
+              ...(run.target === undefined ? {} : { target: run.target }),
+              profile: run.profile,
+              harnessVersion: HARNESS_VERSION,
+            },
+            'load',
+          ),
+          options.record,
+        ),
+      );
+  }
   // As certify and smoke: an interrupted run exits 130 (what was gathered is written).
   if (run.k6.interrupted) return EXIT.interrupted;
   return run.pass ? EXIT.ok : EXIT.verdictFailed;

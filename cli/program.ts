@@ -154,6 +154,10 @@ Examples:
       'on a target without the sandbox clock, wait token expiry out in real time (adds about 5 minutes)',
       false,
     )
+    .option(
+      '--record <store>',
+      'add the run to this history store (a folder, created when missing; see history record and trend), failed runs included; not an interrupted one',
+    )
     .addHelpText(
       'after',
       "\nExit code 0 (PASS) only when every required check outside the baseline ran and passed; 1 (FAIL) when one failed or broke; 4 (INCOMPLETE) when none failed but required checks were skipped (a fixture, a test hook or a sandbox power was missing: the report says which unlocks them). A baseline entry waives a check's skip as it waives its failure.",
@@ -245,6 +249,14 @@ Exit code 0 when every scenario and rule passes; 1 otherwise.`,
       'a target file: loopback, or off this machine when its "load" section allows it (docs/target-config.md › load); default: start the embedded sandbox',
     )
     .option('--dry-run', 'print the plan (rate, duration, VUs, vouchers, the most it spends) and send nothing')
+    .option(
+      '--record <store>',
+      'add the run to this history store once judged (a folder, created when missing; trend reads it): a failed run too, not one refused before sending anything nor an interrupted one',
+    )
+    .option(
+      '--k6-out <type[=setting]>',
+      "one k6 metrics output, passed as k6 run --out (load/README.md › Metrics to Grafana): experimental-prometheus-rw or opentelemetry (settings from k6's K6_* variables), json or csv (a file inside --out; default k6-metrics.json/.csv), influxdb, statsd, cloud. The samples carry request URLs (voucher codes) and tags, not headers or bodies",
+    )
     .option(
       '--out <dir>',
       'where to write summary.json, dashboard.html, history.jsonl, finals.json, verdict.json, junit.xml',

@@ -5,6 +5,7 @@ import { HarnessError } from '../lib/errors';
 import { recordFromCertifyDir } from './record-from-certify';
 import { recordFromLoadDir, type LoadRunContext } from './record-from-load';
 import type { RunRecord } from './run-record';
+import { appendRun, type IndexEntry } from './store';
 
 const exists = (path: string) =>
   stat(path).then(
@@ -20,4 +21,27 @@ export async function recordFromOutDir(dir: string, context: LoadRunContext = {}
     'HISTORY_STORE_INVALID',
     `${dir} holds neither a load run (finals.json) nor a certify run (summary.json); give the --out folder of one`,
   );
+}
+
+/** A run's out dir recorded into a store: `history record`, and `load --record` / `certify --record` after their run. */
+export async function recordOutDir(
+  dir: string,
+  store: string,
+  context: LoadRunContext = {},
+  /** The command that wrote the dir, when it is known: not told apart by its files then. */
+  kind?: RunRecord['kind'],
+): Promise<{ readonly record: RunRecord; readonly entry: IndexEntry }> {
+  const record =
+    kind === 'certify'
+      ? await recordFromCertifyDir(dir)
+      : kind === 'load'
+        ? await recordFromLoadDir(dir, context)
+        : await recordFromOutDir(dir, context);
+  return { record, entry: await appendRun(store, record) };
+}
+
+/** The line a command prints once a run is recorded. */
+export function describeRecorded(recorded: { readonly record: RunRecord; readonly entry: IndexEntry }, store: string) {
+  const { record, entry } = recorded;
+  return `history: recorded ${record.kind} ${record.scenario} on ${record.target.name} (${record.profile}) as ${entry.file} in ${store}`;
 }

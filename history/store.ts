@@ -126,6 +126,15 @@ async function withLock<T>(store: string, body: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Refuses a folder that is not a store (a file, a folder of other files, a damaged index); a
+ * missing or empty folder is a new store. The load and certify commands call it before their run
+ * sends anything, so a run they were asked to record is not spent on a store that would refuse it.
+ */
+export async function checkStore(store: string): Promise<void> {
+  await readIndex(store);
+}
+
 /** Adds a run to the store (created when missing), and returns its entry. */
 export async function appendRun(store: string, record: RunRecord): Promise<IndexEntry> {
   await readIndex(store); // refuse a folder that is not a store before writing anything into it

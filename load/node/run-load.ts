@@ -42,6 +42,7 @@ import { markFaultedOps, scheduleFaults } from './fault-schedule';
 import type { FaultWindow } from './fault-schedule';
 import { findK6 } from './k6-bin';
 import { K6_THRESHOLDS_FAILED, streamK6 } from './k6-process';
+import { k6OutValue, k6RunArgs } from './k6-out';
 import { newBridgeToken, startOtpBridge } from './otp-bridge';
 import type { OtpBridge } from './otp-bridge';
 import { LOAD_SCENARIOS, MAX_VOUCHERS } from './scenarios';
@@ -84,6 +85,11 @@ export interface LoadSpec {
   /** Print the plan and send nothing: runLoad returns the plan. */
   readonly dryRun?: boolean;
   /**
+   * One k6 metrics output, passed to `k6 run --out` (load/README.md › Metrics to Grafana): TYPE or
+   * TYPE=SETTING; json and csv files are written inside `out` (k6-out.ts).
+   */
+  readonly k6Out?: string;
+  /**
    * TEST-ONLY, not a command-line option: the loopback target is judged as if it were off this
    * machine (consent, limits), so the remote path runs against a loopback sandbox.
    */
@@ -98,6 +104,8 @@ export interface K6Summary {
 
 export interface LoadRun {
   readonly scenario: LoadScenario;
+  /** The target file's name and base URL; undefined for the embedded sandbox (a new port each run). */
+  readonly target: { readonly name: string; readonly baseUrl: string } | undefined;
   readonly profile: ProfileName;
   readonly seed: number;
   readonly vus: number;
@@ -420,6 +428,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadRun | LoadPlan> {
       `--duration and --renew-token-after apply to the flow scenarios (steady-flow, soak, faults), not ${scenario}`,
     );
   let flow = scenarioSpec.flow === undefined ? undefined : flowSettings(spec, profile, voucherCount);
+  const k6Out = spec.k6Out === undefined ? undefined : k6OutValue(spec.k6Out, spec.out);
   const signingMode = signingModeFor(scenario, spec.signing);
   if (spec.target !== undefined && (spec.defects?.length ?? 0) > 0)
     throw new HarnessError(
@@ -493,6 +502,11 @@ export async function runLoad(spec: LoadSpec): Promise<LoadRun | LoadPlan> {
     log.out(
       `load: ${scenario}, profile ${profile.name}, ${vus} VUs × ${vouchers.length} vouchers, seed ${seed}, against ${run.target.config.baseUrl}; OTPs: ${run.otp}; ${signing.description}${spec.defects?.length ? `; defects ${spec.defects.join(', ')}` : ''}`,
     );
+    // Only a file output's path: another output's setting may hold a metrics backend's credentials.
+    if (k6Out !== undefined)
+      log.out(
+        `load: k6 also sends its metrics to ${/^(json|csv)=/.test(k6Out) ? k6Out : `its ${k6Out.split('=')[0]} output`}`,
+      );
     const summaryPath = join(dir, 'summary.json');
     const dashboardPath = join(dir, 'dashboard.html');
     const historyPath = join(dir, 'history.jsonl');
@@ -501,7 +515,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadRun | LoadPlan> {
     const tail: string[] = [];
     const faults = scenarioSpec.flow?.faults ? scheduleFaults(adminOf(run), seed) : undefined;
     const k6 = await streamK6({
-      args: ['run', '--log-format=raw', bundle],
+      args: k6RunArgs(bundle, k6Out),
       env: {
         [LOAD_ENV.baseUrl]: run.target.config.baseUrl,
         ...(run.adminUrl === undefined ? {} : { [LOAD_ENV.adminUrl]: run.adminUrl }),
@@ -615,6 +629,8 @@ export async function runLoad(spec: LoadSpec): Promise<LoadRun | LoadPlan> {
     const thresholdsFailed = k6.exitCode === K6_THRESHOLDS_FAILED;
     return {
       scenario,
+      target:
+        fileTarget === undefined ? undefined : { name: fileTarget.config.name, baseUrl: fileTarget.config.baseUrl },
       profile: profile.name,
       seed,
       vus,
