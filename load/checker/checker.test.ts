@@ -140,6 +140,34 @@ describe('checkHistory on a correct server', () => {
     );
   });
 
+  it('decides conservation under a fixed OTP without the ledger when no claim is of the whole balance', () => {
+    fc.assert(
+      fc.property(plansArb(false), (plans) => {
+        // What a client of a target without sandbox powers sees: which claim each redemption took is
+        // unknown, but which claims there were, how many redemptions, and the final balance are known.
+        const known = plans.map((p) => ({
+          ...p,
+          claims: p.claims.map((c) => ({
+            ...c,
+            amount: c.amount ?? UNIT,
+            ...(c.redeem ? { redeem: { ...c.redeem, reuseOtp: false } } : {}),
+          })),
+        }));
+        const run = simulateRun(known, { fixedOtp: '735191' });
+        const verdict = checkHistory({
+          ops: run.ops,
+          finals: run.finals,
+          initial: run.initial,
+          otpSource: true,
+          fixedOtp: true,
+        });
+        expect(verdict.undetermined).toEqual([]);
+        expect(verdict.valid).toBe(true);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it('decides every voucher with the ledger when no claim is of the whole balance', () => {
     fc.assert(
       fc.property(plansArb(), (plans) => {
@@ -413,6 +441,45 @@ describe('checkHistory edge cases', () => {
     expect(checkHistory({ ops, finals: final(10n * UNIT), initial, otpSource: true }).violations[0]?.invariant).toBe(
       'conservation',
     );
+  });
+
+  describe('a fixed OTP without the ledger: which claims the redemptions consumed is searched', () => {
+    // Three claims, the second and third redeemed with the one code: the server takes the oldest
+    // pending claims (the first two), not the ones the client meant.
+    const claims: PlannedClaim[] = [1n, 2n, 3n].map((units, i) => ({
+      ...at(i * 10, 5),
+      amount: units * UNIT + units,
+      ...(i > 0 ? { redeem: { ...at(0), gapMs: 20 } } : {}),
+    }));
+    const plan: VoucherPlan = { voucher: 'V', amount: 100n * UNIT, serviceFee: UNIT / 2n, claims, reads: [] };
+    const judge = (run: SimulatedRun) =>
+      checkHistory({ ops: run.ops, finals: run.finals, initial: run.initial, otpSource: true, fixedOtp: true });
+
+    it('holds when some two of the three claims, with their fees, account for the balance', () => {
+      const run = simulateRun([plan], { fixedOtp: '735191' });
+      expect(okRedeems(run)).toHaveLength(2);
+      expect(BigInt(run.finals[0]!.remainingBalance)).toBe(100n * UNIT - (3n * UNIT + 3n) - UNIT);
+      expect(judge(run)).toMatchObject({ valid: true, undetermined: [] });
+    });
+
+    it('breaks when no two of them do (the fees not deducted)', () => {
+      const run = simulateRun([plan], { fixedOtp: '735191', bug: 'fee-not-deducted' });
+      const [found] = violated(judge(run), 'conservation');
+      expect(found?.message).toMatch(
+        /no choice of which of the 3 claims the 2 redemptions with a shared OTP consumed \(2 of them\), with their fees, accounts for it/,
+      );
+      expect(found?.ops.map((o) => o.op)).toEqual(['redeem', 'redeem']);
+    });
+
+    it('stays undetermined, saying why, when a whole-balance claim may have been consumed', () => {
+      // The second claim, pending when the first is redeemed, asks for the whole balance left.
+      const whole = { ...plan, claims: [claims[1]!, { ...at(20, 5), amount: null }] };
+      const verdict = judge(simulateRun([whole], { fixedOtp: '735191' }));
+      expect(verdict.valid).toBe('unknown');
+      expect(verdict.undetermined[0]?.message).toMatch(
+        /which of the 2 claims the 1 redemptions with a shared OTP consumed is unknown to a client, and a whole-balance claim among them/,
+      );
+    });
   });
 
   it('leaves a whole-balance redemption undetermined without the ledger and decides it with one', () => {

@@ -15,6 +15,8 @@ import { TimeSums } from './time-sums';
 import type { Findings } from './verdict';
 
 export const INFO_SUBSET_LIMIT = 20;
+/** The most (count, sum) pairs searched for which claims the redemptions through a shared OTP consumed. */
+export const SHARED_OTP_STATE_LIMIT = 1 << 20;
 
 const money = formatMoney;
 
@@ -46,7 +48,99 @@ function failedThatWouldExplain(
  */
 function missingRedemption(acknowledged: readonly KeyGroup[], fee: bigint, shortfall: bigint): KeyGroup | undefined {
   if (fee > 0n && shortfall % fee === 0n) return undefined;
-  return acknowledged.find((g) => g.amount! + fee === shortfall);
+  return acknowledged.find((g) => g.amount !== null && g.amount + fee === shortfall);
+}
+
+/**
+ * The sums reachable by choosing `count` of `values`, per count up to `most`; undefined past
+ * SHARED_OTP_STATE_LIMIT pairs. Amounts near one another (the flows' 1 unit + i micro-units) keep
+ * the sums per count few, so a night's hundreds of claims stay searchable.
+ */
+function sumsByCount(values: readonly bigint[], most: number): Set<bigint>[] | undefined {
+  const byCount: Set<bigint>[] = [new Set([0n])];
+  let states = 1;
+  for (const value of values) {
+    for (let c = Math.min(most, byCount.length) - 1; c >= 0; c--) {
+      const next = (byCount[c + 1] ??= new Set());
+      for (const s of byCount[c]!) {
+        const sum = s + value;
+        if (next.has(sum)) continue;
+        next.add(sum);
+        if (++states > SHARED_OTP_STATE_LIMIT) return undefined;
+      }
+    }
+  }
+  return byCount;
+}
+
+/**
+ * Redemptions through an OTP several claims shared (a fixed test code) consume some pending claim
+ * of the voucher, which one the client cannot tell: `acknowledged` of them certainly, up to
+ * `unknown` more. Conservation holds if some choice of that many of the claims that may have been
+ * pending (acknowledged or unknown, not already consumed by a redemption of their own), with their
+ * fees, and some subset of the other unknown redemptions accounts for `missing`. When every claim
+ * was redeemed the choice is forced, and the sum is exact.
+ */
+function judgeSharedOtp(
+  v: VoucherHistory,
+  terms: VoucherTerms,
+  seen: {
+    readonly shared: { readonly acknowledged: number; readonly unknown: number };
+    readonly consumedByOwn: ReadonlySet<string>;
+    /** What left the voucher beyond the acknowledged redemptions of known amount. */
+    readonly missing: bigint;
+    /** amount − final remainingBalance, and the words for it. */
+    readonly spent: bigint;
+    readonly expected: string;
+    readonly info: readonly Unknown[];
+    readonly acknowledged: readonly KeyGroup[];
+  },
+  findings: Findings,
+): void {
+  const { shared, consumedByOwn, missing, info } = seen;
+  const redemptions = shared.acknowledged + shared.unknown;
+  const pool = [...v.claims.values()].filter((c) => c.outcome !== 'fail' && !consumedByOwn.has(c.key));
+  const which = `which of the ${pool.length} claims the ${redemptions} redemptions with a shared OTP consumed`;
+  if (pool.some((c) => c.amount === null)) {
+    findings.undecided(
+      'conservation',
+      v.voucher,
+      `${which} is unknown to a client, and a whole-balance claim among them has an amount the client never saw (no ledger)`,
+    );
+    return;
+  }
+  if (info.length > INFO_SUBSET_LIMIT) {
+    findings.undecided(
+      'conservation',
+      v.voucher,
+      `${info.length} redemptions of unknown outcome (more than ${INFO_SUBSET_LIMIT}) beside ${which}: not searched`,
+    );
+    return;
+  }
+  // Choosing c claims is leaving n − c out: the search goes over the smaller side (a night's flows
+  // redeem nearly every claim, so few are left out and the search is small).
+  const values = pool.map((c) => c.amount! + terms.serviceFee);
+  const n = values.length;
+  const total = values.reduce((sum, x) => sum + x, 0n);
+  const fewest = shared.acknowledged;
+  const most = Math.min(redemptions, n);
+  const direct = most <= n - fewest;
+  const byCount = fewest > n ? [] : sumsByCount(values, direct ? most : n - fewest);
+  if (byCount === undefined) {
+    findings.undecided('conservation', v.voucher, `${which} (no ledger) has too many choices to search`);
+    return;
+  }
+  const infoSums = subsetSums(info.map((u) => u.value));
+  for (let c = fewest; c <= most; c++)
+    for (const s of byCount[direct ? c : n - c] ?? []) if (infoSums.has(missing - (direct ? s : total - s))) return;
+  findings.violate(
+    'conservation',
+    v.voucher,
+    fewest > n
+      ? `${shared.acknowledged} redemptions with a shared OTP were acknowledged, but only ${pool.length} claims could have been pending for them`
+      : `${seen.expected} = ${money(seen.spent)}, but no choice of ${which} (${shared.acknowledged === redemptions ? redemptions : `${shared.acknowledged} to ${redemptions}`} of them), with their fees${info.length > 0 ? ` and any subset of the ${info.length} unknown ones` : ''}, accounts for it`,
+    seen.acknowledged.map((g) => g.first),
+  );
 }
 
 export function checkConservation(
@@ -67,15 +161,23 @@ export function checkConservation(
   let missing = terms.amount - finalRemaining;
   const unknownAmount: KeyGroup[] = [];
   const info: Unknown[] = [];
+  const shared = { acknowledged: 0, unknown: 0 };
+  // Claims a redemption of their own (not through a shared OTP) consumed: not for a shared OTP to take.
+  const consumedByOwn = new Set<string>();
   for (const g of groups) {
     if (g.outcome === 'fail') continue;
     const entry = redemptions?.get(g);
     // With the ledger an unknown op is settled: its entry says it happened, no entry says it did not.
     if (redemptions && g.outcome === 'info' && !entry) continue;
     const amount = entry?.amount ?? g.amount;
-    if (amount === null) unknownAmount.push(g);
-    else if (g.outcome === 'ok' || redemptions) missing -= amount + terms.serviceFee;
-    else info.push({ g, value: amount + terms.serviceFee });
+    if (amount === null && g.otp !== undefined && v.sharedOtps.has(g.otp))
+      shared[g.outcome === 'ok' ? 'acknowledged' : 'unknown']++;
+    else if (amount === null) unknownAmount.push(g);
+    else {
+      if (g.outcome === 'ok' && g.claimKey !== undefined) consumedByOwn.add(g.claimKey);
+      if (g.outcome === 'ok' || redemptions) missing -= amount + terms.serviceFee;
+      else info.push({ g, value: amount + terms.serviceFee });
+    }
   }
   const expected = `amount ${money(terms.amount)} − final remainingBalance ${money(finalRemaining)}`;
   if (unknownAmount.length > 0) {
@@ -114,6 +216,11 @@ export function checkConservation(
         `the final balance is ${money(-missing)} higher than the acknowledged redemptions and fees allow (${expected})`,
         acknowledged.map((g) => g.first),
       );
+    return;
+  }
+  if (shared.acknowledged + shared.unknown > 0) {
+    const spent = terms.amount - finalRemaining;
+    judgeSharedOtp(v, terms, { shared, consumedByOwn, missing, spent, expected, info, acknowledged }, findings);
     return;
   }
   if (info.length > INFO_SUBSET_LIMIT) {

@@ -94,8 +94,10 @@ async function relayOf(sandbox: EmbeddedSandbox): Promise<Record<string, unknown
 }
 
 describe('runLoad against a remote target without sandbox powers', { timeout: LOAD_TEST_TIMEOUT_MS }, () => {
-  it('steady flow: spends the listed vouchers, reads finals from the detail endpoint, no ledger replay', async () => {
-    const { path, vouchers } = await remoteTarget({ vouchers: 2, amount: 100_000_000n });
+  it('steady flow with a fixed OTP: spends the listed vouchers from what is left, finals from the detail endpoint, conservation decided', async () => {
+    const { path, vouchers, sandbox } = await remoteTarget({ vouchers: 2, amount: 100_000_000n });
+    // A night before spent part of the second voucher: the run starts from what the detail shows.
+    await sandbox.admin.setVoucherBalance(vouchers[1]!.code, 60_000_000n);
     const { run, out } = await runs({
       scenario: 'steady-flow',
       profile: 'smoke',
@@ -118,15 +120,34 @@ describe('runLoad against a remote target without sandbox powers', { timeout: LO
     expect(finals.admin).toEqual([]); // the admin view is skipped
     const ledgerCheck = JSON.parse(await readFile(join(run.out, 'ledger-check.json'), 'utf8')) as { valid: unknown };
     expect(ledgerCheck.valid).toBe('not available (no sandbox powers)');
-    // A fixed OTP redeems whichever claim is pending: without the ledger the redeemed amounts are
-    // unknown to a client, so conservation is undetermined (not a pass), and nothing is violated.
-    expect(run.verdict.violations).toEqual([]);
-    expect(run.verdict.valid).toBe('unknown');
-    expect(run.verdict.undetermined.map((u) => u.message)).toContainEqual(
-      expect.stringMatching(/redemptions of whole-balance claims have amounts the client never saw \(no ledger\)/),
-    );
-    expect(out).toMatch(/FAIL: thresholds passed; invariants undetermined/);
-    expect(run.pass).toBe(false);
+    expect(out).toMatch(new RegExp(`voucher ${vouchers[1]!.code} has 60\\.000000 left \\(100\\.000000 listed\\)`));
+    expect(run.vouchers[1]!.amount).toBe('60.000000');
+    // A fixed OTP redeems whichever claim is pending, which the client cannot tell; but every claim
+    // the run made and every redemption are seen, so which claims were consumed is searched and
+    // conservation decided from the start balance, the claims, the redemptions and the final balance.
+    expect(run.verdict.violations, out).toEqual([]);
+    expect(run.verdict.undetermined, out).toEqual([]);
+    expect(run.verdict.valid).toBe(true);
+    expect(out).toMatch(/PASS: thresholds passed; invariants hold/);
+    expect(run.pass).toBe(true);
+  });
+
+  it('refuses a listed voucher with nothing left, having sent no load', async () => {
+    const { path, vouchers, sandbox } = await remoteTarget({ vouchers: 1, amount: 10_000_000n });
+    await sandbox.admin.setVoucherBalance(vouchers[0]!.code, 0n);
+    await expect(
+      runLoad({
+        scenario: 'steady-flow',
+        durationSeconds: 3,
+        out: join(dirs[0]!, 'spent'),
+        seed: 1,
+        target: path,
+        treatAsRemote: true,
+      }),
+    ).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringMatching(/is .* with 0\.000000 left: it is spent; list another voucher/),
+    });
   });
 
   it('steady flow with an OTP per claim (http source): the client-side verdict decides, and passes', async () => {

@@ -338,6 +338,31 @@ async function serviceFeeOf(run: RunTarget, voucher: VoucherSpec): Promise<Micro
   return voucherBalanceOf(await merchantClientOf(run).voucherDetail(voucher.code), voucher.code).serviceFee;
 }
 
+/**
+ * Without sandbox powers: each listed voucher as the detail endpoint shows it now, so the run (and
+ * the checker's start balance) begins from what is left, not from what the file says a night ago
+ * left. A claim pending from before would hold part of the balance (refusals would look spurious)
+ * and a fixed OTP may redeem it: such a voucher is refused, as is one with nothing left.
+ */
+async function startBalances(run: RunTarget, listed: readonly VoucherSpec[], path: string, log: LoadLog) {
+  const client = merchantClientOf(run);
+  const vouchers: VoucherSpec[] = [];
+  for (const { code, amount } of listed) {
+    const v = voucherBalanceOf(await client.voucherDetail(code), code);
+    if (v.status === 'REDEEM_INITIATED' || v.remaining <= 0n)
+      throw new HarnessError(
+        'CONFIG_INVALID',
+        `voucher ${code} of "load.vouchers" in ${path} is ${v.status} with ${formatMoney(v.remaining)} left: ${v.remaining <= 0n ? 'it is spent' : 'a claim from before is pending on it (it expires within 5 minutes)'}; list another voucher or wait`,
+      );
+    if (v.remaining !== moneyFromDecimal(amount))
+      log.out(
+        `load: voucher ${code} has ${formatMoney(v.remaining)} left (${amount} listed): the run starts from what is left`,
+      );
+    vouchers.push({ code, amount: formatMoney(v.remaining) });
+  }
+  return vouchers;
+}
+
 /** The final state of each voucher from the merchant's detail endpoint, and the admin view beside it (with sandbox powers). */
 async function readFinals(
   run: RunTarget,
@@ -478,8 +503,9 @@ export async function runLoad(spec: LoadSpec): Promise<LoadRun | LoadPlan> {
   const run = await openTarget(fileTarget, spec.defects, seed, log);
   try {
     const vouchers =
-      listed ??
-      (await provisionVouchers(adminOf(run), voucherCount, flow?.plan.voucherAmount ?? scenarioSpec.voucherAmount));
+      listed === undefined
+        ? await provisionVouchers(adminOf(run), voucherCount, flow?.plan.voucherAmount ?? scenarioSpec.voucherAmount)
+        : await startBalances(run, listed, spec.target!, log);
     // The storm shows keys scoped per merchant with a second merchant, charged the run merchant's fee.
     const secondMerchantEnv =
       scenario === 'idempotency-storm'
