@@ -6,7 +6,6 @@
  * request carries (load/k6/k6-merchant.ts).
  */
 import { HarnessError } from './lib/errors';
-import { parseWholeNumber } from './lib/whole-number';
 
 export const PROFILE_NAMES = ['smoke', 'load', 'stress', 'soak', 'spike'] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
@@ -134,16 +133,6 @@ export function thresholdsFor(
   for (const endpoint of endpoints)
     thresholds[`http_req_duration{endpoint:${endpoint}}`] = [`p(95)<${profile.p95Ms}`, `p(99)<${profile.p99Ms}`];
   return thresholds;
-}
-
-/** A VU count from -e, bounded by MAX_VUS. */
-export function boundedVus(raw: string | undefined, fallback: number, field = 'VUS'): number {
-  return wholeSetting(raw, field, MAX_VUS, Math.min(fallback, MAX_VUS));
-}
-
-/** A whole number from 1 to `max` set through -e or an option (`fallback` when unset), by the CLI's rule (lib/whole-number.ts). */
-export function wholeSetting(raw: string | undefined, field: string, max: number, fallback: number): number {
-  return raw === undefined || raw === '' ? fallback : parseWholeNumber(raw, field, 1, max);
 }
 
 /** Seconds in a k6 duration of one unit ("90s", "3m", "1h"), as the profiles write them. */

@@ -14,7 +14,7 @@ import { HarnessError, describeValue, isHarnessError } from '../lib/errors';
 import { fileErrorReason, readJsonFile } from '../lib/node/input-file';
 import type { FinalVoucherState } from '../lib/history';
 import { judgeHistory, verdictJson } from '../load/checker/judge';
-import { mergeHistories, readHistory } from '../load/checker/checker';
+import { ledgerFromAdminJson, mergeHistories, readHistory } from '../load/checker/checker';
 import type { CommandIo } from './run-command';
 import { EXIT } from './run-command';
 
@@ -77,7 +77,7 @@ export async function checkHistoryCommand(options: CheckHistoryOptions, io: Comm
       'INVALID_ARGUMENT',
       `--ledger ${options.ledger} expected GET /admin/ledger's {"entries": [...]} or the load command's ledger.json`,
     );
-  const ledger = entries as unknown[] | undefined;
+  const ledger = entries === undefined ? undefined : ledgerFromAdminJson(entries);
   const dir = await prepareOutDir(options.out);
   // A run without an OTP source stops at its claims: redemptions in the history mean it had one.
   const otpSource = ops.some((op) => op.op === 'redeem');

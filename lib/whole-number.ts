@@ -1,6 +1,6 @@
 /**
  * The one rule for whole numbers a user types: a command-line option (cli/options.ts) or a k6 -e
- * setting (k6.config.ts) alike. Digits only, so "1e3", "-1", "2.0", "0x10" and " 5" are refused, not
+ * setting (load/k6/settings.ts) alike. Digits only, so "1e3", "-1", "2.0", "0x10" and " 5" are refused, not
  * coerced: `--vus 1e3` and `--vouchers 1e3` get the same answer. Pure: it runs inside k6 too.
  */
 import { HarnessError } from './errors';

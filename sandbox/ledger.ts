@@ -2,43 +2,14 @@
  * The append-only ledger: every change of money or of a reservation, in order. A checker proves
  * conservation from it (docs/design.md › Invariants the load scenarios check): for each voucher,
  * amount = remainingBalance + Σ(redemption + service-fee) (+ Σ admin adjustments).
- *
- * Transfers move money between two accounts (double entry: every unit leaves one account and
- * enters another). Holds (`claim-reserved`, `claim-released`) move no money: they record a
- * reservation on the voucher named in `from`, and their `to` is null.
+ * The entry's shape (lib/ledger-entry.ts) is shared with the load checker, which replays it.
  */
+import type { Account, HoldKind, LedgerEntry, LedgerRefs, TransferKind } from '../lib/ledger-entry';
 import { formatMoney, type Micro } from '../lib/money';
 import type { SandboxClock } from './clock';
 
-/**
- * Accounts: `external` (the world outside the sandbox: funding, admin adjustments),
- * `partner:<id>` (a partner company's reserved balance), `voucher:<code>` (its remaining balance),
- * `merchant:<id>` (funds the merchant received), `omnivas:fees` (service fees collected).
- */
-export type Account = string;
-
 export const FEES_ACCOUNT: Account = 'omnivas:fees';
 export const EXTERNAL_ACCOUNT: Account = 'external';
-
-export type TransferKind = 'partner-funded' | 'voucher-issued' | 'redemption' | 'service-fee' | 'balance-adjusted';
-export type HoldKind = 'claim-reserved' | 'claim-released';
-
-export interface LedgerRefs {
-  readonly voucherCode?: string;
-  readonly claimId?: string;
-  /** The redemption's omnivasReferenceNumber. */
-  readonly reference?: string;
-}
-
-export interface LedgerEntry extends LedgerRefs {
-  readonly seq: number;
-  /** Sandbox clock, ms since the epoch. */
-  readonly at: number;
-  readonly kind: TransferKind | HoldKind;
-  readonly from: Account;
-  readonly to: Account | null;
-  readonly amount: Micro;
-}
 
 export class Ledger {
   readonly #entries: LedgerEntry[] = [];

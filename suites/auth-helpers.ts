@@ -1,21 +1,18 @@
 /**
  * What the auth, signature and canonical checks share: probe requests that name a voucher the
- * target does not know (so a request that gets through has no effect), the verdict of one answer,
- * and a witness that keeps the exchange a failing property run saw, for the report.
+ * target does not know (so a request that gets through has no effect), and the verdict of one answer.
  */
 import { createHmac, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
-import fc from 'fast-check';
 import { createMerchantClient } from '../lib/node/http-client';
 import type { ApiResponse, HeaderOverrides, MerchantClient, MerchantSendRequest } from '../lib/node/http-client';
 import { endpointPath } from '../lib/endpoint-catalog';
 import { isApiErrorCode } from '../lib/error-catalog';
-import { HarnessError, isHarnessError } from '../lib/errors';
+import { HarnessError } from '../lib/errors';
 import { exportPublicKeyPem, generatePrivateKey } from '../lib/keys';
 import { initiateClaimBody, newIdempotencyKey, redeemGiftBody } from '../lib/payloads';
 import { randomDigits } from '../lib/random';
 import type { RandomSource } from '../lib/random';
-import { fromProperty } from './check';
-import type { CheckOutcome, Evidence } from './check';
+import type { Evidence } from './check';
 import { notApplicable } from './context';
 import type { CertifyContext } from './context';
 import { evidenceOf } from './evidence';
@@ -133,41 +130,6 @@ export function describeAnswer(res: ApiResponse): string {
 export function accessTokenOf(res: ApiResponse): string | undefined {
   const token = (res.json as { accessToken?: unknown } | null | undefined)?.accessToken;
   return typeof token === 'string' && token !== '' ? token : undefined;
-}
-
-/**
- * Keeps the exchanges of the last failing run of a property: fast-check's last failure is the
- * shrunk counterexample, so its evidence is what the report shows.
- */
-export class Witness {
-  evidence: readonly Evidence[] = [];
-
-  /** Ends this run as a failure: the message says what the target did against what the document says. */
-  fail(message: string, ...exchanges: readonly (readonly [label: string, res: ApiResponse, note?: string])[]): never {
-    this.evidence = exchanges.map(([label, res, note]) => evidenceOf(label, res, note));
-    throw new Error(message);
-  }
-}
-
-/**
- * Runs an HTTP property with the check's seed (numRuns ≤ 50: the whole certify must stay under
- * 60 s). A HarnessError ended the run, not the target's answer (unreachable, not applicable):
- * it is rethrown, so the check ends as an error or a skip rather than a conformance failure.
- */
-export async function checkProperty<T>(
-  ctx: CertifyContext,
-  arbitrary: fc.Arbitrary<T>,
-  numRuns: number,
-  run: (value: T, witness: Witness) => Promise<void>,
-  examples: readonly T[] = [],
-): Promise<CheckOutcome> {
-  const witness = new Witness();
-  const details = await fc.check(
-    fc.asyncProperty(arbitrary, (value) => run(value, witness)),
-    { seed: ctx.seed, numRuns, examples: examples.map((e): [T] => [e]) },
-  );
-  if (details.failed && isHarnessError(details.errorInstance)) throw details.errorInstance;
-  return fromProperty(details, witness.evidence);
 }
 
 // ---- access tokens: JWTs, as the document's example shows (Step 4: "eyJhbGciOiJFUzI1NiIs…" is {"alg":"ES256","typ":"JWT"}) ----

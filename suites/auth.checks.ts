@@ -12,12 +12,12 @@ import { loginBody } from '../lib/payloads';
 import { defineCheck, fail, pass, skip } from './check';
 import type { CheckDefinition, CheckOutcome } from './check';
 import type { CertifyContext } from './context';
-import { evidenceOf } from './evidence';
+import { evidenceOf, refute } from './evidence';
+import { httpProperty } from './http-property';
 import {
   accessTokenOf,
   ALG_NONE_SPELLINGS,
   algNoneToken,
-  checkProperty,
   describeAnswer,
   describeMisses,
   FORGERIES,
@@ -158,7 +158,7 @@ export const authChecks: readonly CheckDefinition<CertifyContext>[] = [
         ),
         joined: fc.constantFrom('alone', 'before-real-key', 'after-real-key'),
       });
-      return checkProperty(ctx, badKey, 15, async ({ text, joined }, witness) => {
+      return httpProperty(ctx, badKey, { numRuns: 15 }, async ({ text, joined }) => {
         const key =
           joined === 'alone'
             ? text
@@ -167,7 +167,7 @@ export const authChecks: readonly CheckDefinition<CertifyContext>[] = [
               : ctx.target.apiKey + text;
         const res = await sendLogin(client, JSON.stringify({ key }));
         if (!loginRefused(res))
-          witness.fail(
+          refute(
             `a login with a wrong API key (${joined === 'alone' ? 'an unrelated string' : `the real key with characters added ${joined === 'before-real-key' ? 'before' : 'after'} it`}) answered ${describeAnswer(res)}${accessTokenOf(res) ? ' with an accessToken' : ''}; only the API key from the portal obtains a token (Step 4)`,
             ['login', res],
           );
@@ -187,21 +187,15 @@ export const authChecks: readonly CheckDefinition<CertifyContext>[] = [
       const client = ctx.merchant.client();
       const randomJson = fc.jsonValue({ maxDepth: 2 }).map((value) => JSON.stringify(value));
       const body = fc.oneof(fc.constantFrom(...MALFORMED_LOGIN_BODIES), randomJson);
-      return checkProperty(
-        ctx,
-        body,
-        20,
-        async (template, witness) => {
-          const sent = template === null ? undefined : template.replaceAll('{KEY}', ctx.target.apiKey);
-          const res = await sendLogin(client, sent);
-          if (!loginRefused(res))
-            witness.fail(
-              `a login with ${sent === undefined ? 'no body' : 'a malformed body'} answered ${describeAnswer(res)}${accessTokenOf(res) ? ' with an accessToken' : ''}; Step 4's body is {"key": "YOUR_API_KEY"}, and anything else must be refused with a 4xx`,
-              ['login', res],
-            );
-        },
-        MALFORMED_LOGIN_BODIES,
-      );
+      return httpProperty(ctx, body, { numRuns: 20, examples: MALFORMED_LOGIN_BODIES }, async (template) => {
+        const sent = template === null ? undefined : template.replaceAll('{KEY}', ctx.target.apiKey);
+        const res = await sendLogin(client, sent);
+        if (!loginRefused(res))
+          refute(
+            `a login with ${sent === undefined ? 'no body' : 'a malformed body'} answered ${describeAnswer(res)}${accessTokenOf(res) ? ' with an accessToken' : ''}; Step 4's body is {"key": "YOUR_API_KEY"}, and anything else must be refused with a 4xx`,
+            ['login', res],
+          );
+      });
     },
   }),
 
@@ -265,7 +259,7 @@ export const authChecks: readonly CheckDefinition<CertifyContext>[] = [
         cut: fc.integer({ min: 4, max: 400 }),
         endpoint: fc.constantFrom(...TOKEN_ENDPOINTS),
       });
-      return checkProperty(ctx, malformed, 25, async ({ how, text, cut, endpoint }, witness) => {
+      return httpProperty(ctx, malformed, { numRuns: 25 }, async ({ how, text, cut, endpoint }) => {
         // Truncation drops at least four characters: fewer could leave a lenient base64url decoder the same bytes.
         const sent = {
           'random-text': text,
@@ -275,7 +269,7 @@ export const authChecks: readonly CheckDefinition<CertifyContext>[] = [
         }[how];
         const res = await sendProbe(ctx, client, endpoint, { token: sent });
         if (res.status !== status)
-          witness.fail(`${endpoint} with a ${how} access token answered ${describeAnswer(res)}, not HTTP ${status}`, [
+          refute(`${endpoint} with a ${how} access token answered ${describeAnswer(res)}, not HTTP ${status}`, [
             endpoint,
             res,
             `x-api-token: ${how} (redacted here; a replay sends your own token)`,
@@ -299,19 +293,18 @@ export const authChecks: readonly CheckDefinition<CertifyContext>[] = [
         extendSeconds: 3600,
         endpoint: 'test' as const,
       }));
-      return checkProperty(
+      return httpProperty(
         ctx,
         forged,
-        25,
-        async ({ forgery, extendSeconds, endpoint }, witness) => {
+        { numRuns: 25, examples: everyForgeryOnce },
+        async ({ forgery, extendSeconds, endpoint }) => {
           const res = await sendProbe(ctx, client, endpoint, { token: forgeToken(jwt, forgery, extendSeconds) });
           if (res.status !== status)
-            witness.fail(
+            refute(
               `${endpoint} with a token forged by ${forgery} answered ${describeAnswer(res)}, not HTTP ${status}: the server must verify its own ES256 signature over the token's claims`,
               [endpoint, res, `x-api-token: the real token, ${forgery} (redacted here; a replay sends your own token)`],
             );
         },
-        everyForgeryOnce,
       );
     },
   ),

@@ -1,7 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { HarnessError } from '../lib/errors';
-import { createRegistry, defineCheck, fail, fromProperty, pass, runCheck, skip } from './check';
+import {
+  CheckFailure,
+  createRegistry,
+  defineCheck,
+  fail,
+  fromProperty,
+  isCheckFailure,
+  pass,
+  runCheck,
+  settle,
+  skip,
+} from './check';
 import type { CheckDefinition, CheckOutcome } from './check';
 
 type Ctx = { calls: string[] };
@@ -254,13 +265,98 @@ describe('runCheck', () => {
   });
 });
 
+describe('CheckFailure: the one way a check fails with evidence', () => {
+  const ctx = (): Ctx => ({ calls: [] });
+  const evidence = [{ label: 'login', note: 'HTTP 200 with an accessToken' }];
+
+  it('ends a plain check thrown from deep in a helper as its failure, with the evidence', async () => {
+    const helper = async () => {
+      throw new CheckFailure('a wrong key obtained a token', evidence);
+    };
+    const r = await runCheck(def({ run: async () => (await helper(), pass()) }), ctx());
+    expect(r).toMatchObject({ status: 'fail', message: 'a wrong key obtained a token', evidence });
+  });
+
+  it("ends a property as a failure with the shrunk case's evidence and its replay", async () => {
+    const r = await runCheck(
+      def({
+        run: async () =>
+          fromProperty(
+            await fc.check(
+              fc.asyncProperty(fc.integer({ min: 0, max: 100 }), async (n) => {
+                if (n >= 10) throw new CheckFailure(`case ${n} answered HTTP 200`, [{ label: `case ${n}` }]);
+              }),
+              { seed: 3 },
+            ),
+          ),
+      }),
+      ctx(),
+    );
+    expect(r.status).toBe('fail');
+    // Shrunk to the smallest failing case: the message and the evidence are that case's, not the first one found.
+    expect(r.message).toMatch(/^case 10 answered HTTP 200 \(after \d+ runs and \d+ shrinks\)$/);
+    expect(r.evidence).toEqual([{ label: 'case 10' }]);
+    expect(r).toMatchObject({ seed: 3, counterexample: '[10]' });
+  });
+
+  it('keeps the evidence as it was when the failure was raised', () => {
+    const trail = [{ label: 'first' }];
+    const failure = new CheckFailure('refused', trail);
+    trail.push({ label: 'later' });
+    expect(failure.evidence).toEqual([{ label: 'first' }]);
+  });
+
+  it('is matched by shape: a plain Error or a HarnessError is not a CheckFailure', () => {
+    expect(isCheckFailure(new CheckFailure('x'))).toBe(true);
+    expect(isCheckFailure(Object.assign(new Error('x'), { name: 'CheckFailure', evidence: [] }))).toBe(true);
+    expect(isCheckFailure(new Error('x'))).toBe(false);
+    expect(isCheckFailure(new HarnessError('CHECK_NOT_APPLICABLE', 'x'))).toBe(false);
+    expect(isCheckFailure({ name: 'CheckFailure', message: 'x', evidence: [] })).toBe(false);
+  });
+
+  it('leaves any other error a check throws as an error, and CHECK_NOT_APPLICABLE as a skip', async () => {
+    const broken = await runCheck(
+      def({
+        run: async () => {
+          throw new TypeError('cannot read properties of undefined');
+        },
+      }),
+      ctx(),
+    );
+    expect(broken).toMatchObject({ status: 'error', message: 'cannot read properties of undefined' });
+    const lacking = await runCheck(
+      def({
+        run: async () => {
+          throw new HarnessError('CHECK_NOT_APPLICABLE', 'no second merchant');
+        },
+      }),
+      ctx(),
+    );
+    expect(lacking).toMatchObject({ status: 'skip', reason: 'no second merchant' });
+  });
+
+  it('settle turns a thrown CheckFailure into the failure and passes anything else on', async () => {
+    expect(
+      await settle(async () => {
+        throw new CheckFailure('refused', evidence);
+      }),
+    ).toEqual({ status: 'fail', message: 'refused', evidence });
+    expect(await settle(async () => pass('held'))).toEqual({ status: 'pass', note: 'held' });
+    await expect(
+      settle(async () => {
+        throw new HarnessError('TARGET_UNREACHABLE', 'no answer');
+      }),
+    ).rejects.toMatchObject({ code: 'TARGET_UNREACHABLE' });
+  });
+});
+
 describe('fromProperty', () => {
   it('turns a failing property into a failure that replays to the same shrunk counterexample', async () => {
     const prop = fc.property(fc.integer(), fc.string(), (n, s) => n < 1000 || s.length > 0);
-    const outcome = fromProperty(fc.check(prop, { seed: 7 }), [{ note: 'last exchange' }]);
+    const outcome = fromProperty(fc.check(prop, { seed: 7 }));
     if (outcome.status !== 'fail') throw new Error(`expected a failure, got ${outcome.status}`);
     expect(outcome.replay).toMatchObject({ seed: 7, counterexample: '[1000,""]' });
-    expect(outcome.evidence).toEqual([{ note: 'last exchange' }]);
+    expect(outcome.evidence).toEqual([]);
     expect(outcome.message).toContain('shrinks');
     const again = fc.check(prop, { seed: outcome.replay!.seed, path: outcome.replay!.path, endOnFailure: true });
     expect(fc.stringify(again.counterexample)).toBe('[1000,""]');

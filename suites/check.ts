@@ -66,22 +66,58 @@ export const fail = (message: string, evidence: readonly Evidence[] = [], replay
 
 export const skip = (reason: string): CheckOutcome => ({ status: 'skip', reason });
 
+const CHECK_FAILURE = 'CheckFailure';
+
+/**
+ * What the target got wrong, with the exchanges that show it: the one way a helper, a scenario
+ * step or a property run fails a check. It is thrown so that a step deep in a helper ends the
+ * check (and a property run, which fast-check then shrinks) without every caller passing a
+ * refusal back up; `settle` (which runCheck runs every check through) and `fromProperty` turn it
+ * into a `fail` outcome. It never leaves runCheck: a conformance failure is a result, not an error.
+ */
+export class CheckFailure extends Error {
+  override readonly name = CHECK_FAILURE;
+  readonly evidence: readonly Evidence[];
+  constructor(message: string, evidence: readonly Evidence[] = []) {
+    super(message);
+    // A copy: a flow's trail goes on growing after the failure is raised.
+    this.evidence = [...evidence];
+  }
+}
+
+/** Matched by shape, as HarnessError is, not by class. */
+export function isCheckFailure(err: unknown): err is CheckFailure {
+  return err instanceof Error && err.name === CHECK_FAILURE && Array.isArray((err as { evidence?: unknown }).evidence);
+}
+
+/**
+ * A run's outcome, a thrown CheckFailure as its failure; anything else thrown is the check's own
+ * error and goes on up. runCheck runs every check through it; a check that must still judge what
+ * its steps saw after one of them failed (the contract checks) runs its steps through it too.
+ */
+export async function settle<T>(run: () => Promise<T>): Promise<T | CheckOutcome> {
+  try {
+    return await run();
+  } catch (err) {
+    if (isCheckFailure(err)) return fail(err.message, err.evidence);
+    throw err;
+  }
+}
+
 /**
  * A fast-check run (`await fc.check(property, params)`) as an outcome: a failure carries the seed,
- * path and shrunk counterexample that replay it, and the evidence the property recorded.
+ * path and shrunk counterexample that replay it, and the evidence of the CheckFailure that failed
+ * the last (so the smallest, after shrinking) failing case.
  */
-export function fromProperty<Ts>(details: RunDetails<Ts>, evidence: readonly Evidence[] = []): CheckOutcome {
+export function fromProperty<Ts>(details: RunDetails<Ts>): CheckOutcome {
   if (!details.failed) return pass(`${details.numRuns} generated cases held`);
+  const cause = details.errorInstance;
   // A context that cannot give what a run needs (no fixture voucher left, no OTP source) is not
   // the target's failure: runCheck turns this into a skip.
-  if (isHarnessError(details.errorInstance) && details.errorInstance.code === 'CHECK_NOT_APPLICABLE')
-    throw details.errorInstance;
-  const cause =
-    details.errorInstance instanceof Error
-      ? details.errorInstance.message
-      : String(details.errorInstance ?? 'the property returned false');
+  if (isHarnessError(cause) && cause.code === 'CHECK_NOT_APPLICABLE') throw cause;
+  const message = cause instanceof Error ? cause.message : String(cause ?? 'the property returned false');
   const how = details.interrupted ? 'interrupted' : `after ${details.numRuns} runs and ${details.numShrinks} shrinks`;
-  return fail(`${cause} (${how})`, evidence, {
+  return fail(`${message} (${how})`, isCheckFailure(cause) ? cause.evidence : [], {
     seed: details.seed,
     ...(details.counterexamplePath === null ? {} : { path: details.counterexamplePath }),
     ...(details.counterexample === null ? {} : { counterexample: fc.stringify(details.counterexample) }),
@@ -197,7 +233,7 @@ function errorMessage(err: unknown): string {
   return `a non-Error was thrown: ${String(err)}`;
 }
 
-/** Runs one check; a thrown error becomes an 'error' result and the run goes on. */
+/** Runs one check; a thrown CheckFailure becomes its failure, any other thrown error an 'error' result, and the run goes on. */
 export async function runCheck<Ctx>(
   def: CheckDefinition<Ctx>,
   ctx: Ctx,
@@ -220,7 +256,7 @@ export async function runCheck<Ctx>(
   if (lacking !== undefined) return { ...base, status: 'skip', reason: lacking, evidence: [], durationMs: 0 };
   let outcome: unknown;
   try {
-    outcome = await def.run(ctx);
+    outcome = await settle(() => def.run(ctx));
   } catch (err) {
     // The context says the target cannot give what this check needs: a skip with that reason.
     if (isHarnessError(err) && err.code === 'CHECK_NOT_APPLICABLE')

@@ -15,11 +15,11 @@ import { MICRO_PER_UNIT } from '../lib/money';
 import type { MerchantClient } from '../lib/node/http-client';
 import { initiateClaimBody, redeemGiftBody } from '../lib/payloads';
 import type { LatencyBudget } from '../lib/target-config';
-import { defineCheck, fail, pass, skip } from './check';
+import { CheckFailure, defineCheck, fail, pass, settle, skip } from './check';
 import type { CheckDefinition, CheckOutcome, CheckSource } from './check';
 import type { CertifyContext } from './context';
 import { contractVerdict, violationsOf } from './contract-verdict';
-import { expectSuccess, freshKey, isRefused, newFlow, sendDetail, sendPost } from './merchant-steps';
+import { expectSuccess, freshKey, newFlow, sendDetail, sendPost } from './merchant-steps';
 import type { Flow } from './merchant-steps';
 
 const API = 'omnivas-merchant-api-v1.0' as const;
@@ -38,12 +38,19 @@ function judgeClient(ctx: CertifyContext, client: MerchantClient): CheckOutcome 
   return contractVerdict(violationsOf(contract.validate, exchanges), exchanges.length);
 }
 
-/** Runs `steps` on a fresh client, then judges every answer it got; a refused step still has its answers judged. */
-async function onFreshClient(ctx: CertifyContext, steps: (flow: Flow) => Promise<CheckOutcome | undefined>) {
+/**
+ * Runs `steps` on a fresh client, then judges every answer it got: a step that failed (a refusal
+ * of what should have succeeded) still has its answers judged, and a contract violation among
+ * them is the failure reported.
+ */
+async function onFreshClient(ctx: CertifyContext, steps: (flow: Flow) => Promise<void>): Promise<CheckOutcome> {
   const flow = newFlow(ctx);
-  const arranged = await steps(flow);
+  const arranged = await settle(async () => {
+    await steps(flow);
+    return pass();
+  });
   const judged = judgeClient(ctx, flow.client);
-  return judged.status === 'fail' || arranged === undefined ? judged : arranged;
+  return judged.status === 'fail' || arranged.status === 'pass' ? judged : arranged;
 }
 
 const claimBody = (voucherCode: string): string =>
@@ -64,7 +71,6 @@ const login = defineCheck<CertifyContext>({
   run: (ctx) =>
     onFreshClient(ctx, async (flow) => {
       await flow.client.login();
-      return undefined;
     }),
 });
 
@@ -78,7 +84,6 @@ const test = defineCheck<CertifyContext>({
   run: (ctx) =>
     onFreshClient(ctx, async (flow) => {
       await flow.client.send({ method: 'POST', path: ENDPOINTS.test.path });
-      return undefined;
     }),
 });
 
@@ -94,7 +99,7 @@ const initiate = defineCheck<CertifyContext>({
     onFreshClient(ctx, async (flow) => {
       const voucherCode = await ctx.voucher();
       const res = await sendPost(flow, 'initiate-claim', claimBody(voucherCode));
-      return expectSuccess(flow, 'initiate-claim', res)?.refused;
+      expectSuccess(flow, 'initiate-claim', res);
     }),
 });
 
@@ -109,7 +114,7 @@ const detail = defineCheck<CertifyContext>({
   run: (ctx) =>
     onFreshClient(ctx, async (flow) => {
       const res = await sendDetail(flow, await ctx.voucher());
-      return expectSuccess(flow, 'voucher detail', res)?.refused;
+      expectSuccess(flow, 'voucher detail', res);
     }),
 });
 
@@ -125,12 +130,7 @@ const redeem = defineCheck<CertifyContext>({
     onFreshClient(ctx, async (flow) => {
       const voucherCode = await ctx.voucher();
       const smsBefore = await ctx.smsCount(voucherCode);
-      const claimed = expectSuccess(
-        flow,
-        'initiate-claim',
-        await sendPost(flow, 'initiate-claim', claimBody(voucherCode)),
-      );
-      if (isRefused(claimed)) return claimed.refused;
+      expectSuccess(flow, 'initiate-claim', await sendPost(flow, 'initiate-claim', claimBody(voucherCode)));
       const verificationCode = await ctx.otp(voucherCode, smsBefore);
       const body = redeemGiftBody({
         voucherCode,
@@ -138,7 +138,7 @@ const redeem = defineCheck<CertifyContext>({
         idempotencyKey: freshKey(),
         metadata: CONTRACT_METADATA,
       });
-      return expectSuccess(flow, 'redeem-gift', await sendPost(flow, 'redeem-gift', body))?.refused;
+      expectSuccess(flow, 'redeem-gift', await sendPost(flow, 'redeem-gift', body));
     }),
 });
 
@@ -166,7 +166,7 @@ const errors = defineCheck<CertifyContext>({
       await sendPost(flow, 'redeem-gift', body);
       const refusals = flow.client.transcript().filter((x) => (x.status ?? 0) >= 400).length;
       // Without refusals there was nothing to judge: a target that accepts these is wrong elsewhere too.
-      return refusals === 4 ? undefined : fail(`${4 - refusals} of the 4 requests that must be refused were not`);
+      if (refusals !== 4) throw new CheckFailure(`${4 - refusals} of the 4 requests that must be refused were not`);
     }),
 });
 

@@ -6,12 +6,11 @@
 import fc from 'fast-check';
 import type { Micro } from '../lib/money';
 import { formatMoney, MICRO_PER_UNIT } from '../lib/money';
-import { defineCheck, fail, pass } from './check';
+import { CheckFailure, defineCheck, pass } from './check';
 import type { CheckDefinition, CheckOutcome, CheckSource } from './check';
 import type { CertifyContext, VoucherNeed } from './context';
 import { httpProperty } from './http-property';
-import type { CaseVerdict } from './http-property';
-import { claim, claimAndRedeem, isRefused, newFlow, refusedCase } from './merchant-steps';
+import { claim, claimAndRedeem, newFlow } from './merchant-steps';
 import type { Flow } from './merchant-steps';
 import { amountFormatProblems, detailStep, iso8601Problem, spendableToZero, VOUCHER_STATUSES } from './voucher-detail';
 import type { VoucherDetail } from './voucher-detail';
@@ -26,15 +25,14 @@ const STATES: CheckSource = {
   section: 'Behaviour where the API documents are silent › Balance reservation; States',
 };
 
-/** The detail of a voucher the check has just been given, or the failure to read it. */
+/** The detail of a voucher the check has just been given (a detail that cannot be read fails the check). */
 async function freshDetail(
   ctx: CertifyContext,
   need: VoucherNeed,
-): Promise<{ flow: Flow; voucherCode: string; detail: VoucherDetail } | { outcome: CheckOutcome }> {
+): Promise<{ flow: Flow; voucherCode: string; detail: VoucherDetail }> {
   const flow = newFlow(ctx);
   const voucherCode = await ctx.voucher(need);
-  const detail = await detailStep(flow, voucherCode);
-  return isRefused(detail) ? { outcome: detail.refused } : { flow, voucherCode, detail };
+  return { flow, voucherCode, detail: await detailStep(flow, voucherCode) };
 }
 
 /** A check's run on the detail of a voucher just given: `problems` judges what it reads. */
@@ -43,21 +41,17 @@ const onFreshDetail =
   async (ctx: CertifyContext): Promise<CheckOutcome> => {
     // Reading only: any voucher of the run's budget will do.
     const read = await freshDetail(ctx, { amount: 0n });
-    return 'outcome' in read ? read.outcome : verdict(read.flow, problems(read.detail, ctx, read.voucherCode));
+    expectNoProblems(read.flow, problems(read.detail, ctx, read.voucherCode));
+    return pass();
   };
 
 /** The messages of the expectations that did not hold: each entry is `holds || message`. */
 const problemsOf = (...entries: readonly (string | true)[]): string[] => entries.filter((e): e is string => e !== true);
 
-/** A verdict over the detail read last: its problems fail the check with the exchanges so far. */
-const verdict = (flow: Flow, problems: readonly string[]): CheckOutcome =>
-  problems.length === 0 ? pass() : fail(problems.join('; '), [...flow.trail]);
-
-/** The same, for one case of a property. */
-const caseVerdict = (flow: Flow, problems: readonly string[]): CaseVerdict => ({
-  problem: problems.length === 0 ? undefined : problems.join('; '),
-  evidence: [...flow.trail],
-});
+/** A verdict over the detail read last: its problems fail the check (or the property's case) with the exchanges so far. */
+function expectNoProblems(flow: Flow, problems: readonly string[]): void {
+  if (problems.length > 0) throw new CheckFailure(problems.join('; '), flow.trail);
+}
 
 const shape = defineCheck<CertifyContext>({
   id: 'detail.shape',
@@ -132,8 +126,7 @@ const reflectsIssued = defineCheck<CertifyContext>({
         const expirationDate = new Date(expiresAt).toISOString();
         const voucherCode = await ctx.voucher({ issue: { amount, expirationDate } });
         const detail = await detailStep(flow, voucherCode);
-        if (isRefused(detail)) return refusedCase(flow, detail);
-        return caseVerdict(flow, [
+        expectNoProblems(flow, [
           ...problemsOf(
             detail.amount === amount || `"amount" reads ${formatMoney(detail.amount)}, issued ${formatMoney(amount)}`,
             detail.remainingBalance === amount ||
@@ -161,14 +154,10 @@ const afterClaim = defineCheck<CertifyContext>({
   severity: 'high',
   async run(ctx) {
     // Its own: the check reads the balance and state it changed, exactly.
-    const read = await freshDetail(ctx, { own: true });
-    if ('outcome' in read) return read.outcome;
-    const { flow, voucherCode, detail: before } = read;
-    const claimed = await claim(flow, voucherCode, share(before.remainingBalance, ctx));
-    if (isRefused(claimed)) return claimed.refused;
+    const { flow, voucherCode, detail: before } = await freshDetail(ctx, { own: true });
+    await claim(flow, voucherCode, share(before.remainingBalance, ctx));
     const after = await detailStep(flow, voucherCode, 'voucher detail after the claim');
-    if (isRefused(after)) return after.refused;
-    return verdict(
+    expectNoProblems(
       flow,
       problemsOf(
         after.status === 'REDEEM_INITIATED' ||
@@ -179,6 +168,7 @@ const afterClaim = defineCheck<CertifyContext>({
           `"amount" went from ${formatMoney(before.amount)} to ${formatMoney(after.amount)}`,
       ),
     );
+    return pass();
   },
 });
 
@@ -204,18 +194,15 @@ const afterRedeem = defineCheck<CertifyContext>({
     return httpProperty(ctx, fc.integer({ min: 1, max: 500 }), { numRuns: 6 }, async (perMille) => {
       const flow = newFlow(ctx, client);
       const before = await detailStep(flow, voucherCode, 'voucher detail before');
-      if (isRefused(before)) return refusedCase(flow, before);
       const spendable = before.remainingBalance - before.serviceFee;
       // Nothing left to redeem (shrinking spends the voucher too): the case says nothing.
-      if (spendable <= 0n) return { problem: undefined, evidence: [] };
+      if (spendable <= 0n) return;
       const amount = (spendable * BigInt(perMille)) / 1000n || 1n;
-      const redeemed = await claimAndRedeem(flow, voucherCode, amount);
-      if (isRefused(redeemed)) return refusedCase(flow, redeemed);
+      await claimAndRedeem(flow, voucherCode, amount);
       const after = await detailStep(flow, voucherCode, 'voucher detail after');
-      if (isRefused(after)) return refusedCase(flow, after);
       const expected = before.remainingBalance - amount - before.serviceFee;
       const status = expected === 0n ? 'REDEEMED' : 'ACTIVE';
-      return caseVerdict(
+      expectNoProblems(
         flow,
         problemsOf(
           after.remainingBalance === expected ||
@@ -237,15 +224,11 @@ const redeemedAtZero = defineCheck<CertifyContext>({
   severity: 'high',
   async run(ctx) {
     // Its own: the check reads the balance and state it changed, exactly.
-    const read = await freshDetail(ctx, { own: true });
-    if ('outcome' in read) return read.outcome;
-    const { flow, voucherCode, detail: before } = read;
+    const { flow, voucherCode, detail: before } = await freshDetail(ctx, { own: true });
     const amount = spendableToZero(before);
-    const redeemed = await claimAndRedeem(flow, voucherCode, amount);
-    if (isRefused(redeemed)) return redeemed.refused;
+    await claimAndRedeem(flow, voucherCode, amount);
     const after = await detailStep(flow, voucherCode, 'voucher detail after spending it to zero');
-    if (isRefused(after)) return after.refused;
-    return verdict(
+    expectNoProblems(
       flow,
       problemsOf(
         after.remainingBalance === 0n ||
@@ -253,6 +236,7 @@ const redeemedAtZero = defineCheck<CertifyContext>({
         after.status === 'REDEEMED' || `"status" is ${JSON.stringify(after.status)} at zero balance, expected REDEEMED`,
       ),
     );
+    return pass();
   },
 });
 

@@ -15,8 +15,8 @@ import type { ApiResponse } from '../lib/node/http-client';
 import { randomDigits } from '../lib/random';
 import { notApplicable } from './context';
 import type { CertifyContext } from './context';
-import { claim, claimAndRedeem, isRefused, newFlow, sendInitiate, sendRedeem } from './merchant-steps';
-import type { Flow, Refused } from './merchant-steps';
+import { claim, claimAndRedeem, newFlow, sendInitiate, sendRedeem } from './merchant-steps';
+import type { Flow } from './merchant-steps';
 import { single, varied } from './pair-provoker';
 import type { PairProvoker } from './pair-provoker';
 import { detailStep, spendableToZero } from './voucher-detail';
@@ -34,9 +34,8 @@ interface ClaimedVoucher {
 }
 
 /** A voucher with a pending claim of `amount` (default: the whole balance) and its OTP. */
-async function claimedVoucher(flow: Flow, voucherCode: string, amount?: Micro): Promise<ClaimedVoucher | Refused> {
+async function claimedVoucher(flow: Flow, voucherCode: string, amount?: Micro): Promise<ClaimedVoucher> {
   const claimed = await claim(flow, voucherCode, amount);
-  if (isRefused(claimed)) return claimed;
   return { voucherCode, otp: await claimed.otp() };
 }
 
@@ -48,15 +47,14 @@ const CLAIM: Micro = 10n * UNIT;
  * did it. On a target that lists an already redeemed voucher, that one (any six digits stand for
  * the OTP: a REDEEMED voucher is refused before the code is looked at).
  */
-async function redeemedVoucher(flow: Flow): Promise<ClaimedVoucher | Refused> {
+async function redeemedVoucher(flow: Flow): Promise<ClaimedVoucher> {
   const { ctx } = flow;
   if (!ctx.powers.has('admin') && ctx.target.config.fixtures.vouchers.some((v) => v.kind === 'redeemed'))
     return { voucherCode: await ctx.voucher({ kind: 'redeemed' }), otp: randomDigits(ctx.random, 6) };
   const voucherCode = await ctx.voucher({ own: true });
   const before = await detailStep(flow, voucherCode);
-  if (isRefused(before)) return before;
   const redeemed = await claimAndRedeem(flow, voucherCode, spendableToZero(before));
-  return isRefused(redeemed) ? redeemed : { voucherCode, otp: redeemed.otp };
+  return { voucherCode, otp: redeemed.otp };
 }
 
 const redeemWithOtp = (flow: Flow, state: ClaimedVoucher): Promise<ApiResponse> =>
@@ -74,9 +72,8 @@ interface HookedClaim {
  * balance lowered under a claim): on a target without the admin API, a test hook stands in
  * (docs/test-hooks.md), so the code's status and envelope are still verified.
  */
-async function hooked(flow: Flow, code: ApiErrorCode): Promise<HookedClaim | Refused> {
+async function hooked(flow: Flow, code: ApiErrorCode): Promise<HookedClaim> {
   const claimed = await claimedVoucher(flow, await flow.ctx.voucher({ amount: CLAIM }), CLAIM);
-  if (isRefused(claimed)) return claimed;
   return { own: flow, claimed, headers: await flow.ctx.fault(R, code, PROVIDER_MESSAGE) };
 }
 
@@ -147,12 +144,8 @@ const REQUEST_AND_STATE: ProvokerTable = {
         // Its own: "available" must be exactly the balance less this check's claim.
         const voucherCode = await flow.ctx.voucher({ own: true });
         const detail = await detailStep(flow, voucherCode);
-        if (isRefused(detail)) return detail;
         const reserved = detail.remainingBalance / 2n;
-        if (reserved > 0n) {
-          const claimed = await claim(flow, voucherCode, reserved);
-          if (isRefused(claimed)) return claimed;
-        }
+        if (reserved > 0n) await claim(flow, voucherCode, reserved);
         return { voucherCode, available: detail.remainingBalance - reserved };
       },
       inputs: fc.bigInt({ min: 1n, max: 1_000n * UNIT }),
@@ -179,8 +172,8 @@ const REQUEST_AND_STATE: ProvokerTable = {
       when: 'the body has no verificationCode',
       arrange: async (flow) => {
         const voucherCode = await flow.ctx.voucher({ amount: CLAIM });
-        const claimed = await claim(flow, voucherCode, CLAIM);
-        return isRefused(claimed) ? claimed : voucherCode;
+        await claim(flow, voucherCode, CLAIM);
+        return voucherCode;
       },
       provoke: (flow, voucherCode) => sendRedeem(flow, { voucherCode }),
     }),
@@ -227,7 +220,6 @@ const REQUEST_AND_STATE: ProvokerTable = {
         const merchant = await flow.ctx.otherMerchant();
         const own: Flow = { ...newFlow(flow.ctx, merchant.client()), trail: flow.trail };
         const claimed = await claimedVoucher(own, await flow.ctx.voucher({ amount: CLAIM }), CLAIM);
-        if (isRefused(claimed)) return claimed;
         await flow.ctx.admin().removeMerchant(sandboxId(merchant.id, 'a removed merchant'));
         return { own, claimed, headers: {} };
       },
@@ -240,7 +232,6 @@ const REQUEST_AND_STATE: ProvokerTable = {
       arrange: async (flow) => {
         if (!flow.ctx.powers.has('admin')) return hooked(flow, 4044);
         const claimed = await claimedVoucher(flow, await flow.ctx.voucher({ own: true }), 50n * UNIT);
-        if (isRefused(claimed)) return claimed;
         await flow.ctx.admin().setVoucherBalance(claimed.voucherCode, 10n * UNIT);
         return { own: flow, claimed, headers: {} };
       },
@@ -262,7 +253,6 @@ const REQUEST_AND_STATE: ProvokerTable = {
         // Its own: the claim takes the whole balance (the 4096 releases it).
         const voucherCode = await flow.ctx.voucher({ own: true });
         const detail = await detailStep(flow, voucherCode);
-        if (isRefused(detail)) return detail;
         if (detail.serviceFee === 0n)
           throw notApplicable(
             "the merchant's service fee is 0, so amount + fee never exceeds the balance a claim can reserve: 4096 is not provokable from outside on this target",

@@ -9,7 +9,7 @@ import type { ApiErrorCode, CodedEndpoint } from '../lib/error-catalog';
 import { isHarnessError } from '../lib/errors';
 import type { ApiResponse } from '../lib/node/http-client';
 import { errorCheckId } from './error-coverage';
-import { defineCheck, fail, pass, skip } from './check';
+import { defineCheck, fail, pass, settle, skip } from './check';
 import type { CheckDefinition, CheckOutcome, Evidence } from './check';
 import type { CertifyContext } from './context';
 import { documentedErrorProblem, httpStatusProblem } from './error-answer';
@@ -72,8 +72,8 @@ async function statusOutcome(ctx: CertifyContext, endpoint: CodedEndpoint, code:
   const lacking = provoker.needs.filter((power) => !ctx.powers.has(power));
   if (lacking.length > 0) return skip(`needs ${lacking.join(', ')}`);
   try {
-    // One answer per pair is enough to see the status mapping.
-    return await provoker.run(ctx, httpStatusProblem, { maxRuns: 1, skipUnarranged: true });
+    // One answer per pair is enough to see the status mapping; its failure is one of this check's list.
+    return await settle(() => provoker.run(ctx, httpStatusProblem, { maxRuns: 1, skipUnarranged: true }));
   } catch (err) {
     if (isHarnessError(err) && err.code === 'CHECK_NOT_APPLICABLE') return skip(err.message);
     throw err;

@@ -1,11 +1,8 @@
 /**
  * What the idempotency checks share: vouchers to work on with their balance read from the target,
  * claims on the target's initiate path, effects observed from outside (the balance a later claim
- * can still reserve, the detail's remainingBalance, the SMS outbox where there is one), and
- * refutations: one way for a scenario or a property run to say what the target got wrong, with
- * the exchanges that show it.
+ * can still reserve, the detail's remainingBalance, the SMS outbox where there is one).
  */
-import type { RunDetails } from 'fast-check';
 import { endpointPath } from '../lib/endpoint-catalog';
 import type { Micro } from '../lib/money';
 import type { ApiResponse, MerchantClient } from '../lib/node/http-client';
@@ -14,10 +11,7 @@ import type { PrivateKey } from '../lib/keys';
 import { newIdempotencyKey } from '../lib/payloads';
 import type { InitiateClaimInput } from '../lib/payloads';
 import { signBody } from '../lib/signature';
-import { fail, fromProperty, pass } from './check';
-import type { CheckOutcome, Evidence } from './check';
 import type { CertifyContext } from './context';
-import { evidenceOf } from './evidence';
 import { apiCodeOf } from './api-answer';
 
 export const IDEMPOTENCY_ASSUMPTION = {
@@ -114,40 +108,4 @@ export async function initiateBurst(
   return Promise.all(
     signed.map(({ body, signature }) => client.send({ method: 'POST', path, body, sign: { signature } })),
   );
-}
-
-/** Thrown by `refute`: what a scenario or a property run found wrong. */
-class Refutation extends Error {
-  override readonly name = 'Refutation';
-}
-
-export type Refutations = ReturnType<typeof refutations>;
-
-/**
- * How a check says what the target got wrong, the same way in a plain scenario (`settle`) and in
- * a fast-check property (`outcome`): `refute` keeps the exchanges and throws, so the evidence
- * reported is the latest failing case's — after shrinking, the smallest.
- */
-export function refutations() {
-  let evidence: Evidence[] = [];
-  return {
-    refute(message: string, ...exchanges: readonly (readonly [string, ApiResponse])[]): never {
-      evidence = exchanges.map(([label, res]) => evidenceOf(label, res));
-      throw new Refutation(message);
-    },
-    /** A scenario's outcome: pass, or fail with what `refute` kept. Anything else thrown is the check's own error. */
-    async settle(scenario: () => Promise<void>): Promise<CheckOutcome> {
-      try {
-        await scenario();
-        return pass();
-      } catch (err) {
-        if (err instanceof Refutation) return fail(err.message, evidence);
-        throw err;
-      }
-    },
-    /** A property's outcome, with this scenario's exchanges as its evidence. */
-    outcome<Ts>(details: RunDetails<Ts>): CheckOutcome {
-      return fromProperty(details, evidence);
-    },
-  };
 }

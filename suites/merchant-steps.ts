@@ -2,7 +2,8 @@
  * The merchant requests the errors and detail checks make, sent raw (`client.send`) so that an
  * answer that is not the documented JSON is evidence, not a broken check; and the steps a check
  * needs to succeed before its real question (a claim, a redemption): a refused step ends the
- * check as a failure with the exchanges so far, because nothing after it would mean anything.
+ * check (or the property case) as a failure with the exchanges so far, because nothing after it
+ * would mean anything.
  */
 import { endpointPath } from '../lib/endpoint-catalog';
 import type { CodedEndpoint } from '../lib/error-catalog';
@@ -11,8 +12,8 @@ import type { ApiResponse, MerchantClient } from '../lib/node/http-client';
 import { initiateClaimBody, newIdempotencyKey, redeemGiftBody } from '../lib/payloads';
 import { cryptoRandom } from '../lib/random';
 import { apiCodeOf, succeeded } from './api-answer';
-import { fail } from './check';
-import type { CheckOutcome, Evidence } from './check';
+import { CheckFailure } from './check';
+import type { Evidence } from './check';
 import type { CertifyContext } from './context';
 import { evidenceOf } from './evidence';
 
@@ -37,25 +38,10 @@ export const newFlow = (ctx: CertifyContext, client: MerchantClient = ctx.mercha
   trail: [],
 });
 
-/** A step that did not go as the documents say; the check ends with `refused` as its outcome. */
-export interface Refused {
-  readonly refused: CheckOutcome;
-  /** The failure's message, for a property case that ends this way. */
-  readonly why: string;
+/** A step that did not go as the documents say: the check (or the case) fails with the exchanges so far. */
+export function refuseStep(flow: Flow, why: string): never {
+  throw new CheckFailure(why, flow.trail);
 }
-
-export function refusedStep(flow: Flow, why: string): Refused {
-  return { refused: fail(why, [...flow.trail]), why };
-}
-
-/** A property case that could not be arranged fails with that reason and its exchanges. */
-export const refusedCase = (flow: Flow, step: Refused): { problem: string; evidence: readonly Evidence[] } => ({
-  problem: step.why,
-  evidence: [...flow.trail],
-});
-
-export const isRefused = (value: unknown): value is Refused =>
-  typeof value === 'object' && value !== null && 'refused' in value;
 
 export const describeAnswer = (res: ApiResponse): string => {
   const code = apiCodeOf(res);
@@ -110,14 +96,14 @@ export function sendDetail(flow: Flow, voucherCode: string): Promise<ApiResponse
 
 // ---- steps that must succeed ----------------------------------------------------------------
 
-/** Records the exchange; a refusal of what should have succeeded becomes the check's failure. */
-export function expectSuccess(flow: Flow, what: string, res: ApiResponse): Refused | undefined {
+/** Records the exchange; a refusal of what should have succeeded is the check's failure. */
+export function expectSuccess(flow: Flow, what: string, res: ApiResponse): void {
   flow.trail.push(evidenceOf(what, res));
-  if (succeeded(res)) return undefined;
-  return refusedStep(
-    flow,
-    `could not arrange the case: ${what} answered ${describeAnswer(res)}, expected HTTP 200 with "success": true`,
-  );
+  if (!succeeded(res))
+    refuseStep(
+      flow,
+      `could not arrange the case: ${what} answered ${describeAnswer(res)}, expected HTTP 200 with "success": true`,
+    );
 }
 
 export interface Claim {
@@ -126,22 +112,16 @@ export interface Claim {
 }
 
 /** A claim that must be accepted; no amount claims the whole available balance. */
-export async function claim(flow: Flow, voucherCode: string, amount?: Micro): Promise<Claim | Refused> {
+export async function claim(flow: Flow, voucherCode: string, amount?: Micro): Promise<Claim> {
   const smsBefore = await flow.ctx.smsCount(voucherCode);
   const res = await sendInitiate(flow, amount === undefined ? { voucherCode } : { voucherCode, amount });
-  const refused = expectSuccess(flow, `initiate-claim${amount === undefined ? ' (whole balance)' : ''}`, res);
-  return refused ?? { otp: () => flow.ctx.otp(voucherCode, smsBefore) };
+  expectSuccess(flow, `initiate-claim${amount === undefined ? ' (whole balance)' : ''}`, res);
+  return { otp: () => flow.ctx.otp(voucherCode, smsBefore) };
 }
 
 /** A claim of `amount` and its redemption, both of which must succeed; gives the OTP that did it. */
-export async function claimAndRedeem(
-  flow: Flow,
-  voucherCode: string,
-  amount: Micro,
-): Promise<{ otp: string } | Refused> {
-  const claimed = await claim(flow, voucherCode, amount);
-  if (isRefused(claimed)) return claimed;
-  const otp = await claimed.otp();
-  const refused = expectSuccess(flow, 'redeem-gift', await sendRedeem(flow, { voucherCode, verificationCode: otp }));
-  return refused ?? { otp };
+export async function claimAndRedeem(flow: Flow, voucherCode: string, amount: Micro): Promise<{ otp: string }> {
+  const otp = await (await claim(flow, voucherCode, amount)).otp();
+  expectSuccess(flow, 'redeem-gift', await sendRedeem(flow, { voucherCode, verificationCode: otp }));
+  return { otp };
 }

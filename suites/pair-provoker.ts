@@ -6,14 +6,13 @@
  */
 import type fc from 'fast-check';
 import type { ApiResponse } from '../lib/node/http-client';
-import { fail, pass, skip } from './check';
+import { CheckFailure, isCheckFailure, pass, skip } from './check';
 import type { CheckOutcome, Power, Severity } from './check';
 import type { CertifyContext } from './context';
 import { evidenceOf } from './evidence';
 import { httpProperty } from './http-property';
-import type { CaseVerdict } from './http-property';
-import { isRefused, newFlow } from './merchant-steps';
-import type { Flow, Refused } from './merchant-steps';
+import { newFlow } from './merchant-steps';
+import type { Flow } from './merchant-steps';
 
 /** Why an answer is not what the pair should give; undefined when it is. */
 export type AnswerJudge = (res: ApiResponse) => string | undefined;
@@ -24,7 +23,7 @@ export interface PairProvoker {
   readonly severity: Severity;
   /** The situation, for the check's title: "when …". */
   readonly when: string;
-  /** Arranges the case, sends the provoking request (once per generated input, at most `maxRuns`) and judges each answer. */
+  /** Arranges the case, sends the provoking request (once per generated input, at most `maxRuns`) and judges each answer; a wrong answer throws a CheckFailure. */
   run(ctx: CertifyContext, judge: AnswerJudge, options?: RunOptions): Promise<CheckOutcome>;
 }
 
@@ -39,11 +38,22 @@ export interface ProvokerSpec<S> {
   readonly severity: Severity;
   readonly when: string;
   /** What the provoking request needs (a voucher, a claim and its OTP); a refused step fails the check. */
-  arrange(flow: Flow): Promise<S | Refused>;
+  arrange(flow: Flow): Promise<S>;
 }
 
-const unarranged = (step: Refused, options: RunOptions): CheckOutcome =>
-  options.skipUnarranged ? skip(step.why) : step.refused;
+/** The arranged state; a case that could not be arranged fails the check, or, when asked, skips it with the reason. */
+async function arranged<S>(
+  spec: ProvokerSpec<S>,
+  flow: Flow,
+  options: RunOptions,
+): Promise<{ state: S } | CheckOutcome> {
+  try {
+    return { state: await spec.arrange(flow) };
+  } catch (err) {
+    if (options.skipUnarranged && isCheckFailure(err)) return skip(err.message);
+    throw err;
+  }
+}
 
 /** Arranges the case, then lets `provoke` send and judge; a case that could not be arranged ends there. */
 function arrangedFirst<S>(
@@ -56,25 +66,25 @@ function arrangedFirst<S>(
     when: spec.when,
     async run(ctx, judge, options = {}) {
       const flow = newFlow(ctx);
-      const state = await spec.arrange(flow);
-      return isRefused(state) ? unarranged(state, options) : provoke(flow, state, judge, options);
+      const arrangement = await arranged(spec, flow, options);
+      return 'state' in arrangement ? provoke(flow, arrangement.state, judge, options) : arrangement;
     },
   };
 }
 
-/** The verdict on one provoking answer, with the arranging exchanges before it as evidence. */
-const judged = (flow: Flow, res: ApiResponse, judge: AnswerJudge): CaseVerdict => ({
-  problem: judge(res),
-  evidence: [...flow.trail, evidenceOf('the provoking request', res)],
-});
+/** Judges one provoking answer: a problem fails the check (or the case), with the arranging exchanges before it as evidence. */
+function expectJudged(flow: Flow, res: ApiResponse, judge: AnswerJudge): void {
+  const problem = judge(res);
+  if (problem !== undefined) throw new CheckFailure(problem, [...flow.trail, evidenceOf('the provoking request', res)]);
+}
 
 /** One provoking request. */
 export function single<S>(
   spec: ProvokerSpec<S> & { provoke(flow: Flow, state: S): Promise<ApiResponse> },
 ): PairProvoker {
   return arrangedFirst(spec, async (flow, state, judge) => {
-    const { problem, evidence } = judged(flow, await spec.provoke(flow, state), judge);
-    return problem === undefined ? pass() : fail(problem, evidence);
+    expectJudged(flow, await spec.provoke(flow, state), judge);
+    return pass();
   });
 }
 
@@ -91,7 +101,7 @@ export function varied<S, I>(
       flow.ctx,
       spec.inputs,
       { numRuns: Math.min(spec.numRuns, options.maxRuns ?? spec.numRuns) },
-      async (input) => judged(flow, await spec.provoke(flow, state, input), judge),
+      async (input) => expectJudged(flow, await spec.provoke(flow, state, input), judge),
     ),
   );
 }

@@ -11,12 +11,11 @@ import type { Micro } from '../lib/money';
 import { formatMoney, moneyToJsonNumber } from '../lib/money';
 import type { ApiResponse } from '../lib/node/http-client';
 import { randomString } from '../lib/random';
-import { defineCheck, fail, pass } from './check';
+import { defineCheck, fail, fromProperty, pass } from './check';
 import type { CheckDefinition, CheckOutcome } from './check';
 import type { CertifyContext } from './context';
-import { evidenceOf } from './evidence';
-import { refutations, share } from './idempotency-helpers';
-import type { Refutations } from './idempotency-helpers';
+import { evidenceOf, refute } from './evidence';
+import { share } from './idempotency-helpers';
 import {
   describeSkew,
   isAccepted,
@@ -73,13 +72,12 @@ function edgeCheck(accepted: boolean, skews: (window: number) => readonly number
 function rangeCheck(accepted: boolean, skews: (window: number) => fc.Arbitrary<number>) {
   return (ctx: CertifyContext) =>
     withPartnerProbe(ctx, async (probe) => {
-      const r: Refutations = refutations();
       const property = fc.asyncProperty(skews(probe.window), async (skew) => {
         const res = await probe.send({ skewSeconds: skew }, accepted ? isAccepted : isRefused);
         const problem = skewProblem(probe, skew, res, accepted);
-        if (problem) r.refute(problem, [`X-Timestamp ${describeSkew(skew)}`, res]);
+        if (problem) refute(problem, [`X-Timestamp ${describeSkew(skew)}`, res]);
       });
-      return withNote(r.outcome(await fc.check(property, { seed: ctx.seed, numRuns: 50 })), probe.clock.basis);
+      return withNote(fromProperty(await fc.check(property, { seed: ctx.seed, numRuns: 50 })), probe.clock.basis);
     });
 }
 
@@ -200,7 +198,6 @@ const formChecks = [
     severity: 'critical',
     run: (ctx) =>
       withPartnerProbe(ctx, async (probe) => {
-        const r: Refutations = refutations();
         // Well inside the window, so only the signature can refuse it.
         const inside = fc.integer({ min: -(probe.window - 30), max: probe.window - 30 });
         const property = fc.asyncProperty(
@@ -209,13 +206,13 @@ const formChecks = [
             const now = probe.nowSeconds();
             const res = await probe.stamped(String(now + sent), String(now + signed));
             if (!isRefused(res.status))
-              r.refute(
+              refute(
                 `X-Timestamp ${describeSkew(sent)} with a signature made for ${describeSkew(signed)} was answered HTTP ${res.status}, not refused`,
                 ['mismatched timestamp', res],
               );
           },
         );
-        return r.outcome(await fc.check(property, { seed: ctx.seed, numRuns: 25 }));
+        return fromProperty(await fc.check(property, { seed: ctx.seed, numRuns: 25 }));
       }),
   }),
 ];
@@ -314,7 +311,6 @@ const keyChecks = [
     severity: 'critical',
     needs: ['admin'],
     async run(ctx) {
-      const r: Refutations = refutations();
       const reservedArb = fc.bigInt({ min: 1_000_000n, max: 1_000_000_000n });
       const property = fc.asyncProperty(
         reservedArb,
@@ -323,21 +319,21 @@ const keyChecks = [
         async (reserved, perMille, excess) => {
           const probe = await openPartnerProbe(ctx, { reservedBalance: reserved });
           if (!isAccepted(probe.baseline.status))
-            r.refute(`the partner account read was refused with HTTP ${probe.baseline.status}`, [
+            refute(`the partner account read was refused with HTTP ${probe.baseline.status}`, [
               'account',
               probe.baseline,
             ]);
           const first = share(reserved, perMille);
           const issued = await issueVoucher(probe, first, isAccepted);
           if (!isAccepted(issued.status))
-            r.refute(
+            refute(
               `a voucher of ${formatMoney(first)} within the reserved balance ${formatMoney(reserved)} was refused with HTTP ${issued.status}`,
               ['within', issued],
             );
           const left = reserved - first;
           const debited = await reservedBalanceOf(probe);
           if (debited.balance !== left)
-            r.refute(
+            refute(
               `issuing ${formatMoney(first)} out of ${formatMoney(reserved)} left ${formatMoney(debited.balance)}, not ${formatMoney(left)}`,
               ['within', issued],
               ['account', debited.res],
@@ -345,20 +341,20 @@ const keyChecks = [
           const beyond = left + excess;
           const overdraft = await issueVoucher(probe, beyond, isClientError);
           if (!isClientError(overdraft.status))
-            r.refute(
+            refute(
               `a voucher of ${formatMoney(beyond)} with ${formatMoney(left)} reserved was answered HTTP ${overdraft.status}, not refused`,
               ['beyond', overdraft],
             );
           const after = await reservedBalanceOf(probe);
           if (after.balance !== left)
-            r.refute(
+            refute(
               `the refused voucher moved the reserved balance from ${formatMoney(left)} to ${formatMoney(after.balance)}`,
               ['beyond', overdraft],
               ['account', after.res],
             );
         },
       );
-      return r.outcome(await fc.check(property, { seed: ctx.seed, numRuns: 10 }));
+      return fromProperty(await fc.check(property, { seed: ctx.seed, numRuns: 10 }));
     },
   }),
 ];

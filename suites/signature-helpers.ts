@@ -18,8 +18,8 @@ import { newIdempotencyKey } from '../lib/payloads';
 import { signMessage, signMessageBytes } from '../lib/signature';
 import { apiCodeOf } from './api-answer';
 import { describeAnswer, initiatePath } from './auth-helpers';
-import type { Witness } from './auth-helpers';
 import type { CertifyContext } from './context';
+import { refute } from './evidence';
 
 // ---- bodies ------------------------------------------------------------------------------------
 
@@ -327,11 +327,10 @@ export function verdictProblem(
 export async function expectVerdict(
   ctx: CertifyContext,
   client: MerchantClient,
-  witness: Witness,
   attempt: SignedAttempt,
   want: 'accepted' | 'refused',
 ): Promise<void> {
   const res = await sendAttempt(ctx, client, attempt);
   const problem = verdictProblem(ctx, attempt, res, want);
-  if (problem !== undefined) witness.fail(problem, [attempt.kind, res]);
+  if (problem !== undefined) refute(problem, [attempt.kind, res]);
 }

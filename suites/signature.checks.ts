@@ -18,7 +18,8 @@ import type { CheckDefinition, CheckOutcome } from './check';
 import { notApplicable } from './context';
 import type { CertifyContext, MerchantHandle } from './context';
 import { evidenceOf } from './evidence';
-import { checkProperty, describeAnswer, initiatePath, probeRequest, unknownVoucherCode } from './auth-helpers';
+import { httpProperty } from './http-property';
+import { describeAnswer, initiatePath, probeRequest, unknownVoucherCode } from './auth-helpers';
 import {
   base64urlSignature,
   COMPACT,
@@ -59,12 +60,8 @@ function refusesEvery<T>(
   examples: readonly T[] = [],
 ): Promise<CheckOutcome> {
   const client = ctx.merchant.client();
-  return checkProperty(
-    ctx,
-    arbitrary,
-    numRuns,
-    (value, witness) => expectVerdict(ctx, client, witness, attemptOf(value, ctx.merchant.key), 'refused'),
-    examples,
+  return httpProperty(ctx, arbitrary, { numRuns, examples }, (value) =>
+    expectVerdict(ctx, client, attemptOf(value, ctx.merchant.key), 'refused'),
   );
 }
 
@@ -83,16 +80,15 @@ function acceptsAnySpelling(
   client: MerchantClient,
   numRuns: number,
 ): Promise<CheckOutcome> {
-  return checkProperty(
+  return httpProperty(
     ctx,
     fc.record({ payload: payloadArb, spelling: spellingArb }),
-    numRuns,
-    async ({ payload, spelling }, witness) => {
+    { numRuns },
+    async ({ payload, spelling }) => {
       const sent = render(withFreshKey(ctx, payload).fields, spelling);
       await expectVerdict(
         ctx,
         client,
-        witness,
         {
           kind: payload.kind,
           sent,

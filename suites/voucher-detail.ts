@@ -10,8 +10,8 @@ import type { ApiResponse } from '../lib/node/http-client';
 import type { AmountFormat } from '../lib/target-config';
 import { notApplicable } from './context';
 import { evidenceOf } from './evidence';
-import type { Flow, Refused } from './merchant-steps';
-import { describeAnswer, refusedStep, sendDetail } from './merchant-steps';
+import type { Flow } from './merchant-steps';
+import { describeAnswer, refuseStep, sendDetail } from './merchant-steps';
 
 /** The values the document's voucher table names ("e.g., ACTIVE, REDEEM_INITIATED, REDEEMED"). */
 export const VOUCHER_STATUSES: readonly string[] = ['ACTIVE', 'REDEEM_INITIATED', 'REDEEMED'];
@@ -126,16 +126,12 @@ export function iso8601Problem(value: string): string | undefined {
 }
 
 /** The detail as a step: recorded, and a check's failure when it cannot be read. */
-export async function detailStep(
-  flow: Flow,
-  voucherCode: string,
-  label = 'voucher detail',
-): Promise<VoucherDetail | Refused> {
+export async function detailStep(flow: Flow, voucherCode: string, label = 'voucher detail'): Promise<VoucherDetail> {
   const res = await sendDetail(flow, voucherCode);
   flow.trail.push(evidenceOf(label, res));
   const read = readVoucherDetail(res);
   if ('detail' in read) return read.detail;
-  return refusedStep(flow, `${label}: ${read.problems.join('; ')}`);
+  return refuseStep(flow, `${label}: ${read.problems.join('; ')}`);
 }
 
 /** What can be redeemed so that nothing is left: the balance less the fee (CHECK_NOT_APPLICABLE when that is nothing). */

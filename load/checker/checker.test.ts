@@ -1,14 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatHistoryLine, type HistoryOp } from '../../lib/history';
-import type { LedgerEntry } from '../../sandbox/ledger';
 import {
   checkHistory,
   ledgerFromAdminJson,
   mergeHistories,
   readHistories,
   readHistory,
-  type HistoryLedgerEntry,
   type Invariant,
   type Verdict,
 } from './checker';
@@ -20,10 +18,6 @@ import {
   type SimulatedRun,
   type VoucherPlan,
 } from './simulation';
-
-// The sandbox's ledger entries are what the checker reads (a type-level check: reports/ imports lib/ only).
-const sandboxEntryFits = (e: LedgerEntry): HistoryLedgerEntry => e;
-void sandboxEntryFits;
 
 const UNIT = 1_000_000n;
 

@@ -14,13 +14,16 @@ import type { FinalVoucherState, HistoryOp } from '../../lib/history';
 import { checkBalanceReads, checkConservation } from './conservation';
 import { indexHistory, microFromHistory } from './op-index';
 import { checkKeys, checkOtps } from './keys';
-import { judgeLedger, ledgerByVoucher, type HistoryLedgerEntry } from './ledger';
+import type { LedgerEntry } from '../../lib/ledger-entry';
+import { judgeLedger } from './ledger';
+import { ledgerByVoucher } from './ledger-replay';
 import { checkOverReservation, checkSpuriousRefusals, type VoucherTerms } from './reservations';
 import { Findings, type Verdict } from './verdict';
 
 export type { Invariant, Undetermined, Verdict, Violation } from './verdict';
 export { INVARIANTS } from './verdict';
-export { ledgerFromAdminJson, type HistoryLedgerEntry } from './ledger';
+export { ledgerFromAdminJson } from './ledger';
+export type { LedgerEntry } from '../../lib/ledger-entry';
 export { mergeHistories, readHistories, readHistory } from './read';
 
 export interface CheckHistoryInput {
@@ -29,7 +32,7 @@ export interface CheckHistoryInput {
   /** Each voucher's amount and the service fee its redemptions pay, in micro-units, before the run. */
   readonly initial: ReadonlyMap<string, { amount: bigint; serviceFee: bigint }>;
   /** The sandbox ledger (GET /admin/ledger; `ledgerFromAdminJson` reads its JSON). Sandbox only. */
-  readonly ledger?: readonly HistoryLedgerEntry[];
+  readonly ledger?: readonly LedgerEntry[];
   /** false: the run had no OTPs and stopped at claims — reservations (and claim keys) are judged, redemptions are not. */
   readonly otpSource: boolean;
   /**

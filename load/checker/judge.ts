@@ -3,8 +3,8 @@
  * writer (reports/verdict-junit.ts).
  */
 import type { FinalVoucherState, HistoryOp } from '../../lib';
-import { checkHistory, ledgerFromAdminJson } from './checker';
-import type { Verdict } from './checker';
+import { checkHistory } from './checker';
+import type { LedgerEntry, Verdict } from './checker';
 import { verdictToJunit } from '../../reports/verdict-junit';
 
 export type { Verdict };
@@ -13,17 +13,15 @@ export interface CheckInput {
   readonly ops: readonly HistoryOp[];
   readonly finals: readonly FinalVoucherState[];
   readonly initial: Map<string, { amount: bigint; serviceFee: bigint }>;
-  /** GET /admin/ledger's entries as the sandbox answers them. */
-  readonly ledger?: readonly unknown[];
+  /** The sandbox ledger (GET /admin/ledger, read by `ledgerFromAdminJson`). */
+  readonly ledger?: readonly LedgerEntry[];
   readonly otpSource: boolean;
   /** The OTP is one fixed test code: a redemption cannot tell which claim it consumed. */
   readonly fixedOtp: boolean;
 }
 
 export function judgeHistory(input: CheckInput): { verdict: Verdict; junit: string } {
-  const { ledger: adminEntries, ...rest } = input;
-  const ledger = adminEntries === undefined ? undefined : ledgerFromAdminJson({ entries: adminEntries });
-  const verdict = checkHistory({ ...rest, ...(ledger === undefined ? {} : { ledger }) });
+  const verdict = checkHistory(input);
   return { verdict, junit: verdictToJunit(verdict) };
 }
 

@@ -9,28 +9,16 @@
  * claimId of its claim's reservation.
  */
 import { HarnessError, describeValue } from '../../lib/errors';
+import { isLedgerKind } from '../../lib/ledger-entry';
+import type { LedgerEntry } from '../../lib/ledger-entry';
 import { formatMoney, moneyFromJson } from '../../lib/money';
+import { overReserved, replayVoucher, voucherAccount } from './ledger-replay';
 import type { KeyGroup, VoucherHistory } from './op-index';
 import type { VoucherTerms } from './reservations';
 import type { Findings, Invariant } from './verdict';
 
-/** The shape of sandbox/ledger.ts `LedgerEntry` (reports/ imports lib/ only, so the shape is restated; a test holds them equal). */
-export interface HistoryLedgerEntry {
-  readonly seq: number;
-  readonly at: number;
-  readonly kind: string;
-  readonly from: string;
-  readonly to: string | null;
-  readonly amount: bigint;
-  readonly voucherCode?: string;
-  readonly claimId?: string;
-  readonly reference?: string;
-}
-
-const VOUCHER_ACCOUNT = 'voucher:';
-
 /** The admin API's answer (`{entries: [...]}`, amounts as 6-place strings, times ISO 8601) as entries. */
-export function ledgerFromAdminJson(json: unknown): HistoryLedgerEntry[] {
+export function ledgerFromAdminJson(json: unknown): LedgerEntry[] {
   const list = Array.isArray(json) ? json : (json as { entries?: unknown } | null)?.entries;
   if (!Array.isArray(list))
     throw new HarnessError(
@@ -38,49 +26,40 @@ export function ledgerFromAdminJson(json: unknown): HistoryLedgerEntry[] {
       `"ledger" expected {"entries": [...]} from GET /admin/ledger, got ${describeValue(json)}`,
     );
   return list.map((raw: Record<string, unknown>, i) => {
-    const at = typeof raw.at === 'string' ? Date.parse(raw.at) : raw.at;
-    if (typeof at !== 'number' || Number.isNaN(at))
-      throw new HarnessError(
+    const refuse = (field: string, expected: string) =>
+      new HarnessError(
         'INVALID_ARGUMENT',
-        `"entries[${i}].at" expected an ISO 8601 time, got ${describeValue(raw.at)}`,
+        `"entries[${i}].${field}" expected ${expected}, got ${describeValue(raw[field])}`,
       );
-    return { ...(raw as unknown as HistoryLedgerEntry), at, amount: moneyFromJson(raw.amount, `entries[${i}].amount`) };
+    const at = typeof raw.at === 'string' ? Date.parse(raw.at) : raw.at;
+    if (typeof at !== 'number' || Number.isNaN(at)) throw refuse('at', 'an ISO 8601 time');
+    const { seq, kind, from, to } = raw;
+    if (typeof seq !== 'number') throw refuse('seq', 'a number');
+    if (!isLedgerKind(kind)) throw refuse('kind', 'a ledger entry kind such as "claim-reserved"');
+    if (typeof from !== 'string') throw refuse('from', 'an account');
+    if (to !== null && typeof to !== 'string') throw refuse('to', 'an account or null');
+    const refs = {
+      ...(typeof raw.voucherCode === 'string' ? { voucherCode: raw.voucherCode } : {}),
+      ...(typeof raw.claimId === 'string' ? { claimId: raw.claimId } : {}),
+      ...(typeof raw.reference === 'string' ? { reference: raw.reference } : {}),
+    };
+    return { seq, at, kind, from, to, amount: moneyFromJson(raw.amount, `entries[${i}].amount`), ...refs };
   });
 }
 
-function voucherOfEntry(e: HistoryLedgerEntry): string | undefined {
-  if (e.voucherCode !== undefined) return e.voucherCode;
-  if (e.from.startsWith(VOUCHER_ACCOUNT)) return e.from.slice(VOUCHER_ACCOUNT.length);
-  if (e.to?.startsWith(VOUCHER_ACCOUNT)) return e.to.slice(VOUCHER_ACCOUNT.length);
-  return undefined;
-}
-
-export function ledgerByVoucher(entries: readonly HistoryLedgerEntry[]): Map<string, HistoryLedgerEntry[]> {
-  const by = new Map<string, HistoryLedgerEntry[]>();
-  for (const e of entries) {
-    const v = voucherOfEntry(e);
-    if (v === undefined) continue;
-    let list = by.get(v);
-    if (!list) by.set(v, (list = []));
-    list.push(e);
-  }
-  for (const list of by.values()) list.sort((a, b) => a.seq - b.seq);
-  return by;
-}
-
 /** What the ledger says each group did: its entry (undefined: no effect). */
-export type Effects = Map<KeyGroup, HistoryLedgerEntry>;
+export type Effects = Map<KeyGroup, LedgerEntry>;
 
 const money = formatMoney;
-const within = (g: KeyGroup, e: HistoryLedgerEntry) => e.at >= g.invokeMs && e.at <= g.lastCompleteMs;
+const within = (g: KeyGroup, e: LedgerEntry) => e.at >= g.invokeMs && e.at <= g.lastCompleteMs;
 
 /** Entries not yet attributed, by amount and by claimId; a taker prefers one whose time fits the group's ops. */
 class EntryPool {
-  readonly #byAmount = new Map<bigint, HistoryLedgerEntry[]>();
-  readonly #byClaim = new Map<string, HistoryLedgerEntry[]>();
-  readonly #used = new Set<HistoryLedgerEntry>();
+  readonly #byAmount = new Map<bigint, LedgerEntry[]>();
+  readonly #byClaim = new Map<string, LedgerEntry[]>();
+  readonly #used = new Set<LedgerEntry>();
 
-  constructor(readonly entries: readonly HistoryLedgerEntry[]) {
+  constructor(readonly entries: readonly LedgerEntry[]) {
     for (const e of entries) {
       push(this.#byAmount, e.amount, e);
       if (e.claimId !== undefined) push(this.#byClaim, e.claimId, e);
@@ -88,7 +67,7 @@ class EntryPool {
   }
 
   /** By the claim it consumed (exact) or, with `byAmount`, by amount (any entry for an unknown amount). */
-  take(g: KeyGroup, claimId: string | undefined, byAmount: boolean): HistoryLedgerEntry | undefined {
+  take(g: KeyGroup, claimId: string | undefined, byAmount: boolean): LedgerEntry | undefined {
     const lists = [
       claimId === undefined ? undefined : this.#byClaim.get(claimId),
       !byAmount ? undefined : g.amount === null ? this.entries : this.#byAmount.get(g.amount),
@@ -105,11 +84,11 @@ class EntryPool {
   }
 
   /** Gives an entry back (an unknown op's effect handed to an acknowledged op that needs it). */
-  release(e: HistoryLedgerEntry): void {
+  release(e: LedgerEntry): void {
     this.#used.delete(e);
   }
 
-  leftovers(): HistoryLedgerEntry[] {
+  leftovers(): LedgerEntry[] {
     return this.entries.filter((e) => !this.#used.has(e));
   }
 }
@@ -128,7 +107,7 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 function attribute(
   what: 'claim' | 'redemption',
   groups: readonly KeyGroup[],
-  entries: readonly HistoryLedgerEntry[],
+  entries: readonly LedgerEntry[],
   claimIdOf: (g: KeyGroup) => string | undefined,
   voucher: string,
   findings: Findings,
@@ -195,12 +174,6 @@ function attribute(
   return effects;
 }
 
-/** Σ of transfers into and out of the voucher's account up to each entry: its balance by the ledger. */
-function transferDelta(e: HistoryLedgerEntry, account: string): bigint {
-  if (e.to === null) return 0n;
-  return (e.to === account ? e.amount : 0n) - (e.from === account ? e.amount : 0n);
-}
-
 export interface LedgerJudgement {
   readonly claims: Effects;
   readonly redemptions: Effects;
@@ -227,13 +200,13 @@ function violateFirst(
  */
 export function judgeLedger(
   v: VoucherHistory,
-  entries: readonly HistoryLedgerEntry[],
+  entries: readonly LedgerEntry[],
   terms: VoucherTerms,
   finalRemaining: bigint | undefined,
   otpSource: boolean,
   findings: Findings,
 ): LedgerJudgement {
-  const account = `${VOUCHER_ACCOUNT}${v.voucher}`;
+  const account = voucherAccount(v.voucher);
   const reserved = entries.filter((e) => e.kind === 'claim-reserved');
   const claims = attribute('claim', [...v.claims.values()], reserved, () => undefined, v.voucher, findings);
   const groupOfClaimId = new Map<string, KeyGroup>();
@@ -251,11 +224,11 @@ export function judgeLedger(
         v.voucher,
         findings,
       )
-    : new Map<KeyGroup, HistoryLedgerEntry>();
-  const redeemOfEntry = new Map<HistoryLedgerEntry, KeyGroup>([...redemptions].map(([g, e]) => [e, g]));
+    : new Map<KeyGroup, LedgerEntry>();
+  const redeemOfEntry = new Map<LedgerEntry, KeyGroup>([...redemptions].map(([g, e]) => [e, g]));
 
   // One redemption per claim (and so per OTP): the ledger names the claim each redemption consumed.
-  const redeemedClaims = new Map<string, HistoryLedgerEntry[]>();
+  const redeemedClaims = new Map<string, LedgerEntry[]>();
   for (const e of redemptionEntries) if (e.claimId !== undefined) push(redeemedClaims, e.claimId, e);
   for (const [claimId, list] of redeemedClaims) {
     if (list.length < 2) continue;
@@ -290,28 +263,17 @@ export function judgeLedger(
   // The ledger's own sums; reservations within the balance whenever one is made; never a negative balance.
   // A ledger cut to the run (no issuing entry) starts from the voucher's amount.
   let balance = entries.some((e) => e.kind === 'voucher-issued') ? 0n : terms.amount;
-  let held = 0n;
-  const pending = new Map<string, bigint>();
-  let overReserved = false;
-  for (const e of entries) {
-    balance += transferDelta(e, account);
-    if (e.kind === 'claim-reserved') {
-      held += e.amount;
-      if (e.claimId !== undefined) pending.set(e.claimId, e.amount);
-    } else if (e.kind === 'claim-released') {
-      held -= e.amount;
-      if (e.claimId !== undefined) pending.delete(e.claimId);
-    }
-    // Checked when a claim is accepted: a later redemption's fee may legitimately leave other
-    // pending claims above the balance (their redemptions then fail with 4044/4096).
-    if (!overReserved && ((e.kind === 'claim-reserved' && held > balance) || balance < 0n)) {
-      overReserved = true;
+  let reported = false;
+  for (const step of replayVoucher(v.voucher, entries, balance)) {
+    balance = step.remaining;
+    if (!reported && overReserved(step)) {
+      reported = true;
       violateFirst(
         findings,
         'no-over-reservation',
         v.voucher,
-        `after ledger entry ${e.seq} (${e.kind}) the voucher held ${money(held)} in reservations against a balance of ${money(balance)}`,
-        [...pending.keys()].map((id) => groupOfClaimId.get(id)),
+        `after ledger entry ${step.entry.seq} (${step.entry.kind}) the voucher held ${money(step.reserved)} in reservations against a balance of ${money(step.remaining)}`,
+        [...step.pending.keys()].map((id) => groupOfClaimId.get(id)),
       );
     }
   }

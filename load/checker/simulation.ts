@@ -8,7 +8,7 @@
  */
 import type { FinalVoucherState, HistoryOp, OpOutcome } from '../../lib/history';
 import { randomBelow, type RandomSource } from '../../lib/random';
-import type { HistoryLedgerEntry } from './ledger';
+import type { LedgerEntry } from '../../lib/ledger-entry';
 
 export const SIMULATED_BUGS = [
   'check-then-act',
@@ -53,7 +53,7 @@ export interface SimulatedRun {
   readonly ops: HistoryOp[];
   readonly finals: FinalVoucherState[];
   readonly initial: Map<string, { amount: bigint; serviceFee: bigint }>;
-  readonly ledger: HistoryLedgerEntry[];
+  readonly ledger: LedgerEntry[];
   /** The ops a seeded bug made wrong (empty without one). */
   readonly bugOps: HistoryOp[];
 }
@@ -86,7 +86,7 @@ class VoucherServer {
 
   constructor(
     readonly plan: VoucherPlan,
-    readonly ledger: HistoryLedgerEntry[],
+    readonly ledger: LedgerEntry[],
     readonly bug: SimulatedBug | undefined,
     readonly fixedOtp: boolean,
   ) {
@@ -100,7 +100,7 @@ class VoucherServer {
 
   #entry(
     at: number,
-    kind: string,
+    kind: LedgerEntry['kind'],
     from: string,
     to: string | null,
     amount: bigint,
@@ -201,7 +201,7 @@ type Acted = Answer & { readonly bug?: boolean };
 function simulateVoucher(
   plan: VoucherPlan,
   bug: SimulatedBug | undefined,
-  ledger: HistoryLedgerEntry[],
+  ledger: LedgerEntry[],
   ops: HistoryOp[],
   bugOps: HistoryOp[],
   options: SimulationOptions,
@@ -365,7 +365,7 @@ export interface SimulationOptions {
 /** Simulates every voucher's plan; ops of several runners (by VU) in invoke order. */
 export function simulateRun(plans: readonly VoucherPlan[], options: SimulationOptions = {}): SimulatedRun {
   const ops: HistoryOp[] = [];
-  const ledger: HistoryLedgerEntry[] = [];
+  const ledger: LedgerEntry[] = [];
   const bugOps: HistoryOp[] = [];
   const finals = plans.map((p) => simulateVoucher(p, options.bug, ledger, ops, bugOps, options));
   const initial = new Map(plans.map((p) => [p.voucher, { amount: p.amount, serviceFee: p.serviceFee }]));

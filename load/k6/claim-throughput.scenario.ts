@@ -8,10 +8,10 @@
 import exec from 'k6/execution';
 import { Rate } from 'k6/metrics';
 import type { Options } from 'k6/options';
-import { boundedVus } from '../../k6.config';
 import { throughputClaims, throughputSlot } from '../corpus-plans';
 import { currentToken, login, readSettings, send, summaryFiles } from './k6-merchant';
 import { LOAD_ENV } from '../load-env';
+import { boundedVus } from './settings';
 import { openRequestSigner } from './signed-requests';
 
 const settings = readSettings();

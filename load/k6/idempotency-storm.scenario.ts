@@ -13,7 +13,8 @@
  */
 import { check } from 'k6';
 import type { Options } from 'k6/options';
-import { boundedMaxDuration, boundedVus, profileNamed, thresholdsFor } from '../../k6.config';
+import { boundedMaxDuration, profileNamed, thresholdsFor } from '../../k6.config';
+import { boundedVus } from './settings';
 import {
   cryptoRandom,
   initiateClaimBody,

@@ -26,11 +26,11 @@ import {
   type PrivateKey,
   signMessage,
 } from '../../lib';
-import { wholeSetting } from '../../k6.config';
 // Before any signature: from here on lib/'s secp256k1 signer hashes with k6's native SHA-256.
 import './k6-signing';
 import { LOAD_ENV, TOKEN_RENEW_MAX_S, type OtpMode, type VoucherSpec } from '../load-env';
 import { signingModeOf, signingReport } from '../request-corpus';
+import { wholeSetting } from './settings';
 
 // Documented refusals (4091 → 409, 4042/4044 → 404, 4032/4034/4035 → 403) are answers, not failures
 // of the server: only 5xx, timeouts and unexpected statuses count in http_req_failed.

@@ -13,14 +13,7 @@ import { check } from 'k6';
 import exec from 'k6/execution';
 import { Counter } from 'k6/metrics';
 import type { Options } from 'k6/options';
-import {
-  boundedVus,
-  durationSeconds,
-  MAX_RUN_SECONDS,
-  profileNamed,
-  thresholdsFor,
-  wholeSetting,
-} from '../../k6.config';
+import { durationSeconds, MAX_RUN_SECONDS, profileNamed, thresholdsFor } from '../../k6.config';
 import { merchantRequest } from '../../lib';
 import { flowSlot } from '../corpus-plans';
 import {
@@ -35,6 +28,7 @@ import {
   type Sent,
 } from './k6-merchant';
 import { LOAD_ENV } from '../load-env';
+import { boundedVus, wholeSetting } from './settings';
 import { openRequestSigner } from './signed-requests';
 
 const settings = readSettings();

@@ -13,7 +13,8 @@ import { check } from 'k6';
 import exec from 'k6/execution';
 import { Trend } from 'k6/metrics';
 import type { Options } from 'k6/options';
-import { boundedMaxDuration, boundedVus, profileNamed, thresholdsFor } from '../../k6.config';
+import { boundedMaxDuration, profileNamed, thresholdsFor } from '../../k6.config';
+import { boundedVus } from './settings';
 import { burstSlot, type PlanInput } from '../corpus-plans';
 import {
   checkClaim,

@@ -32,8 +32,9 @@ import { classifyAnswers, describeAnswers } from '../checker/answers';
 import type { FailedAnswers } from '../checker/answers';
 import { judgeHistory, verdictJson } from '../checker/judge';
 import type { Verdict } from '../checker/judge';
+import { ledgerFromAdminJson } from '../checker/checker';
+import type { LedgerEntry } from '../../lib/ledger-entry';
 import { overReservations } from '../checker/ledger-replay';
-import type { LedgerEntry } from '../checker/ledger-replay';
 import { CORPUS_PLANS } from '../corpus-plans';
 import { flowPlan, LOAD_ENV, TOKEN_RENEW_MAX_S } from '../load-env';
 import type { OtpMode, VoucherSpec } from '../load-env';
@@ -596,14 +597,16 @@ export async function runLoad(spec: LoadSpec): Promise<LoadRun | LoadPlan> {
     const { finals, admin } = await readFinals(run, vouchers);
     // Without sandbox powers there is no ledger: its replay is reported as not available.
     const ledgerAvailable = run.admin !== undefined;
-    const ledger = (run.admin === undefined ? [] : (await run.admin.ledger()).entries).filter((e) =>
+    // GET /admin/ledger's entries for this run's vouchers, as the sandbox answers them (ledger.json), and read.
+    const ledgerJson = (run.admin === undefined ? [] : (await run.admin.ledger()).entries).filter((e) =>
       vouchers.some((v) => e.voucherCode === v.code),
-    ) as unknown as LedgerEntry[];
+    );
+    const ledger = ledgerFromAdminJson(ledgerJson);
     await writeFile(
       join(dir, 'finals.json'),
       `${JSON.stringify({ scenario, seed, vus, signing: signing.report, vouchers, finals, admin }, null, 2)}\n`,
     );
-    await writeFile(join(dir, 'ledger.json'), `${JSON.stringify(ledger, null, 2)}\n`);
+    await writeFile(join(dir, 'ledger.json'), `${JSON.stringify(ledgerJson, null, 2)}\n`);
     // The sandbox's ledger, replayed: a server-side witness of invariant 2 beside the history checker.
     const overReserved = overReservations(ledger);
     await writeFile(

@@ -4,7 +4,7 @@
  * reservation), so a reservation kept or lost shows even when no command happened to touch it.
  */
 import { DetailCommand } from './detail.command';
-import { isDivergence } from './expected-response';
+import { isCheckFailure } from '../check';
 import { InitiateClaimCommand } from './initiate-claim.command';
 import type { RunModel, VoucherCommand } from './run-model';
 import type { VoucherUnderTest } from './voucher-under-test';
@@ -20,7 +20,7 @@ export async function checkEndState(model: RunModel, real: VoucherUnderTest): Pr
     try {
       await command.run(model, real);
     } catch (err) {
-      if (isDivergence(err)) err.message = `at the end of the run, ${err.message}`;
+      if (isCheckFailure(err)) err.message = `at the end of the run, ${err.message}`;
       throw err;
     }
   }

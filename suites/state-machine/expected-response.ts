@@ -2,25 +2,19 @@
  * How the target's answer is held against the model: the HTTP status, `statusCode` and `success`
  * of every answer (a documented code travels with its first three digits as HTTP status, docs/design.md ›
  * Error envelope), and for a detail the remaining balance (exactly, in micro-units) and status.
- * A difference is thrown as a divergence: that is how a fast-check command fails.
+ * A difference is thrown as a divergence (a CheckFailure): that is how a fast-check command fails.
  */
 import { httpStatusOf } from '../../lib/error-catalog';
 import { isHarnessError } from '../../lib/errors';
 import { formatMoney, moneyFromJson } from '../../lib/money';
 import type { Micro } from '../../lib/money';
 import type { ApiResponse } from '../../lib/node/http-client';
+import { CheckFailure } from '../check';
 import type { Outcome, VoucherState } from './voucher-model';
 import { voucherStatus } from './voucher-model';
 
-const DIVERGENCE = 'Divergence';
-
-export function divergence(label: string, message: string): Error {
-  const err = new Error(`${label}: ${message}`);
-  err.name = DIVERGENCE;
-  return err;
-}
-
-export const isDivergence = (err: unknown): err is Error => err instanceof Error && err.name === DIVERGENCE;
+/** A step's answer differs from the model's: the run fails; the runner adds the run's exchanges as evidence. */
+export const divergence = (label: string, message: string): CheckFailure => new CheckFailure(`${label}: ${message}`);
 
 const envelope = (res: ApiResponse) => (res.json ?? {}) as { statusCode?: unknown; success?: unknown; data?: unknown };
 

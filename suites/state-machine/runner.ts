@@ -9,7 +9,7 @@ import { isHarnessError } from '../../lib/errors';
 import type { HarnessErrorCode } from '../../lib/errors';
 import { formatMoney } from '../../lib/money';
 import type { Micro } from '../../lib/money';
-import { fromProperty } from '../check';
+import { CheckFailure, fromProperty } from '../check';
 import type { CheckOutcome, Evidence } from '../check';
 import type { CertifyContext } from '../context';
 import { watchClock } from './clock-witness';
@@ -47,16 +47,18 @@ async function initialModel(ctx: CertifyContext, real: VoucherUnderTest, amount:
   return { voucher, posts: [] };
 }
 
-function runEvidence(real: VoucherUnderTest, amount: NewVoucher, err: unknown): Evidence[] {
-  const note = `voucher ${real.code} of ${formatMoney(amount.amount)}: ${err instanceof Error ? err.message : String(err)}`;
-  return [{ label: 'divergence', note }, ...real.evidence()];
+/** The run's failure: what diverged, with the voucher and every exchange of the run as evidence. */
+function runFailure(real: VoucherUnderTest, amount: NewVoucher, err: unknown): CheckFailure {
+  const message = err instanceof Error ? err.message : String(err);
+  const note = `voucher ${real.code} of ${formatMoney(amount.amount)}: ${message}`;
+  const evidence: Evidence[] = [{ label: 'divergence', note }, ...real.evidence()];
+  return new CheckFailure(message, evidence);
 }
 
 async function runOnVoucher(
   ctx: CertifyContext,
   amount: NewVoucher,
   commands: Iterable<VoucherCommand>,
-  failure: { evidence: Evidence[] },
 ): Promise<void> {
   const movedByOthers = await watchClock(ctx);
   const real = await openVoucherUnderTest(ctx, amount.amount);
@@ -68,8 +70,7 @@ async function runOnVoucher(
     if (isHarnessError(err) && NOT_A_DIVERGENCE.has(err.code)) throw err;
     // Someone else moved the target's clock mid-run: the run proves nothing, and is discarded, not failed.
     fc.pre(!(await movedByOthers(real.advancedSeconds)));
-    failure.evidence = runEvidence(real, amount, err);
-    throw err;
+    throw runFailure(real, amount, err);
   }
 }
 
@@ -80,13 +81,12 @@ export async function checkVoucherRuns(
   commands: Arbitrary<Iterable<VoucherCommand>>,
   numRuns: number,
 ): Promise<CheckOutcome> {
-  // Shrinking reruns; the evidence kept is the last failing run's, which is the shrunk counterexample.
-  const failure = { evidence: [] as Evidence[] };
-  const property = fc.asyncProperty(vouchers, commands, (amount, cmds) => runOnVoucher(ctx, amount, cmds, failure));
+  // Shrinking reruns; the failure reported is the last failing run's, which is the shrunk counterexample.
+  const property = fc.asyncProperty(vouchers, commands, (amount, cmds) => runOnVoucher(ctx, amount, cmds));
   const details = await fc.check(property, { seed: ctx.seed, numRuns, interruptAfterTimeLimit: TIME_LIMIT_MS });
   const cause = details.errorInstance;
   if (details.failed && isHarnessError(cause) && NOT_A_DIVERGENCE.has(cause.code)) throw cause;
-  return fromProperty(details, failure.evidence);
+  return fromProperty(details);
 }
 
 /** One fixed sequence on one fresh voucher, through the same model and runner. */

@@ -1,6 +1,7 @@
-/** The one reader of whole-number settings the scenarios get through -e (k6.config.ts), and boundedVus on top of it. */
+/** The one reader of whole-number settings the scenarios get through -e, and boundedVus on top of it. */
 import { describe, expect, it } from 'vitest';
-import { boundedVus, MAX_VUS, wholeSetting } from '../k6.config';
+import { MAX_VUS } from '../../k6.config';
+import { boundedVus, wholeSetting } from './settings';
 
 describe('wholeSetting', () => {
   it('takes the fallback when unset or empty, the number otherwise', () => {
