@@ -18,8 +18,18 @@ import type { RunningSandbox } from '../sandbox';
 import { runCertify } from './certify';
 import type { CertifyRun } from './certify';
 import { SERVICE_FEE } from './embedded-sandbox';
+import { stateMachineChecks } from './state-machine.checks';
 
 const FIXED_OTP = '735191';
+
+/** Defects of the voucher state machine, each with the fixed sequence made to catch it (state-machine.defects.test.ts). */
+const STATE_DEFECTS = [
+  ['fee-deducted-twice', 'state.fee-consumed-once'],
+  ['money-in-floating-point', 'state.exact-micro-arithmetic'],
+  ['status-not-redeemed-at-zero', 'state.redeemed-at-zero'],
+  ['otp-reusable', 'state.otp-single-use'],
+  ['claim-kept-after-4096', 'state.claim-released-after-4096'],
+] as const;
 const VOUCHERS = 30;
 
 interface Environment {
@@ -47,8 +57,17 @@ async function credentials(
   return { id: created.id, auth: { apiKeyEnv: `${name}_KEY`, privateKeyEnv: `${name}_PEM`, keyType } };
 }
 
-async function testEnvironment(dir: string, full: boolean): Promise<Environment> {
-  const sandbox = await startSandbox({ seed: 7, testHooks: full });
+interface EnvironmentOptions {
+  /** Voucher kinds, second-merchant and partner credentials, test hooks. */
+  readonly full: boolean;
+  /** Seeded defects of the server under test. */
+  readonly defects?: readonly string[];
+  readonly vouchers?: number;
+}
+
+async function testEnvironment(dir: string, options: EnvironmentOptions): Promise<Environment> {
+  const { full } = options;
+  const sandbox = await startSandbox({ seed: 7, testHooks: full, defects: options.defects ?? [] });
   const admin = createSandboxAdminClient({ adminUrl: sandbox.adminUrl, adminToken: sandbox.adminToken });
   const env: Record<string, string> = {};
   const merchant = await credentials(admin, env, 'MERCHANT', 'secp256k1', 'merchant');
@@ -62,7 +81,7 @@ async function testEnvironment(dir: string, full: boolean): Promise<Environment>
       })
     ).code;
   const vouchers: { code: string; kind?: string }[] = [];
-  for (let i = 0; i < VOUCHERS; i++) vouchers.push({ code: await issue() });
+  for (let i = 0; i < (options.vouchers ?? VOUCHERS); i++) vouchers.push({ code: await issue() });
   const fixtures: Record<string, unknown> = { vouchers };
   if (full) {
     const second = await credentials(admin, env, 'SECOND', 'ed25519', 'merchant');
@@ -78,7 +97,7 @@ async function testEnvironment(dir: string, full: boolean): Promise<Environment>
     fixtures.secondMerchant = second.auth;
     fixtures.partner = { baseUrl: sandbox.partnerUrl, ...partner.auth };
   }
-  const file = join(dir, full ? 'full.json' : 'plain.json');
+  const file = join(dir, `${full ? 'full' : 'plain'}${(options.defects ?? []).map((d) => `-${d}`).join('')}.json`);
   await writeFile(
     file,
     JSON.stringify({
@@ -108,12 +127,12 @@ describe('certify against a target without the admin API', { timeout: 300_000 },
   });
 
   it('with ordinary vouchers and a fixed OTP: shares the vouchers, fails nothing, and says INCOMPLETE', async () => {
-    const { sandbox, file, env } = await testEnvironment(dir, false);
+    const { sandbox, file, env } = await testEnvironment(dir, { full: false });
     sandboxes.push(sandbox);
     const run = await runCertify({ target: file, env, seed: 11 });
     const broken = run.report.results.filter((r) => r.status === 'fail' || r.status === 'error');
     expect(broken.map((r) => `${r.id}: ${r.message}`)).toEqual([]);
-    expect(ran(run)).toBeGreaterThanOrEqual(54);
+    expect(ran(run)).toBeGreaterThanOrEqual(69);
     expect(run.summary.verdict).toBe('incomplete');
     const reasons = run.summary.completeness.reasons.map((r) => r.reason).join('\n');
     // Each skip names what would unlock it: a fixture, the test hooks, --slow.
@@ -128,7 +147,7 @@ describe('certify against a target without the admin API', { timeout: 300_000 },
   });
 
   it('with voucher kinds, second-merchant and partner credentials and test hooks: 22/22 codes, no admin API', async () => {
-    const { sandbox, file, env } = await testEnvironment(dir, true);
+    const { sandbox, file, env } = await testEnvironment(dir, { full: true });
     sandboxes.push(sandbox);
     const run = await runCertify({ target: file, env, seed: 12 });
     const broken = run.report.results.filter((r) => r.status === 'fail' || r.status === 'error');
@@ -139,4 +158,19 @@ describe('certify against a target without the admin API', { timeout: 300_000 },
     expect(ran(run)).toBeGreaterThanOrEqual(82);
     expect(run.summary.verdict).toBe('incomplete');
   });
+
+  // The state sequences run on listed vouchers brought down to their amounts, with the fixed OTP:
+  // a seeded defect still fails the sequence made for it.
+  for (const [defect, id] of STATE_DEFECTS) {
+    it(`a server with ${defect} fails ${id} through a plain target file`, async () => {
+      const { sandbox, file, env } = await testEnvironment(dir, { full: false, defects: [defect], vouchers: 2 });
+      sandboxes.push(sandbox);
+      const checks = stateMachineChecks.filter((c) => c.id === id);
+      const run = await runCertify({ target: file, env, seed: 13, checks });
+      const result = run.report.results.find((r) => r.id === id);
+      expect(result?.status, `${result?.message ?? result?.reason ?? ''}`).toBe('fail');
+      expect(result?.evidence.length).toBeGreaterThan(1);
+      expect(run.vouchers.draws.map((d) => d.own)).toEqual([true]);
+    });
+  }
 });

@@ -16,7 +16,7 @@ import type { SandboxAdminClient } from '../lib/node/sandbox-admin-client';
 import type { ResolvedTarget } from '../lib/node/target-file';
 import type { RandomSource } from '../lib/random';
 import { seededRandom } from '../lib/random';
-import type { Expectations } from '../lib/target-config';
+import type { Expectations, OtpSource } from '../lib/target-config';
 import { DEFAULT_SIGNING_TEMPLATE } from '../lib/signing-template';
 import type { ApiErrorCode, CodedEndpoint } from '../lib/error-catalog';
 import { TEST_FAULT_HEADER, TEST_FAULT_MESSAGE_HEADER } from '../lib/test-hooks';
@@ -105,17 +105,25 @@ export interface SandboxAccess {
   readonly merchantId: string;
 }
 
-export const SANDBOX_POWERS: readonly Power[] = ['admin', 'clock', 'faults', 'outbox'];
+export const SANDBOX_POWERS: readonly Power[] = ['admin', 'clock', 'faults', 'outbox', 'otp-per-claim'];
 
 /**
  * What a target can do: a sandbox everything; --slow gives another the clock the honest way (by
- * waiting); test hooks (docs/test-hooks.md) give it faults, one request at a time.
+ * waiting); test hooks (docs/test-hooks.md) give it faults, one request at a time; an http or
+ * command OTP source reads each claim's own code as the outbox does (a fixed one does not), though
+ * it cannot count the SMS sent.
  */
-export function powersOf(target: { sandbox: boolean; slow: boolean; testHooks: boolean }): Set<Power> {
+export function powersOf(target: {
+  sandbox: boolean;
+  slow: boolean;
+  testHooks: boolean;
+  otp: OtpSource['source'];
+}): Set<Power> {
   if (target.sandbox) return new Set(SANDBOX_POWERS);
   return new Set<Power>([
     ...(target.slow ? (['clock'] as const) : []),
     ...(target.testHooks ? (['faults'] as const) : []),
+    ...(target.otp === 'http' || target.otp === 'command' ? (['otp-per-claim'] as const) : []),
   ]);
 }
 
@@ -153,7 +161,12 @@ export function createCertifyContext(options: CertifyContextOptions): CertifyCon
     options.sandbox === undefined
       ? undefined
       : createSandboxAdminClient({ adminUrl: options.sandbox.adminUrl, adminToken: options.sandbox.adminToken });
-  const powers = powersOf({ sandbox: admin !== undefined, slow: options.slow === true, testHooks: config.testHooks });
+  const powers = powersOf({
+    sandbox: admin !== undefined,
+    slow: options.slow === true,
+    testHooks: config.testHooks,
+    otp: config.otp.source,
+  });
   const requireAdmin = (what: string): SandboxAdminClient => {
     if (admin === undefined)
       throw notApplicable(

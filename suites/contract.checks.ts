@@ -92,7 +92,8 @@ const initiate = defineCheck<CertifyContext>({
   severity: 'high',
   run: (ctx) =>
     onFreshClient(ctx, async (flow) => {
-      const voucherCode = await ctx.voucher();
+      // A claim left pending on a shared voucher: nothing here reads its balance.
+      const voucherCode = await ctx.voucher({ amount: MICRO_PER_UNIT });
       const res = await sendPost(flow, 'initiate-claim', claimBody(voucherCode));
       return expectSuccess(flow, 'initiate-claim', res)?.refused;
     }),
@@ -108,7 +109,7 @@ const detail = defineCheck<CertifyContext>({
   severity: 'high',
   run: (ctx) =>
     onFreshClient(ctx, async (flow) => {
-      const res = await sendDetail(flow, await ctx.voucher());
+      const res = await sendDetail(flow, await ctx.voucher({ amount: 0n }));
       return expectSuccess(flow, 'voucher detail', res)?.refused;
     }),
 });
@@ -123,7 +124,8 @@ const redeem = defineCheck<CertifyContext>({
   severity: 'high',
   run: (ctx) =>
     onFreshClient(ctx, async (flow) => {
-      const voucherCode = await ctx.voucher();
+      // One claim, redeemed: a shared voucher of the redeeming checks serves (suites/voucher-budget.ts).
+      const voucherCode = await ctx.voucher({ amount: MICRO_PER_UNIT, redemptions: 1 });
       const smsBefore = await ctx.smsCount(voucherCode);
       const claimed = expectSuccess(
         flow,
