@@ -21,6 +21,7 @@ import { DEFAULT_SIGNING_TEMPLATE } from '../lib/signing-template';
 import type { ApiErrorCode, CodedEndpoint } from '../lib/error-catalog';
 import { TEST_FAULT_HEADER, TEST_FAULT_MESSAGE_HEADER } from '../lib/test-hooks';
 import type { Power } from './check';
+import { issuePartnerVoucher } from './partner-endpoints';
 import { createVoucherBudget } from './voucher-budget';
 import type { BalanceReader, VoucherBudget, VoucherNeed } from './voucher-budget';
 
@@ -67,7 +68,8 @@ export interface CertifyContext {
   /**
    * A voucher to work on, for what the check says it needs: on a sandbox issued to order (`issue`);
    * on another target drawn from the run's budget of fixture vouchers (suites/voucher-budget.ts),
-   * or a skip naming the fixture that would give it. No need stated: a voucher of its own.
+   * or, made to order, issued by the partner of "fixtures.partner"; else a skip naming the fixture
+   * that would give it. No need stated: a voucher of its own.
    */
   voucher(need?: VoucherRequest): Promise<string>;
   /** The OTP of the newest claim on the voucher, sent after `smsBefore` messages (see smsCount). */
@@ -261,6 +263,25 @@ export function createCertifyContext(options: CertifyContextOptions): CertifyCon
     }
   };
 
+  /** Without the admin API, a voucher made to order is a partner's to issue (suites/partner-endpoints.ts). */
+  const issueThroughPartner = async (spec: VoucherSpec): Promise<string> => {
+    const unlock = 'or a partner whose credentials the target file names in "fixtures.partner"';
+    if (config.profile !== 'partner' && config.fixtures.partner === undefined)
+      throw notApplicable(
+        `the check needs a voucher made to order (amount, expiry): only the sandbox issues one, ${unlock}`,
+      );
+    if (spec.fixedOtp !== undefined || spec.restrictedMerchantId !== undefined)
+      throw notApplicable(
+        'the check needs a voucher with a fixed OTP or restricted to a merchant made to order: only the sandbox issues one',
+      );
+    const partner = await context.partner();
+    return issuePartnerVoucher(partner.client(), {
+      amount: spec.amount ?? 100_000_000n,
+      ownerMsisdn: spec.ownerMsisdn ?? '251911000000',
+      ...(spec.expirationDate === undefined ? {} : { expirationDate: spec.expirationDate }),
+    });
+  };
+
   const context: CertifyContext = {
     target,
     seed,
@@ -282,10 +303,7 @@ export function createCertifyContext(options: CertifyContextOptions): CertifyCon
     },
     async voucher(need = { own: true }) {
       if (admin) return issueToOrder(admin, need);
-      if (need.issue !== undefined)
-        throw notApplicable(
-          'the check needs a voucher made to order (amount, expiry); only the sandbox can issue one (not provokable from outside on this target)',
-        );
+      if (need.issue !== undefined) return issueThroughPartner(need.issue);
       return budget.draw(need, options.stream ?? '', readBalance);
     },
     async otp(voucherCode, smsBefore) {
