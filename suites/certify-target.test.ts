@@ -197,6 +197,8 @@ describe('certify against a target without the admin API', { timeout: 300_000 },
     // The state sequences run on listed vouchers; the one that must tell two claims' OTPs apart names its unlock.
     const state = statusById(run, 'state-machine');
     expect(state.get('state.model')).toBe('pass');
+    const model = run.report.results.find((r) => r.id === 'state.model');
+    expect(model?.note).toMatch(/on listed vouchers of their own \([1-3] of 30 runs\)/);
     expect(state.get('state.redeemed-at-zero')).toBe('pass');
     expect(state.get('state.otp-bound-to-claim')).toBe('skip');
     expect(reasons).toMatch(/an "otp" source of "http" or "command"/);
