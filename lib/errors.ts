@@ -47,6 +47,8 @@ export const HARNESS_ERROR_CODES = {
   // conformance runs
   CHECK_NOT_APPLICABLE:
     'the target cannot give what a check needs (a fresh voucher, an OTP, a sandbox power): the check is skipped, with this as its reason',
+  CHECK_TIME_LIMIT:
+    'a generated check ran out of its time limit before one case finished: the target answered too slowly for it to say anything',
   // generic
   NOT_LOOPBACK: 'a load or stress run was pointed at an address that is not on this machine',
   INTERNAL: 'a bug in the harness itself',

@@ -108,7 +108,12 @@ export async function certifyTarget(opened: OpenTarget, options: CertifyOptions)
   const { target, sandbox } = opened;
   const startedAt = new Date().toISOString();
   const slow = options.slow === true;
-  const powers = powersOf({ sandbox: sandbox !== undefined, slow, testHooks: target.config.testHooks });
+  const powers = powersOf({
+    sandbox: sandbox !== undefined,
+    slow,
+    testHooks: target.config.testHooks,
+    otp: target.config.otp.source,
+  });
   // One budget for the whole run: every check's context draws from the same listed vouchers.
   const vouchers = createVoucherBudget(target.config.fixtures.vouchers);
   // Every answer of the run, whichever check it came to, is validated against the API description.

@@ -36,12 +36,18 @@ export type Severity = keyof typeof SEVERITIES;
 export const BASES = ['document', 'assumption'] as const;
 export type Basis = (typeof BASES)[number];
 
-/** Sandbox-only powers a check may need; a real test environment has none of them. */
+/**
+ * Powers a check may need beyond ordinary requests. A sandbox has all of them; another target only
+ * what its target file and command line give it (suites/context.ts `powersOf`): the clock by waiting
+ * (--slow), faults through test hooks, each claim's own OTP through an http or command OTP source.
+ */
 export const POWERS = {
   admin: 'arranges server state only an administrator can (the sandbox admin API)',
   clock: 'moves the server clock',
   faults: 'injects internal failures',
   outbox: 'reads the OTPs the server would send by SMS',
+  'otp-per-claim':
+    "reads the code each claim's SMS carried (an outbox, or an http or command OTP source; not one fixed code)",
 } as const satisfies Record<string, string>;
 export type Power = keyof typeof POWERS;
 

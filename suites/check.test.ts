@@ -117,6 +117,7 @@ describe('defineCheck', () => {
     refused(() => defineCheck(def({ area: 'sigs' as never })), '"area"', 'signature');
     refused(() => defineCheck(def({ severity: 'blocker' as never })), '"severity"', 'critical');
     refused(() => defineCheck(def({ needs: ['time-travel' as never] })), '"needs"', 'clock');
+    refused(() => defineCheck(def({ uses: ['time-travel' as never] })), '"uses"', 'otp-per-claim');
     refused(() => defineCheck(def({ kind: 'warning' as never })), '"kind"');
     refused(() => defineCheck(def({ source: { doc: 'rfc9110' as never, section: 'x' } })), '"source.doc"');
     refused(() => defineCheck(def({ run: undefined as never })), '"run"');
@@ -258,9 +259,10 @@ describe('runCheck', () => {
 
     expect((await runCheck(def({ needs: ['clock'], run }), ctx(), { skipUnless })).status).toBe('pass');
     expect(run).toHaveBeenCalledTimes(1);
-    // A check needing nothing never asks.
+    // A check needing nothing never asks, nor one that only uses a power where the target has it.
     const never = vi.fn(() => 'never');
     expect((await runCheck(def({ run }), ctx(), { skipUnless: never })).status).toBe('pass');
+    expect((await runCheck(def({ uses: ['clock'], run }), ctx(), { skipUnless: never })).status).toBe('pass');
     expect(never).not.toHaveBeenCalled();
   });
 });
@@ -396,5 +398,20 @@ describe('fromProperty', () => {
       { calls: [] },
     );
     expect(result).toMatchObject({ status: 'skip', reason: 'no OTP source on this target' });
+  });
+
+  it('ends a property whose time limit ran out before one case finished as an error, never a failure', async () => {
+    const slow = () => new Promise<void>((resolve) => setTimeout(resolve, 200));
+    const result = await runCheck(
+      def({
+        run: async () =>
+          fromProperty(
+            await fc.check(fc.asyncProperty(fc.constant(1), slow), { numRuns: 3, interruptAfterTimeLimit: 20 }),
+          ),
+      }),
+      { calls: [] },
+    );
+    expect(result.status).toBe('error');
+    expect(result.message).toMatch(/time limit ran out after 0 generated cases/);
   });
 });

@@ -51,8 +51,14 @@ export interface CheckDefinition<Ctx> {
   /** 'assumption' = a docs/design.md decision where the documents are silent; its source is docs/design.md. */
   readonly basis: Basis;
   readonly severity: Severity;
-  /** Sandbox-only powers the check needs. */
+  /** Sandbox-only powers the check needs: a target without one of them skips it, naming what would unlock it. */
   readonly needs?: readonly Power[];
+  /**
+   * Powers the check uses when the target has them and does without otherwise (the model-based state
+   * check moves the clock only where it moves at once): never a reason to skip, but the runner gives the
+   * check the target to itself as it would for a need.
+   */
+  readonly uses?: readonly Power[];
   /** Findings are reported, never fail the run. Default 'requirement'. */
   readonly kind?: CheckKind;
   run(ctx: Ctx): Promise<CheckOutcome>;
@@ -115,6 +121,13 @@ export function fromProperty<Ts>(details: RunDetails<Ts>): CheckOutcome {
   // A context that cannot give what a run needs (no fixture voucher left, no OTP source) is not
   // the target's failure: runCheck turns this into a skip.
   if (isHarnessError(cause) && cause.code === 'CHECK_NOT_APPLICABLE') throw cause;
+  // fast-check counts a run cut by its time limit before any case finished as failed, with no
+  // counterexample: the target was slow, not wrong, so the check breaks (error), never fails.
+  if (details.interrupted && details.counterexample === null)
+    throw new HarnessError(
+      'CHECK_TIME_LIMIT',
+      `the time limit ran out after ${details.numRuns} generated cases, before one finished: the target answers too slowly for this check`,
+    );
   const message = cause instanceof Error ? cause.message : String(cause ?? 'the property returned false');
   const how = details.interrupted ? 'interrupted' : `after ${details.numRuns} runs and ${details.numShrinks} shrinks`;
   return fail(`${message} (${how})`, isCheckFailure(cause) ? cause.evidence : [], {
@@ -170,9 +183,13 @@ function validate<Ctx>(def: CheckDefinition<Ctx>): void {
       `"basis" ${def.basis} does not match "source.doc" ${def.source.doc}: an assumption cites docs/design.md, a document rule cites an API document`,
     );
   }
-  const badPower = (def.needs ?? []).find((p) => !oneOf(p, Object.keys(POWERS)));
-  if (def.needs !== undefined && (!Array.isArray(def.needs) || badPower !== undefined)) {
-    throw invalid(id, `"needs" expected a list of ${Object.keys(POWERS).join(', ')}, got ${JSON.stringify(def.needs)}`);
+  for (const field of ['needs', 'uses'] as const) {
+    const powers = def[field];
+    if (powers !== undefined && (!Array.isArray(powers) || powers.some((p) => !oneOf(p, Object.keys(POWERS)))))
+      throw invalid(
+        id,
+        `"${field}" expected a list of ${Object.keys(POWERS).join(', ')}, got ${JSON.stringify(powers)}`,
+      );
   }
   if (def.kind !== undefined && !oneOf(def.kind, CHECK_KINDS))
     throw invalid(id, `"kind" expected ${CHECK_KINDS.join(' or ')}, got ${JSON.stringify(def.kind)}`);

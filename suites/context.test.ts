@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { exportPrivateKeyPem, generatePrivateKey } from '../lib/keys';
 import { resolveTarget } from '../lib/node/target-file';
 import { parseTargetConfig } from '../lib/target-config';
-import { createCertifyContext } from './context';
+import { createCertifyContext, powersOf } from './context';
 import { startEmbeddedSandbox } from './embedded-sandbox';
 import { createVoucherBudget } from './voucher-budget';
 
@@ -35,6 +35,15 @@ describe('certify context on a target without sandbox powers', () => {
     const started = Date.now();
     await slow.advanceClock(0.2);
     expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+  });
+
+  it("has each claim's own OTP from an http or command source, not from a fixed one", () => {
+    expect([...powersOf({ sandbox: false, slow: false, testHooks: false, otp: 'http' })]).toEqual(['otp-per-claim']);
+    expect([...powersOf({ sandbox: false, slow: false, testHooks: false, otp: 'command' })]).toEqual(['otp-per-claim']);
+    expect([...powersOf({ sandbox: false, slow: false, testHooks: false, otp: 'fixed' })]).toEqual([]);
+    expect(powersOf({ sandbox: true, slow: false, testHooks: false, otp: 'sandbox-outbox' }).has('otp-per-claim')).toBe(
+      true,
+    );
   });
 
   it('draws fixture vouchers from the run budget; made-to-order vouchers need the sandbox', async () => {

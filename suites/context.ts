@@ -16,11 +16,12 @@ import type { SandboxAdminClient } from '../lib/node/sandbox-admin-client';
 import type { ResolvedTarget } from '../lib/node/target-file';
 import type { RandomSource } from '../lib/random';
 import { seededRandom } from '../lib/random';
-import type { Expectations } from '../lib/target-config';
+import type { Expectations, OtpSource } from '../lib/target-config';
 import { DEFAULT_SIGNING_TEMPLATE } from '../lib/signing-template';
 import type { ApiErrorCode, CodedEndpoint } from '../lib/error-catalog';
 import { TEST_FAULT_HEADER, TEST_FAULT_MESSAGE_HEADER } from '../lib/test-hooks';
 import type { Power } from './check';
+import { issuePartnerVoucher } from './partner-endpoints';
 import { createVoucherBudget } from './voucher-budget';
 import type { BalanceReader, VoucherBudget, VoucherNeed } from './voucher-budget';
 
@@ -67,7 +68,8 @@ export interface CertifyContext {
   /**
    * A voucher to work on, for what the check says it needs: on a sandbox issued to order (`issue`);
    * on another target drawn from the run's budget of fixture vouchers (suites/voucher-budget.ts),
-   * or a skip naming the fixture that would give it. No need stated: a voucher of its own.
+   * or, made to order, issued by the partner of "fixtures.partner"; else a skip naming the fixture
+   * that would give it. No need stated: a voucher of its own.
    */
   voucher(need?: VoucherRequest): Promise<string>;
   /** The OTP of the newest claim on the voucher, sent after `smsBefore` messages (see smsCount). */
@@ -105,17 +107,25 @@ export interface SandboxAccess {
   readonly merchantId: string;
 }
 
-export const SANDBOX_POWERS: readonly Power[] = ['admin', 'clock', 'faults', 'outbox'];
+export const SANDBOX_POWERS: readonly Power[] = ['admin', 'clock', 'faults', 'outbox', 'otp-per-claim'];
 
 /**
  * What a target can do: a sandbox everything; --slow gives another the clock the honest way (by
- * waiting); test hooks (docs/test-hooks.md) give it faults, one request at a time.
+ * waiting); test hooks (docs/test-hooks.md) give it faults, one request at a time; an http or
+ * command OTP source reads each claim's own code as the outbox does (a fixed one does not), though
+ * it cannot count the SMS sent.
  */
-export function powersOf(target: { sandbox: boolean; slow: boolean; testHooks: boolean }): Set<Power> {
+export function powersOf(target: {
+  sandbox: boolean;
+  slow: boolean;
+  testHooks: boolean;
+  otp: OtpSource['source'];
+}): Set<Power> {
   if (target.sandbox) return new Set(SANDBOX_POWERS);
   return new Set<Power>([
     ...(target.slow ? (['clock'] as const) : []),
     ...(target.testHooks ? (['faults'] as const) : []),
+    ...(target.otp === 'http' || target.otp === 'command' ? (['otp-per-claim'] as const) : []),
   ]);
 }
 
@@ -153,7 +163,12 @@ export function createCertifyContext(options: CertifyContextOptions): CertifyCon
     options.sandbox === undefined
       ? undefined
       : createSandboxAdminClient({ adminUrl: options.sandbox.adminUrl, adminToken: options.sandbox.adminToken });
-  const powers = powersOf({ sandbox: admin !== undefined, slow: options.slow === true, testHooks: config.testHooks });
+  const powers = powersOf({
+    sandbox: admin !== undefined,
+    slow: options.slow === true,
+    testHooks: config.testHooks,
+    otp: config.otp.source,
+  });
   const requireAdmin = (what: string): SandboxAdminClient => {
     if (admin === undefined)
       throw notApplicable(
@@ -248,6 +263,25 @@ export function createCertifyContext(options: CertifyContextOptions): CertifyCon
     }
   };
 
+  /** Without the admin API, a voucher made to order is a partner's to issue (suites/partner-endpoints.ts). */
+  const issueThroughPartner = async (spec: VoucherSpec): Promise<string> => {
+    const unlock = 'or a partner whose credentials the target file names in "fixtures.partner"';
+    if (config.profile !== 'partner' && config.fixtures.partner === undefined)
+      throw notApplicable(
+        `the check needs a voucher made to order (amount, expiry): only the sandbox issues one, ${unlock}`,
+      );
+    if (spec.fixedOtp !== undefined || spec.restrictedMerchantId !== undefined)
+      throw notApplicable(
+        'the check needs a voucher with a fixed OTP or restricted to a merchant made to order: only the sandbox issues one',
+      );
+    const partner = await context.partner();
+    return issuePartnerVoucher(partner.client(), {
+      amount: spec.amount ?? 100_000_000n,
+      ownerMsisdn: spec.ownerMsisdn ?? '251911000000',
+      ...(spec.expirationDate === undefined ? {} : { expirationDate: spec.expirationDate }),
+    });
+  };
+
   const context: CertifyContext = {
     target,
     seed,
@@ -269,10 +303,7 @@ export function createCertifyContext(options: CertifyContextOptions): CertifyCon
     },
     async voucher(need = { own: true }) {
       if (admin) return issueToOrder(admin, need);
-      if (need.issue !== undefined)
-        throw notApplicable(
-          'the check needs a voucher made to order (amount, expiry); only the sandbox can issue one (not provokable from outside on this target)',
-        );
+      if (need.issue !== undefined) return issueThroughPartner(need.issue);
       return budget.draw(need, options.stream ?? '', readBalance);
     },
     async otp(voucherCode, smsBefore) {

@@ -97,7 +97,8 @@ const initiate = defineCheck<CertifyContext>({
   severity: 'high',
   run: (ctx) =>
     onFreshClient(ctx, async (flow) => {
-      const voucherCode = await ctx.voucher();
+      // A claim left pending on a shared voucher: nothing here reads its balance.
+      const voucherCode = await ctx.voucher({ amount: MICRO_PER_UNIT });
       const res = await sendPost(flow, 'initiate-claim', claimBody(voucherCode));
       expectSuccess(flow, 'initiate-claim', res);
     }),
@@ -113,7 +114,7 @@ const detail = defineCheck<CertifyContext>({
   severity: 'high',
   run: (ctx) =>
     onFreshClient(ctx, async (flow) => {
-      const res = await sendDetail(flow, await ctx.voucher());
+      const res = await sendDetail(flow, await ctx.voucher({ amount: 0n }));
       expectSuccess(flow, 'voucher detail', res);
     }),
 });
@@ -128,7 +129,8 @@ const redeem = defineCheck<CertifyContext>({
   severity: 'high',
   run: (ctx) =>
     onFreshClient(ctx, async (flow) => {
-      const voucherCode = await ctx.voucher();
+      // One claim, redeemed: a shared voucher of the redeeming checks serves (suites/voucher-budget.ts).
+      const voucherCode = await ctx.voucher({ amount: MICRO_PER_UNIT, redemptions: 1 });
       const smsBefore = await ctx.smsCount(voucherCode);
       expectSuccess(flow, 'initiate-claim', await sendPost(flow, 'initiate-claim', claimBody(voucherCode)));
       const verificationCode = await ctx.otp(voucherCode, smsBefore);

@@ -17,10 +17,7 @@ import type { CheckOutcome } from './check';
 import { notApplicable } from './context';
 import type { CertifyContext, PartnerHandle } from './context';
 import { evidenceOf } from './evidence';
-
-/** The sandbox's own authenticated read (GET) and write (POST) partner endpoints. */
-export const PARTNER_ACCOUNT_PATH = '/account';
-export const PARTNER_VOUCHERS_PATH = '/vouchers';
+import { PARTNER_ACCOUNT_PATH } from './partner-endpoints';
 
 /** A timestamp or key refusal: bad request or unauthenticated (the sandbox answers 401). */
 export const isRefused = (status: number): boolean => status === 400 || status === 401 || status === 403;
@@ -215,4 +212,20 @@ export async function reservedBalanceOf(probe: PartnerProbe): Promise<{ balance:
     );
   }
   return { balance: moneyFromDecimal(shown, 'data.reservedBalance'), res };
+}
+
+/**
+ * The checks that spend from a partner's reserved balance and read it back exactly take turns, per
+ * run (keyed by its target): on a target they share the one account of "fixtures.partner", where
+ * another check's voucher issued in between would look like a wrong debit.
+ */
+const accountTurns = new WeakMap<object, Promise<unknown>>();
+
+export function onPartnerAccount<T>(ctx: CertifyContext, body: () => Promise<T>): Promise<T> {
+  const turn = (accountTurns.get(ctx.target) ?? Promise.resolve()).then(body);
+  accountTurns.set(
+    ctx.target,
+    turn.catch(() => undefined),
+  );
+  return turn;
 }

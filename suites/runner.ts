@@ -39,17 +39,29 @@ export interface RunChecksOptions {
 
 export const INTERRUPTED_REASON = 'not run: the run was interrupted before this check started';
 
+/** What gives a target each power it can have without the sandbox's admin API (docs/target-config.md). */
+const UNLOCKS: Partial<Record<Power, string>> = {
+  faults:
+    'a test environment that honours the x-omnivas-test-fault header (docs/test-hooks.md) provides faults: set "testHooks": true in the target file',
+  clock: 'certify --slow waits the time out instead',
+  'otp-per-claim':
+    'an "otp" source of "http" or "command" in the target file that reads the code each claim was sent provides it (a "fixed" OTP is the same for every claim)',
+};
+
 function missingPowers(needs: readonly Power[], powers: ReadonlySet<Power>): string | undefined {
   const missing = needs.filter((p) => !powers.has(p));
-  return missing.length === 0
-    ? undefined
-    : `needs sandbox-only powers (${missing.join(', ')}): not provokable from outside on this target${missing.includes('faults') ? '; a test environment that honours the x-omnivas-test-fault header (docs/test-hooks.md) provides faults: set "testHooks": true in the target file' : ''}${missing.includes('clock') ? '; certify --slow waits the time out instead' : ''}`;
+  if (missing.length === 0) return undefined;
+  const unlocks = missing.flatMap((p) => UNLOCKS[p] ?? []);
+  return [
+    `needs sandbox-only powers (${missing.join(', ')}): not provokable from outside on this target`,
+    ...unlocks,
+  ].join('; ');
 }
 
-/** A check that must have the target to itself while it runs. */
+/** A check that must have the target to itself while it runs: one that queues faults or moves a shared clock. */
 export function runsAlone(check: CertifyCheck, sharedClock: boolean): boolean {
-  const needs = check.needs ?? [];
-  return needs.includes('faults') || (sharedClock && needs.includes('clock'));
+  const powers = [...(check.needs ?? []), ...(check.uses ?? [])];
+  return powers.includes('faults') || (sharedClock && powers.includes('clock'));
 }
 
 function notStarted(check: CertifyCheck, reason: string): CheckResult {

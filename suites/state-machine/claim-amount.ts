@@ -16,6 +16,8 @@ export type ClaimAmount =
   | { readonly kind: 'fixed'; readonly amount: Micro }
   | { readonly kind: 'share'; readonly percent: number }
   | { readonly kind: 'to-zero' }
+  /** Enough that, with the fee, `amount` is left: brings a listed voucher down to a run's amount. */
+  | { readonly kind: 'leave'; readonly amount: Micro }
   | { readonly kind: 'over' };
 
 /** 0.1, 0.2 and 0.3 are the decimals binary floating point cannot hold (docs/design.md › Money). */
@@ -47,6 +49,8 @@ export function resolveClaimAmount(spec: ClaimAmount, v: VoucherState): Micro | 
       return atLeastOneMicro((available * BigInt(spec.percent)) / 100n);
     case 'to-zero':
       return atLeastOneMicro(available - v.serviceFee);
+    case 'leave':
+      return atLeastOneMicro(available - v.serviceFee - spec.amount);
     case 'over':
       return atLeastOneMicro(available + 1n);
   }
@@ -62,6 +66,8 @@ export function describeClaimAmount(spec: ClaimAmount): string {
       return `${spec.percent}% of available`;
     case 'to-zero':
       return 'available - serviceFee';
+    case 'leave':
+      return `available - serviceFee - ${formatMoney(spec.amount)}`;
     case 'over':
       return 'available + 0.000001';
   }

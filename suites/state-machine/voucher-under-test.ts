@@ -1,6 +1,6 @@
 /**
- * The real side of the model-based run: one fresh voucher on the target and the requests the
- * commands make on it, each recorded (already redacted) so a failing run can show its exchanges.
+ * The real side of the model-based run: one voucher on the target, the run's alone, and the requests
+ * the commands make on it, each recorded (already redacted) so a failing run can show its exchanges.
  */
 import { endpointPath } from '../../lib/endpoint-catalog';
 import type { Micro } from '../../lib/money';
@@ -20,6 +20,8 @@ interface SentPost {
 
 export interface VoucherUnderTest {
   readonly code: string;
+  /** The OTPs read are each claim's own (outbox, http, command); a fixed OTP is one code for every claim. */
+  readonly otpPerClaim: boolean;
   /** Seconds this run moved the target's clock. */
   readonly advancedSeconds: number;
   initiate(label: string, amount: Micro | undefined): Promise<ApiResponse>;
@@ -42,8 +44,8 @@ export interface VoucherUnderTest {
  */
 const keys = cryptoRandom();
 
-export async function openVoucherUnderTest(ctx: CertifyContext, amount: Micro): Promise<VoucherUnderTest> {
-  const code = await ctx.voucher({ own: true, issue: { amount } });
+/** The requests a run makes on voucher `code`, which the run has to itself. */
+export function openVoucherUnderTest(ctx: CertifyContext, code: string): VoucherUnderTest {
   // A fresh client logs in: after the clock moves, the old token may be past its 300 s.
   let client: MerchantClient = ctx.merchant.client();
   let advancedSeconds = 0;
@@ -65,6 +67,7 @@ export async function openVoucherUnderTest(ctx: CertifyContext, amount: Micro): 
 
   return {
     code,
+    otpPerClaim: ctx.powers.has('otp-per-claim'),
     get advancedSeconds() {
       return advancedSeconds;
     },
