@@ -5,21 +5,16 @@
  * contract.json (the exchange redacted); a break that stops the run is named in its error; the
  * plain sandbox through the same proxy has none. Needs k6 (npm run k6:install) and fails without it.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ContractViolation } from '../../contract/violation';
 import { HarnessError } from '../../lib/errors';
 import type { Exchange } from '../../lib/node/http-client';
-import { SANDBOX_SECRET_ENV } from '../../lib/target-config';
-import { MUTATIONS, startMutatingProxy } from '../../sandbox/mutating-proxy';
-import type { AnswerMutation } from '../../sandbox/mutating-proxy';
-import { SERVICE_FEE, startEmbeddedSandbox } from '../../suites/embedded-sandbox';
-import type { EmbeddedSandbox } from '../../suites/embedded-sandbox';
+import { MUTATIONS } from '../../sandbox/mutating-proxy';
 import { describeLoadContract, withContract } from './load-contract';
 import type { LoadContract } from './load-contract';
-import { LOAD_TEST_TIMEOUT_MS, loadRunsIn } from './testing';
+import { LOAD_TEST_TIMEOUT_MS, loadRunsIn, sandboxTargetsIn } from './testing';
 
 const violation = (path: string): ContractViolation => ({
   operation: 'voucher-detail',
@@ -62,59 +57,16 @@ describe('the load contract in words', () => {
 });
 
 const runs = loadRunsIn('load-contract');
-const dirs: string[] = [];
-const cleanups: (() => Promise<void>)[] = [];
-afterAll(async () => {
-  for (const cleanup of cleanups) await cleanup();
-  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
-});
-
-/** A sandbox behind the proxy, and a target file whose baseUrl is the proxy (sandbox powers straight to the sandbox). */
-async function proxiedTarget(mutation: AnswerMutation) {
-  const sandbox: EmbeddedSandbox = await startEmbeddedSandbox({ seed: 13, serviceFee: SERVICE_FEE });
-  const upstream = new URL(sandbox.urls.url);
-  const proxy = await startMutatingProxy(upstream.origin, mutation);
-  const n = cleanups.length;
-  const env = {
-    [`OMNIVAS_LOAD_CONTRACT_KEY_${n}`]: sandbox.secretsEnv[SANDBOX_SECRET_ENV.apiKey]!,
-    [`OMNIVAS_LOAD_CONTRACT_PEM_${n}`]: sandbox.secretsEnv[SANDBOX_SECRET_ENV.privateKey]!,
-    [`OMNIVAS_LOAD_CONTRACT_ADMIN_${n}`]: sandbox.access.adminToken,
-  };
-  Object.assign(process.env, env);
-  cleanups.push(async () => {
-    for (const name of Object.keys(env)) delete process.env[name];
-    await proxy.close();
-    await sandbox.close();
-  });
-  const dir = await mkdtemp(join(tmpdir(), 'omnivas-load-contract-target-'));
-  dirs.push(dir);
-  const path = join(dir, 'target.json');
-  await writeFile(
-    path,
-    JSON.stringify({
-      name: 'sandbox behind a mutating proxy',
-      baseUrl: `${proxy.url}${upstream.pathname}`,
-      profile: 'merchant-v1',
-      auth: {
-        apiKeyEnv: `OMNIVAS_LOAD_CONTRACT_KEY_${n}`,
-        privateKeyEnv: `OMNIVAS_LOAD_CONTRACT_PEM_${n}`,
-        keyType: 'secp256k1',
-      },
-      otp: { source: 'sandbox-outbox' },
-      sandbox: { adminUrl: sandbox.urls.adminUrl, adminTokenEnv: `OMNIVAS_LOAD_CONTRACT_ADMIN_${n}` },
-    }),
-  );
-  return { path, proxy, secrets: Object.values(env) };
-}
+const targets = sandboxTargetsIn('load-contract');
 
 /** The smallest burst: two VUs on one voucher. */
 const burst = (target: string) => runs({ scenario: 'same-voucher-burst', vus: 2, vouchers: 1, seed: 13, target });
 
 describe('runLoad judges the answers to its own requests', { timeout: LOAD_TEST_TIMEOUT_MS }, () => {
   it('through a proxy that makes the detail serialNumber a number: the run fails naming the field', async () => {
-    const { path, proxy, secrets } = await proxiedTarget(MUTATIONS.serialNumberAsNumber);
+    const { path, proxy, secrets } = await targets({ mutation: MUTATIONS.serialNumberAsNumber });
     const { run, out } = await burst(path);
-    expect(proxy.mutated()).toBeGreaterThan(0);
+    expect(proxy?.mutated()).toBeGreaterThan(0);
     // The checker saw nothing wrong: the contract alone fails the run.
     expect(run.verdict.valid, out).toBe(true);
     expect(run.contract.violationCount).toBeGreaterThan(0);
@@ -143,7 +95,7 @@ describe('runLoad judges the answers to its own requests', { timeout: LOAD_TEST_
   });
 
   it('through a proxy that makes the detail amount a number: the run stops, and its error names the field', async () => {
-    const { path } = await proxiedTarget(MUTATIONS.amountAsNumber);
+    const { path } = await targets({ mutation: MUTATIONS.amountAsNumber });
     const failed = await burst(path).then(
       () => undefined,
       (err: unknown) => err as HarnessError,
@@ -155,7 +107,7 @@ describe('runLoad judges the answers to its own requests', { timeout: LOAD_TEST_
   });
 
   it('through the same proxy changing nothing: every answer conforms and the run passes', async () => {
-    const { path } = await proxiedTarget({});
+    const { path } = await targets({ mutation: {} });
     const { run, out } = await burst(path);
     // A login and the final detail at least.
     expect(run.contract.answers).toBeGreaterThanOrEqual(2);

@@ -13,7 +13,14 @@ import { createWriteStream } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createAnswerCollector } from '../../contract/answer-collector';
-import { durationSeconds, MAX_RUN_SECONDS, MAX_VUS, profileNamed } from '../../k6.config';
+import {
+  describeLatencyLimits,
+  durationSeconds,
+  MAX_RUN_SECONDS,
+  MAX_VUS,
+  p95BudgetsOf,
+  profileNamed,
+} from '../../k6.config';
 import type { LoadProfile, ProfileName } from '../../k6.config';
 import { HarnessError } from '../../lib/errors';
 import type { FinalVoucherState, HistoryOp } from '../../lib/history';
@@ -41,6 +48,7 @@ import { CORPUS_PLANS } from '../corpus-plans';
 import { flowPlan, LOAD_ENV, TOKEN_RENEW_MAX_S } from '../load-env';
 import type { OtpMode, VoucherSpec } from '../load-env';
 import { ensureBundle } from './bundle';
+import { latencyBudgetEnv } from './latency-budget-env';
 import { markFaultedOps, scheduleFaults } from './fault-schedule';
 import type { FaultWindow } from './fault-schedule';
 import { findK6 } from './k6-bin';
@@ -462,6 +470,11 @@ export async function runLoad(spec: LoadSpec): Promise<LoadRun | LoadPlan> {
         });
   // The flows share the listed vouchers: their plan follows how many there are.
   if (listed !== undefined && flow !== undefined) flow = flowSettings(spec, profile, listed.length);
+  const injectedFaults = scenarioSpec.flow?.faults === true;
+  const p95Budgets =
+    fileTarget === undefined
+      ? {}
+      : p95BudgetsOf(fileTarget.config.expectations.latencyP95Ms, fileTarget.config.initiatePath);
   if (spec.dryRun === true) {
     const plan = planLoad({
       scenario,
@@ -472,6 +485,8 @@ export async function runLoad(spec: LoadSpec): Promise<LoadRun | LoadPlan> {
       durationSeconds: flow?.seconds,
       flows: flow?.plan.iterations,
       vus,
+      p95Budgets,
+      injectedFaults,
       listed,
       provisioned: { count: voucherCount, amount: flow?.plan.voucherAmount ?? scenarioSpec.voucherAmount },
     });
@@ -512,6 +527,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadRun | LoadPlan> {
     log.out(
       `load: ${scenario}, profile ${profile.name}, ${vus} VUs × ${vouchers.length} vouchers, seed ${seed}, against ${run.target.config.baseUrl}; OTPs: ${run.otp}; ${signing.description}${spec.defects?.length ? `; defects ${spec.defects.join(', ')}` : ''}`,
     );
+    log.out(`load: ${describeLatencyLimits(profile, p95Budgets, injectedFaults)}`);
     const summaryPath = join(dir, 'summary.json');
     const dashboardPath = join(dir, 'dashboard.html');
     const historyPath = join(dir, 'history.jsonl');
@@ -536,6 +552,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadRun | LoadPlan> {
         [LOAD_ENV.summaryPath]: summaryPath,
         [LOAD_ENV.apiKey]: run.target.apiKey,
         ...signing.env,
+        ...latencyBudgetEnv(run.target.config),
         ...(run.adminToken === undefined ? {} : { [LOAD_ENV.adminToken]: run.adminToken }),
         ...secondMerchantEnv,
         ...flow?.env,
