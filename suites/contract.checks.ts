@@ -196,7 +196,7 @@ const LATENCY: CheckSource = {
 };
 
 const latencyLine = (l: { endpoint: string; p95Ms: number; count: number; maxMs: number }, limit: number) =>
-  `${l.endpoint}: p95 ${l.p95Ms} ms over ${limit} ms (${l.count} answers, max ${l.maxMs} ms)`;
+  `${l.endpoint}: p95 ${l.p95Ms} ms over ${limit} ms (${l.count} answer${l.count === 1 ? '' : 's'}, max ${l.maxMs} ms)`;
 
 export function endOfRunChecks(collector: AnswerCollector): readonly CheckDefinition<CertifyContext>[] {
   const everyAnswer = defineCheck<CertifyContext>({
