@@ -90,6 +90,7 @@ describe('runLoad judges the answers to its own requests', { timeout: LOAD_TEST_
     const { exchange } = written.violations[0]!;
     expect(exchange.url).toContain(`/topup-transactions/${run.vouchers[0]!.code}`);
     expect(exchange.responseBody).toMatch(/"serialNumber":\d{13}/);
+    expect(exchange.requestHeaders['x-api-token']).toBe('[REDACTED:access-token]');
     // The exchange is there, its secrets redacted (the login sent the API key; details the token).
     for (const secret of secrets) expect(file).not.toContain(secret);
   });
