@@ -192,7 +192,7 @@ export const DEFAULT_P95_FINDING_MS = 1000;
 
 const LATENCY: CheckSource = {
   doc: 'docs/design.md',
-  section: "Latency: the target file's expectations.latencyP95Ms; without one, a p95 above 1 s is a finding",
+  section: 'Behaviour where the API documents are silent › Latency',
 };
 
 const latencyLine = (l: { endpoint: string; p95Ms: number; count: number; maxMs: number }, limit: number) =>
