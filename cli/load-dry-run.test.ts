@@ -78,6 +78,9 @@ describe('omnivas-harness load --dry-run against a remote target', () => {
       /plan: steady-flow, profile smoke, 2 flows\/s for 10 s \(at most 22 flows\) by up to 5 VUs; without sandbox powers/,
     );
     expect(r.out).toContain('vouchers (target file): 3225118500682251 20.000000, 3225118500682252 20.000000');
+    expect(r.out).toContain(
+      'latency thresholds: login, initiate-claim, voucher-detail, redeem-gift p95 < 1000 ms (profile smoke)',
+    );
     expect(r.out).toContain('spends at most 40.000000');
     expect(fetchSpy).not.toHaveBeenCalled();
     // Not even the out dir: nothing ran.

@@ -35,6 +35,7 @@ function inputs(): { dir: string; target: string; vouchers: string } {
       auth: { apiKeyEnv: 'K8S_TEST_API_KEY', privateKeyEnv: 'K8S_TEST_PEM', keyType: 'secp256k1' },
       otp: { source: 'sandbox-outbox' },
       sandbox: { adminUrl: 'https://omnivas-sandbox.load.svc:8443/admin', adminTokenEnv: 'K8S_TEST_ADMIN' },
+      expectations: { latencyP95Ms: 900 },
     }),
   );
   const vouchers = join(dir, 'vouchers.json');
@@ -125,6 +126,13 @@ describe('load --emit-k8s', () => {
     expect(value('OMNIVAS_BASE_URL')).toBe('https://omnivas-sandbox.load.svc:8443/api/v1/merchant/client');
     expect(value('OMNIVAS_OTP_SOURCE')).toBe('sandbox-outbox');
     expect([value('VUS'), value('SEED'), value('FILL')]).toEqual(['200', '5', '3']);
+    // The target file's budget: the runners' p95 thresholds.
+    expect(JSON.parse(value('OMNIVAS_LATENCY_P95_MS')!)).toEqual({
+      login: 900,
+      'initiate-claim': 900,
+      'voucher-detail': 900,
+      'redeem-gift': 900,
+    });
     expect(JSON.parse(value('VOUCHERS')!)).toEqual([
       { code: '3225118500682251', amount: '100.000000' },
       { code: '3225118500682252', amount: '50.500000' },

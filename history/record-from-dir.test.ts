@@ -66,6 +66,7 @@ async function loadDir(name: string, thresholdOk = true): Promise<string> {
         server: { count: 4, byStatus: { '503/5031': 4 }, first: [] },
         harness: { count: 2, byStatus: { '0': 2 }, first: [lostOp] },
       },
+      contract: { answers: 12, violations: 1, first: ['voucher-detail HTTP 200: $.data.voucher.serialNumber ...'] },
     },
     'finals.json': {
       scenario: 'steady-flow',
@@ -114,6 +115,7 @@ describe('recordFromOutDir', () => {
       'one-effect-per-key': 'undetermined',
       'no-over-reservation': 'holds',
       'ledger-replay': 'broken',
+      'answer-contract': 'broken',
     });
     expect(load.thresholdsPassed).toBe(true);
     const text = JSON.stringify(record);

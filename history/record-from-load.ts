@@ -1,7 +1,7 @@
 /**
  * A run record from what the load command wrote in its out dir: k6's summary.json (latency per
- * endpoint, throughput, http_req_failed, thresholds), verdict.json (the checker's verdict and the
- * failed answers by cause), finals.json (scenario, seed, signing) and ledger-check.json (the
+ * endpoint, throughput, http_req_failed, thresholds), verdict.json (the checker's verdict, the
+ * failed answers by cause, the answers' contract), finals.json (scenario, seed, signing) and ledger-check.json (the
  * sandbox ledger replay). The out dir does not name the target or the profile: the caller that
  * knows them passes them in (the load command does; `history record` takes --target and --profile).
  */
@@ -94,6 +94,10 @@ function invariantVerdicts(verdict: Record<string, unknown>, ledgerCheck: unknow
   for (const name of [...broken, ...undecided]) out[name] ??= broken.has(name) ? 'broken' : 'undetermined';
   if (isObject(ledgerCheck) && typeof ledgerCheck['valid'] === 'boolean')
     out['ledger-replay'] = ledgerCheck['valid'] ? 'holds' : 'broken';
+  // The answers to the load command's own requests against the API description (load/node/load-contract.ts).
+  const contract = verdict['contract'];
+  if (isObject(contract) && typeof contract['violations'] === 'number')
+    out['answer-contract'] = contract['violations'] === 0 ? 'holds' : 'broken';
   return out;
 }
 

@@ -19,6 +19,8 @@ export const LOAD_ENV = {
   /** How much the claims of one burst ask for, as a multiple of the voucher's amount on average. */
   fill: 'FILL',
   summaryPath: 'OMNIVAS_SUMMARY_PATH',
+  /** The target file's p95 budgets by endpoint tag, as JSON (k6.config.ts p95BudgetsOf); unset: the profile's. */
+  latencyP95Ms: 'OMNIVAS_LATENCY_P95_MS',
   /** Open-model scenarios (steady flow, soak, faults): iterations started per second, and for how many seconds. */
   rate: 'RATE',
   durationSeconds: 'DURATION_S',

@@ -64,6 +64,18 @@ export const MUTATIONS = {
       return true;
     }),
   },
+  /**
+   * The voucher's serialNumber as a JSON number instead of a string: a field no harness reader
+   * needs, so a run goes on and only the contract notices it.
+   */
+  serialNumberAsNumber: {
+    json: onData((data) => {
+      const voucher = data.voucher;
+      if (!isObject(voucher) || typeof voucher.serialNumber !== 'string') return false;
+      voucher.serialNumber = Number(voucher.serialNumber);
+      return true;
+    }),
+  },
 } as const satisfies Record<string, AnswerMutation>;
 
 export const delayEvery = (delayMs: number): AnswerMutation => ({ delayMs });

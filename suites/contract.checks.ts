@@ -194,11 +194,11 @@ export const DEFAULT_P95_FINDING_MS = 1000;
 
 const LATENCY: CheckSource = {
   doc: 'docs/design.md',
-  section: "Latency: the target file's expectations.latencyP95Ms; without one, a p95 above 1 s is a finding",
+  section: 'Behaviour where the API documents are silent › Latency',
 };
 
 const latencyLine = (l: { endpoint: string; p95Ms: number; count: number; maxMs: number }, limit: number) =>
-  `${l.endpoint}: p95 ${l.p95Ms} ms over ${limit} ms (${l.count} answers, max ${l.maxMs} ms)`;
+  `${l.endpoint}: p95 ${l.p95Ms} ms over ${limit} ms (${l.count} answer${l.count === 1 ? '' : 's'}, max ${l.maxMs} ms)`;
 
 export function endOfRunChecks(collector: AnswerCollector): readonly CheckDefinition<CertifyContext>[] {
   const everyAnswer = defineCheck<CertifyContext>({

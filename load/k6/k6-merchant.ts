@@ -26,6 +26,8 @@ import {
   type PrivateKey,
   signMessage,
 } from '../../lib';
+import { parseP95Budgets } from '../../k6.config';
+import type { P95Budgets } from '../../k6.config';
 // Before any signature: from here on lib/'s secp256k1 signer hashes with k6's native SHA-256.
 import './k6-signing';
 import { LOAD_ENV, TOKEN_RENEW_MAX_S, type OtpMode, type VoucherSpec } from '../load-env';
@@ -60,6 +62,8 @@ export interface MerchantSettings {
   readonly runner: string;
   readonly seed: number;
   readonly vouchers: readonly VoucherSpec[];
+  /** The target file's p95 budgets, for the thresholds (k6.config.ts thresholdsFor). */
+  readonly p95Budgets: P95Budgets;
 }
 
 function parseVouchers(text: string): VoucherSpec[] {
@@ -106,6 +110,7 @@ export function readSettings(): MerchantSettings {
     runner: env(LOAD_ENV.runner) ?? 'k6-0',
     seed,
     vouchers: parseVouchers(required(LOAD_ENV.vouchers, 'the vouchers to claim')),
+    p95Budgets: parseP95Budgets(env(LOAD_ENV.latencyP95Ms), LOAD_ENV.latencyP95Ms),
   };
 }
 

@@ -75,7 +75,7 @@ export function flowScenario(injectedFaults: boolean): {
       },
     },
     thresholds: {
-      ...thresholdsFor(profile, { abort: false, injectedFaults }),
+      ...thresholdsFor(profile, { abort: false, injectedFaults, p95Budgets: settings.p95Budgets }),
       harness_errors: ['count==0'],
     } as Options['thresholds'],
     summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'],

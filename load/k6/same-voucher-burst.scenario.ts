@@ -53,7 +53,7 @@ export const options: Options = {
       maxDuration: boundedMaxDuration(profile, (LEAD_MS + GAP_MS * settings.vouchers.length) / 1000 + 60),
     },
   },
-  thresholds: thresholdsFor(profile, { abort: false }) as Options['thresholds'],
+  thresholds: thresholdsFor(profile, { abort: false, p95Budgets: settings.p95Budgets }) as Options['thresholds'],
   setupTimeout: '60s',
   summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'],
 };

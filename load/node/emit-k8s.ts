@@ -13,6 +13,7 @@ import { parseTargetConfig, type TargetConfig } from '../../lib/target-config';
 import { buildK8sManifests, secretCommand, secretsNeeded, writeK8sManifests } from './k8s-manifest';
 import { LOAD_ENV, type VoucherSpec } from '../load-env';
 import { K6_VERSION } from './k6-bin';
+import { latencyBudgetEnv } from './latency-budget-env';
 
 export interface EmitK8sOptions {
   readonly dir: string;
@@ -62,6 +63,7 @@ function runnerEnv(
     [LOAD_ENV.profile]: options.profile,
     [LOAD_ENV.vouchers]: JSON.stringify(vouchers),
     [LOAD_ENV.fill]: options.fill,
+    ...latencyBudgetEnv(config),
   };
   return { env, outbox };
 }

@@ -1,6 +1,7 @@
 /** The consent and limit rules of a load run against a target file, and the plan --dry-run prints. */
 import { describe, expect, it } from 'vitest';
 import type { LoadConsent } from '../../lib/target-config';
+import type { P95Budgets } from '../../k6.config';
 import { checkLoadConsent, describeLoadPlan, planLoad } from './remote-consent';
 import type { ConsentInput } from './remote-consent';
 
@@ -88,6 +89,8 @@ describe('planLoad', () => {
     durationSeconds: 3,
     flows: 8,
     vus: 5,
+    p95Budgets: {},
+    injectedFaults: false,
   } as const;
 
   it('spends at most the listed balance, and for flows no more than their allowance', () => {
@@ -107,5 +110,21 @@ describe('planLoad', () => {
     expect(burst.maxSpend).toBe(300_000_000n);
     expect(burst.vouchers.source).toBe('provisioned');
     expect(describeLoadPlan(burst)).toContain('spends at most 300.000000 (amounts and service fees)');
+  });
+
+  it("says which p95 each endpoint is held to: the target file's budget where it sets one, the profile's elsewhere", () => {
+    const plan = (p95Budgets: P95Budgets, injectedFaults = false) =>
+      describeLoadPlan(
+        planLoad({ ...base, p95Budgets, injectedFaults, listed: undefined, provisioned: { count: 1, amount: 1n } }),
+      );
+    expect(plan({})).toContain(
+      'latency thresholds: login, initiate-claim, voucher-detail, redeem-gift p95 < 1000 ms (profile smoke)',
+    );
+    expect(plan({ login: 300, 'voucher-detail': 300 })).toContain(
+      "latency thresholds: login, voucher-detail p95 < 300 ms (the target file's expectations.latencyP95Ms); initiate-claim, redeem-gift p95 < 1000 ms (profile smoke)",
+    );
+    expect(plan({ login: 300 }, true)).toContain(
+      'latency thresholds: none (faults are injected; the verdict sorts the answers out)',
+    );
   });
 });

@@ -4,7 +4,8 @@
  * limits, and without sandbox powers only the scenarios a client can run and judge are allowed, on
  * the vouchers the section lists. Also the plan a run follows, as --dry-run prints it.
  */
-import type { ProfileName } from '../../k6.config';
+import { describeLatencyLimits, profileNamed } from '../../k6.config';
+import type { P95Budgets, ProfileName } from '../../k6.config';
 import { HarnessError } from '../../lib/errors';
 import { formatMoney, moneyFromDecimal } from '../../lib/money';
 import type { Micro } from '../../lib/money';
@@ -98,6 +99,10 @@ export interface LoadPlan {
   readonly durationSeconds: number | undefined;
   readonly flows: number | undefined;
   readonly vus: number;
+  /** The target file's p95 budgets for the thresholds (none: the profile's). */
+  readonly p95Budgets: P95Budgets;
+  /** The faults scenario: no latency thresholds. */
+  readonly injectedFaults: boolean;
   /** Listed in the target file, or provisioned by the sandbox (codes not known before the run). */
   readonly vouchers: { readonly source: 'target file' | 'provisioned'; readonly specs: readonly VoucherSpec[] };
   /** The most the run can spend: the vouchers' balance, and for flows no more than their allowance. */
@@ -135,6 +140,7 @@ export function describeLoadPlan(plan: LoadPlan): string[] {
   return [
     `dry run: nothing sent to ${plan.baseUrl}`,
     `plan: ${plan.scenario}, profile ${plan.profile}, ${flow}; ${plan.sandboxPowers ? 'with' : 'without'} sandbox powers`,
+    describeLatencyLimits(profileNamed(plan.profile), plan.p95Budgets, plan.injectedFaults),
     `vouchers (${plan.vouchers.source}): ${plan.vouchers.specs.map((v) => `${v.code} ${v.amount}`).join(', ')}`,
     `spends at most ${formatMoney(plan.maxSpend)} (amounts and service fees)`,
   ];

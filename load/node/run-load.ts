@@ -3,7 +3,8 @@
  * loopback target file, judged. It provisions the vouchers, runs k6, collects the history lines k6
  * prints, reads the final voucher states and the sandbox ledger, runs the history checker, and
  * returns all of it. The run's files go to `out`: summary.json (k6's), dashboard.html,
- * history.jsonl, finals.json, ledger.json, ledger-check.json, verdict.json, junit.xml, and with
+ * history.jsonl, finals.json, ledger.json, ledger-check.json, verdict.json, junit.xml, contract.json
+ * (the answers to its own requests, judged against the API description: load-contract.ts), and with
  * presigned signing corpus.json; for the faults scenario faults.json. A target off this machine
  * needs the target file's consent and stays within its limits (remote-consent.ts); without sandbox
  * powers the run spends the vouchers the file lists and the ledger replay is not available.
@@ -11,7 +12,15 @@
 import { createWriteStream } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { durationSeconds, MAX_RUN_SECONDS, MAX_VUS, profileNamed } from '../../k6.config';
+import { createAnswerCollector } from '../../contract/answer-collector';
+import {
+  describeLatencyLimits,
+  durationSeconds,
+  MAX_RUN_SECONDS,
+  MAX_VUS,
+  p95BudgetsOf,
+  profileNamed,
+} from '../../k6.config';
 import type { LoadProfile, ProfileName } from '../../k6.config';
 import { HarnessError } from '../../lib/errors';
 import type { FinalVoucherState, HistoryOp } from '../../lib/history';
@@ -19,6 +28,7 @@ import { formatHistoryLine, parseHistoryLine } from '../../lib/history';
 import { formatMoney, moneyFromDecimal } from '../../lib/money';
 import type { Micro } from '../../lib/money';
 import { createMerchantClient } from '../../lib/node/http-client';
+import type { Exchange, MerchantClient } from '../../lib/node/http-client';
 import { otpFetcher } from '../../lib/node/otp-source';
 import { createSandboxAdminClient } from '../../lib/node/sandbox-admin-client';
 import type { SandboxAdminClient } from '../../lib/node/sandbox-admin-client';
@@ -39,6 +49,7 @@ import { CORPUS_PLANS } from '../corpus-plans';
 import { flowPlan, LOAD_ENV, TOKEN_RENEW_MAX_S } from '../load-env';
 import type { OtpMode, VoucherSpec } from '../load-env';
 import { ensureBundle } from './bundle';
+import { latencyBudgetEnv } from './latency-budget-env';
 import { markFaultedOps, scheduleFaults } from './fault-schedule';
 import type { FaultWindow } from './fault-schedule';
 import { findK6 } from './k6-bin';
@@ -51,6 +62,15 @@ import type { LoadScenario, ScenarioSpec } from './scenarios';
 import { provisionSecondMerchant } from './second-merchant';
 import { prepareSigning, signingModeFor } from './signing';
 import { checkLoadConsent, describeLoadPlan, planLoad } from './remote-consent';
+import {
+  contractFileJson,
+  contractHolds,
+  contractOf,
+  contractSummary,
+  describeLoadContract,
+  withContract,
+} from './load-contract';
+import type { LoadContract } from './load-contract';
 import type { LoadPlan } from './remote-consent';
 import type { SigningMode, SigningReport } from '../request-corpus';
 
@@ -127,6 +147,8 @@ export interface LoadRun {
   readonly verdict: Verdict;
   /** 5xx and lost answers by cause: injected, the server's, the harness's. */
   readonly answers: FailedAnswers;
+  /** The answers the Node side received (logins, voucher details), judged against the API description. */
+  readonly contract: LoadContract;
   readonly k6: {
     readonly exitCode: number;
     readonly interrupted: boolean;
@@ -138,7 +160,7 @@ export interface LoadRun {
   readonly invariantsHold: boolean;
   /** 5xx and lost answers with no fault injected stay within the profile's failure rate. */
   readonly answersExplained: boolean;
-  /** Thresholds passed, invariants hold, answers explained, not interrupted. */
+  /** Thresholds passed, invariants hold, answers explained, the contract holds, not interrupted. */
   readonly pass: boolean;
   /** The headline figures of k6's summary, as lines for a person. */
   readonly headline: readonly string[];
@@ -167,13 +189,14 @@ export function describeLoadRun(run: LoadRun): string[] {
   );
   for (const v of verdict.violations.slice(0, 10)) lines.push(`  ${v.invariant} on ${v.voucher}: ${v.message}`);
   lines.push(describeAnswers(run.answers));
+  lines.push(...describeLoadContract(run.contract));
   if (run.k6.interrupted) {
     lines.push(`INTERRUPTED: what was gathered is in ${run.out}`);
     return lines;
   }
   const unexplained = run.answers.server.count + run.answers.harness.count;
   lines.push(
-    `${run.pass ? 'PASS' : 'FAIL'}: thresholds ${run.k6.thresholdsFailed ? 'failed' : 'passed'}; invariants ${run.invariantsHold ? 'hold' : run.verdict.valid === 'unknown' && run.overReservations.length === 0 ? 'undetermined' : 'broken'}; ${unexplained} of ${run.history.length} operations failed with no fault injected (${run.answersExplained ? 'within' : 'beyond'} the profile's ${maxFailedRate * 100}%); reports in ${run.out}`,
+    `${run.pass ? 'PASS' : 'FAIL'}: thresholds ${run.k6.thresholdsFailed ? 'failed' : 'passed'}; invariants ${run.invariantsHold ? 'hold' : run.verdict.valid === 'unknown' && run.overReservations.length === 0 ? 'undetermined' : 'broken'}; ${unexplained} of ${run.history.length} operations failed with no fault injected (${run.answersExplained ? 'within' : 'beyond'} the profile's ${maxFailedRate * 100}%); contract ${contractHolds(run.contract) ? 'holds' : 'broken'}; reports in ${run.out}`,
   );
   return lines;
 }
@@ -324,19 +347,20 @@ async function provisionVouchers(admin: SandboxAdminClient, count: number, amoun
   return vouchers;
 }
 
-/** The run merchant's client, as the command itself reads voucher details. */
-function merchantClientOf(run: RunTarget) {
+/** The run merchant's client, as the command itself reads voucher details; every answer goes to `onExchange`. */
+function merchantClientOf(run: RunTarget, onExchange: (exchange: Exchange) => void): MerchantClient {
   return createMerchantClient({
     baseUrl: run.target.config.baseUrl,
     apiKey: run.target.apiKey,
     privateKey: run.target.privateKey,
     redactor: run.target.redactor,
+    onExchange,
   });
 }
 
 /** The service fee the target charges the run merchant, as a voucher's detail shows it. */
-async function serviceFeeOf(run: RunTarget, voucher: VoucherSpec): Promise<Micro> {
-  return voucherBalanceOf(await merchantClientOf(run).voucherDetail(voucher.code), voucher.code).serviceFee;
+async function serviceFeeOf(client: MerchantClient, voucher: VoucherSpec): Promise<Micro> {
+  return voucherBalanceOf(await client.voucherDetail(voucher.code), voucher.code).serviceFee;
 }
 
 /**
@@ -345,8 +369,12 @@ async function serviceFeeOf(run: RunTarget, voucher: VoucherSpec): Promise<Micro
  * left. A claim pending from before would hold part of the balance (refusals would look spurious)
  * and a fixed OTP may redeem it: such a voucher is refused, as is one with nothing left.
  */
-async function startBalances(run: RunTarget, listed: readonly VoucherSpec[], path: string, log: LoadLog) {
-  const client = merchantClientOf(run);
+async function startBalances(
+  client: MerchantClient,
+  listed: readonly VoucherSpec[],
+  path: string,
+  log: LoadLog,
+): Promise<VoucherSpec[]> {
   const vouchers: VoucherSpec[] = [];
   for (const { code, amount } of listed) {
     const v = voucherBalanceOf(await client.voucherDetail(code), code);
@@ -367,9 +395,9 @@ async function startBalances(run: RunTarget, listed: readonly VoucherSpec[], pat
 /** The final state of each voucher from the merchant's detail endpoint, and the admin view beside it (with sandbox powers). */
 async function readFinals(
   run: RunTarget,
+  client: MerchantClient,
   vouchers: readonly VoucherSpec[],
 ): Promise<{ finals: FinalVoucherState[]; admin: unknown[] }> {
-  const client = merchantClientOf(run);
   const finals: FinalVoucherState[] = [];
   const admin: unknown[] = [];
   for (const { code } of vouchers) {
@@ -481,6 +509,11 @@ export async function runLoad(spec: LoadSpec): Promise<LoadRun | LoadPlan> {
         });
   // The flows share the listed vouchers: their plan follows how many there are.
   if (listed !== undefined && flow !== undefined) flow = flowSettings(spec, profile, listed.length);
+  const injectedFaults = scenarioSpec.flow?.faults === true;
+  const p95Budgets =
+    fileTarget === undefined
+      ? {}
+      : p95BudgetsOf(fileTarget.config.expectations.latencyP95Ms, fileTarget.config.initiatePath);
   if (spec.dryRun === true) {
     const plan = planLoad({
       scenario,
@@ -491,6 +524,8 @@ export async function runLoad(spec: LoadSpec): Promise<LoadRun | LoadPlan> {
       durationSeconds: flow?.seconds,
       flows: flow?.plan.iterations,
       vus,
+      p95Budgets,
+      injectedFaults,
       listed,
       provisioned: { count: voucherCount, amount: flow?.plan.voucherAmount ?? scenarioSpec.voucherAmount },
     });
@@ -502,15 +537,18 @@ export async function runLoad(spec: LoadSpec): Promise<LoadRun | LoadPlan> {
   const dir = await prepareOutDir(spec.out);
 
   const run = await openTarget(fileTarget, spec.defects, seed, log);
+  // The answers to the Node side's own requests are validated as certify validates every answer.
+  const collector = createAnswerCollector({ amountFormat: run.target.config.expectations.amountFormat });
+  const merchant = merchantClientOf(run, collector.onExchange);
   try {
     const vouchers =
       listed === undefined
         ? await provisionVouchers(adminOf(run), voucherCount, flow?.plan.voucherAmount ?? scenarioSpec.voucherAmount)
-        : await startBalances(run, listed, spec.target!, log);
+        : await startBalances(merchant, listed, spec.target!, log);
     // The storm shows keys scoped per merchant with a second merchant, charged the run merchant's fee.
     const secondMerchantEnv =
       scenario === 'idempotency-storm'
-        ? await provisionSecondMerchant(adminOf(run), await serviceFeeOf(run, vouchers[0]!), run.target.redactor)
+        ? await provisionSecondMerchant(adminOf(run), await serviceFeeOf(merchant, vouchers[0]!), run.target.redactor)
         : {};
     const signing = await prepareSigning({
       scenario,
@@ -529,6 +567,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadRun | LoadPlan> {
     log.out(
       `load: ${scenario}, profile ${profile.name}, ${vus} VUs × ${vouchers.length} vouchers, seed ${seed}, against ${run.target.config.baseUrl}; OTPs: ${run.otp}; ${signing.description}${spec.defects?.length ? `; defects ${spec.defects.join(', ')}` : ''}`,
     );
+    log.out(`load: ${describeLatencyLimits(profile, p95Budgets, injectedFaults)}`);
     // Only a file output's path: another output's setting may hold a metrics backend's credentials.
     if (k6Out !== undefined)
       log.out(
@@ -558,6 +597,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadRun | LoadPlan> {
         [LOAD_ENV.summaryPath]: summaryPath,
         [LOAD_ENV.apiKey]: run.target.apiKey,
         ...signing.env,
+        ...latencyBudgetEnv(run.target.config),
         ...(run.adminToken === undefined ? {} : { [LOAD_ENV.adminToken]: run.adminToken }),
         ...secondMerchantEnv,
         ...flow?.env,
@@ -594,7 +634,9 @@ export async function runLoad(spec: LoadSpec): Promise<LoadRun | LoadPlan> {
       log.out(`faults: ${windows.length} injected one after another, in ${join(dir, 'faults.json')}`);
     }
 
-    const { finals, admin } = await readFinals(run, vouchers);
+    const { finals, admin } = await readFinals(run, merchant, vouchers);
+    const contract = contractOf(collector);
+    await writeContract(dir, contract, run);
     // Without sandbox powers there is no ledger: its replay is reported as not available.
     const ledgerAvailable = run.admin !== undefined;
     // GET /admin/ledger's entries for this run's vouchers, as the sandbox answers them (ledger.json), and read.
@@ -642,7 +684,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadRun | LoadPlan> {
     const answers = classifyAnswers(ops);
     await writeFile(
       join(dir, 'verdict.json'),
-      `${verdictJson({ signing: signing.report, ...judged.verdict, answers })}\n`,
+      `${verdictJson({ signing: signing.report, ...judged.verdict, answers, contract: contractSummary(contract) })}\n`,
     );
     await writeFile(join(dir, 'junit.xml'), judged.junit);
     // 5xx and lost answers with no fault injected are held to the profile's failure rate, as
@@ -674,17 +716,28 @@ export async function runLoad(spec: LoadSpec): Promise<LoadRun | LoadPlan> {
       overReservations: overReserved,
       verdict: judged.verdict,
       answers,
+      contract,
       k6: { exitCode: k6.exitCode, interrupted: k6.interrupted, thresholdsFailed, summary },
       invariantsHold,
       answersExplained,
-      pass: !k6.interrupted && !thresholdsFailed && invariantsHold && answersExplained,
+      pass: !k6.interrupted && !thresholdsFailed && invariantsHold && answersExplained && contractHolds(contract),
       headline: summary === undefined ? [] : headline(summary),
       otpBridge:
         run.bridge === undefined
           ? undefined
           : { ...run.bridge.counts, source: fileTarget?.config.otp.source ?? 'unknown' },
     };
+  } catch (err) {
+    // A step that read an answer failed: what the contract found says why, and is kept.
+    const contract = contractOf(collector);
+    if (!contractHolds(contract)) await writeContract(dir, contract, run).catch(() => {});
+    throw withContract(err, contract);
   } finally {
     await run.close();
   }
+}
+
+/** contract.json, through the run's redactor: the exchanges were recorded redacted, and stay so. */
+async function writeContract(dir: string, contract: LoadContract, run: RunTarget): Promise<void> {
+  await writeFile(join(dir, 'contract.json'), run.target.redactor.redactText(contractFileJson(contract)));
 }
