@@ -914,6 +914,8 @@ export function defaultSandboxTarget(urls: { url: string; adminUrl: string }): T
       },
       otp: { source: 'sandbox-outbox' },
       sandbox: { adminUrl: urls.adminUrl },
+      // The embedded sandbox is started with them (suites/embedded-sandbox.ts).
+      testHooks: true,
     },
     'the embedded sandbox target',
   );

@@ -141,6 +141,8 @@ export async function certifyTarget(opened: OpenTarget, options: CertifyOptions)
       contextFor: (check) => contextFor(check.id),
       powers,
       sharedClock: sandbox !== undefined,
+      // The context takes a test hook's per-request fault before the sandbox's shared queue.
+      sharedFaults: sandbox !== undefined && !target.config.testHooks,
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       stopReason: () => health.stopReason,

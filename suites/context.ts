@@ -356,11 +356,13 @@ export function createCertifyContext(options: CertifyContextOptions): CertifyCon
       };
     },
     async fault(endpoint, code, providerMessage): Promise<Readonly<Record<string, string>>> {
+      // A test hook rides on its own request; the admin queue is shared by every request, so it is
+      // the fallback (and a check using it runs alone: suites/runner.ts sharedFaults).
+      if (config.testHooks) return { [TEST_FAULT_HEADER]: String(code), [TEST_FAULT_MESSAGE_HEADER]: providerMessage };
       if (admin) {
         await admin.addFault({ endpoint, kind: 'error', code, count: 1, providerMessage });
         return {};
       }
-      if (config.testHooks) return { [TEST_FAULT_HEADER]: String(code), [TEST_FAULT_MESSAGE_HEADER]: providerMessage };
       throw notApplicable(
         `needs a test hook to provoke ${code} on ${endpoint} (no outside request can): if this test environment honours the "${TEST_FAULT_HEADER}" header (docs/test-hooks.md), set "testHooks": true in the target file`,
       );

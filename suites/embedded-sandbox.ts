@@ -31,7 +31,9 @@ export async function startEmbeddedSandbox(options: {
   seed?: number;
   serviceFee: Micro;
 }): Promise<EmbeddedSandbox> {
-  const sandbox = await startSandbox({ defects: options.defects ?? [], seed: options.seed });
+  // Test hooks on: a fault then rides on its own request (docs/test-hooks.md), so the errors area's
+  // fault checks run side by side instead of one at a time on the shared admin queue.
+  const sandbox = await startSandbox({ defects: options.defects ?? [], seed: options.seed, testHooks: true });
   try {
     const admin = createSandboxAdminClient({ adminUrl: sandbox.adminUrl, adminToken: sandbox.adminToken });
     const key = generatePrivateKey('secp256k1');

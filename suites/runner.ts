@@ -2,9 +2,12 @@
  * The one check runner: certify, the mutation gate and `npm test` all run the registered checks
  * through it, in this process. Areas run one after another, in AREAS order; inside an area,
  * independent checks run concurrently. A check that moves the shared server clock or queues a
- * fault runs alone: a token, an OTP or a queued fault must not be pulled from under a check that
- * happens to run beside it. Every check gets a context of its own (its own random stream of the
- * run's seed), so a result replays from the seed whatever ran beside it.
+ * fault on the sandbox's shared queue runs alone: a token, an OTP or a queued fault must not be
+ * pulled from under a check that happens to run beside it (a test hook's fault rides on its own
+ * request and needs no such care). With --slow, the checks that wait real time out start at once,
+ * beside all the others, so a run waits about one lifetime, not one per such check. Every check
+ * gets a context of its own (its own random stream of the run's seed), so a result replays from
+ * the seed whatever ran beside it.
  */
 import { AREAS } from './check-result';
 import type { Area, CheckResult, Power } from './check-result';
@@ -25,6 +28,8 @@ export interface RunChecksOptions {
   readonly powers: ReadonlySet<Power>;
   /** True when moving the clock moves it for every check (a sandbox's admin clock, not --slow's real wait). */
   readonly sharedClock: boolean;
+  /** True when faults come from a queue every request shares (the sandbox's admin faults, not test hooks). */
+  readonly sharedFaults: boolean;
   readonly concurrency?: number;
   /** Stops starting checks; those not started end as skips saying the run was interrupted. */
   readonly signal?: AbortSignal;
@@ -58,10 +63,17 @@ function missingPowers(needs: readonly Power[], powers: ReadonlySet<Power>): str
   ].join('; ');
 }
 
-/** A check that must have the target to itself while it runs: one that queues faults or moves a shared clock. */
-export function runsAlone(check: CertifyCheck, sharedClock: boolean): boolean {
-  const powers = [...(check.needs ?? []), ...(check.uses ?? [])];
-  return powers.includes('faults') || (sharedClock && powers.includes('clock'));
+const powersOfCheck = (check: CertifyCheck): readonly Power[] => [...(check.needs ?? []), ...(check.uses ?? [])];
+
+/** A check that must have the target to itself while it runs: one that queues shared faults or moves a shared clock. */
+export function runsAlone(check: CertifyCheck, shared: { sharedClock: boolean; sharedFaults: boolean }): boolean {
+  const powers = powersOfCheck(check);
+  return (shared.sharedFaults && powers.includes('faults')) || (shared.sharedClock && powers.includes('clock'));
+}
+
+/** A check that waits real time out (--slow: a clock the target has only by waiting), so mostly idle. */
+function waitsRealTime(check: CertifyCheck, options: RunChecksOptions): boolean {
+  return !options.sharedClock && options.powers.has('clock') && powersOfCheck(check).includes('clock');
 }
 
 function notStarted(check: CertifyCheck, reason: string): CheckResult {
@@ -83,7 +95,7 @@ function notStarted(check: CertifyCheck, reason: string): CheckResult {
 
 /** Runs `checks` and returns their results in the order given (grouped by area, in AREAS order). */
 export async function runChecks(options: RunChecksOptions): Promise<CheckResult[]> {
-  const { checks, powers, sharedClock, signal } = options;
+  const { checks, powers, signal } = options;
   const limit = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
   const ordered = AREAS.flatMap((area: Area) => checks.filter((c) => c.area === area));
   const results = new Map<CertifyCheck, CheckResult>();
@@ -99,11 +111,13 @@ export async function runChecks(options: RunChecksOptions): Promise<CheckResult[
     record(check, await runCheck(check, options.contextFor(check), { skipUnless }));
   };
 
+  // Started first and not counted against the limit: they spend their time waiting, not sending.
+  const waiting = ordered.filter((c) => waitsRealTime(c, options)).map(runOne);
   for (const area of AREAS) {
-    const queue = ordered.filter((c) => c.area === area);
+    const queue = ordered.filter((c) => c.area === area && !waitsRealTime(c, options));
     const running = new Set<Promise<void>>();
     for (const check of queue) {
-      if (runsAlone(check, sharedClock)) {
+      if (runsAlone(check, options)) {
         await Promise.all(running);
         await runOne(check);
         continue;
@@ -114,5 +128,6 @@ export async function runChecks(options: RunChecksOptions): Promise<CheckResult[
     }
     await Promise.all(running);
   }
+  await Promise.all(waiting);
   return ordered.map((check) => results.get(check)!);
 }
