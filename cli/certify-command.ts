@@ -12,6 +12,7 @@ import { writeReports } from '../reports/write-reports';
 import { AREAS } from '../suites/check-result';
 import type { Area } from '../suites/check-result';
 import { certifyTarget, openCertifyTarget } from '../suites/certify';
+import { describeVoucherNeed } from '../suites/voucher-budget';
 import { listenForInterruption } from './interruption';
 import { seedOption, wholeNumber } from './options';
 import type { CommandIo } from './run-command';
@@ -78,6 +79,8 @@ export async function certifyCommand(options: CertifyOptions, io: CommandIo): Pr
     io.out(
       `certify: ${target.config.name} at ${target.config.baseUrl}; areas ${areas.join(', ')}; seed ${seed}${options.defect?.length ? `; defects ${options.defect.join(', ')}` : ''}`,
     );
+    // A sandbox issues its own vouchers; elsewhere the listed ones are a budget, said up front.
+    if (opened.sandbox === undefined) io.out(describeVoucherNeed(target.config.fixtures.vouchers));
     let area = '';
     const run = await certifyTarget(opened, {
       seed,

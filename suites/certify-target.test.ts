@@ -20,6 +20,7 @@ import type { RunningSandbox } from '../sandbox';
 import { runCertify } from './certify';
 import type { CertifyRun } from './certify';
 import { SERVICE_FEE } from './embedded-sandbox';
+import { describeVoucherNeed, FULL_CERTIFY_VOUCHERS } from './voucher-budget';
 import { registry } from './registry';
 import { stateMachineChecks } from './state-machine.checks';
 import type { Area } from './check-result';
@@ -186,6 +187,10 @@ describe('certify against a target without the admin API', { timeout: 300_000 },
     expect(broken.map((r) => `${r.id}: ${r.message}`)).toEqual([]);
     expect(ran(run)).toBeGreaterThanOrEqual(69);
     expect(run.summary.verdict).toBe('incomplete');
+    // What certify says beforehand is what a full run used.
+    expect(run.vouchers.draws.filter((d) => d.own).length).toBe(FULL_CERTIFY_VOUCHERS.owned);
+    expect(run.vouchers.vouchersUsed).toBeLessThanOrEqual(FULL_CERTIFY_VOUCHERS.owned + FULL_CERTIFY_VOUCHERS.shared);
+    expect(describeVoucherNeed([{ code: '1' }])).toMatch(/about 29 ordinary vouchers .* lists 1: .* list 28 more/);
     const reasons = run.summary.completeness.reasons.map((r) => r.reason).join('\n');
     // Each skip names what would unlock it: a fixture, the test hooks, --slow.
     expect(reasons).toMatch(/"fixtures\.secondMerchant"/);

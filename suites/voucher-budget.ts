@@ -142,3 +142,19 @@ export function createVoucherBudget(fixtures: readonly VoucherFixture[]): Vouche
     }),
   };
 }
+
+/**
+ * What a full certification draws from the listed ordinary vouchers, measured against the reference
+ * sandbox reached through a plain target file (suites/certify-target.test.ts holds the run to it):
+ * vouchers a check holds to itself (state sequences, full redemptions, idempotency balances), and
+ * vouchers whose balance the other checks share in small claims.
+ */
+export const FULL_CERTIFY_VOUCHERS = { owned: 27, shared: 2 } as const;
+
+/** Said before a run on a target with listed vouchers: what a full certification needs, against what is listed. */
+export function describeVoucherNeed(fixtures: readonly VoucherFixture[]): string {
+  const listed = fixtures.filter((f) => (f.kind ?? 'ordinary') === 'ordinary').length;
+  const { owned, shared } = FULL_CERTIFY_VOUCHERS;
+  const need = owned + shared;
+  return `vouchers: a full certification uses about ${need} ordinary vouchers (${owned} held by one check each, ${shared} shared in small claims); the target file lists ${listed}${listed < need ? `: checks that find none left are skipped, saying so; list ${need - listed} more for a full run` : ''}`;
+}
