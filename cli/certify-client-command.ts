@@ -18,7 +18,7 @@ import { startCertSession, type CertSession, type PlannedScenario } from '../cli
 import { formatMoney } from '../lib/money';
 import { KEY_FILE_NAMES } from './keys-command';
 import { wholeNumber } from './options';
-import type { CommandIo } from './run-command';
+import type { CommandIo } from './console-io';
 import { EXIT } from './run-command';
 
 export interface CertifyClientOptions {

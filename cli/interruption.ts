@@ -3,7 +3,7 @@
  * runners watch) and lets what is running finish, so the command still writes what it gathered;
  * a second one ends the process at once. Exit code 130, as a shell reports an interrupted command.
  */
-import type { CommandIo } from './run-command';
+import type { CommandIo } from './console-io';
 
 export interface Interruption {
   readonly signal: AbortSignal;

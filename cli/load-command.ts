@@ -13,7 +13,7 @@ import { LOAD_SCENARIOS, MAX_VOUCHERS, scenarioNamed } from '../load/node/scenar
 import type { ScenarioSpec } from '../load/node/scenarios';
 import { signingModeFor } from '../load/node/signing';
 import { seedOption, wholeNumber } from './options';
-import type { CommandIo } from './run-command';
+import type { CommandIo } from './console-io';
 import { EXIT } from './run-command';
 
 export interface LoadOptions {

@@ -12,7 +12,7 @@ import { runGate } from '../mutants/run-gate';
 import type { TaskOutcome } from '../mutants/run-task';
 import { formatSeconds, gateLines } from '../mutants/table';
 import { seedOption, wholeNumber } from './options';
-import type { CommandIo } from './run-command';
+import type { CommandIo } from './console-io';
 import { EXIT } from './run-command';
 import { HARNESS_VERSION } from '../version';
 
@@ -44,6 +44,8 @@ export async function mutantsCommand(options: MutantsOptions, io: CommandIo): Pr
       io.out(
         `mutants: ${new Set(tasks.map((t) => t.defect)).size - 1} defect(s) and the correct sandbox; ${tasks.length} runs in ${workers} worker(s); seed ${seed}`,
       ),
+    // Through this command's console, which redacts every line, rather than straight to the terminal.
+    onWorkerLine: (line) => io.err(`mutants: worker: ${line}`),
     onDone: (task, outcome, done, total) =>
       io.out(
         `  [${done}/${total}] ${task.kind} ${task.defect ?? 'correct sandbox'}${task.kind === 'load' ? ` (${task.plan.scenario})` : ''}: ${progress(outcome)}`,

@@ -11,6 +11,7 @@ import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { packageRoot } from '../lib/node/package-root';
@@ -43,6 +44,8 @@ interface Worker {
 export interface PoolOptions {
   readonly jobs: number;
   readonly onDone?: (task: GateTask, outcome: TaskOutcome) => void;
+  /** Each line a worker prints (stdout or stderr); without it they print to this process's streams. */
+  readonly onOutput?: (line: string) => void;
   /** The worker module (tests give a stand-in) and the limits per task kind. */
   readonly worker?: string;
   readonly limitsMs?: Readonly<Record<GateTask['kind'], number>>;
@@ -77,11 +80,15 @@ export async function runGateTasks(tasks: readonly GateTask[], options: PoolOpti
     };
 
     const spawnWorker = (): Worker => {
+      const { onOutput } = options;
       const child = fork(workerModule, [], {
         cwd: ROOT,
         execArgv,
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        stdio: ['ignore', onOutput ? 'pipe' : 'inherit', onOutput ? 'pipe' : 'inherit', 'ipc'],
       });
+      if (onOutput !== undefined)
+        for (const stream of [child.stdout, child.stderr])
+          if (stream !== null) createInterface({ input: stream }).on('line', onOutput);
       const worker: Worker = { child, ready: false, running: undefined };
       child.on('message', (message: { ready: true } | { index: number; outcome: TaskOutcome }) => {
         if ('ready' in message) worker.ready = true;

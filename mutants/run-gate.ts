@@ -27,6 +27,8 @@ export interface GateOptions {
   /** Before the runs start: how many and in how many workers. */
   readonly onStart?: (tasks: readonly GateTask[], jobs: number) => void;
   readonly onDone?: (task: GateTask, outcome: TaskOutcome, done: number, total: number) => void;
+  /** What the workers print, line by line (a console that redacts); their own streams otherwise. */
+  readonly onWorkerLine?: (line: string) => void;
 }
 
 export interface GateRun {
@@ -49,6 +51,7 @@ export async function runGate(options: GateOptions): Promise<GateRun> {
   const outcomes = await runGateTasks(tasks, {
     jobs,
     onDone: (task, outcome) => options.onDone?.(task, outcome, ++finished, tasks.length),
+    ...(options.onWorkerLine === undefined ? {} : { onOutput: options.onWorkerLine }),
   });
   const runsOf = (subject: string | undefined): SubjectRuns => {
     const mine = tasks

@@ -26,6 +26,7 @@ import { loadTargetFile } from '../../lib/node/target-file';
 import type { ResolvedTarget } from '../../lib/node/target-file';
 import { voucherBalanceOf } from '../../lib/node/voucher-balance';
 import { isLoopbackUrl } from '../../lib/target-config';
+import type { Redactor } from '../../lib/redact';
 import { prepareOutDir } from '../../lib/node/out-dir';
 import { SERVICE_FEE, startEmbeddedSandbox } from '../../suites/embedded-sandbox';
 import { classifyAnswers, describeAnswers } from '../checker/answers';
@@ -56,6 +57,8 @@ import type { SigningMode, SigningReport } from '../request-corpus';
 export interface LoadLog {
   out(line: string): void;
   err(line: string): void;
+  /** Told the run target's redactor once its secrets are known, for a log that redacts every line. */
+  redactWith?(redactor: Redactor): void;
 }
 
 export interface LoadSpec {
@@ -223,6 +226,7 @@ async function loadFileTarget(
   treatAsRemote: boolean,
 ): Promise<FileTarget> {
   const target = await loadTargetFile(path, process.env, { allowOtpCommand });
+  log.redactWith?.(target.redactor);
   for (const warning of target.warnings) log.err(warning);
   const { config } = target;
   const urls = [
@@ -467,6 +471,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadRun | LoadPlan> {
   const dir = await prepareOutDir(spec.out);
 
   const run = await openTarget(fileTarget, spec.defects, seed, log);
+  log.redactWith?.(run.target.redactor);
   try {
     const vouchers =
       listed ??
