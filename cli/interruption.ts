@@ -15,8 +15,9 @@ export function listenForInterruption(io: CommandIo, what: string): Interruption
   const controller = new AbortController();
   const onSignal = (name: NodeJS.Signals) => {
     if (controller.signal.aborted) process.exit(130);
-    controller.abort(name);
+    // The message first: what the runners say as they stop follows it.
     io.err(`${what}: ${name}: finishing the work under way and writing what was gathered (again to stop at once)`);
+    controller.abort(name);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

@@ -84,6 +84,11 @@ export interface LoadSpec {
   /** The command line's --allow-otp-command: the target file's OTP source may run a program. */
   readonly allowOtpCommand?: boolean;
   readonly log?: LoadLog;
+  /**
+   * Stops the run (the command's Ctrl-C or SIGTERM): k6 is stopped, or never started when the signal
+   * fires during setup, and what was gathered is still read and written; the run is then interrupted.
+   */
+  readonly signal?: AbortSignal;
   /** Print the plan and send nothing: runLoad returns the plan. */
   readonly dryRun?: boolean;
   /**
@@ -547,6 +552,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadRun | LoadPlan> {
         log.err(clean);
       },
       timeoutMs: 35 * 60_000,
+      ...(spec.signal === undefined ? {} : { signal: spec.signal }),
     }).finally(() => Promise.all([faults?.stop(), signing.close()]));
     await new Promise<void>((done) => history.end(done));
     const windows = await faults?.stop();
@@ -592,12 +598,13 @@ export async function runLoad(spec: LoadSpec): Promise<LoadRun | LoadPlan> {
       (text) => JSON.parse(text) as K6Summary,
       () => undefined,
     );
-    if (summary === undefined) log.err('load: k6 wrote no summary.json');
+    // An interrupted run may have stopped before k6 started, or before its summary: nothing to add then.
+    if (summary === undefined && !k6.interrupted) log.err('load: k6 wrote no summary.json');
     const dashboard = await stat(dashboardPath).then(
       () => dashboardPath,
       () => undefined,
     );
-    if (dashboard === undefined)
+    if (dashboard === undefined && !k6.interrupted)
       log.err('load: k6 exported no dashboard.html (its web dashboard skips runs too short to chart)');
     // 'unknown' (some op had no answer) is not a pass: a person has to look.
     const invariantsHold = overReserved.length === 0 && judged.verdict.valid === true;
