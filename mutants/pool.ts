@@ -6,6 +6,9 @@
  * one after another whatever the parallelism. At most one load run at a time: k6 and its sandbox
  * then have a core to burst on, and a stale k6 bundle is never rebuilt by two runs at once.
  * Every task is bounded: past its limit the worker is stopped and the task ends as an error.
+ * When the caller's signal fires (the command's Ctrl-C or SIGTERM), no task starts any more (those
+ * pending end as not run), the busy workers are sent SIGTERM and finish their task as interrupted,
+ * and any that has not ended after the grace period is killed.
  */
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -46,6 +49,8 @@ export interface PoolOptions {
   readonly onDone?: (task: GateTask, outcome: TaskOutcome) => void;
   /** Each line a worker prints (stdout or stderr); without it they print to this process's streams. */
   readonly onOutput?: (line: string) => void;
+  /** Stops the gate: see above. */
+  readonly signal?: AbortSignal;
   /** The worker module (tests give a stand-in) and the limits per task kind. */
   readonly worker?: string;
   readonly limitsMs?: Readonly<Record<GateTask['kind'], number>>;
@@ -60,8 +65,9 @@ export async function runGateTasks(tasks: readonly GateTask[], options: PoolOpti
   const outcomes: (TaskOutcome | undefined)[] = tasks.map(() => undefined);
   const pending = tasks.map((_, index) => index);
   const workers = new Set<Worker>();
+  let onAbort: (() => void) | undefined;
 
-  return new Promise((done) => {
+  return new Promise<TaskOutcome[]>((done) => {
     const loadRunning = () =>
       [...workers].some((w) => w.running !== undefined && tasks[w.running.index]!.kind === 'load');
 
@@ -111,14 +117,34 @@ export async function runGateTasks(tasks: readonly GateTask[], options: PoolOpti
       return worker;
     };
 
+    /** SIGTERM first: a load run then stops k6 itself; SIGKILL if the worker does not end. */
+    const terminate = (worker: Worker, onKill?: () => void) => {
+      worker.child.kill('SIGTERM');
+      setTimeout(() => {
+        if (worker.child.exitCode !== null || worker.child.signalCode !== null) return;
+        worker.child.kill('SIGKILL');
+        onKill?.();
+      }, STOP_GRACE_MS).unref();
+    };
+
     const stop = (worker: Worker, limitMs: number) => {
       finish(worker, { error: `did not finish within ${limitMs / 1000} s; stopped` });
       workers.delete(worker);
-      // SIGTERM first: a load run then stops k6 itself; SIGKILL if it does not end.
-      worker.child.kill('SIGTERM');
-      setTimeout(() => {
-        if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
-      }, STOP_GRACE_MS).unref();
+      terminate(worker);
+      dispatch();
+    };
+
+    const interrupt = () => {
+      for (const index of pending.splice(0)) outcomes[index] = { error: 'not run: the gate was interrupted' };
+      for (const worker of workers) {
+        if (worker.running === undefined) continue;
+        // Its outcome (interrupted, what was gathered written) arrives as usual; past the grace it is killed.
+        terminate(worker, () => {
+          finish(worker, { error: `interrupted, and did not end within ${STOP_GRACE_MS / 1000} s; killed` });
+          workers.delete(worker);
+          dispatch();
+        });
+      }
       dispatch();
     };
 
@@ -148,6 +174,13 @@ export async function runGateTasks(tasks: readonly GateTask[], options: PoolOpti
       if (pending.length === 0 && busy.length === 0) done(outcomes.map((o) => o ?? { error: 'not run' }));
     }
 
-    dispatch();
+    if (options.signal?.aborted) interrupt();
+    else {
+      onAbort = interrupt;
+      options.signal?.addEventListener('abort', interrupt, { once: true });
+      dispatch();
+    }
+  }).finally(() => {
+    if (onAbort !== undefined) options.signal?.removeEventListener('abort', onAbort);
   });
 }
