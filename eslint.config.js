@@ -52,7 +52,7 @@ export default tseslint.config(
   // Every command prints through the redacting console io (cli/console-io.ts), never around it.
   {
     files: ['cli/**/*.ts'],
-    ignores: ['cli/console-io.ts'],
+    ignores: ['cli/console-io.ts', 'cli/**/*.test.ts'],
     rules: {
       'no-console': 'error',
       'no-restricted-properties': [
