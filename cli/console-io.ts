@@ -18,9 +18,10 @@ export interface CommandIo extends ConsoleSink {
   /** Every later line is also redacted with `redactor` (a target's, once its secrets are known). */
   redactWith(redactor: Redactor): void;
   /**
-   * To stdout as it is, unredacted: only the document a command exists to print from what the user
-   * gave it (the API description with its examples, the payload of a body they asked to sign, a login's
-   * `key` included), which must come out byte for byte. Never for progress, messages or anything read from a target.
+   * To stdout as it is, unredacted: only what a command exists to print and must print byte for byte
+   * (the API description with its examples, the payload of a body the user asked to sign, a login's
+   * `key` included), or shows its operator on purpose (the sandbox's admin token, a client
+   * certification's API key and how to call). Never for progress, messages or anything read from a target.
    */
   document(text: string): void;
 }
