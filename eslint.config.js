@@ -49,5 +49,21 @@ export default tseslint.config(
     ignores: ['lib/node/**', '**/*.test.ts'],
     rules: k6SafeRestrictions,
   },
+  // Every command prints through the redacting console io (cli/console-io.ts), never around it.
+  {
+    files: ['cli/**/*.ts'],
+    ignores: ['cli/console-io.ts', 'cli/**/*.test.ts'],
+    rules: {
+      'no-console': 'error',
+      'no-restricted-properties': [
+        'error',
+        ...['stdout', 'stderr'].map((property) => ({
+          object: 'process',
+          property,
+          message: 'Print through the CommandIo (cli/console-io.ts): it redacts every line.',
+        })),
+      ],
+    },
+  },
   { files: ['scripts/**/*.mjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
 );

@@ -18,7 +18,7 @@ import { startCertSession, type CertSession, type PlannedScenario } from '../cli
 import { formatMoney } from '../lib/money';
 import { KEY_FILE_NAMES } from './keys-command';
 import { wholeNumber } from './options';
-import type { CommandIo } from './run-command';
+import type { CommandIo } from './console-io';
 import { EXIT } from './run-command';
 
 export interface CertifyClientOptions {
@@ -127,10 +127,11 @@ export async function certifyClientCommand(options: CertifyClientOptions, io: Co
     }
     io.out(`base URL:    ${session.baseUrl}`);
     io.out(`merchant:    ${session.merchantId} (registered origin 127.0.0.1, service fee 0)`);
-    // The client's own credential: shown once, here, to the person; never written to a report.
-    io.out(`API key:     ${session.apiKey}`);
+    // The client's own credential: shown once, here, to the person; never written to a report. The
+    // how-to is printed as written too: its login body's "key" field would otherwise read as a secret.
+    io.document(`API key:     ${session.apiKey}`);
     io.out('');
-    for (const line of howToCall(session, options.generateKey)) io.out(line);
+    for (const line of howToCall(session, options.generateKey)) io.document(line);
     io.out('');
     io.out(`The plan (${session.plan.length} scenarios):`);
     for (const s of session.plan) for (const line of planLines(s, session)) io.out(line);

@@ -15,7 +15,7 @@ import { certifyTarget, openCertifyTarget } from '../suites/certify';
 import { describeVoucherNeed } from '../suites/voucher-budget';
 import { listenForInterruption } from './interruption';
 import { seedOption, wholeNumber } from './options';
-import type { CommandIo } from './run-command';
+import type { CommandIo } from './console-io';
 import { formatMoney } from '../lib/money';
 import { EXIT } from './run-command';
 
@@ -72,6 +72,8 @@ export async function certifyCommand(options: CertifyOptions, io: CommandIo): Pr
     seed,
     allowOtpCommand: options.allowOtpCommand === true,
   });
+  // From here every line is also scrubbed of the target's API key, private key and tokens.
+  io.redactWith(opened.target.redactor);
   const interruption = listenForInterruption(io, 'certify');
   try {
     const { target } = opened;

@@ -15,7 +15,7 @@ import { fileErrorReason, readJsonFile } from '../lib/node/input-file';
 import type { FinalVoucherState } from '../lib/history';
 import { judgeHistory, verdictJson } from '../load/checker/judge';
 import { ledgerFromAdminJson, mergeHistories, readHistory } from '../load/checker/checker';
-import type { CommandIo } from './run-command';
+import type { CommandIo } from './console-io';
 import { EXIT } from './run-command';
 
 export interface CheckHistoryOptions {

@@ -137,6 +137,14 @@ describe('omnivas-harness CLI', () => {
     ).toBe(true);
   });
 
+  it("prints a login body's payload byte for byte, its key included (the console redacts messages, not the document)", async () => {
+    const login = '{"key":"tk_live_0123456789abcdef"}';
+    const r = await cli('sign', '--key', join(dir, 'ec-secp256k1-priv-key.pem'), '--body', login);
+    expect([r.code, /^payload: (.*)$/m.exec(r.out)?.[1]]).toEqual([0, login]);
+    const openapi = await cli('openapi', '--format', 'json');
+    expect(openapi.out).toContain('"key": "YOUR_API_KEY"');
+  });
+
   it('notes how a pretty-printed body differs from the payload it signs', async () => {
     const file = join(dir, 'pretty.json');
     writeFileSync(file, JSON.stringify(JSON.parse(BODY), null, 2));

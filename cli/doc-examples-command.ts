@@ -8,7 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { MERCHANT_BASE_PATH } from '../lib/endpoint-catalog';
 import { runDocExamples, type ExampleRun } from '../sandbox/doc-examples';
-import type { CommandIo } from './run-command';
+import type { CommandIo } from './console-io';
 import { EXIT } from './run-command';
 
 export interface DocExamplesOptions {

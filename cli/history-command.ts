@@ -11,7 +11,7 @@ import { DEFAULT_LAST, DEFAULT_THRESHOLDS, decimalOption } from '../history/thre
 import { groupTitle } from '../history/trend-junit';
 import { wholeNumber } from './options';
 import { EXIT } from './run-command';
-import type { CommandIo } from './run-command';
+import type { CommandIo } from './console-io';
 import { HARNESS_VERSION } from '../version';
 
 export interface HistoryRecordOptions {

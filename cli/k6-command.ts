@@ -1,6 +1,6 @@
 /** `k6 install`: calls installK6 (load/node/k6-install.ts) and says where k6 is. */
 import { installK6 } from '../load/node/k6-install';
-import type { CommandIo } from './run-command';
+import type { CommandIo } from './console-io';
 import { EXIT } from './run-command';
 
 export async function k6InstallCommand(options: { dir?: string }, io: CommandIo): Promise<number> {

@@ -6,7 +6,7 @@ import { exportPrivateKeyPem, exportPublicKeyPem, generatePrivateKey } from '../
 import type { KeyType } from '../lib/keys';
 import { fileErrorReason } from '../lib/node/input-file';
 import { writeNewFile } from '../lib/node/key-file';
-import type { CommandIo } from './run-command';
+import type { CommandIo } from './console-io';
 import { EXIT } from './run-command';
 
 export const KEY_FILE_NAMES: Record<KeyType, { priv: string; pub: string }> = {

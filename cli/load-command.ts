@@ -13,8 +13,9 @@ import { describeLoadRun, runLoad } from '../load/node/run-load';
 import { LOAD_SCENARIOS, MAX_VOUCHERS, scenarioNamed } from '../load/node/scenarios';
 import type { ScenarioSpec } from '../load/node/scenarios';
 import { signingModeFor } from '../load/node/signing';
+import { listenForInterruption } from './interruption';
 import { seedOption, wholeNumber } from './options';
-import type { CommandIo } from './run-command';
+import type { CommandIo } from './console-io';
 import { EXIT } from './run-command';
 import { HARNESS_VERSION } from '../version';
 
@@ -111,7 +112,11 @@ export async function loadCommand(options: LoadOptions, io: CommandIo): Promise<
     );
     return EXIT.ok;
   }
+  const renewTokenAfter = wholeNumber(options.renewTokenAfter, '--renew-token-after', 1, 240);
+  // Ctrl-C or SIGTERM, during setup or k6's run: k6 stops (or never starts), what was gathered is written, exit 130.
+  const interruption = listenForInterruption(io, 'load');
   const run = await runLoad({
+    signal: interruption.signal,
     scenario,
     profile,
     out: options.out,
@@ -127,10 +132,8 @@ export async function loadCommand(options: LoadOptions, io: CommandIo): Promise<
     ...(fill === undefined ? {} : { fill }),
     ...(options.defect === undefined ? {} : { defects: options.defect }),
     ...(duration === undefined ? {} : { durationSeconds: duration }),
-    ...(options.renewTokenAfter === undefined
-      ? {}
-      : { renewTokenAfter: wholeNumber(options.renewTokenAfter, '--renew-token-after', 1, 240) }),
-  });
+    ...(renewTokenAfter === undefined ? {} : { renewTokenAfter }),
+  }).finally(() => interruption.dispose());
   if ('dryRun' in run) return EXIT.ok; // runLoad printed the plan
   for (const line of describeLoadRun(run)) io.out(line);
   if (options.record !== undefined) {

@@ -1,5 +1,5 @@
 /** The executable entry point (dist/cli.js); tests drive runCli directly. */
 import { runCli } from './program';
-import { processIo } from './run-command';
+import { processSink } from './console-io';
 
-process.exitCode = await runCli(process.argv.slice(2), processIo);
+process.exitCode = await runCli(process.argv.slice(2), processSink);

@@ -11,8 +11,9 @@ import { isRunError } from '../mutants/outcomes';
 import { runGate } from '../mutants/run-gate';
 import type { TaskOutcome } from '../mutants/run-task';
 import { formatSeconds, gateLines } from '../mutants/table';
+import { listenForInterruption } from './interruption';
 import { seedOption, wholeNumber } from './options';
-import type { CommandIo } from './run-command';
+import type { CommandIo } from './console-io';
 import { EXIT } from './run-command';
 import { HARNESS_VERSION } from '../version';
 
@@ -34,7 +35,10 @@ export async function mutantsCommand(options: MutantsOptions, io: CommandIo): Pr
   const jobs = wholeNumber(options.jobs, '--jobs', 1, availableParallelism());
   const seed = seedOption(options.seed);
   const dir = await prepareOutDir(options.out);
+  // Ctrl-C or SIGTERM: no run starts any more, those under way stop with what they gathered, exit 130.
+  const interruption = listenForInterruption(io, 'mutants');
   const run = await runGate({
+    signal: interruption.signal,
     out: dir,
     seed,
     harnessVersion: HARNESS_VERSION,
@@ -44,14 +48,20 @@ export async function mutantsCommand(options: MutantsOptions, io: CommandIo): Pr
       io.out(
         `mutants: ${new Set(tasks.map((t) => t.defect)).size - 1} defect(s) and the correct sandbox; ${tasks.length} runs in ${workers} worker(s); seed ${seed}`,
       ),
+    // Through this command's console, which redacts every line, rather than straight to the terminal.
+    onWorkerLine: (line) => io.err(`mutants: worker: ${line}`),
     onDone: (task, outcome, done, total) =>
       io.out(
         `  [${done}/${total}] ${task.kind} ${task.defect ?? 'correct sandbox'}${task.kind === 'load' ? ` (${task.plan.scenario})` : ''}: ${progress(outcome)}`,
       ),
-  });
+  }).finally(() => interruption.dispose());
   const file = join(dir, 'mutants.json');
   await writeFile(file, `${JSON.stringify(run.record, null, 2)}\n`);
   for (const line of gateLines(run.verdict)) io.out(line);
   io.out(`wall time ${formatSeconds(run.wallMs)} with ${run.jobs} worker(s); ${file}`);
+  if (run.interrupted) {
+    io.out(`INTERRUPTED: the runs not started are recorded as not run; what was gathered is in ${dir}`);
+    return EXIT.interrupted;
+  }
   return run.verdict.pass ? EXIT.ok : EXIT.verdictFailed;
 }

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { descriptionDocument, descriptionText } from '../contract/openapi-files';
 import { HarnessError } from '../lib/errors';
 import { fileErrorReason } from '../lib/node/input-file';
-import type { CommandIo } from './run-command';
+import type { CommandIo } from './console-io';
 import { EXIT } from './run-command';
 
 export interface OpenapiOptions {
@@ -25,7 +25,8 @@ export async function openapiCommand(options: OpenapiOptions, io: CommandIo): Pr
   const text =
     options.format === 'yaml' ? descriptionText(name) : `${JSON.stringify(descriptionDocument(name), null, 2)}\n`;
   if (options.out === undefined) {
-    io.out(text.trimEnd());
+    // The description's examples ("YOUR_API_KEY", a sample token) would read as secrets: it is printed as written.
+    io.document(text.trimEnd());
     return EXIT.ok;
   }
   const path = resolve(options.out);

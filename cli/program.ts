@@ -15,7 +15,8 @@ import { K6_DIR_ENV, K6_VERSION, userK6Dir } from '../load/node/k6-bin';
 import { openapiCommand } from './openapi-command';
 import { wholeNumber } from './options';
 import { EXIT, runCommand } from './run-command';
-import type { CommandIo } from './run-command';
+import { createConsoleIo } from './console-io';
+import type { CommandIo, ConsoleSink } from './console-io';
 import { serveSandbox } from '../sandbox';
 import { defectListLines } from '../sandbox/serve';
 import { listDefects } from '../sandbox/defects';
@@ -467,7 +468,8 @@ Exit code 0 when every scenario and rule passes; 1 otherwise.`,
               seed: wholeNumber(options.seed, '--seed', 0, 2 ** 32 - 1),
               testHooks: options.testHooks,
             },
-            io,
+            // Its one stdout line is the announcement, admin token included on purpose (for its operator); its log is redacted.
+            { out: io.document, err: io.err },
           );
         }),
     );
@@ -475,11 +477,14 @@ Exit code 0 when every scenario and rule passes; 1 otherwise.`,
   return program;
 }
 
-/** Parses `argv` (user arguments only, no node and script path) and returns the exit code. */
-export async function runCli(argv: readonly string[], io: CommandIo): Promise<number> {
+/**
+ * Parses `argv` (user arguments only, no node and script path) and returns the exit code. Every
+ * line reaches `sink` through the redacting console io (cli/console-io.ts), tests' captures included.
+ */
+export async function runCli(argv: readonly string[], sink: ConsoleSink): Promise<number> {
   let code: number = EXIT.ok;
   try {
-    await buildProgram(io, (c) => {
+    await buildProgram(createConsoleIo(sink), (c) => {
       code = c;
     }).parseAsync([...argv], { from: 'user' });
   } catch (err) {

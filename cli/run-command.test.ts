@@ -1,11 +1,12 @@
 /** How a command's end becomes one line and an exit code (README: 0 ok, 1 verdict, 2 bad input, 3 internal). */
 import { describe, expect, it } from 'vitest';
 import { HarnessError } from '../lib/errors';
+import { createConsoleIo } from './console-io';
 import { EXIT, runCommand } from './run-command';
 
 async function ending(body: () => Promise<number>): Promise<{ code: number; err: string[] }> {
   const err: string[] = [];
-  const code = await runCommand({ out: () => {}, err: (l) => err.push(l) }, body);
+  const code = await runCommand(createConsoleIo({ out: () => {}, err: (l) => err.push(l) }), body);
   return { code, err };
 }
 

@@ -4,20 +4,11 @@
  * a command's own verdict (invalid signature, failed check) is exit code 1.
  */
 import { isHarnessError } from '../lib/errors';
+import type { CommandIo } from './console-io';
 
 /** 4: certify ran, nothing failed, but required checks were skipped (INCOMPLETE; --allow-incomplete accepts it). */
 /** 130: interrupted (Ctrl-C or SIGTERM); what was gathered is written first. */
 export const EXIT = { ok: 0, verdictFailed: 1, usage: 2, internal: 3, incomplete: 4, interrupted: 130 } as const;
-
-export interface CommandIo {
-  out(line: string): void;
-  err(line: string): void;
-}
-
-export const processIo: CommandIo = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
-};
 
 /** Runs a command body and turns what it throws into a message and an exit code. */
 export async function runCommand(io: CommandIo, body: () => Promise<number>): Promise<number> {

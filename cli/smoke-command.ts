@@ -24,7 +24,7 @@ import type { ResolvedTarget } from '../lib/node/target-file';
 import { newIdempotencyKey } from '../lib/payloads';
 import { cryptoRandom } from '../lib/random';
 import { startEmbeddedSandbox } from '../suites/embedded-sandbox';
-import type { CommandIo } from './run-command';
+import type { CommandIo } from './console-io';
 import { wholeNumber } from './options';
 import { listenForInterruption } from './interruption';
 import { EXIT } from './run-command';
@@ -183,6 +183,8 @@ export async function smokeCommand(options: SmokeOptions, io: CommandIo): Promis
     const target: ResolvedTarget =
       embedded?.target ??
       (await loadTargetFile(options.target!, process.env, { allowOtpCommand: options.allowOtpCommand }));
+    // From here every line is also scrubbed of the target's API key, private key and tokens.
+    io.redactWith(target.redactor);
     for (const warning of target.warnings) io.err(warning);
     const admin =
       embedded?.admin ??

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCommand } from './load-command';
+import { createConsoleIo } from './console-io';
 import { runCli } from './program';
 import { createSandboxAdminClient } from '../lib/node/sandbox-admin-client';
 import { startSandbox, type RunningSandbox } from '../sandbox';
@@ -34,7 +35,7 @@ async function recordedRun(name: string, store: string) {
   const lines: string[] = [];
   const code = await loadCommand(
     { scenario: 'steady-flow', profile: 'smoke', duration: '3s', vouchers: '2', seed: '5', target, out },
-    { out: (l) => lines.push(l), err: (l) => lines.push(l) },
+    createConsoleIo({ out: (l) => lines.push(l), err: (l) => lines.push(l) }),
   );
   expect(code, lines.join('\n')).toBe(0);
   const recorded = await cli('history', 'record', '--from', out, '--store', store, '--target', target);

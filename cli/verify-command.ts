@@ -2,7 +2,7 @@
 import { readPublicKeyFile } from '../lib/node/key-file';
 import { diagnoseSignature } from '../lib/signature';
 import { readBodyOption } from './body-input';
-import type { CommandIo } from './run-command';
+import type { CommandIo } from './console-io';
 import { EXIT } from './run-command';
 
 export interface VerifyOptions {

@@ -15,6 +15,8 @@ export async function runGateLoad(options: {
   defect: string | undefined;
   seed: number;
   out: string;
+  /** Stops the run, what was gathered written (the worker's SIGINT or SIGTERM). */
+  signal?: AbortSignal;
 }): Promise<LoadOutcome> {
   const { plan, out } = options;
   const started = performance.now();
@@ -31,6 +33,7 @@ export async function runGateLoad(options: {
       ...(fill === undefined ? {} : { fill }),
       defects: options.defect === undefined ? [] : [options.defect],
       log: { out: (line) => log.push(line), err: (line) => log.push(line) },
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
     log.push(...describeLoadRun(run));
     const invariants: Invariants =

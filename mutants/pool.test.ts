@@ -55,14 +55,24 @@ describe('runGateTasks', () => {
     },
   );
 
-  it('ends every task with the reason when no worker can start', { timeout: 60_000 }, async () => {
-    const outcomes = await runGateTasks([checks('a'), checks('b')], {
-      jobs: 1,
-      worker: resolve(import.meta.dirname, 'test-support', 'no-such-worker.ts'),
-    });
-    expect(outcomes).toEqual([
-      expect.objectContaining({ error: expect.stringMatching(/^no worker could start: it exited \(code 1\)/) }),
-      expect.objectContaining({ error: expect.stringMatching(/^no worker could start/) }),
-    ]);
-  });
+  it(
+    'ends every task with the reason when no worker can start, its output handed over line by line',
+    {
+      timeout: 60_000,
+    },
+    async () => {
+      const lines: string[] = [];
+      const outcomes = await runGateTasks([checks('a'), checks('b')], {
+        jobs: 1,
+        worker: resolve(import.meta.dirname, 'test-support', 'no-such-worker.ts'),
+        onOutput: (line) => lines.push(line),
+      });
+      // What node said on the worker's stderr came here, not to this process's terminal.
+      expect(lines.join('\n')).toMatch(/no-such-worker\.ts/);
+      expect(outcomes).toEqual([
+        expect.objectContaining({ error: expect.stringMatching(/^no worker could start: it exited \(code 1\)/) }),
+        expect.objectContaining({ error: expect.stringMatching(/^no worker could start/) }),
+      ]);
+    },
+  );
 });

@@ -6,11 +6,15 @@
  * one after another whatever the parallelism. At most one load run at a time: k6 and its sandbox
  * then have a core to burst on, and a stale k6 bundle is never rebuilt by two runs at once.
  * Every task is bounded: past its limit the worker is stopped and the task ends as an error.
+ * When the caller's signal fires (the command's Ctrl-C or SIGTERM), no task starts any more (those
+ * pending end as not run), the busy workers are sent SIGTERM and finish their task as interrupted,
+ * and any that has not ended after the grace period is killed.
  */
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { packageRoot } from '../lib/node/package-root';
@@ -43,6 +47,10 @@ interface Worker {
 export interface PoolOptions {
   readonly jobs: number;
   readonly onDone?: (task: GateTask, outcome: TaskOutcome) => void;
+  /** Each line a worker prints (stdout or stderr); without it they print to this process's streams. */
+  readonly onOutput?: (line: string) => void;
+  /** Stops the gate: see above. */
+  readonly signal?: AbortSignal;
   /** The worker module (tests give a stand-in) and the limits per task kind. */
   readonly worker?: string;
   readonly limitsMs?: Readonly<Record<GateTask['kind'], number>>;
@@ -57,8 +65,9 @@ export async function runGateTasks(tasks: readonly GateTask[], options: PoolOpti
   const outcomes: (TaskOutcome | undefined)[] = tasks.map(() => undefined);
   const pending = tasks.map((_, index) => index);
   const workers = new Set<Worker>();
+  let onAbort: (() => void) | undefined;
 
-  return new Promise((done) => {
+  return new Promise<TaskOutcome[]>((done) => {
     const loadRunning = () =>
       [...workers].some((w) => w.running !== undefined && tasks[w.running.index]!.kind === 'load');
 
@@ -77,11 +86,15 @@ export async function runGateTasks(tasks: readonly GateTask[], options: PoolOpti
     };
 
     const spawnWorker = (): Worker => {
+      const { onOutput } = options;
       const child = fork(workerModule, [], {
         cwd: ROOT,
         execArgv,
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        stdio: ['ignore', onOutput ? 'pipe' : 'inherit', onOutput ? 'pipe' : 'inherit', 'ipc'],
       });
+      if (onOutput !== undefined)
+        for (const stream of [child.stdout, child.stderr])
+          if (stream !== null) createInterface({ input: stream }).on('line', onOutput);
       const worker: Worker = { child, ready: false, running: undefined };
       child.on('message', (message: { ready: true } | { index: number; outcome: TaskOutcome }) => {
         if ('ready' in message) worker.ready = true;
@@ -104,14 +117,34 @@ export async function runGateTasks(tasks: readonly GateTask[], options: PoolOpti
       return worker;
     };
 
+    /** SIGTERM first: a load run then stops k6 itself; SIGKILL if the worker does not end. */
+    const terminate = (worker: Worker, onKill?: () => void) => {
+      worker.child.kill('SIGTERM');
+      setTimeout(() => {
+        if (worker.child.exitCode !== null || worker.child.signalCode !== null) return;
+        worker.child.kill('SIGKILL');
+        onKill?.();
+      }, STOP_GRACE_MS).unref();
+    };
+
     const stop = (worker: Worker, limitMs: number) => {
       finish(worker, { error: `did not finish within ${limitMs / 1000} s; stopped` });
       workers.delete(worker);
-      // SIGTERM first: a load run then stops k6 itself; SIGKILL if it does not end.
-      worker.child.kill('SIGTERM');
-      setTimeout(() => {
-        if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
-      }, STOP_GRACE_MS).unref();
+      terminate(worker);
+      dispatch();
+    };
+
+    const interrupt = () => {
+      for (const index of pending.splice(0)) outcomes[index] = { error: 'not run: the gate was interrupted' };
+      for (const worker of workers) {
+        if (worker.running === undefined) continue;
+        // Its outcome (interrupted, what was gathered written) arrives as usual; past the grace it is killed.
+        terminate(worker, () => {
+          finish(worker, { error: `interrupted, and did not end within ${STOP_GRACE_MS / 1000} s; killed` });
+          workers.delete(worker);
+          dispatch();
+        });
+      }
       dispatch();
     };
 
@@ -141,6 +174,13 @@ export async function runGateTasks(tasks: readonly GateTask[], options: PoolOpti
       if (pending.length === 0 && busy.length === 0) done(outcomes.map((o) => o ?? { error: 'not run' }));
     }
 
-    dispatch();
+    if (options.signal?.aborted) interrupt();
+    else {
+      onAbort = interrupt;
+      options.signal?.addEventListener('abort', interrupt, { once: true });
+      dispatch();
+    }
+  }).finally(() => {
+    if (onAbort !== undefined) options.signal?.removeEventListener('abort', onAbort);
   });
 }

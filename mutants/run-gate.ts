@@ -27,12 +27,21 @@ export interface GateOptions {
   /** Before the runs start: how many and in how many workers. */
   readonly onStart?: (tasks: readonly GateTask[], jobs: number) => void;
   readonly onDone?: (task: GateTask, outcome: TaskOutcome, done: number, total: number) => void;
+  /** What the workers print, line by line (a console that redacts); their own streams otherwise. */
+  readonly onWorkerLine?: (line: string) => void;
+  /**
+   * Stops the gate (the command's Ctrl-C or SIGTERM): no run starts any more, those under way stop
+   * with what they gathered written; the gate then fails, and its record says it was interrupted.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface GateRun {
   readonly verdict: GateVerdict;
   readonly wallMs: number;
   readonly jobs: number;
+  /** The signal stopped the gate before every run had finished. */
+  readonly interrupted: boolean;
   /** What mutants.json holds. */
   readonly record: Readonly<Record<string, unknown>>;
 }
@@ -49,6 +58,8 @@ export async function runGate(options: GateOptions): Promise<GateRun> {
   const outcomes = await runGateTasks(tasks, {
     jobs,
     onDone: (task, outcome) => options.onDone?.(task, outcome, ++finished, tasks.length),
+    ...(options.onWorkerLine === undefined ? {} : { onOutput: options.onWorkerLine }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
   const runsOf = (subject: string | undefined): SubjectRuns => {
     const mine = tasks
@@ -58,7 +69,10 @@ export async function runGate(options: GateOptions): Promise<GateRun> {
     const loads = mine.filter(({ task }) => task.kind === 'load').map(({ outcome }) => outcome as Ran<LoadOutcome>);
     return checks === undefined ? { loads } : { checks, loads };
   };
-  const verdict = judgeGate(defects, runsOf);
+  const interrupted = options.signal?.aborted === true;
+  const judged = judgeGate(defects, runsOf);
+  // An interrupted gate is no verdict, whatever the runs that finished say.
+  const verdict = interrupted ? { ...judged, pass: false } : judged;
   const finishedAt = new Date();
   const wallMs = finishedAt.getTime() - startedAt.getTime();
   const record = {
@@ -69,6 +83,7 @@ export async function runGate(options: GateOptions): Promise<GateRun> {
     seed: options.seed,
     jobs,
     verdict: verdict.pass ? 'pass' : 'fail',
+    ...(interrupted ? { interrupted: true } : {}),
     defects: verdict.defects.map(({ defect, status, killedByChecks, killedByLoad, errors, runs }) => ({
       ...defect,
       status,
@@ -79,5 +94,5 @@ export async function runGate(options: GateOptions): Promise<GateRun> {
     })),
     correct: verdict.correct,
   };
-  return { verdict, wallMs, jobs, record };
+  return { verdict, wallMs, jobs, interrupted, record };
 }

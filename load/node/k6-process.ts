@@ -1,8 +1,8 @@
 /**
  * Runs a bundled scenario in the pinned k6 with its output streamed (Node-only): history lines
  * (lib/history.ts) go to a callback as they come, every other line to another (the progress the
- * user sees). Ctrl-C reaches k6 too; k6 then stops its VUs and still runs handleSummary, and this
- * resolves with what was gathered.
+ * user sees). When the caller's signal fires (its Ctrl-C or SIGTERM), k6 is sent SIGINT: it stops its
+ * VUs and still runs handleSummary, and this resolves with what was gathered.
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -11,7 +11,7 @@ import { findK6 } from './k6-bin';
 
 export interface StreamedK6Run {
   readonly exitCode: number;
-  /** Set when the run was stopped by SIGINT/SIGTERM to this process. */
+  /** Set when the signal stopped the run (or fired before k6 was started, which it then was not). */
   readonly interrupted: boolean;
   readonly historyLines: number;
 }
@@ -24,6 +24,8 @@ export interface StreamK6Options {
   readonly onOtherLine: (line: string) => void;
   /** A hard stop on top of the scenario's own maxDuration: k6 is killed past it. */
   readonly timeoutMs: number;
+  /** Stops the run, what was gathered kept (the command's interruption). */
+  readonly signal?: AbortSignal;
 }
 
 /** k6's exit code when thresholds failed (k6 errext: ThresholdsHaveFailed). */
@@ -31,6 +33,8 @@ export const K6_THRESHOLDS_FAILED = 99;
 
 export async function streamK6(options: StreamK6Options): Promise<StreamedK6Run> {
   const k6 = await findK6();
+  const { signal } = options;
+  if (signal?.aborted) return { exitCode: 0, interrupted: true, historyLines: 0 };
   const child = spawn(k6, [...options.args], {
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -46,14 +50,13 @@ export async function streamK6(options: StreamK6Options): Promise<StreamedK6Run>
   const streams = [child.stdout, child.stderr].map(
     (stream) => new Promise<void>((done) => createInterface({ input: stream }).on('line', onLine).on('close', done)),
   );
-  // Ctrl-C: pass it on once so k6 ends its run cleanly (summary included); keep this process alive to write what was gathered.
-  const stop = (signal: NodeJS.Signals) => {
+  // Passed on once, so k6 ends its run cleanly (summary included) and the caller writes what was gathered.
+  const stop = () => {
     interrupted = true;
-    options.onOtherLine(`load: ${signal} received; stopping k6 and writing what was gathered`);
+    options.onOtherLine('load: stopping k6; its summary and what was gathered will be written');
     child.kill('SIGINT');
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  signal?.addEventListener('abort', stop, { once: true });
   const timer = setTimeout(() => {
     options.onOtherLine(`load: k6 ran past ${options.timeoutMs} ms; killing it`);
     child.kill('SIGKILL');
@@ -67,7 +70,6 @@ export async function streamK6(options: StreamK6Options): Promise<StreamedK6Run>
     return { exitCode, interrupted, historyLines };
   } finally {
     clearTimeout(timer);
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    signal?.removeEventListener('abort', stop);
   }
 }

@@ -36,6 +36,7 @@ import { loadTargetFile } from '../../lib/node/target-file';
 import type { ResolvedTarget } from '../../lib/node/target-file';
 import { voucherBalanceOf } from '../../lib/node/voucher-balance';
 import { isLoopbackUrl } from '../../lib/target-config';
+import type { Redactor } from '../../lib/redact';
 import { prepareOutDir } from '../../lib/node/out-dir';
 import { SERVICE_FEE, startEmbeddedSandbox } from '../../suites/embedded-sandbox';
 import { classifyAnswers, describeAnswers } from '../checker/answers';
@@ -78,6 +79,8 @@ import type { SigningMode, SigningReport } from '../request-corpus';
 export interface LoadLog {
   out(line: string): void;
   err(line: string): void;
+  /** Told the run target's redactor once its secrets are known, for a log that redacts every line. */
+  redactWith?(redactor: Redactor): void;
 }
 
 export interface LoadSpec {
@@ -103,6 +106,11 @@ export interface LoadSpec {
   /** The command line's --allow-otp-command: the target file's OTP source may run a program. */
   readonly allowOtpCommand?: boolean;
   readonly log?: LoadLog;
+  /**
+   * Stops the run (the command's Ctrl-C or SIGTERM): k6 is stopped, or never started when the signal
+   * fires during setup, and what was gathered is still read and written; the run is then interrupted.
+   */
+  readonly signal?: AbortSignal;
   /** Print the plan and send nothing: runLoad returns the plan. */
   readonly dryRun?: boolean;
   /**
@@ -255,6 +263,7 @@ async function loadFileTarget(
   treatAsRemote: boolean,
 ): Promise<FileTarget> {
   const target = await loadTargetFile(path, process.env, { allowOtpCommand });
+  log.redactWith?.(target.redactor);
   for (const warning of target.warnings) log.err(warning);
   const { config } = target;
   const urls = [
@@ -537,6 +546,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadRun | LoadPlan> {
   const dir = await prepareOutDir(spec.out);
 
   const run = await openTarget(fileTarget, spec.defects, seed, log);
+  log.redactWith?.(run.target.redactor);
   // The answers to the Node side's own requests are validated as certify validates every answer.
   const collector = createAnswerCollector({ amountFormat: run.target.config.expectations.amountFormat });
   const merchant = merchantClientOf(run, collector.onExchange);
@@ -623,6 +633,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadRun | LoadPlan> {
         log.err(clean);
       },
       timeoutMs: 35 * 60_000,
+      ...(spec.signal === undefined ? {} : { signal: spec.signal }),
     }).finally(() => Promise.all([faults?.stop(), signing.close()]));
     await new Promise<void>((done) => history.end(done));
     const windows = await faults?.stop();
@@ -672,12 +683,13 @@ export async function runLoad(spec: LoadSpec): Promise<LoadRun | LoadPlan> {
       (text) => JSON.parse(text) as K6Summary,
       () => undefined,
     );
-    if (summary === undefined) log.err('load: k6 wrote no summary.json');
+    // An interrupted run may have stopped before k6 started, or before its summary: nothing to add then.
+    if (summary === undefined && !k6.interrupted) log.err('load: k6 wrote no summary.json');
     const dashboard = await stat(dashboardPath).then(
       () => dashboardPath,
       () => undefined,
     );
-    if (dashboard === undefined)
+    if (dashboard === undefined && !k6.interrupted)
       log.err('load: k6 exported no dashboard.html (its web dashboard skips runs too short to chart)');
     // 'unknown' (some op had no answer) is not a pass: a person has to look.
     const invariantsHold = overReserved.length === 0 && judged.verdict.valid === true;
