@@ -12,6 +12,7 @@ import { writeReports } from '../reports/write-reports';
 import { AREAS } from '../suites/check-result';
 import type { Area } from '../suites/check-result';
 import { certifyTarget, openCertifyTarget } from '../suites/certify';
+import type { OpenTarget } from '../suites/certify';
 import { describeVoucherNeed } from '../suites/voucher-budget';
 import { listenForInterruption } from './interruption';
 import { seedOption, wholeNumber } from './options';
@@ -66,16 +67,18 @@ export async function certifyCommand(options: CertifyOptions, io: CommandIo): Pr
   // Before any request: a run that cannot write its reports has nothing to show for its work.
   const dir = await prepareOutDir(options.out);
   if (options.record !== undefined) await checkStore(options.record);
-  const opened = await openCertifyTarget({
-    target: options.target,
-    defects: options.defect,
-    seed,
-    allowOtpCommand: options.allowOtpCommand === true,
-  });
-  // From here every line is also scrubbed of the target's API key, private key and tokens.
-  io.redactWith(opened.target.redactor);
+  // Listened for before the target opens (the embedded sandbox starts), so no moment of the run dies silently.
   const interruption = listenForInterruption(io, 'certify');
+  let opened: OpenTarget | undefined;
   try {
+    opened = await openCertifyTarget({
+      target: options.target,
+      defects: options.defect,
+      seed,
+      allowOtpCommand: options.allowOtpCommand === true,
+    });
+    // From here every line is also scrubbed of the target's API key, private key and tokens.
+    io.redactWith(opened.target.redactor);
     const { target } = opened;
     for (const warning of target.warnings) io.err(warning);
     io.out(
@@ -138,6 +141,6 @@ export async function certifyCommand(options: CertifyOptions, io: CommandIo): Pr
     return VERDICT_EXIT[summary.verdict];
   } finally {
     interruption.dispose();
-    await opened.close();
+    await opened?.close();
   }
 }

@@ -24,6 +24,7 @@ import type { ResolvedTarget } from '../lib/node/target-file';
 import { newIdempotencyKey } from '../lib/payloads';
 import { cryptoRandom } from '../lib/random';
 import { startEmbeddedSandbox } from '../suites/embedded-sandbox';
+import type { EmbeddedSandbox } from '../suites/embedded-sandbox';
 import type { CommandIo } from './console-io';
 import { wholeNumber } from './options';
 import { listenForInterruption } from './interruption';
@@ -173,13 +174,13 @@ export async function smokeCommand(options: SmokeOptions, io: CommandIo): Promis
   const seed = wholeNumber(options.seed, '--seed', 0, 2 ** 32 - 1);
   // Before any request: a run that redeems and then cannot write its transcript hides the evidence.
   const dir = await prepareOutDir(options.out);
-  const embedded =
-    options.target === undefined
-      ? await startEmbeddedSandbox({ defects: options.defect, seed, serviceFee: SANDBOX_FEE })
-      : undefined;
-  // Ctrl-C or SIGTERM: the step under way finishes, no later one starts, the transcript is written, exit 130.
+  // Ctrl-C or SIGTERM: the step under way finishes, no later one starts, the transcript is written,
+  // exit 130; listened for before the sandbox starts, so no moment of the run dies silently.
   const interruption = listenForInterruption(io, 'smoke');
+  let embedded: EmbeddedSandbox | undefined;
   try {
+    if (options.target === undefined)
+      embedded = await startEmbeddedSandbox({ defects: options.defect, seed, serviceFee: SANDBOX_FEE });
     const target: ResolvedTarget =
       embedded?.target ??
       (await loadTargetFile(options.target!, process.env, { allowOtpCommand: options.allowOtpCommand }));

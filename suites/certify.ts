@@ -63,7 +63,7 @@ export interface CertifyRun {
   readonly vouchers: BudgetSpend;
 }
 
-interface OpenTarget {
+export interface OpenTarget {
   readonly target: ResolvedTarget;
   readonly sandbox: SandboxAccess | undefined;
   close(): Promise<void>;
