@@ -41,6 +41,18 @@ const onData =
     return change(copy.data) ? copy : undefined;
   };
 
+/** data.voucher[field] as a JSON number instead of the string the API documents. */
+function voucherFieldAsNumber(field: string): AnswerMutation {
+  return {
+    json: onData((data) => {
+      const voucher = data.voucher;
+      if (!isObject(voucher) || typeof voucher[field] !== 'string') return false;
+      voucher[field] = Number(voucher[field]);
+      return true;
+    }),
+  };
+}
+
 /** The documented ways to break an answer that a status-only check would miss. */
 export const MUTATIONS = {
   /** data.idempotencyKey left out of initiate and redeem answers. */
@@ -56,26 +68,12 @@ export const MUTATIONS = {
     }),
   },
   /** The voucher's amount as a JSON number instead of its 6-place decimal string. */
-  amountAsNumber: {
-    json: onData((data) => {
-      const voucher = data.voucher;
-      if (!isObject(voucher) || typeof voucher.amount !== 'string') return false;
-      voucher.amount = Number(voucher.amount);
-      return true;
-    }),
-  },
+  amountAsNumber: voucherFieldAsNumber('amount'),
   /**
    * The voucher's serialNumber as a JSON number instead of a string: a field no harness reader
    * needs, so a run goes on and only the contract notices it.
    */
-  serialNumberAsNumber: {
-    json: onData((data) => {
-      const voucher = data.voucher;
-      if (!isObject(voucher) || typeof voucher.serialNumber !== 'string') return false;
-      voucher.serialNumber = Number(voucher.serialNumber);
-      return true;
-    }),
-  },
+  serialNumberAsNumber: voucherFieldAsNumber('serialNumber'),
 } as const satisfies Record<string, AnswerMutation>;
 
 export const delayEvery = (delayMs: number): AnswerMutation => ({ delayMs });
