@@ -69,7 +69,7 @@ describe('startSigningHelper', () => {
       expect((await ask({ method: 'POST', body: tooBig, headers: { authorization: `Bearer ${token}` } })).status).toBe(
         400,
       );
-      expect(helper.counts).toEqual({ signed: 1, refused: 6 });
+      expect(await helper.counts()).toEqual({ signed: 1, refused: 6 });
 
       const secrets = [token, hexEncode(key.privateKey), exportPrivateKeyPem(key)];
       for (const answer of answers) for (const secret of secrets) expect(answer).not.toContain(secret);

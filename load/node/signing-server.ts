@@ -1,0 +1,130 @@
+/**
+ * The signing helper's server: `POST /sign` on 127.0.0.1 with the exact string to sign as the body and
+ * the helper's bearer token, the standard base64 x-signature as the answer. It runs in the helper's
+ * worker thread (load/node/signing-worker.ts, started by signing-helper.ts). An answer holds a
+ * signature or a fixed refusal, nothing else: never the key, never the token.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer, type ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { HarnessError } from '../../lib/errors';
+import type { KeyType, PrivateKey } from '../../lib/keys';
+import { signMessage } from '../../lib/signature';
+
+/** Bodies signed, and requests refused (no token, wrong path, bad size). */
+export interface SigningCounts {
+  signed: number;
+  refused: number;
+}
+
+/**
+ * What the helper hands its worker, in memory only (never argv, env or a file). The key travels as
+ * its type and bytes: a PrivateKey's bytes are not enumerable, so structured clone would drop them.
+ */
+export interface SigningWorkerData {
+  readonly keyType: KeyType;
+  readonly keyBytes: Uint8Array;
+  readonly token: string;
+}
+
+/** Helper → worker. */
+export type ToSigningWorker = { kind: 'counts' } | { kind: 'close' };
+/** Worker → helper. */
+export type FromSigningWorker =
+  | { kind: 'listening'; port: number }
+  | { kind: 'failed'; message: string }
+  | { kind: 'counts'; counts: SigningCounts }
+  | { kind: 'closed'; counts: SigningCounts };
+
+/** The bodies k6 signs are small JSON requests; anything past this is not one. */
+const MAX_BODY_BYTES = 64 * 1024;
+
+interface Libsecp256k1 {
+  ecdsaSign(digest: Uint8Array, secretKey: Uint8Array): { signature: Uint8Array };
+}
+
+/** The addon through the package's checked wrapper; undefined where it has no prebuilt binary (lib/ signs then). */
+function loadLibsecp256k1(): Libsecp256k1 | undefined {
+  try {
+    return createRequire(import.meta.url)('secp256k1/bindings') as Libsecp256k1;
+  } catch {
+    return undefined;
+  }
+}
+
+const libsecp256k1 = loadLibsecp256k1();
+
+/** Which code signs secp256k1 bodies here. */
+export const helperSecp256k1Signer: 'libsecp256k1' | 'lib' = libsecp256k1 === undefined ? 'lib' : 'libsecp256k1';
+
+/**
+ * The x-signature of `message` (the UTF-8 bytes k6 sent) with `key`: libsecp256k1's RFC 6979 low-S r||s is
+ * noble's signature byte for byte (signing-helper.test.ts), so either signer gives the same value.
+ */
+export function helperSignature(key: PrivateKey, message: Uint8Array): string {
+  if (key.type !== 'secp256k1' || libsecp256k1 === undefined) return signMessage(key, message);
+  const digest = createHash('sha256').update(message).digest();
+  return Buffer.from(libsecp256k1.ecdsaSign(digest, key.privateKey).signature).toString('base64');
+}
+
+function answer(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(text);
+}
+
+function authorized(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(header ?? '');
+  const wanted = Buffer.from(`Bearer ${token}`);
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
+}
+
+export interface SigningServer {
+  readonly port: number;
+  readonly counts: Readonly<SigningCounts>;
+  close(): Promise<void>;
+}
+
+/** Listens on a free port of 127.0.0.1; `token` is what k6 must send as `Bearer …`. */
+export async function serveSigning(options: { key: PrivateKey; token: string }): Promise<SigningServer> {
+  const { key, token } = options;
+  const counts: SigningCounts = { signed: 0, refused: 0 };
+  const server = createServer((req, res) => {
+    const refuse = (status: number, text: string) => {
+      counts.refused++;
+      answer(res, status, text);
+    };
+    if (req.method !== 'POST' || req.url !== '/sign') return refuse(404, 'the signing helper answers POST /sign only');
+    if (!authorized(req.headers.authorization, token)) return refuse(401, 'the signing helper needs its bearer token');
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (size === 0 || size > MAX_BODY_BYTES)
+        return refuse(400, `the body to sign must be from 1 to ${MAX_BODY_BYTES} bytes`);
+      counts.signed++;
+      answer(res, 200, helperSignature(key, Buffer.concat(chunks)));
+    });
+  });
+  // Keep-alive well past k6's gaps between flows, so a VU keeps its connection.
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err) =>
+      reject(
+        new HarnessError('INTERNAL', `the signing helper cannot listen on 127.0.0.1: ${err.message}`, { cause: err }),
+      ),
+    );
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    counts,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
