@@ -2,10 +2,11 @@
  * Full flows per second (claim → detail → redeem) the bundled steady-flow scenario completes
  * against the embedded sandbox, by where its requests are signed: all pre-signed in Node
  * (--signing presigned), all signed at run time by the load command's signing helper
- * (--signing k6, the default: load/node/signing-helper.ts, in a worker thread of this process), and
- * all signed at run time inside k6's VM (what a distributed run does: lib/secp256k1-signer.ts). The figure that says whether signing at
- * run time caps the flows. The vouchers give a fixed OTP, the one OTP source a corpus can sign
- * redemptions for, so every run sends the same requests and only where they are signed differs.
+ * (--signing k6, the default: load/node/signing-helper.ts, in this process), and all signed at run
+ * time inside k6's VM (what a distributed run does: lib/secp256k1-signer.ts). The figure that says
+ * whether signing at run time caps the flows. The vouchers give a fixed OTP, the one OTP source a
+ * corpus can sign redemptions for, so every run sends the same requests and only where they are
+ * signed differs.
  * The arrival rate is far above what this machine completes, so the VUs, not the rate, set the
  * pace (k6's dropped_iterations shows it): a short run each, one after the other, a fresh sandbox each.
  */

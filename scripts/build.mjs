@@ -18,14 +18,7 @@ const common = {
 
 await build({
   ...common,
-  // The workers sit beside the entries that start them (mutants/pool.ts, load/node/signing-helper.ts look there first).
-  entryPoints: {
-    cli: 'cli/main.ts',
-    bench: 'bench/main.ts',
-    'mutants-worker': 'mutants/worker.ts',
-    'signing-worker': 'load/node/signing-worker.ts',
-    index: 'index.ts',
-  },
+  entryPoints: { cli: 'cli/main.ts', bench: 'bench/main.ts', 'mutants-worker': 'mutants/worker.ts', index: 'index.ts' },
   outdir: 'dist',
   banner: { js: '#!/usr/bin/env node' },
 });

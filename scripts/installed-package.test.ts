@@ -93,7 +93,6 @@ describe('the packed package, installed into an empty folder', () => {
       'dist/cli.js',
       'dist/index.js',
       'dist/mutants-worker.js',
-      'dist/signing-worker.js',
       'dist/types/index.d.ts',
       'dist/load/same-voucher-burst.js',
     ])

@@ -1,13 +1,13 @@
 /**
  * Signing inside k6: through the load command's signing helper when it runs one, else in k6's VM
- * at native speed where k6 has it. The helper (load/node/signing-helper.ts: libsecp256k1 on loopback,
- * in a worker thread of the load command) costs a VU one local request per signature and needs no
- * key in k6; without it (a distributed
- * run, where no load command runs beside k6) k6 signs with lib/: its secp256k1 signer is handed
- * k6/crypto's SHA-256 and HMAC here, once per VM (noble's pure-JavaScript SHA-256 runs hundreds of
- * times slower in k6's interpreter, and RFC 6979 hashes seven times per signature), and request
- * bodies are hashed and base64-encoded natively. Same signature either way: noble's, byte for byte
- * (lib/secp256k1-signer.test.ts, load/signing-helper.test.ts).
+ * at native speed where k6 has it. The helper (load/node/signing-helper.ts: libsecp256k1 on
+ * loopback, in the load command's process) costs a VU one local request per signature and needs no
+ * key in k6; without it (a distributed run, where no load command runs beside k6) k6 signs with
+ * lib/: its secp256k1 signer is handed k6/crypto's SHA-256 and HMAC here, once per VM (noble's
+ * pure-JavaScript SHA-256 runs hundreds of times slower in k6's interpreter, and RFC 6979 hashes
+ * seven times per signature), and request bodies are hashed and base64-encoded natively. Same
+ * signature either way: noble's, byte for byte (lib/secp256k1-signer.test.ts,
+ * load/node/signing-helper.test.ts).
  */
 import { hmac, sha256 } from 'k6/crypto';
 import { b64encode } from 'k6/encoding';

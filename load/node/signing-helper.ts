@@ -5,92 +5,128 @@
  * and the round trip on loopback costs k6 about what any request costs it: `npm run bench` has
  * the flows per second either way. The pattern is the OTP bridge's (load/otp-bridge.ts): a free
  * port, its own random bearer token handed to k6 through the process environment (never argv),
- * `POST /sign` with the exact string to sign as the body (signing-server.ts).
+ * `POST /sign` with a request body, the standard base64 x-signature over canonicalBody(body) (what
+ * the server verifies over) as the answer: re-serialising here rather than in k6 saves k6's
+ * interpreter a JSON parse and stringify per signature (about 40 µs of k6's CPU each on this
+ * machine). Neither the key nor the token is ever printed or written: the token goes to the run's
+ * redactor, and an answer holds a signature or a fixed refusal, nothing else.
  *
- * The server runs in a worker thread (signing-worker.ts) with its own event loop: on the load
- * command's thread its requests queued behind the embedded sandbox's, two a flow beside the
- * sandbox's three, while the OS can run a second thread on another core. The key and the token
- * reach the worker in memory (workerData), never through argv, the environment or a file; neither
- * is ever printed or written: the token goes to the run's redactor.
+ * It runs on the load command's own thread, beside the embedded sandbox. A worker thread was tried
+ * (its own event loop, so the OS could run it on the other core): on this 2-core machine it cost
+ * about half as much CPU again per signature (a cross-thread wake-up for each request), and k6 with
+ * the sandbox already keep both cores busy, so a saturated steady-flow ran a few per cent fewer flows.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer, type ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { canonicalBody } from '../../lib/canonical-json';
 import { HarnessError } from '../../lib/errors';
 import type { PrivateKey } from '../../lib/keys';
-import type { FromSigningWorker, SigningCounts, SigningWorkerData, ToSigningWorker } from './signing-server';
-
-export { helperSecp256k1Signer, helperSignature, type SigningCounts } from './signing-server';
+import { signMessage } from '../../lib/signature';
 
 export interface SigningHelper {
   readonly url: string;
   /** The bearer token k6 must send; register it with the run's redactor. */
   readonly token: string;
-  /** Bodies signed and requests refused so far (the worker's figures; the final ones once closed). */
-  counts(): Promise<SigningCounts>;
-  /** Stops the server and ends the worker thread. */
+  /** Bodies signed, and requests refused (no token, wrong path). */
+  readonly counts: { signed: number; refused: number };
   close(): Promise<void>;
 }
 
-/** Beside the bundled CLI in dist/; beside the sources, the TypeScript entry through tsx (a devDependency). */
-const BUILT_WORKER = join(import.meta.dirname, 'signing-worker.js');
-const WORKER = existsSync(BUILT_WORKER) ? BUILT_WORKER : join(import.meta.dirname, 'signing-worker-tsx.mjs');
+/** The bodies k6 signs are small JSON requests; anything past this is not one. */
+const MAX_BODY_BYTES = 64 * 1024;
+
+interface Libsecp256k1 {
+  ecdsaSign(digest: Uint8Array, secretKey: Uint8Array): { signature: Uint8Array };
+}
+
+/** The addon through the package's checked wrapper; undefined where it has no prebuilt binary (lib/ signs then). */
+function loadLibsecp256k1(): Libsecp256k1 | undefined {
+  try {
+    return createRequire(import.meta.url)('secp256k1/bindings') as Libsecp256k1;
+  } catch {
+    return undefined;
+  }
+}
+
+const libsecp256k1 = loadLibsecp256k1();
+
+/** Which code signs secp256k1 bodies here. */
+export const helperSecp256k1Signer: 'libsecp256k1' | 'lib' = libsecp256k1 === undefined ? 'lib' : 'libsecp256k1';
+
+/**
+ * The x-signature of `message` (the UTF-8 bytes k6 sent) with `key`: libsecp256k1's RFC 6979 low-S r||s is
+ * noble's signature byte for byte (signing-helper.test.ts), so either signer gives the same value.
+ */
+export function helperSignature(key: PrivateKey, message: Uint8Array): string {
+  if (key.type !== 'secp256k1' || libsecp256k1 === undefined) return signMessage(key, message);
+  const digest = createHash('sha256').update(message).digest();
+  return Buffer.from(libsecp256k1.ecdsaSign(digest, key.privateKey).signature).toString('base64');
+}
+
+function answer(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(text);
+}
+
+function authorized(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(header ?? '');
+  const wanted = Buffer.from(`Bearer ${token}`);
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
+}
 
 /** `token`: what k6 must send as `Bearer …` (load/otp-bridge.ts newBridgeToken makes one). */
 export async function startSigningHelper(options: { key: PrivateKey; token: string }): Promise<SigningHelper> {
   const { key, token } = options;
-  // A copy of the key's bytes: structured clone copies them into the worker, and the copy here goes with the Worker's options.
-  const workerData: SigningWorkerData = { keyType: key.type, keyBytes: key.privateKey.slice(), token };
-  // execArgv and env: nothing of the parent's (a tsx loader, a test runner's flags) is needed, and the worker reads no variable.
-  const worker = new Worker(WORKER, { workerData, execArgv: [], env: {} });
-
-  let final: SigningCounts | undefined;
-  /** Answers awaited from the worker, in the order asked (it answers in order); the worker is ref'd while any is. */
-  const waiting: ((message: FromSigningWorker | undefined) => void)[] = [];
-  let exited = false;
-  worker.once('exit', () => {
-    exited = true;
-    for (const settle of waiting.splice(0)) settle(undefined);
-  });
-  // An uncaught error ends the worker: before the start, it is why the start failed; after it, k6 sees
-  // refused connections and says so, and the counts stay as last known.
-  let failure: string | undefined;
-  worker.on('error', (err) => (failure = err.message));
-  worker.on('message', (message: FromSigningWorker) => {
-    if (message.kind === 'closed') final = message.counts;
-    waiting.shift()?.(message);
-    if (waiting.length === 0) worker.unref();
-  });
-  const ask = (message: ToSigningWorker | undefined) =>
-    new Promise<FromSigningWorker | undefined>((resolve) => {
-      if (exited) return resolve(undefined);
-      waiting.push(resolve);
-      worker.ref();
-      if (message !== undefined) worker.postMessage(message);
+  const counts = { signed: 0, refused: 0 };
+  const server = createServer((req, res) => {
+    const refuse = (status: number, text: string) => {
+      counts.refused++;
+      answer(res, status, text);
+    };
+    if (req.method !== 'POST' || req.url !== '/sign') return refuse(404, 'the signing helper answers POST /sign only');
+    if (!authorized(req.headers.authorization, token)) return refuse(401, 'the signing helper needs its bearer token');
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
     });
-
-  const started = await ask(undefined);
-  if (started?.kind !== 'listening') {
-    await worker.terminate();
-    const why = started?.kind === 'failed' ? started.message : (failure ?? 'it ended before it listened');
-    throw new HarnessError('INTERNAL', `the signing helper's worker did not start: ${why}`);
-  }
+    req.on('end', () => {
+      if (size === 0 || size > MAX_BODY_BYTES)
+        return refuse(400, `the body to sign must be from 1 to ${MAX_BODY_BYTES} bytes`);
+      let canonical: string;
+      try {
+        canonical = canonicalBody(Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        // A fixed refusal: the parser's message would quote the body.
+        return refuse(400, 'the body to sign must be JSON');
+      }
+      counts.signed++;
+      answer(res, 200, helperSignature(key, Buffer.from(canonical, 'utf8')));
+    });
+  });
+  // Keep-alive well past k6's gaps between flows, so a VU keeps its connection.
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err) =>
+      reject(
+        new HarnessError('INTERNAL', `the signing helper cannot listen on 127.0.0.1: ${err.message}`, { cause: err }),
+      ),
+    );
+    server.listen(0, '127.0.0.1', resolve);
+  });
   // A helper left open by a run that failed before k6 started must not keep the process alive.
-  worker.unref();
-
-  let closing: Promise<void> | undefined;
+  server.unref();
+  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${started.port}`,
+    url: `http://127.0.0.1:${port}`,
     token,
-    counts: async () => {
-      if (closing !== undefined) await closing;
-      const answer = final === undefined ? await ask({ kind: 'counts' }) : undefined;
-      return answer?.kind === 'counts' ? answer.counts : (final ?? { signed: 0, refused: 0 });
-    },
+    counts,
     close: () =>
-      (closing ??= (async () => {
-        await ask({ kind: 'close' });
-        await worker.terminate();
-      })()),
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
