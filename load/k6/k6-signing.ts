@@ -1,12 +1,13 @@
 /**
  * Signing inside k6: through the load command's signing helper when it runs one, else in k6's VM
- * at native speed where k6 has it. The helper (load/signing-helper.ts, libsecp256k1 on loopback)
- * costs a VU one local request per signature and needs no key in k6; without it (a distributed
- * run, where no load command runs beside k6) k6 signs with lib/: its secp256k1 signer is handed
- * k6/crypto's SHA-256 and HMAC here, once per VM (noble's pure-JavaScript SHA-256 runs hundreds of
- * times slower in k6's interpreter, and RFC 6979 hashes seven times per signature), and request
- * bodies are hashed and base64-encoded natively. Same signature either way: noble's, byte for byte
- * (lib/secp256k1-signer.test.ts, load/signing-helper.test.ts).
+ * at native speed where k6 has it. The helper (load/node/signing-helper.ts: libsecp256k1 on
+ * loopback, in the load command's process) costs a VU one local request per signature and needs no
+ * key in k6; without it (a distributed run, where no load command runs beside k6) k6 signs with
+ * lib/: its secp256k1 signer is handed k6/crypto's SHA-256 and HMAC here, once per VM (noble's
+ * pure-JavaScript SHA-256 runs hundreds of times slower in k6's interpreter, and RFC 6979 hashes
+ * seven times per signature), and request bodies are hashed and base64-encoded natively. Same
+ * signature either way: noble's, byte for byte (lib/secp256k1-signer.test.ts,
+ * load/node/signing-helper.test.ts).
  */
 import { hmac, sha256 } from 'k6/crypto';
 import { b64encode } from 'k6/encoding';
@@ -63,15 +64,17 @@ export function helperAddress(): { url: string; token: string } | undefined {
 /** Signatures the helper made, in the k6 summary: tells a helper-signed run from one k6 signed itself. */
 const signedByHelper = new Counter('signed_by_helper');
 
-/** Asks the helper at `address`: one POST on loopback per signature, tagged apart from the API's requests. */
+/** Asks the helper at `address`: one POST of the body on loopback per signature, tagged apart from the API's requests. */
 export function signerViaHelper(address: { url: string; token: string }): BodySigner {
   const params = {
     headers: { authorization: `Bearer ${address.token}`, 'content-type': 'text/plain; charset=utf-8' },
     tags: { endpoint: 'signing-helper' },
     timeout: '10s',
   };
+  const url = `${address.url}/sign`;
   return (body) => {
-    const res = http.post(`${address.url}/sign`, canonicalBody(body), params);
+    // The helper signs canonicalBody(body) itself: V8 re-serialises in microseconds, k6's interpreter in tens.
+    const res = http.post(url, body, params);
     if (res.status !== 200 || typeof res.body !== 'string')
       throw new HarnessError(
         'INTERNAL',

@@ -1,6 +1,7 @@
 /**
- * The signing helper: it signs only for its bearer token, gives the signature lib/ (noble) gives,
- * byte for byte, which node:crypto verifies, and its answers never carry the key or the token.
+ * The signing helper: it signs only for its bearer token, gives the signature lib/ (noble) gives over
+ * the body as the server re-serialises it, byte for byte, which node:crypto verifies, and its answers
+ * never carry the key or the token.
  * The runs through k6 are in load/signed-requests.test.ts and load/steady-flow.test.ts.
  */
 import { createPublicKey, verify as nodeVerify } from 'node:crypto';
@@ -8,6 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   base64Decode,
+  canonicalBody,
   exportPrivateKeyPem,
   exportPublicKeyPem,
   generatePrivateKey,
@@ -64,12 +66,21 @@ describe('startSigningHelper', () => {
       expect(
         (await ask({ method: 'POST', body, path: '/sign/x', headers: { authorization: `Bearer ${token}` } })).status,
       ).toBe(404);
+      // Whitespace and escapes as a client may send them: signed as the server re-serialises the body.
+      const loose = '{ "voucherCode": "1000000000000001", "note": "caf\\u00e9", "amount": 1.50 }';
+      const canonical = await ask({ method: 'POST', body: loose, headers: { authorization: `Bearer ${token}` } });
+      expect(canonical.status).toBe(200);
+      expect(canonicalBody(loose)).not.toBe(loose);
+      expect(canonical.text).toBe(signMessage(key, canonicalBody(loose)));
+
       expect((await ask({ method: 'POST', body: '', headers: { authorization: `Bearer ${token}` } })).status).toBe(400);
+      const notJson = await ask({ method: 'POST', body: '{"a":', headers: { authorization: `Bearer ${token}` } });
+      expect(notJson).toEqual({ status: 400, text: 'the body to sign must be JSON' });
       const tooBig = 'x'.repeat(64 * 1024 + 1);
       expect((await ask({ method: 'POST', body: tooBig, headers: { authorization: `Bearer ${token}` } })).status).toBe(
         400,
       );
-      expect(helper.counts).toEqual({ signed: 1, refused: 6 });
+      expect(helper.counts).toEqual({ signed: 2, refused: 7 });
 
       const secrets = [token, hexEncode(key.privateKey), exportPrivateKeyPem(key)];
       for (const answer of answers) for (const secret of secrets) expect(answer).not.toContain(secret);
