@@ -31,13 +31,20 @@ interface Run {
   readonly mutated: number;
 }
 
-/** The checks, then the end-of-run checks, against a fresh sandbox, behind the proxy when a mutation is given. */
-async function runChecks(
-  checks: readonly CheckDefinition<CertifyContext>[],
-  options: { mutation?: AnswerMutation } = {},
-): Promise<Run> {
-  const seed = 13;
-  const embedded = await startEmbeddedSandbox({ seed, serviceFee: SERVICE_FEE });
+const SEED = 13;
+
+type Embedded = Awaited<ReturnType<typeof startEmbeddedSandbox>>;
+type Proxy = Awaited<ReturnType<typeof startMutatingProxy>>;
+
+/**
+ * A fresh embedded sandbox, behind the proxy when a mutation is given, and its target pointed at
+ * the proxy with `expectations` over the target file's; both closed once `use` is done.
+ */
+async function withProxiedSandbox<T>(
+  options: { mutation?: AnswerMutation; expectations?: Partial<Expectations> },
+  use: (embedded: Embedded, target: Embedded['target'], proxy: Proxy | undefined) => Promise<T>,
+): Promise<T> {
+  const embedded = await startEmbeddedSandbox({ seed: SEED, serviceFee: SERVICE_FEE });
   const sandboxUrl = new URL(embedded.urls.url);
   const proxy = options.mutation ? await startMutatingProxy(sandboxUrl.origin, options.mutation) : undefined;
   try {
@@ -47,28 +54,44 @@ async function runChecks(
       config: {
         ...config,
         baseUrl: proxy ? `${proxy.url}${sandboxUrl.pathname}` : config.baseUrl,
+        ...(options.expectations && { expectations: { ...config.expectations, ...options.expectations } }),
       },
     };
+    return await use(embedded, target, proxy);
+  } finally {
+    await proxy?.close();
+    await embedded.close();
+  }
+}
+
+/** The checks, then the end-of-run checks, against a fresh sandbox, behind the proxy when a mutation is given. */
+async function runChecks(
+  checks: readonly CheckDefinition<CertifyContext>[],
+  options: { mutation?: AnswerMutation } = {},
+): Promise<Run> {
+  return withProxiedSandbox(options, async (embedded, target, proxy) => {
     const collector = createAnswerCollector({ sandboxPartner: true });
     const results: CheckResult[] = [];
     // One context per area, as certify makes them, all reporting to the one collector.
     for (const area of new Set(checks.map((c) => c.area))) {
       const ctx = createCertifyContext({
         target,
-        seed,
+        seed: SEED,
         sandbox: embedded.access,
         stream: area,
         onExchange: collector.onExchange,
       });
       for (const check of checks.filter((c) => c.area === area)) results.push(await runCheck(check, ctx));
     }
-    const last = createCertifyContext({ target, seed, sandbox: embedded.access, onExchange: collector.onExchange });
+    const last = createCertifyContext({
+      target,
+      seed: SEED,
+      sandbox: embedded.access,
+      onExchange: collector.onExchange,
+    });
     for (const check of endOfRunChecks(collector)) results.push(await runCheck(check, last));
     return { results, collector, mutated: proxy?.mutated() ?? 0 };
-  } finally {
-    await proxy?.close();
-    await embedded.close();
-  }
+  });
 }
 
 const resultOf = (run: Run, id: string): CheckResult => {
@@ -145,21 +168,9 @@ describe('certify through a proxy that delays every answer 1.1 s', { timeout: 12
 
   /** runCertify's own path (certifyTarget) against a sandbox behind the delaying proxy, with `expectations` in the target file. */
   async function certifyDelayed(expectations: Partial<Expectations>) {
-    const embedded = await startEmbeddedSandbox({ seed: 13, serviceFee: SERVICE_FEE });
-    const sandboxUrl = new URL(embedded.urls.url);
-    const proxy = await startMutatingProxy(sandboxUrl.origin, delayEvery(DELAY_MS));
-    try {
-      const { config } = embedded.target;
-      const target = {
-        ...embedded.target,
-        config: {
-          ...config,
-          baseUrl: `${proxy.url}${sandboxUrl.pathname}`,
-          expectations: { ...config.expectations, ...expectations },
-        },
-      };
+    return withProxiedSandbox({ mutation: delayEvery(DELAY_MS), expectations }, async (embedded, target) => {
       const opened = { target, sandbox: embedded.access, close: async () => {} };
-      const run = await certifyTarget(opened, { seed: 13, areas: ['contract'], checks });
+      const run = await certifyTarget(opened, { seed: SEED, areas: ['contract'], checks });
       const dir = await mkdtemp(join(tmpdir(), 'omnivas-certify-delayed-'));
       try {
         await writeReports(dir, run.report, run.redactor);
@@ -173,10 +184,7 @@ describe('certify through a proxy that delays every answer 1.1 s', { timeout: 12
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
-    } finally {
-      await proxy.close();
-      await embedded.close();
-    }
+    });
   }
 
   const p95Of = (message: string | undefined, endpoint: string) =>
