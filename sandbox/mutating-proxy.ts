@@ -19,6 +19,8 @@ export interface AnswerMutation {
   readonly json?: (body: unknown, request: ProxiedRequest) => unknown;
   /** Every answer waits this long before it is sent. */
   readonly delayMs?: number;
+  /** Every request waits this long before it is forwarded: the server sees it late, as on a slow network. */
+  readonly holdRequestMs?: number;
 }
 
 export interface RunningProxy {
@@ -76,7 +78,8 @@ export const MUTATIONS = {
   serialNumberAsNumber: voucherFieldAsNumber('serialNumber'),
 } as const satisfies Record<string, AnswerMutation>;
 
-export const delayEvery = (delayMs: number): AnswerMutation => ({ delayMs });
+/** Every answer `delayMs` late; with `holdRequestMs`, every request reaches the server that late too. */
+export const delayEvery = (delayMs: number, holdRequestMs?: number): AnswerMutation => ({ delayMs, holdRequestMs });
 
 /** Forwards to `upstream` (an http://host:port origin), mutating answers as `mutation` says. */
 export async function startMutatingProxy(upstream: string, mutation: AnswerMutation): Promise<RunningProxy> {
@@ -85,7 +88,8 @@ export async function startMutatingProxy(upstream: string, mutation: AnswerMutat
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
+    req.on('end', async () => {
+      if (mutation.holdRequestMs) await sleep(mutation.holdRequestMs);
       const headers: IncomingHttpHeaders = { ...req.headers, host: target.host };
       const upstreamReq = request(
         { host: target.hostname, port: target.port, method: req.method, path: req.url, headers },

@@ -2,7 +2,8 @@
  * Runs a bundled scenario in the pinned k6 with its output streamed (Node-only): history lines
  * (lib/history.ts) go to a callback as they come, every other line to another (the progress the
  * user sees). When the caller's signal fires (its Ctrl-C or SIGTERM), k6 is sent SIGINT: it stops its
- * VUs and still runs handleSummary, and this resolves with what was gathered.
+ * VUs and still runs handleSummary, and this resolves with what was gathered. Should this process
+ * exit first (a second Ctrl-C ends it at once), k6 is killed with it rather than left running alone.
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -57,6 +58,9 @@ export async function streamK6(options: StreamK6Options): Promise<StreamedK6Run>
     child.kill('SIGINT');
   };
   signal?.addEventListener('abort', stop, { once: true });
+  // 'exit' handlers run synchronously as the process ends; kill() is a plain syscall, so it gets through.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.on('exit', killOnExit);
   const timer = setTimeout(() => {
     options.onOtherLine(`load: k6 ran past ${options.timeoutMs} ms; killing it`);
     child.kill('SIGKILL');
@@ -71,5 +75,6 @@ export async function streamK6(options: StreamK6Options): Promise<StreamedK6Run>
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', stop);
+    process.off('exit', killOnExit);
   }
 }
