@@ -8,6 +8,7 @@
  */
 import type { GateTask } from './plan';
 import { runTask } from './run-task';
+import { tellPool } from './tell-pool';
 
 export interface TaskMessage {
   readonly index: number;
@@ -20,9 +21,9 @@ process.on('SIGINT', interrupt);
 process.on('SIGTERM', interrupt);
 
 process.on('message', (message: TaskMessage) => {
-  void runTask(message.task, interruption.signal).then((outcome) => process.send?.({ index: message.index, outcome }));
+  void runTask(message.task, interruption.signal).then((outcome) => tellPool({ index: message.index, outcome }));
 });
 // Keep-alive sockets of the HTTP clients must not hold a finished worker open.
 process.on('disconnect', () => process.exit(0));
 // A message sent before the listener above exists would be lost: the pool waits for this.
-process.send?.({ ready: true });
+tellPool({ ready: true });

@@ -4,6 +4,7 @@
  * answers after a moment with when it started and ended (as a RunError's text, which the pool
  * passes on untouched).
  */
+import { tellPool } from '../tell-pool';
 import type { TaskMessage } from '../worker';
 
 process.on('message', ({ index, task }: TaskMessage) => {
@@ -12,7 +13,7 @@ process.on('message', ({ index, task }: TaskMessage) => {
   const start = Date.now();
   setTimeout(
     () =>
-      process.send?.({
+      tellPool({
         index,
         outcome: { error: JSON.stringify({ kind: task.kind, defect: task.defect, start, end: Date.now() }) },
       }),
@@ -20,4 +21,4 @@ process.on('message', ({ index, task }: TaskMessage) => {
   );
 });
 process.on('disconnect', () => process.exit(0));
-process.send?.({ ready: true });
+tellPool({ ready: true });
