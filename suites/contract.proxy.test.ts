@@ -14,13 +14,14 @@ import { createAnswerCollector } from '../contract/answer-collector';
 import type { AnswerCollector } from '../contract/answer-collector';
 import type { Expectations } from '../lib/target-config';
 import { delayEvery, MUTATIONS, startMutatingProxy } from '../sandbox/mutating-proxy';
-import type { AnswerMutation } from '../sandbox/mutating-proxy';
+import type { AnswerMutation, RunningProxy } from '../sandbox/mutating-proxy';
 import { runCheck } from './check';
 import type { CheckDefinition, CheckResult } from './check';
 import { createCertifyContext } from './context';
 import type { CertifyContext } from './context';
 import { contractChecks, endOfRunChecks } from './contract.checks';
 import { SERVICE_FEE, startEmbeddedSandbox } from './embedded-sandbox';
+import type { EmbeddedSandbox } from './embedded-sandbox';
 import { registry } from './registry';
 import { certifyTarget } from './certify';
 import { writeReports } from '../reports/write-reports';
@@ -33,16 +34,13 @@ interface Run {
 
 const SEED = 13;
 
-type Embedded = Awaited<ReturnType<typeof startEmbeddedSandbox>>;
-type Proxy = Awaited<ReturnType<typeof startMutatingProxy>>;
-
 /**
  * A fresh embedded sandbox, behind the proxy when a mutation is given, and its target pointed at
  * the proxy with `expectations` over the target file's; both closed once `use` is done.
  */
 async function withProxiedSandbox<T>(
   options: { mutation?: AnswerMutation; expectations?: Partial<Expectations> },
-  use: (embedded: Embedded, target: Embedded['target'], proxy: Proxy | undefined) => Promise<T>,
+  use: (embedded: EmbeddedSandbox, target: EmbeddedSandbox['target'], proxy: RunningProxy | undefined) => Promise<T>,
 ): Promise<T> {
   const embedded = await startEmbeddedSandbox({ seed: SEED, serviceFee: SERVICE_FEE });
   const sandboxUrl = new URL(embedded.urls.url);

@@ -43,23 +43,31 @@ void streamK6({
 });
 `;
 
-/** The children of `pid` that are running (not zombies), from /proc. */
+/** A process's state letter and parent from /proc, or undefined once it is gone. */
+async function procStat(pid: number | string): Promise<{ state: string; ppid: number } | undefined> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  if (stat === undefined) return undefined;
+  // "pid (comm) state ppid ...": comm may hold spaces, so read after its closing parenthesis.
+  const [state = '', ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { state, ppid: Number(ppid) };
+}
+
+/** Running (not zombie) processes: a killed child is a zombie until its new parent reaps it. */
+const isRunning = async (pid: number) => {
+  const stat = await procStat(pid);
+  return stat !== undefined && stat.state !== 'Z';
+};
+
+/** The running children of `pid`. */
 async function liveChildren(pid: number): Promise<number[]> {
   const found: number[] = [];
   for (const name of await readdir('/proc')) {
     if (!/^\d+$/.test(name)) continue;
-    const stat = await readFile(`/proc/${name}/stat`, 'utf8').catch(() => '');
-    // "pid (comm) state ppid ...": comm may hold spaces, so read after its closing parenthesis.
-    const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(ppid) === pid && state !== 'Z') found.push(Number(name));
+    const stat = await procStat(name);
+    if (stat?.ppid === pid && stat.state !== 'Z') found.push(Number(name));
   }
   return found;
 }
-
-const isRunning = async (pid: number) => {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-  return stat !== undefined && stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-};
 
 describe('streamK6, its process ending first', () => {
   it.runIf(process.platform === 'linux')(
