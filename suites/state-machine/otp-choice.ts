@@ -23,7 +23,7 @@ export const otpChoiceArbitrary: Arbitrary<OtpChoice> = fc.oneof(
   { weight: 1, arbitrary: fc.constant<OtpChoice>({ kind: 'missing' }) },
 );
 
-const spentClaims = (v: VoucherState) => v.claims.filter((c) => c.status !== 'pending');
+export const spentClaims = (v: VoucherState) => v.claims.filter((c) => c.status !== 'pending');
 
 /** Whether the voucher has a claim of the kind the choice names (fast-check's `check`). */
 export function otpChoiceApplies(choice: OtpChoice, v: VoucherState): boolean {
