@@ -22,7 +22,8 @@ const SILENT = 'Behaviour where the API documents are silent';
 /** Enough runs to meet most defects at random, few enough for certify's 60 s on two cores. */
 const MODEL_RUNS = 30;
 
-function scenarioCheck(
+/** A fixed sequence (state-machine/scenarios.ts) declared as a check, run once on a fresh voucher. */
+export function scenarioCheck(
   id: string,
   title: string,
   section: string,

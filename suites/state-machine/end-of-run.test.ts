@@ -4,33 +4,28 @@
  * hides the voucher's status. Run through the same runner as the model-based check, on a sandbox.
  */
 import { describe, expect, it } from 'vitest';
-import { defineCheck } from '../check';
-import type { CertifyContext } from '../context';
+import { scenarioCheck } from '../state-machine.checks';
 import { runChecksAgainstSandbox } from '../run-checks';
 import { InitiateClaimCommand } from './initiate-claim.command';
 import { RedeemCommand } from './redeem.command';
-import { checkScenario } from './runner';
 
 const UNITS = 1_000_000n;
 
 // Redeem 2 of 10, then claim 1: the claim left pending makes the status REDEEM_INITIATED either way.
-const redeemThenClaim = defineCheck<CertifyContext>({
-  id: 'test.end-of-run',
-  title: 'A redemption followed by a claim left pending',
-  area: 'state-machine',
-  source: { doc: 'docs/design.md', section: 'Behaviour where the API documents are silent › Balance reservation' },
-  basis: 'assumption',
-  severity: 'critical',
-  run: (ctx) =>
-    checkScenario(ctx, {
-      voucher: 10n * UNITS,
-      commands: [
-        new InitiateClaimCommand({ kind: 'fixed', amount: 2n * UNITS }),
-        new RedeemCommand({ kind: 'pending', ref: 0 }),
-        new InitiateClaimCommand({ kind: 'fixed', amount: UNITS }),
-      ],
-    }),
-});
+const redeemThenClaim = scenarioCheck(
+  'test.end-of-run',
+  'A redemption followed by a claim left pending',
+  'Balance reservation',
+  'critical',
+  {
+    voucher: 10n * UNITS,
+    commands: [
+      new InitiateClaimCommand({ kind: 'fixed', amount: 2n * UNITS }),
+      new RedeemCommand({ kind: 'pending', ref: 0 }),
+      new InitiateClaimCommand({ kind: 'fixed', amount: UNITS }),
+    ],
+  },
+);
 
 const run = (defects: readonly string[]) => runChecksAgainstSandbox([redeemThenClaim], { defects, seed: 1 });
 
